@@ -1,0 +1,79 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Corral",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "corral", targets: ["corral"]),
+        .executable(name: "zkcli", targets: ["zkcli"]),
+        .library(name: "KeeperClient", targets: ["KeeperClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", .upToNextMinor(from: "2.101.0")),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        // Cores: the standard library only.
+        .target(name: "KeeperProtocol", swiftSettings: strict),
+        .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: strict),
+        .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        // Edges.
+        .target(
+            name: "KeeperServer",
+            dependencies: [
+                "KeeperNode", "KeeperCore", "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "KeeperClient",
+            dependencies: [
+                "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "KeeperCLI",
+            dependencies: ["KeeperClient", "KeeperProtocol"],
+            swiftSettings: strict),
+        // Executables: argument parsing and wiring.
+        .executableTarget(
+            name: "corral",
+            dependencies: [
+                "KeeperServer", "KeeperClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "zkcli",
+            dependencies: [
+                "KeeperCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Tests.
+        .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
+        .testTarget(name: "KeeperCoreTests", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperServerTests",
+            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict),
+        .testTarget(name: "KeeperCLITests", dependencies: ["KeeperCLI", "KeeperServer", "KeeperClient"], swiftSettings: strict),
+    ]
+)
