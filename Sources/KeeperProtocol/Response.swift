@@ -17,6 +17,8 @@ public enum Response: Hashable, Sendable {
     case count(Int32)
     case whoAmI([ClientInfo])
     case multi([MultiResult])
+    /// addWatch answers with an ErrorResponse record holding 0.
+    case errorResponse(ErrorCode)
 
     public func write(to writer: inout JuteWriter) {
         switch self {
@@ -47,6 +49,8 @@ public enum Response: Hashable, Sendable {
         case .multi(let results):
             for result in results { result.write(to: &writer) }
             MultiHeader.end.write(to: &writer)
+        case .errorResponse(let code):
+            writer.write(code.rawValue)
         }
     }
 
@@ -73,6 +77,8 @@ public enum Response: Hashable, Sendable {
             return .whoAmI(try reader.readRecords(ClientInfo.self, "clientInfo", minimumSize: 8))
         case .multi, .multiRead:
             return .multi(try MultiResult.readAll(from: &reader))
+        case .addWatch:
+            return reader.isAtEnd ? .empty : .errorResponse(ErrorCode(rawValue: try reader.readInt32("err")))
         default:
             return .empty
         }

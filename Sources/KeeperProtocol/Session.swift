@@ -8,11 +8,12 @@ public struct ConnectRequest: Hashable, Sendable, JuteRecord {
     public var timeout: Int32
     public var sessionId: Int64
     public var password: [UInt8]
-    public var readOnly: Bool
+    /// nil when the client did not send the byte; the reply then leaves it out too.
+    public var readOnly: Bool?
 
     public init(
         protocolVersion: Int32 = 0, lastZxidSeen: Int64 = 0, timeout: Int32, sessionId: Int64 = 0,
-        password: [UInt8] = [UInt8](repeating: 0, count: 16), readOnly: Bool = false
+        password: [UInt8] = [UInt8](repeating: 0, count: 16), readOnly: Bool? = false
     ) {
         self.protocolVersion = protocolVersion
         self.lastZxidSeen = lastZxidSeen
@@ -28,7 +29,7 @@ public struct ConnectRequest: Hashable, Sendable, JuteRecord {
         timeout = try reader.readInt32("ConnectRequest.timeOut")
         sessionId = try reader.readInt64("ConnectRequest.sessionId")
         password = try reader.readBuffer("ConnectRequest.passwd") ?? []
-        readOnly = reader.isAtEnd ? false : try reader.readBool("ConnectRequest.readOnly")
+        readOnly = reader.isAtEnd ? nil : try reader.readBool("ConnectRequest.readOnly")
     }
 
     public func write(to writer: inout JuteWriter) {
@@ -37,7 +38,7 @@ public struct ConnectRequest: Hashable, Sendable, JuteRecord {
         writer.write(timeout)
         writer.write(sessionId)
         writer.write(password)
-        writer.write(readOnly)
+        if let readOnly { writer.write(readOnly) }
     }
 }
 
@@ -48,9 +49,10 @@ public struct ConnectResponse: Hashable, Sendable, JuteRecord {
     public var timeout: Int32
     public var sessionId: Int64
     public var password: [UInt8]
-    public var readOnly: Bool
+    /// Sent only to clients that sent the byte in their request.
+    public var readOnly: Bool?
 
-    public init(protocolVersion: Int32 = 0, timeout: Int32, sessionId: Int64, password: [UInt8], readOnly: Bool = false)
+    public init(protocolVersion: Int32 = 0, timeout: Int32, sessionId: Int64, password: [UInt8], readOnly: Bool? = false)
     {
         self.protocolVersion = protocolVersion
         self.timeout = timeout
@@ -64,7 +66,7 @@ public struct ConnectResponse: Hashable, Sendable, JuteRecord {
         timeout = try reader.readInt32("ConnectResponse.timeOut")
         sessionId = try reader.readInt64("ConnectResponse.sessionId")
         password = try reader.readBuffer("ConnectResponse.passwd") ?? []
-        readOnly = reader.isAtEnd ? false : try reader.readBool("ConnectResponse.readOnly")
+        readOnly = reader.isAtEnd ? nil : try reader.readBool("ConnectResponse.readOnly")
     }
 
     public func write(to writer: inout JuteWriter) {
@@ -72,7 +74,7 @@ public struct ConnectResponse: Hashable, Sendable, JuteRecord {
         writer.write(timeout)
         writer.write(sessionId)
         writer.write(password)
-        writer.write(readOnly)
+        if let readOnly { writer.write(readOnly) }
     }
 }
 

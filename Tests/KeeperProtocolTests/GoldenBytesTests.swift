@@ -29,7 +29,7 @@ struct GoldenBytesTests {
         var bytes = ConnectRequest(timeout: 4000, sessionId: 5).juteBytes()
         bytes.removeLast()
         let decoded = try ConnectRequest.decode(bytes)
-        #expect(decoded.sessionId == 5 && decoded.timeout == 4000 && decoded.readOnly == false)
+        #expect(decoded.sessionId == 5 && decoded.timeout == 4000 && decoded.readOnly == nil)
     }
 
     @Test("a ConnectResponse")

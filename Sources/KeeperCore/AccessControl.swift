@@ -1,0 +1,111 @@
+import KeeperProtocol
+
+/// ZooKeeper's ACL rules (`ZooKeeperServer.checkACL`, `PrepRequestProcessor.fixupACL` and
+/// the digest and ip providers). A connection holds identities (`ip:` from its address,
+/// `digest:` from each successful auth, `super:` for the super digest); an operation
+/// passes when some ACL entry grants the permission to world:anyone or to an identity of
+/// the same scheme that matches it.
+public enum AccessControl {
+    public static let superScheme = "super"
+
+    /// Whether identities `ids` hold `permission` on a node with `acl`.
+    public static func allows(_ acl: [ACL], _ permission: Permissions, for ids: [Id]) -> Bool {
+        if acl.isEmpty { return true }
+        if ids.contains(where: { $0.scheme == superScheme }) { return true }
+        for entry in acl where !entry.perms.isDisjoint(with: permission) {
+            if entry.id == .anyone { return true }
+            for id in ids where id.scheme == entry.id.scheme && matches(entry.id, id) { return true }
+        }
+        return false
+    }
+
+    /// Whether an ACL entry's id covers an authenticated id of the same scheme.
+    static func matches(_ aclId: Id, _ authId: Id) -> Bool {
+        switch aclId.scheme {
+        case "digest": return aclId.id == authId.id
+        case "ip": return IPv4Range(aclId.id)?.contains(authId.id) ?? false
+        default: return aclId.id == authId.id
+        }
+    }
+
+    /// The ACL as it will be stored: duplicates dropped, `auth` entries replaced by the
+    /// caller's authenticated ids, every entry checked. Throws invalidACL as ZooKeeper does.
+    public static func fixup(_ acl: [ACL], ids: [Id]) throws(ErrorCode) -> [ACL] {
+        var result: [ACL] = []
+        for entry in acl where !result.contains(entry) {
+            switch entry.id.scheme {
+            case "world":
+                guard entry.id.id == "anyone" else { throw .invalidACL }
+                result.append(entry)
+            case "auth":
+                let authenticated = ids.filter { $0.scheme == "digest" }
+                guard !authenticated.isEmpty else { throw .invalidACL }
+                for id in authenticated where !result.contains(ACL(perms: entry.perms, id: id)) {
+                    result.append(ACL(perms: entry.perms, id: id))
+                }
+            case "digest":
+                guard isValidDigestId(entry.id.id) else { throw .invalidACL }
+                result.append(entry)
+            case "ip":
+                guard IPv4Range(entry.id.id) != nil else { throw .invalidACL }
+                result.append(entry)
+            default:
+                throw .invalidACL
+            }
+        }
+        guard !result.isEmpty else { throw .invalidACL }
+        return result
+    }
+
+    /// `user:hash`: exactly one colon-separated pair with a non-empty hash (Java's split
+    /// drops a trailing empty part, so "u:" has one part and is refused).
+    static func isValidDigestId(_ id: String) -> Bool {
+        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[1].isEmpty
+    }
+
+    /// What getACL shows a caller without ADMIN: digest hashes redacted to `user:x`.
+    public static func redacted(_ acl: [ACL]) -> [ACL] {
+        acl.map { entry in
+            guard entry.id.scheme == "digest", let colon = entry.id.id.firstIndex(of: ":") else { return entry }
+            return ACL(perms: entry.perms, id: Id(scheme: "digest", id: entry.id.id[..<colon] + ":x"))
+        }
+    }
+}
+
+/// An IPv4 address with an optional prefix length, as the ip scheme writes it
+/// ("10.0.0.1" or "10.0.0.0/8"). IPv6 never matches, as in ZooKeeper.
+struct IPv4Range: Equatable {
+    let address: UInt32
+    let bits: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = Self.parse(parts[0]) else { return nil }
+        var bits = 32
+        if parts.count == 2 {
+            guard let b = Int(parts[1]), (0...32).contains(b) else { return nil }
+            bits = b
+        }
+        self.address = address
+        self.bits = bits
+    }
+
+    private var mask: UInt32 { bits == 0 ? 0 : UInt32.max << UInt32(32 - bits) }
+
+    func contains(_ text: String) -> Bool {
+        guard let other = Self.parse(Substring(text)) else { return false }
+        return other & mask == address & mask
+    }
+
+    static func parse(_ text: Substring) -> UInt32? {
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for octet in octets {
+            guard !octet.isEmpty, octet.count <= 3, let byte = UInt8(octet) else { return nil }
+            value = value << 8 | UInt32(byte)
+        }
+        return value
+    }
+}

@@ -1,0 +1,151 @@
+import KeeperProtocol
+
+/// The tree of znodes: a map from path to node, with the side indexes ZooKeeper keeps
+/// (ephemerals by session, containers, TTL nodes). It changes only through `apply` of a
+/// transaction, so every replica that applies the same transactions holds the same tree.
+/// Reads go through `node(at:)`; checks of permissions and versions happen before a
+/// transaction exists, in `Preparer`.
+public struct DataTree: Sendable {
+    public private(set) var nodes: [String: ZNode] = [:]
+    public private(set) var acls = ACLTable()
+    public private(set) var ephemerals: [Int64: Set<String>] = [:]
+    public private(set) var containers: Set<String> = []
+    public private(set) var ttlNodes: Set<String> = []
+    /// The zxid of the last transaction applied.
+    public internal(set) var lastProcessedZxid: Int64 = 0
+    /// Sum of path lengths and data lengths, as ZooKeeper's approximate_data_size.
+    public private(set) var approximateDataSize: Int = 0
+
+    /// The nodes every ZooKeeper tree starts with.
+    public static let systemPaths = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
+
+    public init() {
+        insertSystemNode("/", acl: ACL.openUnsafe)
+        insertSystemNode("/zookeeper", acl: ACL.openUnsafe)
+        insertSystemNode("/zookeeper/quota", acl: ACL.openUnsafe)
+        insertSystemNode("/zookeeper/config", acl: ACL.readUnsafe)
+        nodes["/zookeeper/config"]?.aversion = -1
+    }
+
+    private mutating func insertSystemNode(_ path: String, acl: [ACL]) {
+        let ref = acls.retain(acl)
+        nodes[path] = ZNode(data: [], aclRef: ref, zxid: 0, time: 0, owner: 0)
+        if let parent = PathRules.parent(of: path) {
+            nodes[parent]?.children.insert(PathRules.name(of: path))
+        }
+        approximateDataSize += path.utf8.count
+    }
+
+    public var nodeCount: Int { nodes.count }
+
+    public func node(at path: String) -> ZNode? { nodes[path] }
+
+    public func acl(of node: ZNode) -> [ACL] { acls.acl(node.aclRef) }
+
+    public func stat(at path: String) -> Stat? { nodes[path]?.stat }
+
+    /// Children of `path`, sorted so that replies (and the simulator's traces) do not depend
+    /// on hash order.
+    public func children(of path: String) -> [String]? {
+        nodes[path].map { $0.children.sorted() }
+    }
+
+    /// The number of nodes below `path`, at any depth.
+    public func descendantCount(of path: String) -> Int? {
+        guard let node = nodes[path] else { return nil }
+        var count = 0
+        var stack: [(String, ZNode)] = [(path, node)]
+        while let (parentPath, parent) = stack.popLast() {
+            for name in parent.children {
+                count += 1
+                let childPath = PathRules.join(parentPath, name)
+                if let child = nodes[childPath], !child.children.isEmpty { stack.append((childPath, child)) }
+            }
+        }
+        return count
+    }
+
+    /// The ephemeral nodes of `session` whose path starts with `prefix` (plain string
+    /// prefix, as ZooKeeper matches it), sorted.
+    public func ephemerals(of session: Int64, prefix: String) -> [String] {
+        let paths = ephemerals[session] ?? []
+        let trimmed = prefix.trimmingWhitespace
+        guard !trimmed.isEmpty, trimmed != "/" else { return paths.sorted() }
+        return paths.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }
+
+    // MARK: - Changes, used only by `apply`
+
+    mutating func insert(_ path: String, data: [UInt8]?, acl: [ACL], owner: Int64, parentCVersion: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
+        guard let parentPath = PathRules.parent(of: path), nodes[parentPath] != nil else { throw .noNode }
+        guard nodes[path] == nil else { throw .nodeExists }
+        let name = PathRules.name(of: path)
+        nodes[parentPath]!.children.insert(name)
+        // A replayed create may carry an older counter than the parent already has.
+        if parentCVersion > nodes[parentPath]!.cversion {
+            nodes[parentPath]!.cversion = parentCVersion
+            nodes[parentPath]!.pzxid = zxid
+        }
+        nodes[path] = ZNode(data: data, aclRef: acls.retain(acl), zxid: zxid, time: time, owner: owner)
+        approximateDataSize += path.utf8.count + (data?.count ?? 0)
+        index(path, owner: owner)
+    }
+
+    mutating func remove(_ path: String, zxid: Int64) throws(ErrorCode) {
+        guard let node = nodes[path], let parentPath = PathRules.parent(of: path) else { throw .noNode }
+        nodes[path] = nil
+        acls.release(node.aclRef)
+        approximateDataSize -= path.utf8.count + (node.data?.count ?? 0)
+        unindex(path, owner: node.ephemeralOwner)
+        nodes[parentPath]?.children.remove(PathRules.name(of: path))
+        nodes[parentPath]?.pzxid = zxid
+    }
+
+    mutating func setData(_ path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
+        guard let old = nodes[path] else { throw .noNode }
+        approximateDataSize += (data?.count ?? 0) - (old.data?.count ?? 0)
+        nodes[path]!.data = data
+        nodes[path]!.version = version
+        nodes[path]!.mzxid = zxid
+        nodes[path]!.mtime = time
+    }
+
+    mutating func setACL(_ path: String, acl: [ACL], version: Int32) throws(ErrorCode) {
+        guard let old = nodes[path] else { throw .noNode }
+        let ref = acls.retain(acl)
+        acls.release(old.aclRef)
+        nodes[path]!.aclRef = ref
+        nodes[path]!.aversion = version
+    }
+
+    private mutating func index(_ path: String, owner: Int64) {
+        switch NodeKind(storedOwner: owner) {
+        case .persistent: break
+        case .ephemeral(let session): ephemerals[session, default: []].insert(path)
+        case .container: containers.insert(path)
+        case .ttl: ttlNodes.insert(path)
+        }
+    }
+
+    private mutating func unindex(_ path: String, owner: Int64) {
+        switch NodeKind(storedOwner: owner) {
+        case .persistent: break
+        case .ephemeral(let session):
+            ephemerals[session]?.remove(path)
+            if ephemerals[session]?.isEmpty == true { ephemerals[session] = nil }
+        case .container: containers.remove(path)
+        case .ttl: ttlNodes.remove(path)
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
+    }
+}

@@ -1,0 +1,79 @@
+import KeeperCore
+import KeeperProtocol
+
+/// One client connection as the node sees it: where it is in the handshake, which session
+/// it speaks for, who it has authenticated as, and the requests whose replies it still
+/// owes, in arrival order.
+struct ClientConnection: Sendable {
+    enum Phase: Sendable, Equatable {
+        /// Connected, no ConnectRequest yet.
+        case handshaking
+        /// A new session's createSession transaction is on its way.
+        case creatingSession(Int64)
+        case open
+        /// A reply that ends the connection has been queued; nothing more is read.
+        case closing
+    }
+
+    /// A request whose reply has not left yet.
+    struct Queued: Sendable {
+        enum Work: Sendable {
+            /// Answered from the tree when it reaches the front of the queue.
+            case read(Request)
+            /// Waiting for its transaction to be applied.
+            case write(zxid: Int64, Request)
+            /// Already decided (auth, refused ops); only the reply waits its turn.
+            case reply(ReplyHeader, Response, closeAfter: Bool)
+        }
+        var xid: Int32
+        var work: Work
+        var arrivedAt: Int64
+    }
+
+    let id: ConnectionID
+    let address: String
+    let openedAt: Int64
+    var phase: Phase = .handshaking
+    var session: Int64 = 0
+    var timeout: Int32 = 0
+    var ids: [Id]
+    var queue = RingQueue<Queued>()
+    var isPaused = false
+    /// Whether the client sent ConnectRequest.readOnly, so the response carries it too.
+    var sendsReadOnlyByte = true
+    var stats = ConnectionStats()
+
+    init(id: ConnectionID, address: String, openedAt: Int64) {
+        self.id = id
+        self.address = address
+        self.openedAt = openedAt
+        self.ids = [Id(scheme: "ip", id: address)]
+    }
+
+    var reader: Reader { Reader(watcher: id, session: session, ids: ids) }
+}
+
+/// Per-connection counters for the `cons` and `stat` four-letter words.
+public struct ConnectionStats: Hashable, Sendable {
+    public var received = 0
+    public var sent = 0
+    public var lastOp = "NA"
+    public var lastCxid: Int32 = -1
+    public var lastZxid: Int64 = -1
+    public var lastLatency: Int64 = 0
+    public var minLatency: Int64 = 0
+    public var maxLatency: Int64 = 0
+    public var totalLatency: Int64 = 0
+    public var replies = 0
+    public var establishedAt: Int64 = 0
+
+    mutating func replied(latency: Int64) {
+        lastLatency = latency
+        minLatency = replies == 0 ? latency : min(minLatency, latency)
+        maxLatency = max(maxLatency, latency)
+        totalLatency += latency
+        replies += 1
+    }
+
+    public var averageLatency: Int64 { replies == 0 ? 0 : totalLatency / Int64(replies) }
+}

@@ -1,0 +1,93 @@
+import KeeperCore
+import KeeperProtocol
+
+/// Applying committed transactions: change the tree, fire watches, then answer whoever
+/// waits (ZooKeeper's FinalRequestProcessor for writes).
+extension KeeperNode {
+    mutating func apply(_ proposal: Proposal) {
+        let entry = proposal.entry
+        let (outcome, events) = tree.apply(entry)
+        preparer.applied(upTo: entry.zxid)
+        deliver(events)
+        let session = entry.header.session
+        switch proposal.origin {
+        case .createSession(let id):
+            if case .createSession(let timeout) = entry.txn { sessionCreated(session, timeout: timeout, for: id) }
+        case .request(let id):
+            if case .closeSession = entry.txn { sessions.remove(session) }
+            complete(entry, outcome, on: id)
+            if case .closeSession = entry.txn { sessionEnded(session) }
+        case .expiry:
+            notice(.info("expired session 0x\(hex(session))"))
+            sessionEnded(session)
+        case .reap:
+            notice(.info("deleted \(entry.txn.reapedPath ?? "?"): empty container or expired TTL"))
+        }
+    }
+
+    /// Sends each event to the watchers it fires, if they may read the node.
+    private mutating func deliver(_ events: [TreeEvent]) {
+        for event in events {
+            for watcher in watches.trigger(event.type, at: event.path) {
+                guard let connection = connections[watcher] else { continue }
+                guard AccessControl.allows(event.acl, .read, for: connection.ids) else { continue }
+                send(watcher, Frame.notification(WatcherEvent(type: event.type, path: event.path)))
+            }
+        }
+    }
+
+    /// Answers the write at the front of its connection's queue, then whatever was waiting
+    /// behind it.
+    private mutating func complete(_ entry: TxnEntry, _ outcome: TxnOutcome, on id: ConnectionID) {
+        guard let head = connections[id]?.queue.first else { return }
+        guard case .write(let zxid, let request) = head.work, zxid == entry.zxid else {
+            preconditionFailure("applied zxid \(entry.zxid) is not the write at the front of connection \(id)")
+        }
+        _ = connections[id]!.queue.popFirst()
+        let (error, response) = Self.response(to: request, entry.txn, outcome)
+        reply(id, ReplyHeader(xid: head.xid, zxid: entry.zxid, err: error), response, arrivedAt: head.arrivedAt)
+        drain(id)
+    }
+
+    /// The reply body for a write (or the error that replaces it).
+    static func response(to request: Request, _ txn: Txn, _ outcome: TxnOutcome) -> (ErrorCode, Response) {
+        if outcome.error != .ok { return (outcome.error, .empty) }
+        switch request {
+        case .create(let create):
+            guard let path = outcome.path else { return (.systemError, .empty) }
+            if create.op == .create { return (.ok, .path(path)) }
+            return (.ok, .created(path: path, stat: outcome.stat ?? Stat()))
+        case .setData, .setACL:
+            return (.ok, .stat(outcome.stat ?? Stat()))
+        case .multi(let ops):
+            return (.ok, .multi(multiResults(ops, txn, outcome)))
+        default:
+            return (.ok, .empty)
+        }
+    }
+
+    /// Per-op results of a multi. When any op failed, every op reports an error: ok for the
+    /// ones before it, which were rolled back.
+    private static func multiResults(_ ops: [Request], _ txn: Txn, _ outcome: TxnOutcome) -> [MultiResult] {
+        guard case .multi(let txns) = txn else { return [] }
+        let failed = txns.contains { if case .error = $0 { return true } else { return false } }
+        return zip(ops, outcome.results).map { op, result in
+            if failed || result.error != .ok { return .error(result.error) }
+            switch op {
+            case .create(let create):
+                let path = result.path ?? ""
+                return create.op == .create ? .create(path: path) : .create2(path: path, stat: result.stat ?? Stat())
+            case .delete: return .delete
+            case .setData: return .setData(result.stat ?? Stat())
+            default: return .check
+            }
+        }
+    }
+}
+
+extension Txn {
+    var reapedPath: String? {
+        if case .deleteContainer(let path) = self { return path }
+        return nil
+    }
+}

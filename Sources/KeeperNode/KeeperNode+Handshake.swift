@@ -1,0 +1,89 @@
+import KeeperCore
+import KeeperProtocol
+
+/// Connections and the connect handshake: new sessions, reconnects to a live session, and
+/// the refusals ZooKeeper makes (a client that has seen a later zxid than this server, a
+/// wrong password, a session that expired).
+extension KeeperNode {
+    mutating func onConnected(_ id: ConnectionID, address: String) {
+        precondition(connections[id] == nil, "connection \(id) connected twice")
+        connections[id] = ClientConnection(id: id, address: address, openedAt: now.monotonic)
+    }
+
+    mutating func onDisconnected(_ id: ConnectionID) {
+        forget(id)
+    }
+
+    mutating func onHandshake(_ id: ConnectionID, _ request: ConnectRequest) {
+        guard var connection = connections[id] else { return }
+        guard connection.phase == .handshaking else {
+            notice(.warning("closing connection from \(connection.address): a second ConnectRequest"))
+            return close(id)
+        }
+        guard request.lastZxidSeen <= tree.lastProcessedZxid else {
+            notice(
+                .warning(
+                    "refusing session request for client \(connection.address) as it has seen zxid "
+                        + "0x\(hex(request.lastZxidSeen)), our last zxid is 0x\(hex(tree.lastProcessedZxid)); "
+                        + "client must try another server"))
+            return close(id)
+        }
+        connection.timeout = config.negotiate(request.timeout)
+        connection.sendsReadOnlyByte = request.readOnly != nil
+        connection.stats.establishedAt = now.wall
+        if request.sessionId == 0 {
+            let session = sessionIds.nextId()
+            connection.phase = .creatingSession(session)
+            connections[id] = connection
+            _ = propose(.createSession(timeout: connection.timeout), session: session, cxid: 0, origin: .createSession(id))
+        } else {
+            connections[id] = connection
+            reopen(request.sessionId, password: request.password, on: id)
+        }
+    }
+
+    /// A client reconnecting to its session, maybe after moving from another connection.
+    private mutating func reopen(_ session: Int64, password: [UInt8], on id: ConnectionID) {
+        if let previous = sessionConnection[session], previous != id { close(previous) }
+        guard SessionPassword.check(password, for: session), let known = sessions.session(session), !known.isClosing
+        else {
+            notice(.info("refused reconnect to session 0x\(hex(session)): expired or wrong password"))
+            sendConnectResponse(on: id, session: 0, timeout: 0)
+            return close(id)
+        }
+        sessions.add(session, timeout: connections[id]!.timeout, now: now.monotonic)
+        bind(session, to: id)
+    }
+
+    /// The createSession transaction is applied: the session exists everywhere.
+    mutating func sessionCreated(_ session: Int64, timeout: Int32, for id: ConnectionID) {
+        sessions.add(session, timeout: timeout, now: now.monotonic)
+        guard let connection = connections[id], connection.phase == .creatingSession(session) else { return }
+        bind(session, to: id)
+    }
+
+    private mutating func bind(_ session: Int64, to id: ConnectionID) {
+        connections[id]!.session = session
+        connections[id]!.phase = .open
+        sessionConnection[session] = id
+        sendConnectResponse(on: id, session: session, timeout: connections[id]!.timeout)
+    }
+
+    /// Session 0 with timeout 0 tells the client its session is gone.
+    private mutating func sendConnectResponse(on id: ConnectionID, session: Int64, timeout: Int32) {
+        guard let connection = connections[id] else { return }
+        let password = session == 0 ? [UInt8](repeating: 0, count: SessionPassword.length) : SessionPassword.make(for: session)
+        let response = ConnectResponse(
+            timeout: timeout, sessionId: session, password: password,
+            readOnly: connection.sendsReadOnlyByte ? false : nil)
+        send(id, Frame.encode { response.write(to: &$0) })
+    }
+
+    /// The session ended (closed by its client or expired): forget it, close its connection.
+    mutating func sessionEnded(_ session: Int64) {
+        sessions.remove(session)
+        if let id = sessionConnection[session] { close(id) }
+    }
+}
+
+func hex(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }

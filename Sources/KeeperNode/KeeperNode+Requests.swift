@@ -1,0 +1,159 @@
+import KeeperCore
+import KeeperProtocol
+
+/// Requests on an open session: each is queued on its connection in arrival order; writes
+/// are prepared at once, reads and already-decided replies wait their turn.
+extension KeeperNode {
+    mutating func onReceived(_ id: ConnectionID, xid: Int32, _ request: Request) {
+        guard let connection = connections[id] else { return }
+        guard connection.phase == .open else {
+            if connection.phase != .closing {
+                notice(.warning("closing connection from \(connection.address): request before the handshake finished"))
+                close(id)
+            }
+            return
+        }
+        // ZooKeeper drops requests of a session that is closing or gone, without a reply.
+        guard sessions.touch(connection.session, now: now.monotonic) else { return }
+        connections[id]!.stats.received += 1
+        connections[id]!.stats.lastCxid = xid
+        connections[id]!.stats.lastOp = Self.shortName(request)
+        counters.received += 1
+        enqueue(id, xid: xid, work: work(for: request, xid: xid, on: id))
+        drain(id)
+    }
+
+    /// Decides what a request waits for.
+    private mutating func work(for request: Request, xid: Int32, on id: ConnectionID) -> ClientConnection.Queued.Work {
+        let session = connections[id]!.session
+        switch request {
+        case .auth(let scheme, let credentials):
+            return authenticate(id, xid: xid, scheme: scheme, credentials: credentials)
+        case .unsupported(let type):
+            notice(.warning("closing connection from \(connections[id]!.address): unsupported op \(type)"))
+            connections[id]!.phase = .closing
+            return .reply(ReplyHeader(xid: xid, zxid: -1, err: .unimplemented), .empty, closeAfter: true)
+        case .closeSession:
+            sessions.markClosing(session)
+            connections[id]!.phase = .closing
+            let txn = preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
+            return .write(zxid: propose(txn, session: session, cxid: xid, origin: .request(id)), request)
+        case _ where request.isWrite:
+            let context = RequestContext(session: session, ids: connections[id]!.ids, zxid: nextZxid(), time: now.wall)
+            let txn = preparer.prepare(request, in: tree, context: context)
+            return .write(zxid: propose(txn, session: session, cxid: xid, origin: .request(id)), request)
+        default:
+            return .read(request)
+        }
+    }
+
+    /// Auth takes effect at once, so that requests behind it are prepared with the new
+    /// identity; its reply still waits its turn. A refused auth ends the connection.
+    private mutating func authenticate(
+        _ id: ConnectionID, xid: Int32, scheme: String, credentials: [UInt8]
+    ) -> ClientConnection.Queued.Work {
+        guard let granted = config.digest.authenticate(scheme: scheme, credentials: credentials) else {
+            counters.authFailures += 1
+            notice(.warning("auth failed for scheme \(scheme) from \(connections[id]!.address); closing the connection"))
+            connections[id]!.phase = .closing
+            return .reply(ReplyHeader(xid: xid, zxid: 0, err: .authFailed), .empty, closeAfter: true)
+        }
+        for identity in granted where !connections[id]!.ids.contains(identity) {
+            connections[id]!.ids.append(identity)
+        }
+        return .reply(ReplyHeader(xid: xid, zxid: 0), .empty, closeAfter: false)
+    }
+
+    private mutating func enqueue(_ id: ConnectionID, xid: Int32, work: ClientConnection.Queued.Work) {
+        connections[id]!.queue.append(ClientConnection.Queued(xid: xid, work: work, arrivedAt: now.monotonic))
+        let queued = connections[id]!.queue.count
+        if queued > config.pendingRequestsPerSessionMax * 2 {
+            notice(
+                .warning(
+                    "closing connection from \(connections[id]!.address): \(queued) requests queued, "
+                        + "over twice pendingRequestsPerSessionMax (\(config.pendingRequestsPerSessionMax))"))
+            close(id)
+        } else if queued >= config.pendingRequestsPerSessionMax && !connections[id]!.isPaused {
+            connections[id]!.isPaused = true
+            actions.append(.pauseReading(id))
+        }
+    }
+
+    /// Sends every reply at the front of the queue that is ready, stopping at a write whose
+    /// transaction is not applied yet.
+    mutating func drain(_ id: ConnectionID) {
+        while let head = connections[id]?.queue.first {
+            switch head.work {
+            case .write:
+                return resumeIfDrained(id)
+            case .read(let request):
+                _ = connections[id]!.queue.popFirst()
+                answer(request, xid: head.xid, arrivedAt: head.arrivedAt, on: id)
+            case .reply(let header, let response, let closeAfter):
+                _ = connections[id]!.queue.popFirst()
+                reply(id, header, response, arrivedAt: head.arrivedAt)
+                if closeAfter { return close(id) }
+            }
+        }
+        resumeIfDrained(id)
+    }
+
+    private mutating func resumeIfDrained(_ id: ConnectionID) {
+        guard let connection = connections[id], connection.isPaused,
+            connection.queue.count <= config.pendingRequestsPerSessionMax / 2
+        else { return }
+        connections[id]!.isPaused = false
+        actions.append(.resumeReading(id))
+    }
+
+    /// A read, answered from the tree as it stands now.
+    private mutating func answer(_ request: Request, xid: Int32, arrivedAt: Int64, on id: ConnectionID) {
+        let zxid = tree.lastProcessedZxid
+        if case .setWatches(let request) = request {
+            let missed = ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: id)
+            for event in missed { send(id, Frame.notification(event)) }
+            return reply(id, ReplyHeader(xid: xid, zxid: zxid), .empty, arrivedAt: arrivedAt)
+        }
+        switch ReadProcessor.read(request, tree: tree, watches: &watches, by: connections[id]!.reader) {
+        case .success(let response): reply(id, ReplyHeader(xid: xid, zxid: zxid), response, arrivedAt: arrivedAt)
+        case .failure(let code): reply(id, ReplyHeader(xid: xid, zxid: zxid, err: code), .empty, arrivedAt: arrivedAt)
+        }
+    }
+
+    mutating func reply(_ id: ConnectionID, _ header: ReplyHeader, _ response: Response, arrivedAt: Int64) {
+        let latency = now.monotonic - arrivedAt
+        connections[id]?.stats.replied(latency: latency)
+        connections[id]?.stats.lastZxid = header.zxid
+        counters.replied(latency: latency)
+        send(id, Frame.reply(header, response))
+    }
+
+    /// The four-letter names `cons` shows for a connection's last op.
+    static func shortName(_ request: Request) -> String {
+        switch request {
+        case .ping: return "PING"
+        case .multi: return "MULT"
+        case .multiRead: return "MLTR"
+        case .create: return "CREA"
+        case .delete: return "DELE"
+        case .setData: return "SETD"
+        case .setACL: return "SETA"
+        case .closeSession: return "CLOS"
+        case .sync: return "SYNC"
+        case .check: return "CHEC"
+        case .exists: return "EXIS"
+        case .getData: return "GETD"
+        case .setWatches(let watches): return watches.isVersion2 ? "STW2" : "SETW"
+        case .addWatch: return "ADDW"
+        case .getACL: return "GETA"
+        case .getChildren, .getChildren2: return "GETC"
+        case .getAllChildrenNumber: return "GETACN"
+        case .checkWatches: return "CHKW"
+        case .removeWatches: return "REMW"
+        case .whoAmI: return "HOMI"
+        case .getEphemerals: return "GETE"
+        case .auth: return "AUTH"
+        case .unsupported: return "UNKN"
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import KeeperCore
+
+/// The settings a node's behaviour depends on (the rest of ensemble.conf is the shell's).
+public struct NodeConfig: Sendable {
+    public var serverId: Int64 = 0
+    /// Milliseconds; session deadlines round up to ticks.
+    public var tickTime: Int32 = 2000
+    public var minSessionTimeout: Int32
+    public var maxSessionTimeout: Int32
+    /// TTL nodes (ZooKeeper's `zookeeper.extendedTypesEnabled`).
+    public var extendedTypesEnabled = false
+    /// How often empty containers and expired TTL nodes are looked for.
+    public var containerCheckInterval: Int64 = 60_000
+    /// At most this many reaper deletes per check.
+    public var reapsPerCheckMax = 1000
+    /// Requests queued on one connection before the node stops reading from it.
+    public var pendingRequestsPerSessionMax = 1000
+    /// A connection that has not sent its handshake by then is closed.
+    public var handshakeTimeout: Int64 = 10_000
+    public var digest: DigestAuth
+
+    public init(tickTime: Int32 = 2000, digest: DigestAuth) {
+        self.tickTime = tickTime
+        self.minSessionTimeout = tickTime * 2
+        self.maxSessionTimeout = tickTime * 20
+        self.digest = digest
+    }
+
+    /// A session timeout as the node grants it.
+    public func negotiate(_ requested: Int32) -> Int32 {
+        min(max(requested, minSessionTimeout), maxSessionTimeout)
+    }
+}

@@ -1,0 +1,58 @@
+import KeeperCore
+import KeeperProtocol
+
+/// A connection as the shell numbers it; the node never sees sockets.
+public typealias ConnectionID = UInt64
+
+/// The two clocks a node reads, passed in with every event: wall time stamps transactions
+/// (ctime, mtime, TTL), monotonic time drives session expiry and latency.
+public struct NodeTime: Hashable, Sendable {
+    public var wall: Int64
+    public var monotonic: Int64
+
+    public init(wall: Int64, monotonic: Int64) {
+        self.wall = wall
+        self.monotonic = monotonic
+    }
+}
+
+/// What happens to a node: facts reported by its shell.
+public enum NodeEvent: Sendable {
+    /// A client connected from `address` (its IPv4 text, for the ip ACL scheme).
+    case connected(ConnectionID, address: String)
+    /// The connection's first frame.
+    case handshake(ConnectionID, ConnectRequest)
+    case received(ConnectionID, xid: Int32, Request)
+    case disconnected(ConnectionID)
+    /// Time passed; expire sessions, reap containers.
+    case tick
+    /// Every transaction up to this zxid is on stable storage.
+    case persisted(upTo: Int64)
+}
+
+/// What a node asks its shell to do, in order.
+public enum NodeAction: Sendable, Equatable {
+    /// Write a framed packet to the connection.
+    case send(ConnectionID, [UInt8])
+    /// Flush what was sent, then close the connection.
+    case close(ConnectionID)
+    /// Stop reading from a connection whose queue is full; resume when it drains.
+    case pauseReading(ConnectionID)
+    case resumeReading(ConnectionID)
+    /// Append to the transaction log and report `.persisted` once it is synced. Replies
+    /// to these transactions leave only after that.
+    case persist([TxnEntry])
+    /// Something an operator wants in the log.
+    case notice(Notice)
+}
+
+public struct Notice: Hashable, Sendable, CustomStringConvertible {
+    public enum Level: Sendable { case info, warning }
+    public var level: Level
+    public var message: String
+
+    public static func info(_ message: String) -> Notice { Notice(level: .info, message: message) }
+    public static func warning(_ message: String) -> Notice { Notice(level: .warning, message: message) }
+
+    public var description: String { message }
+}

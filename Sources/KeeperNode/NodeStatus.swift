@@ -1,0 +1,49 @@
+import KeeperCore
+import KeeperProtocol
+
+/// A connection as the four-letter words report it.
+public struct ConnectionStatus: Hashable, Sendable {
+    public var id: ConnectionID
+    public var address: String
+    public var session: Int64
+    public var timeout: Int32
+    public var queued: Int
+    public var stats: ConnectionStats
+}
+
+/// What `srvr`, `stat`, `mntr`, `cons` and `wchs` show about a node.
+public struct NodeStatus: Hashable, Sendable {
+    public var zxid: Int64
+    public var nodeCount: Int
+    public var approximateDataSize: Int
+    public var ephemeralCount: Int
+    public var sessionCount: Int
+    public var watchCount: Int
+    public var watchedPathCount: Int
+    public var watchingConnectionCount: Int
+    public var outstandingRequests: Int
+    public var counters: ServerCounters
+    public var connections: [ConnectionStatus]
+}
+
+extension KeeperNode {
+    public var status: NodeStatus {
+        NodeStatus(
+            zxid: tree.lastProcessedZxid, nodeCount: tree.nodeCount, approximateDataSize: tree.approximateDataSize,
+            ephemeralCount: tree.ephemeralCount, sessionCount: sessions.count, watchCount: watches.count,
+            watchedPathCount: watches.pathCount, watchingConnectionCount: watches.watcherCount,
+            outstandingRequests: proposals.count,
+            counters: counters,
+            connections: connections.values.sorted { $0.id < $1.id }.map {
+                ConnectionStatus(
+                    id: $0.id, address: $0.address, session: $0.session, timeout: $0.timeout, queued: $0.queue.count,
+                    stats: $0.stats)
+            })
+    }
+
+    /// The ids of the connections the node knows, for tests and the shell's bookkeeping.
+    public var connectionIDs: [ConnectionID] { connections.keys.sorted() }
+
+    /// The session a connection speaks for, 0 before its handshake completes.
+    public func session(of id: ConnectionID) -> Int64? { connections[id]?.session }
+}

@@ -1,0 +1,157 @@
+/// An error in a config file, naming where it is so the operator can fix it.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var key: String
+    public var message: String
+
+    public init(file: String, line: Int, key: String, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        let place = line > 0 ? "\(file):\(line): " : (file.isEmpty ? "" : "\(file): ")
+        return "\(place)\(key): \(message)"
+    }
+}
+
+/// Reads zoo.cfg syntax: `key=value` lines, `#` comments, blank lines. A value that does
+/// not parse stops startup with the file, line and key; an unknown key is a warning, as
+/// ZooKeeper keeps unknown keys as system properties rather than refusing them.
+public enum ConfigParser {
+    public struct Parsed: Sendable {
+        public var config: KeeperConfig
+        public var warnings: [String]
+    }
+
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> Parsed {
+        var config = KeeperConfig()
+        var warnings: [String] = []
+        var seen: [String: Int] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = index + 1
+            let trimmed = raw.trimmingSpaces
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                throw ConfigError(file: file, line: line, key: String(trimmed), message: "expected key=value")
+            }
+            let key = String(trimmed[..<equals].trimmingSpaces)
+            let value = String(trimmed[trimmed.index(after: equals)...].trimmingSpaces)
+            if let earlier = seen[key] {
+                warnings.append("\(file):\(line): \(key) repeats line \(earlier); the later value wins")
+            }
+            seen[key] = line
+            let setting = Setting(file: file, line: line, key: key, value: value)
+            if let warning = try apply(setting, to: &config) { warnings.append(warning) }
+        }
+        try check(config, file: file)
+        return Parsed(config: config, warnings: warnings)
+    }
+
+    private struct Setting {
+        let file: String
+        let line: Int
+        let key: String
+        let value: String
+
+        func fail(_ message: String) -> ConfigError { ConfigError(file: file, line: line, key: key, message: message) }
+
+        func int(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            guard let number = Int(value) else { throw fail("'\(value)' is not a whole number") }
+            guard range.contains(number) else { throw fail("\(number) is outside \(range.lowerBound)...\(range.upperBound)") }
+            return number
+        }
+
+        func bool() throws(ConfigError) -> Bool {
+            switch value.lowercased() {
+            case "true", "yes": return true
+            case "false", "no": return false
+            default: throw fail("'\(value)' is not true or false")
+            }
+        }
+
+        func nonEmpty() throws(ConfigError) -> String {
+            guard !value.isEmpty else { throw fail("needs a value") }
+            return value
+        }
+    }
+
+    /// Applies one line; returns a warning for a key Keeper does not know.
+    private static func apply(_ s: Setting, to config: inout KeeperConfig) throws(ConfigError) -> String? {
+        switch s.key {
+        case "tickTime": config.tickTime = try s.int(1...600_000)
+        case "dataDir": config.dataDir = try s.nonEmpty()
+        case "dataLogDir": config.dataLogDir = try s.nonEmpty()
+        case "clientPort": config.clientPort = try s.int(0...65535)
+        case "clientPortAddress": config.clientPortAddress = try s.nonEmpty()
+        case "maxClientCnxns": config.maxClientCnxns = try s.int(0...1_000_000)
+        case "minSessionTimeout": config.minSessionTimeout = try s.int(-1...Int(Int32.max))
+        case "maxSessionTimeout": config.maxSessionTimeout = try s.int(-1...Int(Int32.max))
+        case "4lw.commands.whitelist": config.fourLetterWords = try fourLetterWords(s)
+        case "jute.maxbuffer": config.juteMaxBuffer = try s.int(1024...(256 << 20))
+        case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
+        case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
+        case "initLimit": config.initLimit = try s.int(1...10_000)
+        case "syncLimit": config.syncLimit = try s.int(1...10_000)
+        case "superDigest", "DigestAuthenticationProvider.superDigest": config.superDigest = try s.nonEmpty()
+        case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
+        default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
+        }
+        return nil
+    }
+
+    private static func fourLetterWords(_ s: Setting) throws(ConfigError) -> Set<String> {
+        var words: Set<String> = ["srvr"]
+        for word in s.value.split(separator: ",").map({ String($0.trimmingSpaces) }) where !word.isEmpty {
+            guard word == "*" || KeeperConfig.allFourLetterWords.contains(word) else {
+                throw s.fail("'\(word)' is not a four-letter word Keeper knows (\(KeeperConfig.allFourLetterWords.sorted().joined(separator: ", ")))")
+            }
+            words.insert(word)
+        }
+        return words
+    }
+
+    /// `server.N=host:peerPort:electionPort[:role][;[clientAddress:]clientPort]`.
+    private static func peer(_ s: Setting) throws(ConfigError) -> KeeperConfig.Peer {
+        guard let id = Int(s.key.dropFirst("server.".count)), (1...254).contains(id) else {
+            throw s.fail("server id must be a number in 1...254")
+        }
+        let halves = s.value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = halves[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3, !parts[0].isEmpty, let peerPort = Int(parts[1]), let electionPort = Int(parts[2]),
+            (1...65535).contains(peerPort), (1...65535).contains(electionPort)
+        else { throw s.fail("expected host:peerPort:electionPort[;clientPort], got '\(s.value)'") }
+        var clientPort: Int?
+        if halves.count == 2 {
+            guard let port = halves[1].split(separator: ":").last.flatMap({ Int($0) }), (1...65535).contains(port) else {
+                throw s.fail("bad client port in '\(s.value)'")
+            }
+            clientPort = port
+        }
+        return KeeperConfig.Peer(id: id, host: parts[0], peerPort: peerPort, electionPort: electionPort, clientPort: clientPort)
+    }
+
+    private static func check(_ config: KeeperConfig, file: String) throws(ConfigError) {
+        if config.effectiveMinSessionTimeout > config.effectiveMaxSessionTimeout {
+            throw ConfigError(
+                file: file, line: 0, key: "minSessionTimeout",
+                message: "\(config.effectiveMinSessionTimeout) is above maxSessionTimeout \(config.effectiveMaxSessionTimeout)")
+        }
+        var ids = Set<Int>()
+        for peer in config.peers where !ids.insert(peer.id).inserted {
+            throw ConfigError(file: file, line: 0, key: "server.\(peer.id)", message: "listed twice")
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: SubSequence {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import KeeperNode
+import NIOCore
+
+/// The four-letter words on the client port, in the formats of ZooKeeper 3.8, so that
+/// monitoring scripts written for ZooKeeper read them unchanged. Words outside
+/// `4lw.commands.whitelist` get ZooKeeper's refusal line.
+struct FourLetterWords {
+    /// The protocol level Keeper speaks, in the form tools parse from `srvr` and `envi`.
+    static let version = "3.8.0-corral-0.1, built on 2026-11-26 00:00 UTC"
+
+    let config: KeeperConfig
+    let uptime: NIODeadline
+    let remotes: [ConnectionID: (address: String, port: Int)]
+
+    func answer(_ word: String, status: NodeStatus) -> String {
+        guard config.allows(word) else { return "\(word) is not executed because it is not in the whitelist.\n" }
+        switch word {
+        case "ruok": return "imok"
+        case "isro": return "rw"
+        case "srvr": return srvr(status)
+        case "stat": return stat(status)
+        case "mntr": return mntr(status)
+        case "conf": return conf()
+        case "cons": return cons(status)
+        case "wchs": return wchs(status)
+        case "envi": return envi()
+        default: return ""
+        }
+    }
+
+    private func serverLines(_ status: NodeStatus) -> [String] {
+        let c = status.counters
+        return [
+            "Latency min/avg/max: \(c.minLatency)/\(Self.decimal(c.averageLatency))/\(c.maxLatency)",
+            "Received: \(c.received)",
+            "Sent: \(c.sent)",
+            "Connections: \(status.connections.count)",
+            "Outstanding: \(status.outstandingRequests)",
+            "Zxid: 0x\(String(UInt64(bitPattern: status.zxid), radix: 16))",
+            "Mode: standalone",
+            "Node count: \(status.nodeCount)",
+        ]
+    }
+
+    private func srvr(_ status: NodeStatus) -> String {
+        lines(["Zookeeper version: \(Self.version)"] + serverLines(status))
+    }
+
+    private func stat(_ status: NodeStatus) -> String {
+        let clients = status.connections.map { connection in
+            " \(remote(connection))[1](queued=\(connection.queued),recved=\(connection.stats.received),sent=\(connection.stats.sent))"
+        }
+        return lines(["Zookeeper version: \(Self.version)", "Clients:"] + clients + [""] + serverLines(status))
+    }
+
+    private func cons(_ status: NodeStatus) -> String {
+        let rows = status.connections.map { connection -> String in
+            let s = connection.stats
+            var fields = ["queued=\(connection.queued)", "recved=\(s.received)", "sent=\(s.sent)"]
+            if connection.session != 0 {
+                fields += [
+                    "sid=0x\(Self.hex(connection.session))", "lop=\(s.lastOp)", "est=\(s.establishedAt)",
+                    "to=\(connection.timeout)",
+                ]
+                if s.lastCxid >= 0 { fields.append("lcxid=0x\(String(s.lastCxid, radix: 16))") }
+                fields += [
+                    "lzxid=0x\(Self.hex(s.lastZxid))", "llat=\(s.lastLatency)", "minlat=\(s.minLatency)",
+                    "avglat=\(s.averageLatency)", "maxlat=\(s.maxLatency)",
+                ]
+            }
+            return " \(remote(connection))[1](\(fields.joined(separator: ",")))"
+        }
+        return lines(rows + [""])
+    }
+
+    private func mntr(_ status: NodeStatus) -> String {
+        let c = status.counters
+        let values: [(String, String)] = [
+            ("version", Self.version),
+            ("server_state", "standalone"),
+            ("avg_latency", Self.decimal(c.averageLatency)),
+            ("max_latency", "\(c.maxLatency)"),
+            ("min_latency", "\(c.minLatency)"),
+            ("packets_received", "\(c.received)"),
+            ("packets_sent", "\(c.sent)"),
+            ("num_alive_connections", "\(status.connections.count)"),
+            ("outstanding_requests", "\(status.outstandingRequests)"),
+            ("uptime", "\(uptimeMilliseconds)"),
+            ("znode_count", "\(status.nodeCount)"),
+            ("watch_count", "\(status.watchCount)"),
+            ("ephemerals_count", "\(status.ephemeralCount)"),
+            ("approximate_data_size", "\(status.approximateDataSize)"),
+            ("global_sessions", "\(status.sessionCount)"),
+            ("local_sessions", "0"),
+            ("auth_failed_count", "\(c.authFailures)"),
+        ]
+        return values.map { "zk_\($0.0)\t\($0.1)\n" }.joined()
+    }
+
+    private func conf() -> String {
+        lines([
+            "clientPort=\(config.clientPort)",
+            "secureClientPort=-1",
+            "dataDir=\(config.dataDir ?? "")",
+            "dataDirSize=0",
+            "dataLogDir=\(config.dataLogDir ?? config.dataDir ?? "")",
+            "dataLogSize=0",
+            "tickTime=\(config.tickTime)",
+            "maxClientCnxns=\(config.maxClientCnxns)",
+            "minSessionTimeout=\(config.effectiveMinSessionTimeout)",
+            "maxSessionTimeout=\(config.effectiveMaxSessionTimeout)",
+            "clientPortListenBacklog=-1",
+            "serverId=0",
+        ])
+    }
+
+    private func wchs(_ status: NodeStatus) -> String {
+        lines([
+            "\(status.watchingConnectionCount) connections watching \(status.watchedPathCount) paths",
+            "Total watches:\(status.watchCount)",
+        ])
+    }
+
+    private func envi() -> String {
+        let info = ProcessInfo.processInfo
+        return lines([
+            "Environment:",
+            "zookeeper.version=\(Self.version)",
+            "host.name=\(info.hostName)",
+            "os.name=\(info.operatingSystemVersionString.split(separator: " ").first.map(String.init) ?? "Linux")",
+            "os.version=\(info.operatingSystemVersionString)",
+            "user.name=\(info.environment["USER"] ?? "<NA>")",
+            "user.home=\(info.environment["HOME"] ?? "<NA>")",
+            "user.dir=\(FileManager.default.currentDirectoryPath)",
+            "os.memory.free=<NA>",
+            "corral.pid=\(info.processIdentifier)",
+        ])
+    }
+
+    private var uptimeMilliseconds: Int64 { (NIODeadline.now() - uptime).nanoseconds / 1_000_000 }
+
+    private func remote(_ connection: ConnectionStatus) -> String {
+        let port = remotes[connection.id]?.port ?? 0
+        return "/\(connection.address):\(port)"
+    }
+
+    private func lines(_ lines: [String]) -> String { lines.map { $0 + "\n" }.joined() }
+
+    static func hex(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
+
+    /// Java's Double.toString for the averages ZooKeeper prints: "0.0", "1.5", "2.25".
+    static func decimal(_ value: Double) -> String {
+        let rounded = (value * 10_000).rounded() / 10_000
+        let text = String(rounded)
+        return text.contains(".") ? text : text + ".0"
+    }
+}

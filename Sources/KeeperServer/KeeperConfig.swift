@@ -1,0 +1,57 @@
+import KeeperProtocol
+
+/// A Keeper server's settings, read from a zoo.cfg-style file (`ensemble.conf`). Keys and
+/// defaults are ZooKeeper's, so an operator's zoo.cfg carries over.
+public struct KeeperConfig: Sendable, Equatable {
+    /// One `server.N=host:peerPort:electionPort[;clientPort]` line.
+    public struct Peer: Sendable, Equatable {
+        public var id: Int
+        public var host: String
+        public var peerPort: Int
+        public var electionPort: Int
+        public var clientPort: Int?
+    }
+
+    public var tickTime = 2000
+    public var dataDir: String?
+    public var dataLogDir: String?
+    public var clientPort = 2181
+    public var clientPortAddress = "0.0.0.0"
+    /// Connections from one address at once; 0 for no limit.
+    public var maxClientCnxns = 60
+    /// -1: twice tickTime.
+    public var minSessionTimeout = -1
+    /// -1: twenty times tickTime.
+    public var maxSessionTimeout = -1
+    public var fourLetterWords: Set<String> = ["srvr"]
+    public var juteMaxBuffer = Frame.maxBufferDefault
+    public var extendedTypesEnabled = false
+    public var containerCheckInterval = 60_000
+    public var initLimit = 10
+    public var syncLimit = 5
+    public var superDigest: String?
+    public var peers: [Peer] = []
+
+    public init() {}
+
+    public var effectiveMinSessionTimeout: Int { minSessionTimeout == -1 ? tickTime * 2 : minSessionTimeout }
+    public var effectiveMaxSessionTimeout: Int { maxSessionTimeout == -1 ? tickTime * 20 : maxSessionTimeout }
+
+    /// Every four-letter word Keeper answers.
+    public static let allFourLetterWords: Set<String> = ["ruok", "srvr", "stat", "mntr", "conf", "cons", "wchs", "envi", "isro"]
+
+    public func allows(_ word: String) -> Bool { fourLetterWords.contains(word) || fourLetterWords.contains("*") }
+
+    /// The settings for server `id` of the ensemble: its client port from its `server.N`
+    /// line, its files in its own subdirectory of dataDir and dataLogDir.
+    public func forServer(_ id: Int) throws(ConfigError) -> KeeperConfig {
+        guard let peer = peers.first(where: { $0.id == id }) else {
+            throw ConfigError(file: "", line: 0, key: "server.\(id)", message: "no server.\(id) line; servers listed: \(peers.map(\.id))")
+        }
+        var config = self
+        if let port = peer.clientPort { config.clientPort = port }
+        if let dataDir { config.dataDir = dataDir + "/" + String(id) }
+        if let dataLogDir { config.dataLogDir = dataLogDir + "/" + String(id) }
+        return config
+    }
+}
