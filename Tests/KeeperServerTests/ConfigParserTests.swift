@@ -1,0 +1,80 @@
+import KeeperServer
+import Testing
+
+@Suite("ensemble.conf parsing")
+struct ConfigParserTests {
+    @Test("ZooKeeper's keys are read with their meaning")
+    func keys() throws {
+        let text = """
+            # comment
+            tickTime=500
+            dataDir=/var/lib/keeper
+            clientPort=2999
+            clientPortAddress=127.0.0.1
+            maxClientCnxns=7
+            minSessionTimeout=1000
+            maxSessionTimeout=9000
+            4lw.commands.whitelist=ruok, mntr
+            jute.maxbuffer=2048
+            extendedTypesEnabled=true
+            znode.container.checkIntervalMs=1500
+            server.1=127.0.0.1:2888:3888;2181
+            server.2=127.0.0.1:2889:3889;127.0.0.1:2182
+            """
+        let parsed = try ConfigParser.parse(text, file: "t.conf")
+        let config = parsed.config
+        #expect(parsed.warnings.isEmpty)
+        #expect(config.tickTime == 500 && config.clientPort == 2999 && config.maxClientCnxns == 7)
+        #expect(config.dataDir == "/var/lib/keeper")
+        #expect(config.effectiveMinSessionTimeout == 1000 && config.effectiveMaxSessionTimeout == 9000)
+        #expect(config.fourLetterWords == ["srvr", "ruok", "mntr"])
+        #expect(config.juteMaxBuffer == 2048 && config.extendedTypesEnabled && config.containerCheckInterval == 1500)
+        #expect(config.peers.map(\.clientPort) == [2181, 2182])
+        let second = try config.forServer(2)
+        #expect(second.clientPort == 2182 && second.dataDir == "/var/lib/keeper/2")
+    }
+
+    @Test("session timeouts default to 2 and 20 ticks")
+    func defaults() throws {
+        let config = try ConfigParser.parse("tickTime=3000", file: "t.conf").config
+        #expect(config.effectiveMinSessionTimeout == 6000 && config.effectiveMaxSessionTimeout == 60000)
+        #expect(config.fourLetterWords == ["srvr"])
+    }
+
+    @Test(
+        "a malformed value names the file, line and key",
+        arguments: [
+            ("tickTime=abc", "t.conf:1: tickTime: 'abc' is not a whole number"),
+            ("\nclientPort=70000", "t.conf:2: clientPort: 70000 is outside 0...65535"),
+            ("extendedTypesEnabled=maybe", "t.conf:1: extendedTypesEnabled: 'maybe' is not true or false"),
+            ("4lw.commands.whitelist=ruok,hack", "t.conf:1: 4lw.commands.whitelist: 'hack' is not a four-letter word"),
+            ("server.1=localhost:2888", "t.conf:1: server.1: expected host:peerPort:electionPort[;clientPort], got 'localhost:2888'"),
+            ("justtext", "t.conf:1: justtext: expected key=value"),
+        ])
+    func malformed(line: String, message: String) {
+        #expect {
+            _ = try ConfigParser.parse(line, file: "t.conf")
+        } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+    }
+
+    @Test("an unknown key is a warning with its line, not an error")
+    func unknownKey() throws {
+        let parsed = try ConfigParser.parse("tickTime=2000\nadmin.serverPort=8080", file: "t.conf")
+        #expect(parsed.warnings == ["t.conf:2: unknown key admin.serverPort ignored"])
+    }
+
+    @Test("min above max session timeout is refused")
+    func timeoutOrder() {
+        #expect(throws: ConfigError.self) { _ = try ConfigParser.parse("minSessionTimeout=9000\nmaxSessionTimeout=100", file: "t") }
+    }
+
+    @Test("ensemble.conf at the repository root parses")
+    func shippedEnsemble() throws {
+        let parsed = try ConfigParser.load(path: #filePath.replacingOccurrences(of: "Tests/KeeperServerTests/ConfigParserTests.swift", with: "ensemble.conf"))
+        #expect(parsed.warnings.isEmpty)
+        #expect(parsed.config.peers.map(\.clientPort) == [2181, 2182, 2183])
+        #expect(parsed.config.clientPortAddress == "127.0.0.1")
+    }
+}

@@ -1,0 +1,26 @@
+import KeeperServer
+import Logging
+
+/// Starts an in-process Keeper server on a free loopback port for one test.
+func withServer<T>(
+    _ adjust: (inout KeeperConfig) -> Void = { _ in },
+    _ body: (KeeperServer) async throws -> T
+) async throws -> T {
+    var config = KeeperConfig()
+    config.clientPort = 0
+    config.clientPortAddress = "127.0.0.1"
+    config.fourLetterWords = ["*"]
+    config.tickTime = 100
+    adjust(&config)
+    var logger = Logger(label: "test-keeper")
+    logger.logLevel = .critical
+    let server = try await KeeperServer.start(config: config, logger: logger)
+    do {
+        let result = try await body(server)
+        await server.shutdown()
+        return result
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+}
