@@ -23,11 +23,13 @@ let package = Package(
         .target(name: "KeeperProtocol", swiftSettings: strict),
         .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: strict),
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
+        .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         // Edges.
         .target(
             name: "KeeperServer",
             dependencies: [
-                "KeeperNode", "KeeperCore", "KeeperProtocol",
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,6 +69,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
         .testTarget(name: "KeeperCoreTests", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",

@@ -13,6 +13,21 @@ public struct ACLTable: Sendable {
 
     public init() {}
 
+    /// A table read back from a snapshot: the lists with their references, and the number of
+    /// nodes using each (a list no node uses is dropped).
+    public init(restoring lists: [Ref: [ACL]], uses: [Ref: Int]) {
+        for (ref, acl) in lists {
+            guard let count = uses[ref], count > 0 else { continue }
+            self.lists[ref] = acl
+            self.refs[acl] = ref
+            self.counts[ref] = count
+        }
+        nextRef = (lists.keys.max() ?? 0) + 1
+    }
+
+    /// Every list in use with its reference, for writing a snapshot.
+    public var all: [Ref: [ACL]] { lists }
+
     /// The number of distinct lists in use.
     public var count: Int { lists.count }
 

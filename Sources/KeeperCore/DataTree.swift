@@ -6,15 +6,15 @@ import KeeperProtocol
 /// Reads go through `node(at:)`; checks of permissions and versions happen before a
 /// transaction exists, in `Preparer`.
 public struct DataTree: Sendable {
-    public private(set) var nodes: [String: ZNode] = [:]
-    public private(set) var acls = ACLTable()
-    public private(set) var ephemerals: [Int64: Set<String>] = [:]
-    public private(set) var containers: Set<String> = []
-    public private(set) var ttlNodes: Set<String> = []
+    public internal(set) var nodes: [String: ZNode] = [:]
+    public internal(set) var acls = ACLTable()
+    public internal(set) var ephemerals: [Int64: Set<String>] = [:]
+    public internal(set) var containers: Set<String> = []
+    public internal(set) var ttlNodes: Set<String> = []
     /// The zxid of the last transaction applied.
     public internal(set) var lastProcessedZxid: Int64 = 0
     /// Sum of path lengths and data lengths, as ZooKeeper's approximate_data_size.
-    public private(set) var approximateDataSize: Int = 0
+    public internal(set) var approximateDataSize: Int = 0
 
     /// The nodes every ZooKeeper tree starts with.
     public static let systemPaths = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -120,7 +120,7 @@ public struct DataTree: Sendable {
         nodes[path]!.aversion = version
     }
 
-    private mutating func index(_ path: String, owner: Int64) {
+    mutating func index(_ path: String, owner: Int64) {
         switch NodeKind(storedOwner: owner) {
         case .persistent: break
         case .ephemeral(let session): ephemerals[session, default: []].insert(path)

@@ -32,7 +32,8 @@ extension KeeperNode {
         connection.sendsReadOnlyByte = request.readOnly != nil
         connection.stats.establishedAt = now.wall
         if request.sessionId == 0 {
-            let session = sessionIds.nextId()
+            var session = sessionIds.nextId()
+            while sessions.session(session) != nil { session = sessionIds.nextId() }
             connection.phase = .creatingSession(session)
             connections[id] = connection
             _ = propose(.createSession(timeout: connection.timeout), session: session, cxid: 0, origin: .createSession(id))

@@ -43,13 +43,25 @@ public struct KeeperNode: Sendable {
         var origin: Origin
     }
 
-    public init(config: NodeConfig, startedAt time: NodeTime) {
+    /// A node starting from `tree` and the `sessions` (id and timeout) that were alive when
+    /// it was saved; each session gets a full timeout from now to reconnect.
+    public init(config: NodeConfig, startedAt time: NodeTime, tree: DataTree = DataTree(), sessions: [Int64: Int32] = [:]) {
         self.config = config
         self.now = time
+        self.tree = tree
         self.sessions = SessionTable(tickTime: Int64(config.tickTime))
+        for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) {
+            self.sessions.add(id, timeout: timeout, now: time.monotonic)
+        }
+        self.lastProposedZxid = tree.lastProcessedZxid
         self.preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)
         self.sessionIds = SessionIdGenerator(serverId: config.serverId, startTime: time.wall)
         self.nextReapCheck = time.monotonic + config.containerCheckInterval
+    }
+
+    /// The live sessions with their timeouts, as a snapshot stores them.
+    public var sessionTimeouts: [Int64: Int32] {
+        sessions.sessions.mapValues(\.timeout)
     }
 
     /// Feeds one event in; returns what the shell must do, in order.

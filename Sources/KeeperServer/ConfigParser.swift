@@ -46,6 +46,9 @@ public enum ConfigParser {
             seen[key] = line
             let setting = Setting(file: file, line: line, key: key, value: value)
             if let warning = try apply(setting, to: &config) { warnings.append(warning) }
+            if key == "forceSync" && !config.forceSync {
+                warnings.append("\(file):\(line): forceSync=no: writes are acknowledged before they reach the disk and a crash can lose them; use it only for tests")
+            }
         }
         try check(config, file: file)
         return Parsed(config: config, warnings: warnings)
@@ -97,6 +100,11 @@ public enum ConfigParser {
         case "initLimit": config.initLimit = try s.int(1...10_000)
         case "syncLimit": config.syncLimit = try s.int(1...10_000)
         case "superDigest", "DigestAuthenticationProvider.superDigest": config.superDigest = try s.nonEmpty()
+        case "snapCount": config.snapCount = try s.int(2...100_000_000)
+        case "autopurge.snapRetainCount": config.snapRetainCount = try s.int(1...100_000)
+        case "autopurge.purgeInterval": config.purgeInterval = try s.int(0...100_000)
+        case "preAllocSize": config.preAllocSize = try s.int(4...(16 << 20))
+        case "forceSync": config.forceSync = try s.bool()
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }

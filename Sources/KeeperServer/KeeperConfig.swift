@@ -30,6 +30,15 @@ public struct KeeperConfig: Sendable, Equatable {
     public var initLimit = 10
     public var syncLimit = 5
     public var superDigest: String?
+    /// Transactions between snapshots (randomised between half and all of it).
+    public var snapCount = 100_000
+    public var snapRetainCount = 3
+    /// Hours between purges of old snapshots and logs; 0 never purges.
+    public var purgeInterval = 0
+    /// Kilobytes by which log segments grow.
+    public var preAllocSize = 65_536
+    /// Sync the log before acknowledging; off only for tests.
+    public var forceSync = true
     public var peers: [Peer] = []
 
     public init() {}

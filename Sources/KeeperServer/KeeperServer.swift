@@ -2,6 +2,7 @@ import Crypto
 import KeeperCore
 import KeeperNode
 import KeeperProtocol
+import KeeperStorage
 import Logging
 import NIOCore
 import NIOPosix
@@ -17,6 +18,7 @@ public final class KeeperServer: Sendable {
     private let host: NIOLoopBound<NodeHost>
     private let ticker: NIOLoopBound<RepeatedTask>
     private let logger: Logger
+    private let failed: EventLoopPromise<Void>
 
     /// How often the node is told that time passed (session expiry, reaping).
     static let tickInterval = TimeAmount.milliseconds(50)
@@ -25,8 +27,9 @@ public final class KeeperServer: Sendable {
 
     private init(
         config: KeeperConfig, group: MultiThreadedEventLoopGroup, listener: Channel, host: NIOLoopBound<NodeHost>,
-        ticker: NIOLoopBound<RepeatedTask>, logger: Logger
+        ticker: NIOLoopBound<RepeatedTask>, failed: EventLoopPromise<Void>, logger: Logger
     ) {
+        self.failed = failed
         self.config = config
         self.group = group
         self.listener = listener
@@ -36,33 +39,74 @@ public final class KeeperServer: Sendable {
         self.logger = logger
     }
 
-    /// Starts serving `config`; returns once the client port is bound.
+    /// Recovers the state in dataDir (if set), then serves `config`; returns once the client
+    /// port is bound.
     public static func start(config: KeeperConfig, logger: Logger = Logger(label: "keeper")) async throws -> KeeperServer {
+        let restored = try recover(config, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let nodeConfig = Self.nodeConfig(config)
+        let failed = loop.makePromise(of: Void.self)
         let host = try await loop.submit {
-            NIOLoopBound(NodeHost(config: config, node: nodeConfig, logger: logger), eventLoop: loop)
+            let storage = storageSettings(config).map {
+                DiskStorage(settings: $0, lastZxid: restored.zxid, loop: loop, logger: logger)
+            }
+            let host = NodeHost(config: config, node: nodeConfig, restored: restored, storage: storage, logger: logger)
+            host.attachStorage { failed.fail($0) }
+            host.purge()
+            return NIOLoopBound(host, eventLoop: loop)
         }.get()
         do {
             let listener = try await bootstrap(group: group, host: host, config: config)
                 .bind(host: config.clientPortAddress, port: config.clientPort).get()
-            let ticker = try await loop.submit {
-                NIOLoopBound(
-                    loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in
-                        host.value.handle(.tick)
-                    }, eventLoop: loop)
-            }.get()
+            let ticker = try await loop.submit { scheduleTimers(host, config: config, loop: loop) }.get()
             let server = KeeperServer(
-                config: config, group: group, listener: listener, host: host, ticker: ticker, logger: logger)
+                config: config, group: group, listener: listener, host: host, ticker: ticker, failed: failed, logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
             logger.info(
                 "serving clients on \(config.clientPortAddress):\(server.port) (standalone, tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)")
             return server
         } catch {
+            try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
             try? await group.shutdownGracefully()
             throw error
         }
+    }
+
+    /// The tick (session expiry, reaping) and, if configured, the purge of old files.
+    private static func scheduleTimers(_ host: NIOLoopBound<NodeHost>, config: KeeperConfig, loop: EventLoop) -> NIOLoopBound<RepeatedTask> {
+        if config.purgeInterval > 0 && config.dataDir != nil {
+            let interval = TimeAmount.hours(Int64(config.purgeInterval))
+            loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in host.value.purge() }
+        }
+        return NIOLoopBound(
+            loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in host.value.handle(.tick) },
+            eventLoop: loop)
+    }
+
+    static func storageSettings(_ config: KeeperConfig) -> StorageSettings? {
+        guard let dataDir = config.dataDir else { return nil }
+        return StorageSettings(
+            snapshotDirectory: dataDir, logDirectory: config.dataLogDir ?? dataDir, snapCount: config.snapCount,
+            snapRetainCount: config.snapRetainCount, purgeIntervalHours: config.purgeInterval,
+            preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync)
+    }
+
+    /// Reads the snapshot and log in dataDir; an empty tree without one.
+    static func recover(_ config: KeeperConfig, logger: Logger) throws -> SnapshotContents {
+        guard let settings = storageSettings(config) else {
+            logger.warning("no dataDir: nothing is written to disk, and every write is lost when this server stops")
+            return SnapshotContents(tree: DataTree(), sessions: [:])
+        }
+        let started = NIODeadline.now()
+        let (contents, report) = try Recovery.recover(
+            fileSystem: PosixFileSystem(), snapshotDirectory: settings.snapshotDirectory, logDirectory: settings.logDirectory)
+        for note in report.notes { logger.warning("\(note)") }
+        let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
+        let source = report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
+        logger.info(
+            "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(contents.tree.nodeCount) znodes, \(contents.sessions.count) sessions")
+        return contents
     }
 
     private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig) -> ServerBootstrap {
@@ -95,11 +139,20 @@ public final class KeeperServer: Sendable {
         try await listener.eventLoop.submit { self.host.value.status }.get()
     }
 
-    /// Stops listening, closes every connection and the loop.
+    /// Completes with an error if the server had to stop (the log could not be written).
+    public func waitForFailure() async throws {
+        try await failed.futureResult.get()
+    }
+
+    /// Stops listening, closes every connection, the log and the loop.
     public func shutdown() async {
         let ticker = self.ticker
+        let host = self.host
         try? await listener.eventLoop.submit { ticker.value.cancel() }.get()
         try? await listener.close()
+        let loop = listener.eventLoop
+        try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
+        failed.succeed()
         try? await group.shutdownGracefully()
         logger.info("stopped serving on port \(port)")
     }

@@ -2,6 +2,7 @@ import Foundation
 import KeeperCore
 import KeeperNode
 import KeeperProtocol
+import KeeperStorage
 import Logging
 import NIOCore
 
@@ -18,12 +19,35 @@ final class NodeHost {
     private var connectionsPerAddress: [String: Int] = [:]
     private var nextID: ConnectionID = 1
     private var unflushed: Set<ConnectionID> = []
+    /// nil: in memory only (no dataDir).
+    private let storage: DiskStorage?
+    private(set) var failure: Error?
 
-    init(config: KeeperConfig, node: NodeConfig, logger: Logger) {
+    init(config: KeeperConfig, node: NodeConfig, restored: SnapshotContents, storage: DiskStorage?, logger: Logger) {
         self.config = config
         self.logger = logger
         self.startedAt = .now()
-        self.node = KeeperNode(config: node, startedAt: Self.now())
+        self.node = KeeperNode(config: node, startedAt: Self.now(), tree: restored.tree, sessions: restored.sessions)
+        self.storage = storage
+    }
+
+    /// Connects the storage's callbacks; called once, on the loop.
+    func attachStorage(onFailure: @escaping (Error) -> Void) {
+        storage?.onDurable = { [unowned self] zxid in
+            self.handle(.persisted(upTo: zxid))
+            self.storage?.snapshotIfDue(SnapshotContents(tree: self.node.tree, sessions: self.node.sessionTimeouts))
+        }
+        storage?.onFailure = { [unowned self] error in
+            self.failure = error
+            for channel in self.channels.values { channel.close(promise: nil) }
+            onFailure(error)
+        }
+    }
+
+    func purge() { storage?.purge() }
+
+    func shutdownStorage(on loop: EventLoop) -> EventLoopFuture<Void> {
+        storage?.shutdown() ?? loop.makeSucceededVoidFuture()
     }
 
     static func now() -> NodeTime {
@@ -78,6 +102,7 @@ final class NodeHost {
     // MARK: - Driving the node
 
     func handle(_ event: NodeEvent) {
+        guard failure == nil else { return }
         perform(node.step(event, at: Self.now()))
     }
 
@@ -97,8 +122,12 @@ final class NodeHost {
                 guard let channel = channels[id] else { continue }
                 channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
             case .persist(let entries):
-                // Standalone and in memory: a transaction is durable as soon as it is decided.
-                persistedUpTo = entries.last?.zxid
+                if let storage {
+                    storage.persist(entries)
+                } else {
+                    // In memory only: a transaction counts as durable as soon as it is decided.
+                    persistedUpTo = entries.last?.zxid
+                }
             case .notice(let notice):
                 log(notice)
             }

@@ -19,9 +19,10 @@ struct Keeper: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(label: "keeper", level: logLevel)
         let serverConfig = try ServerSetup.load(config, id: id, logger: logger)
         let server = try await KeeperServer.start(config: serverConfig, logger: logger)
-        await SignalWaiter.waitForTermination()
+        let failure = await SignalWaiter.waitForTermination(orFailureOf: server)
         logger.info("shutting down")
         await server.shutdown()
+        if let failure { throw failure }
     }
 }
 

@@ -34,17 +34,23 @@ enum LogSetup {
 }
 
 
-/// Waits for SIGINT or SIGTERM.
+/// Waits for SIGINT or SIGTERM, or for the server to fail; returns the failure.
 enum SignalWaiter {
-    static func waitForTermination() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    @discardableResult
+    static func waitForTermination(orFailureOf server: KeeperServer? = nil) async -> Error? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Error?, Never>) in
             let state = SignalState(continuation)
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-                source.setEventHandler { state.fire() }
+                source.setEventHandler { state.fire(nil) }
                 source.resume()
                 state.keep(source)
+            }
+            if let server {
+                Task {
+                    do { try await server.waitForFailure() } catch { state.fire(error) }
+                }
             }
         }
     }
@@ -52,18 +58,19 @@ enum SignalWaiter {
 
 private final class SignalState: @unchecked Sendable {
     private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
+    private var continuation: CheckedContinuation<Error?, Never>?
     private var sources: [DispatchSourceSignal] = []
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    init(_ continuation: CheckedContinuation<Error?, Never>) { self.continuation = continuation }
 
     func keep(_ source: DispatchSourceSignal) { lock.withLock { sources.append(source) } }
 
-    func fire() {
-        let continuation = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+    /// Resumes the waiter once; later calls do nothing.
+    func fire(_ failure: Error?) {
+        let continuation = lock.withLock { () -> CheckedContinuation<Error?, Never>? in
             defer { self.continuation = nil }
             return self.continuation
         }
-        continuation?.resume()
+        continuation?.resume(returning: failure)
     }
 }

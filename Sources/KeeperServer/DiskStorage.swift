@@ -1,0 +1,163 @@
+import KeeperCore
+import KeeperStorage
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Where and how a server keeps its files (ZooKeeper's dataDir, dataLogDir, snapCount,
+/// autopurge, preAllocSize, forceSync).
+struct StorageSettings: Sendable {
+    var snapshotDirectory: String
+    var logDirectory: String
+    var snapCount: Int
+    var snapRetainCount: Int
+    var purgeIntervalHours: Int
+    var preallocationStep: Int
+    var forceSync: Bool
+}
+
+/// The transaction log and snapshots of a running server, with group commit: while one
+/// batch is being written and synced on the log thread, new transactions gather, and go
+/// to disk together in the next sync. Snapshots are written on a thread of their own from
+/// a copy-on-write copy of the tree, so writes continue while they are taken.
+///
+/// Confined to the server's event loop, except the writer, which only the log thread touches.
+final class DiskStorage {
+    private let settings: StorageSettings
+    private let loop: EventLoop
+    private let logThread = NIOThreadPool(numberOfThreads: 1)
+    private let snapshotThread = NIOThreadPool(numberOfThreads: 1)
+    private let writer: LogWriterBox
+    private let logger: Logger
+    private var pending: [TxnEntry] = []
+    private var syncing = false
+    private var rollBeforeNextBatch = false
+    private var appendedSinceSnapshot = 0
+    private var snapshotThreshold: Int
+    private var snapshotting = false
+    private var generator = SystemRandomNumberGenerator()
+    /// Called on the loop with the highest zxid that is on disk.
+    var onDurable: (Int64) -> Void = { _ in }
+    /// Called on the loop when the log cannot be written: nothing more may be acknowledged.
+    var onFailure: (Error) -> Void = { _ in }
+
+    init(settings: StorageSettings, lastZxid: Int64, loop: EventLoop, logger: Logger) {
+        self.settings = settings
+        self.loop = loop
+        self.logger = logger
+        self.writer = LogWriterBox(
+            LogWriter(
+                fileSystem: PosixFileSystem(), directory: settings.logDirectory,
+                preallocationStep: settings.preallocationStep, forceSync: settings.forceSync, lastZxid: lastZxid))
+        self.snapshotThreshold = Self.threshold(settings.snapCount, &generator)
+        logThread.start()
+        snapshotThread.start()
+    }
+
+    /// ZooKeeper randomises the snapshot point between half and all of snapCount, so
+    /// that the servers of an ensemble do not all snapshot at once.
+    private static func threshold(_ snapCount: Int, _ generator: inout SystemRandomNumberGenerator) -> Int {
+        snapCount / 2 + Int.random(in: 0...max(1, snapCount / 2), using: &generator)
+    }
+
+    func persist(_ entries: [TxnEntry]) {
+        pending.append(contentsOf: entries)
+        startSyncIfIdle()
+    }
+
+    private func startSyncIfIdle() {
+        guard !syncing, !pending.isEmpty else { return }
+        let batch = pending
+        pending = []
+        syncing = true
+        let roll = rollBeforeNextBatch
+        rollBeforeNextBatch = false
+        let writer = self.writer
+        let this = NIOLoopBound(self, eventLoop: loop)
+        logThread.runIfActive(eventLoop: loop) {
+            if roll { try writer.value.roll() }
+            try writer.value.append(batch)
+            try writer.value.sync()
+        }.whenComplete { result in
+            this.value.batchWritten(batch, result)
+        }
+    }
+
+    private func batchWritten(_ batch: [TxnEntry], _ result: Result<Void, Error>) {
+        syncing = false
+        switch result {
+        case .success:
+            appendedSinceSnapshot += batch.count
+            onDurable(batch.last!.zxid)
+            startSyncIfIdle()
+        case .failure(let error):
+            logger.critical("cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable")
+            onFailure(error)
+        }
+    }
+
+    /// Takes a snapshot if snapCount transactions have gone by since the last one.
+    func snapshotIfDue(_ contents: @autoclosure () -> SnapshotContents) {
+        guard !snapshotting, appendedSinceSnapshot >= snapshotThreshold else { return }
+        snapshotting = true
+        appendedSinceSnapshot = 0
+        snapshotThreshold = Self.threshold(settings.snapCount, &generator)
+        rollBeforeNextBatch = true
+        let contents = contents()
+        let settings = self.settings
+        let started = NIODeadline.now()
+        let this = NIOLoopBound(self, eventLoop: loop)
+        snapshotThread.runIfActive(eventLoop: loop) { () -> (path: String, size: Int) in
+            let written = try SnapshotFile.write(contents, fileSystem: PosixFileSystem(), directory: settings.snapshotDirectory)
+            return written
+        }.whenComplete { result in
+            let `self` = this.value
+            self.snapshotting = false
+            switch result {
+            case .success(let written):
+                let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
+                self.logger.info("wrote snapshot \(written.path): zxid 0x\(StorageFormat.hex16(contents.zxid)), \(contents.tree.nodeCount) znodes, \(written.size) bytes in \(ms) ms")
+            case .failure(let error):
+                self.logger.error("snapshot at zxid 0x\(StorageFormat.hex16(contents.zxid)) failed: \(error); the log still holds every transaction")
+            }
+        }
+    }
+
+    /// Deletes snapshots beyond the newest snapRetainCount and the log segments only they needed.
+    func purge() {
+        let settings = self.settings
+        let logger = self.logger
+        snapshotThread.runIfActive(eventLoop: loop) {
+            try Purge.run(
+                fileSystem: PosixFileSystem(), snapshotDirectory: settings.snapshotDirectory,
+                logDirectory: settings.logDirectory, retain: settings.snapRetainCount)
+        }.whenComplete { result in
+            switch result {
+            case .success(let removed):
+                if !removed.isEmpty { logger.info("purged \(removed.count) old files: \(removed.joined(separator: ", "))") }
+            case .failure(let error):
+                logger.warning("purge failed: \(error)")
+            }
+        }
+    }
+
+    /// Closes the log after the batch in flight, then stops both threads.
+    func shutdown() -> EventLoopFuture<Void> {
+        let writer = self.writer
+        let threads = [logThread, snapshotThread]
+        let loop = self.loop
+        return logThread.runIfActive(eventLoop: loop) { try writer.value.close() }
+            .flatMapErrorThrowing { _ in }
+            .flatMap {
+                let done = loop.makePromise(of: Void.self)
+                done.completeWithTask { for thread in threads { try? await thread.shutdownGracefully() } }
+                return done.futureResult
+            }
+    }
+}
+
+/// The log writer, touched only on the log thread.
+final class LogWriterBox: @unchecked Sendable {
+    let value: LogWriter
+    init(_ value: LogWriter) { self.value = value }
+}

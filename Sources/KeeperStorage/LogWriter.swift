@@ -1,0 +1,80 @@
+import KeeperCore
+
+/// Appends transactions to log segments. A segment starts with a header and grows by
+/// preallocated steps, so that most appends do not change the file's size and fdatasync
+/// has only data to flush. A new segment starts after every `roll()` and on every start of
+/// the server; recovery reads them all in zxid order.
+public final class LogWriter {
+    private let fileSystem: any FileSystem
+    private let directory: String
+    private let preallocationStep: Int
+    private let forceSync: Bool
+    private var file: (any StorageFile)?
+    private var offset = 0
+    private var allocated = 0
+    public private(set) var lastZxid: Int64
+    /// Appends since the last roll, for deciding when to snapshot.
+    public private(set) var appendsSinceRoll = 0
+
+    public init(
+        fileSystem: any FileSystem, directory: String, preallocationStep: Int = 64 << 20, forceSync: Bool = true,
+        lastZxid: Int64
+    ) {
+        self.fileSystem = fileSystem
+        self.directory = directory
+        self.preallocationStep = max(preallocationStep, 4096)
+        self.forceSync = forceSync
+        self.lastZxid = lastZxid
+    }
+
+    /// Writes `entries` after the last record; durable after `sync()`.
+    public func append(_ entries: [TxnEntry]) throws {
+        guard let first = entries.first else { return }
+        if file == nil { try openSegment(startZxid: first.zxid) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.count * 128)
+        for entry in entries {
+            precondition(entry.zxid > lastZxid, "append of zxid \(entry.zxid) after \(lastZxid)")
+            StorageFormat.appendRecord(zxid: entry.zxid, payload: entry.bytes(), to: &bytes)
+            lastZxid = entry.zxid
+        }
+        try reserve(bytes.count)
+        try file!.write(bytes, at: offset)
+        offset += bytes.count
+        appendsSinceRoll += entries.count
+    }
+
+    /// Flushes what was appended to stable storage (unless forceSync is off).
+    public func sync() throws {
+        guard forceSync, let file else { return }
+        try file.sync()
+    }
+
+    /// Ends the current segment; the next append starts a new one.
+    public func roll() throws {
+        try file?.close()
+        file = nil
+        appendsSinceRoll = 0
+    }
+
+    public func close() throws { try roll() }
+
+    private func openSegment(startZxid: Int64) throws {
+        let path = directory + "/" + StorageFormat.logName(startZxid: startZxid)
+        let file = try fileSystem.open(path, create: true)
+        try file.truncate(to: 0)
+        try file.allocate(to: preallocationStep)
+        try file.write(StorageFormat.logHeader(startZxid: startZxid), at: 0)
+        try fileSystem.syncDirectory(directory)
+        self.file = file
+        offset = StorageFormat.logHeaderSize
+        allocated = preallocationStep
+    }
+
+    private func reserve(_ count: Int) throws {
+        guard offset + count > allocated else { return }
+        let needed = offset + count
+        allocated = (needed / preallocationStep + 1) * preallocationStep
+        try file!.allocate(to: allocated)
+    }
+}

@@ -1,0 +1,225 @@
+import KeeperCore
+import KeeperProtocol
+
+/// What a snapshot holds: the tree as of its zxid, and the sessions alive then (id and
+/// timeout; deadlines restart from the moment of recovery, as in ZooKeeper).
+public struct SnapshotContents: Sendable {
+    public var tree: DataTree
+    public var sessions: [Int64: Int32]
+
+    public init(tree: DataTree, sessions: [Int64: Int32]) {
+        self.tree = tree
+        self.sessions = sessions
+    }
+
+    public var zxid: Int64 { tree.lastProcessedZxid }
+}
+
+/// Snapshot files. One is written beside its final name, synced, renamed into place and
+/// the directory synced, so a crash leaves either the whole file or none; a checksum over
+/// the file catches damage after the fact.
+///
+/// Layout: header (magic, version, zxid), the sessions, the ACL lists, one length-prefixed
+/// record per node, then the end magic and the CRC32C of everything before it.
+public enum SnapshotFile {
+    public struct Damage: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "snapshot \(path) is damaged: \(reason)" }
+    }
+
+    /// Writes `contents` into `directory`; returns the final path and the size in bytes.
+    @discardableResult
+    public static func write(_ contents: SnapshotContents, fileSystem: any FileSystem, directory: String) throws -> (path: String, size: Int) {
+        let name = StorageFormat.snapshotName(zxid: contents.zxid)
+        let temporary = directory + "/" + name + ".tmp"
+        let final = directory + "/" + name
+        let file = try fileSystem.open(temporary, create: true)
+        try file.truncate(to: 0)
+        var out = ChunkedOutput(file: file)
+        try writeBody(contents, to: &out)
+        try out.finish()
+        try file.sync()
+        try file.close()
+        try fileSystem.rename(temporary, to: final)
+        try fileSystem.syncDirectory(directory)
+        return (final, out.written)
+    }
+
+    private static func writeBody(_ contents: SnapshotContents, to out: inout ChunkedOutput) throws {
+        var header: [UInt8] = []
+        header.appendBigEndian(StorageFormat.snapshotMagic)
+        header.appendBigEndian(StorageFormat.version)
+        header.appendBigEndian(UInt64(bitPattern: contents.zxid))
+        try out.append(header)
+        var writer = JuteWriter(capacity: 1 << 16)
+        writer.write(Int32(contents.sessions.count))
+        for (id, timeout) in contents.sessions.sorted(by: { $0.key < $1.key }) {
+            writer.write(id)
+            writer.write(timeout)
+        }
+        let acls = contents.tree.acls.all
+        writer.write(Int32(acls.count))
+        for (ref, acl) in acls.sorted(by: { $0.key < $1.key }) {
+            writer.write(ref)
+            writer.write(acl)
+        }
+        writer.write(Int64(contents.tree.nodes.count))
+        try out.append(writer.bytes)
+        for (path, node) in contents.tree.nodes {
+            var record = JuteWriter(capacity: 96 + (node.data?.count ?? 0))
+            record.write(Int32(0))
+            writeNode(path, node, to: &record)
+            var bytes = record.bytes
+            let length = UInt32(bytes.count - 4)
+            for i in 0..<4 { bytes[i] = UInt8(truncatingIfNeeded: length >> (24 - 8 * UInt32(i))) }
+            try out.append(bytes)
+        }
+        var trailer: [UInt8] = []
+        trailer.appendBigEndian(StorageFormat.snapshotEndMagic)
+        try out.append(trailer)
+        var crc: [UInt8] = []
+        crc.appendBigEndian(out.checksum)
+        try out.append(crc)
+    }
+
+    private static func writeNode(_ path: String, _ node: ZNode, to writer: inout JuteWriter) {
+        writer.write(path)
+        writer.write(node.data)
+        writer.write(node.aclRef)
+        writer.write(node.czxid)
+        writer.write(node.mzxid)
+        writer.write(node.ctime)
+        writer.write(node.mtime)
+        writer.write(node.version)
+        writer.write(node.cversion)
+        writer.write(node.aversion)
+        writer.write(node.ephemeralOwner)
+        writer.write(node.pzxid)
+    }
+
+    /// The zxid a snapshot file covers, from its header, without reading the rest.
+    public static func zxid(fileSystem: any FileSystem, path: String) throws -> Int64 {
+        let file = try fileSystem.open(path, create: false)
+        defer { try? file.close() }
+        let header = try file.read(at: 0, count: StorageFormat.snapshotHeaderSize)
+        guard header.count == StorageFormat.snapshotHeaderSize else { throw Damage(path: path, reason: "shorter than a header") }
+        return Int64(bitPattern: header.bigEndian(at: 8, as: UInt64.self))
+    }
+
+    /// Reads and checks a whole snapshot.
+    public static func read(fileSystem: any FileSystem, path: String) throws -> SnapshotContents {
+        let file = try fileSystem.open(path, create: false)
+        defer { try? file.close() }
+        let bytes = try file.read(at: 0, count: try file.size())
+        try verify(bytes, path: path)
+        do {
+            return try decode(bytes)
+        } catch {
+            throw Damage(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Checks magic, version, end magic and checksum.
+    public static func verify(_ bytes: [UInt8], path: String) throws {
+        let minimum = StorageFormat.snapshotHeaderSize + StorageFormat.snapshotTrailerSize
+        guard bytes.count >= minimum else { throw Damage(path: path, reason: "\(bytes.count) bytes is shorter than header and trailer") }
+        guard bytes.bigEndian(at: 0, as: UInt32.self) == StorageFormat.snapshotMagic else {
+            throw Damage(path: path, reason: "not a Keeper snapshot (bad magic)")
+        }
+        let version = bytes.bigEndian(at: 4, as: UInt32.self)
+        guard version == StorageFormat.version else {
+            throw Damage(path: path, reason: "format version \(version); this build reads \(StorageFormat.version)")
+        }
+        let end = bytes.count - StorageFormat.snapshotTrailerSize
+        guard bytes.bigEndian(at: end, as: UInt32.self) == StorageFormat.snapshotEndMagic else {
+            throw Damage(path: path, reason: "no end marker: the file is incomplete")
+        }
+        guard bytes.bigEndian(at: end + 4, as: UInt32.self) == CRC32C.checksum(bytes[0..<(end + 4)]) else {
+            throw Damage(path: path, reason: "checksum mismatch")
+        }
+    }
+
+    private static func decode(_ bytes: [UInt8]) throws(JuteError) -> SnapshotContents {
+        let zxid = Int64(bitPattern: bytes.bigEndian(at: 8, as: UInt64.self))
+        var reader = JuteReader(bytes, offset: StorageFormat.snapshotHeaderSize)
+        var sessions: [Int64: Int32] = [:]
+        for _ in 0..<(try count(&reader, "sessions")) {
+            sessions[try reader.readInt64("session id")] = try reader.readInt32("session timeout")
+        }
+        var acls: [ACLTable.Ref: [ACL]] = [:]
+        for _ in 0..<(try count(&reader, "acl lists")) {
+            acls[try reader.readInt32("acl ref")] = try reader.readRecords(ACL.self, "acl", minimumSize: 12)
+        }
+        let nodeCount = try reader.readInt64("node count")
+        guard nodeCount >= 0, nodeCount <= Int64(reader.remaining / 16) else {
+            throw .invalidValue(field: "node count", value: nodeCount)
+        }
+        var nodes: [String: ZNode] = [:]
+        nodes.reserveCapacity(Int(nodeCount))
+        for _ in 0..<nodeCount {
+            _ = try reader.readInt32("node length")
+            let (path, node) = try readNode(&reader)
+            nodes[path] = node
+        }
+        return SnapshotContents(tree: DataTree(restoring: nodes, acls: acls, lastProcessedZxid: zxid), sessions: sessions)
+    }
+
+    private static func count(_ reader: inout JuteReader, _ field: String) throws(JuteError) -> Int32 {
+        let count = try reader.readInt32(field)
+        guard count >= 0, Int(count) <= reader.remaining else { throw .badLength(field: field, length: count) }
+        return count
+    }
+
+    private static func readNode(_ reader: inout JuteReader) throws(JuteError) -> (String, ZNode) {
+        let path = try reader.readString("path")
+        let data = try reader.readBuffer("data")
+        let aclRef = try reader.readInt32("aclRef")
+        let czxid = try reader.readInt64("czxid")
+        var node = ZNode(data: data, aclRef: aclRef, zxid: czxid, time: 0, owner: 0)
+        node.mzxid = try reader.readInt64("mzxid")
+        node.ctime = try reader.readInt64("ctime")
+        node.mtime = try reader.readInt64("mtime")
+        node.version = try reader.readInt32("version")
+        node.cversion = try reader.readInt32("cversion")
+        node.aversion = try reader.readInt32("aversion")
+        node.ephemeralOwner = try reader.readInt64("ephemeralOwner")
+        node.pzxid = try reader.readInt64("pzxid")
+        return (path, node)
+    }
+}
+
+/// Buffers output and writes it in chunks, keeping a running checksum.
+struct ChunkedOutput {
+    private let file: any StorageFile
+    private var buffer: [UInt8] = []
+    private var crc = CRC32C()
+    private(set) var written = 0
+    private static let chunk = 1 << 20
+
+    init(file: any StorageFile) {
+        self.file = file
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    var checksum: UInt32 {
+        var copy = crc
+        copy.update(buffer)
+        return copy.value
+    }
+
+    mutating func append(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    mutating func finish() throws { try flush() }
+
+    private mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        crc.update(buffer)
+        try file.write(buffer, at: written)
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
