@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        // The deterministic simulator's parts: seeded randomness, a file system with faults.
+        .target(name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol"], swiftSettings: strict),
         // Edges.
         .target(
             name: "KeeperServer",
@@ -69,7 +71,9 @@ let package = Package(
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
         .testTarget(name: "KeeperCoreTests", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
-        .testTarget(name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],
+            swiftSettings: strict),
         .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
