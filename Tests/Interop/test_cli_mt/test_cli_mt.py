@@ -295,4 +295,5 @@ def test_async_commands(session, root):
         s.expect(r"^\[%s/n%d\]: rc = 0$" % (re.escape(root), i))
     s.send("als " + root)
     s.expect(r"^%s: rc = 0$" % re.escape(root))
+    s.expect(r"^time = \d+ msec$")  # printed after the children
     assert children_of(s.text() + "\n", root) == sorted("n%d" % i for i in range(10))

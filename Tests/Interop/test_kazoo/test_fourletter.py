@@ -47,12 +47,17 @@ def test_srvr(zk, root):
 def test_srvr_node_count_tracks_creates(zk, root):
     def count():
         return int(parse_kv(zk.command(b"srvr"), ":")["Node count"])
-    before = count()
-    for i in range(3):
-        zk.create("%s/n%d" % (root, i))
-    assert count() == before + 3
-    zk.delete(root + "/n0")
-    assert count() == before + 2
+    def check():
+        zk.delete(root, recursive=True)
+        zk.create(root)
+        before = count()
+        for i in range(3):
+            zk.create("%s/n%d" % (root, i))
+        assert count() == before + 3
+        zk.delete(root + "/n0")
+        assert count() == before + 2
+
+    helpers.settled(check)
 
 
 def test_stat_lists_clients(zk):

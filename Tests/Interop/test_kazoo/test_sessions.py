@@ -166,7 +166,8 @@ def test_session_timeout_is_clamped(make_client, caplog, server_config, requeste
 
 
 def test_unknown_auth_scheme_fails_connection(make_client):
-    client = make_client()
+    # A short session: kazoo gives up without closing it, so it lingers until expiry.
+    client = make_client(timeout=1.0)
     states = []
     client.add_listener(states.append)
     with pytest.raises(AuthFailedError):
@@ -182,7 +183,7 @@ def test_unknown_auth_scheme_fails_connection(make_client):
 
 @pytest.mark.parametrize("scheme", ["world", "auth", "super"])
 def test_schemes_without_provider_fail_auth(make_client, scheme):
-    client = make_client()
+    client = make_client(timeout=1.0)
     with pytest.raises(AuthFailedError):
         client.add_auth(scheme, "anyone")
 

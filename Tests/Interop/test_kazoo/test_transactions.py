@@ -14,6 +14,8 @@ from kazoo.exceptions import (
 )
 from kazoo.security import make_digest_acl
 
+from interop import helpers
+
 
 def kinds(results):
     return [type(r) for r in results]
@@ -147,12 +149,16 @@ def test_empty_transaction(zk):
 
 def test_failed_transaction_consumes_one_zxid(zk, root):
     zk.create(root + "/n")
-    first = zk.set(root + "/n", b"1").mzxid
-    t = zk.transaction()
-    t.create(root + "/x")
-    t.create(root + "/n")
-    assert kinds(t.commit()) == [RolledBackError, NodeExistsError]
-    assert zk.set(root + "/n", b"2").mzxid == first + 2
+
+    def check():
+        first = zk.set(root + "/n", b"1").mzxid
+        t = zk.transaction()
+        t.create(root + "/x")
+        t.create(root + "/n")
+        assert kinds(t.commit()) == [RolledBackError, NodeExistsError]
+        assert zk.set(root + "/n", b"2").mzxid == first + 2
+
+    helpers.settled(check)
 
 
 def test_ephemeral_in_transaction_is_owned_by_session(zk, root):
