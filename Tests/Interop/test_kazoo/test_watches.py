@@ -350,3 +350,40 @@ def test_childrenwatch_recipe_follows_changes(zk, make_client, root):
     helpers.wait_until(lambda: seen[-1:] == [["a", "b"]], what="ChildrenWatch sees b")
     other.delete(root + "/a")
     helpers.wait_until(lambda: seen[-1:] == [["b"]], what="ChildrenWatch sees delete")
+
+
+# --- watches belong to the connection ----------------------------------------------
+
+def _watchers_of(path):
+    lines = helpers.four_letter("wchp").splitlines()
+    if path not in lines:
+        return []
+    out = []
+    for line in lines[lines.index(path) + 1:]:
+        if not line.startswith("\t"):
+            break
+        out.append(line.strip())
+    return out
+
+
+def test_watches_die_with_the_connection(make_client, root, recorder):
+    from kazoo.protocol.connection import _CONNECTION_DROP
+
+    client = make_client()
+    other = make_client()
+    client.create(root + "/n")
+    events = recorder()
+    client.get(root + "/n", watch=events)
+    session = "0x%x" % client.client_id[0]
+    assert _watchers_of(root + "/n") == [session]
+    client._call(_CONNECTION_DROP, client.handler.async_result())
+    helpers.wait_until(lambda: not client.connected, timeout=5, what="disconnect")
+    helpers.wait_until(lambda: client.connected, timeout=15, what="reconnect")
+    assert client.client_id[0] == int(session, 16)
+    # kazoo never re-registers watches (no SetWatches), and the server dropped the old
+    # connection's watches: nobody watches the node any more.
+    helpers.wait_until(lambda: _watchers_of(root + "/n") == [], timeout=5,
+                       what="the old connection's watch to be gone")
+    other.set(root + "/n", b"x")
+    assert [e.type for e in events.wait(1)] == ["NONE"]  # kazoo's own disconnect event
+    events.quiet()
