@@ -1,0 +1,161 @@
+"""Four-letter words through kazoo's client.command() (one socket, one recv of 8 KB)
+and server_version() (parses `envi`), with 4lw.commands.whitelist=*."""
+import re
+
+import pytest
+
+from interop import helpers
+
+
+def parse_kv(text, sep="="):
+    out = {}
+    for line in text.splitlines():
+        if sep in line:
+            key, value = line.split(sep, 1)
+            out[key.strip()] = value.strip()
+    return out
+
+
+def test_ruok(zk):
+    assert zk.command(b"ruok") == "imok"
+
+
+def test_isro(zk):
+    assert zk.command(b"isro") == "rw"
+
+
+def test_srvr(zk, root):
+    zk.create(root + "/n")
+    last = zk.last_zxid
+    text = zk.command(b"srvr")
+    lines = text.splitlines()
+    assert lines[0].startswith("Zookeeper version: ")
+    fields = parse_kv("\n".join(lines[1:]), ":")
+    assert set(fields) >= {"Latency min/avg/max", "Received", "Sent", "Connections",
+                           "Outstanding", "Zxid", "Mode", "Node count"}
+    assert re.fullmatch(r"\d+/[\d.]+/\d+", fields["Latency min/avg/max"])
+    assert fields["Mode"] == "standalone"
+    assert re.fullmatch(r"0x[0-9a-f]+", fields["Zxid"])
+    assert int(fields["Zxid"], 16) >= last
+    # The node map counts the root twice ("" and "/"): a tree with N visible nodes
+    # reports N + 1; ours holds at least /, /zookeeper (+2) and root's chain.
+    assert int(fields["Node count"]) >= 5 + root.count("/")
+    assert int(fields["Connections"]) >= 2  # our session and this socket
+    assert text.endswith("\n")
+
+
+def test_srvr_node_count_tracks_creates(zk, root):
+    def count():
+        return int(parse_kv(zk.command(b"srvr"), ":")["Node count"])
+    def check():
+        zk.delete(root, recursive=True)
+        zk.create(root)
+        before = count()
+        for i in range(3):
+            zk.create("%s/n%d" % (root, i))
+        assert count() == before + 3
+        zk.delete(root + "/n0")
+        assert count() == before + 2
+
+    helpers.settled(check)
+
+
+def test_stat_lists_clients(zk):
+    text = zk.command(b"stat")
+    lines = text.splitlines()
+    assert lines[0].startswith("Zookeeper version: ")
+    assert lines[1] == "Clients:"
+    clients = []
+    for line in lines[2:]:
+        if not line:
+            break
+        clients.append(line)
+    assert len(clients) >= 2
+    for line in clients:
+        assert re.fullmatch(r" /127\.0\.0\.1:\d+\[\w+\]\(queued=\d+,recved=\d+,sent=\d+\)", line), line
+    assert "Mode: standalone" in lines
+
+
+def test_cons_shows_session(zk):
+    session = "sid=0x%x" % zk.client_id[0]
+    text = zk.command(b"cons")
+    mine = [line for line in text.splitlines() if session + "," in line]
+    assert len(mine) == 1, text
+    assert re.search(r"to=\d+", mine[0])
+    assert re.search(r"lop=[A-Z]+", mine[0])
+
+
+def test_conf_reflects_config(zk, server_config):
+    conf = parse_kv(zk.command(b"conf"))
+    _, port = helpers.host_port()
+    assert conf["clientPort"] == str(port)
+    assert conf["tickTime"] == server_config["tickTime"]
+    assert conf["minSessionTimeout"] == server_config["minSessionTimeout"]
+    assert conf["maxSessionTimeout"] == server_config["maxSessionTimeout"]
+    assert conf["maxClientCnxns"] == server_config["maxClientCnxns"]
+    assert conf["serverId"] == "0"
+
+
+def test_envi_and_server_version(zk):
+    text = zk.command(b"envi")
+    assert text.splitlines()[0] == "Environment:"
+    env = parse_kv(text)
+    assert env["zookeeper.version"]
+    version = zk.server_version()
+    assert all(isinstance(part, int) for part in version)
+    # Clients gate features (containers, TTL, multi) on the reported version.
+    assert tuple(version[:2]) >= (3, 5), version
+
+
+def test_mntr(zk, root):
+    zk.create(root + "/e", ephemeral=True)
+    zk.get(root + "/e", watch=lambda event: None)
+    # mntr is longer than the 8 KB kazoo reads with one recv(); read it all raw.
+    assert zk.command(b"mntr").startswith("zk_version\t")
+    text = helpers.four_letter("mntr")
+    values = {}
+    for line in text.splitlines():
+        key, value = line.split("\t", 1)
+        values[key] = value
+    assert text.splitlines()[0].startswith("zk_version\t")
+    assert values["zk_server_state"] == "standalone"
+    for key in ["zk_avg_latency", "zk_max_latency", "zk_min_latency", "zk_packets_received",
+                "zk_packets_sent", "zk_num_alive_connections", "zk_outstanding_requests",
+                "zk_znode_count", "zk_watch_count", "zk_ephemerals_count",
+                "zk_approximate_data_size"]:
+        assert key in values, key
+        float(values[key])
+    assert int(values["zk_ephemerals_count"]) >= 1
+    assert int(values["zk_watch_count"]) >= 1
+    assert int(values["zk_num_alive_connections"]) >= 1
+
+
+def test_wchs_wchc_wchp(zk, root):
+    zk.create(root + "/w")
+    zk.get(root + "/w", watch=lambda event: None)
+    session = "0x%x" % zk.client_id[0]
+    wchs = zk.command(b"wchs")
+    assert re.match(r"\d+ connections watching \d+ paths\nTotal watches:\d+\n", wchs), wchs
+    wchc = zk.command(b"wchc").splitlines()
+    assert session in wchc
+    after = wchc[wchc.index(session) + 1:]
+    assert "\t" + root + "/w" in after
+    wchp = zk.command(b"wchp").splitlines()
+    assert root + "/w" in wchp
+    assert wchp[wchp.index(root + "/w") + 1] == "\t" + session
+
+
+def test_dirs_srst_crst(zk):
+    assert re.fullmatch(r"datadir_size: \d+\nlogdir_size: \d+\n", zk.command(b"dirs"))
+    assert zk.command(b"srst") == "Server stats reset.\n"
+    assert zk.command(b"crst") == "Connection stats reset.\n"
+
+
+def test_unknown_word_closes_without_output():
+    # Anything else in the first four bytes is read as a (huge) frame length.
+    assert helpers.four_letter("abcd") == ""
+
+
+@pytest.mark.parametrize("word", ["ruok", "srvr", "stat", "conf", "envi", "mntr", "cons", "wchs"])
+def test_words_answer_on_raw_socket(word):
+    assert helpers.four_letter(word) != ""
