@@ -25,5 +25,6 @@ extension DataTree {
         for (path, node) in nodes { index(path, owner: node.ephemeralOwner) }
         self.approximateDataSize = size
         self.lastProcessedZxid = lastProcessedZxid
+        rebuildQuotaRoots()
     }
 }

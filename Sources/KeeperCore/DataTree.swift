@@ -15,6 +15,8 @@ public struct DataTree: Sendable {
     public internal(set) var lastProcessedZxid: Int64 = 0
     /// Sum of path lengths and data lengths, as ZooKeeper's approximate_data_size.
     public internal(set) var approximateDataSize: Int = 0
+    /// Paths with a quota (a `/zookeeper/quota/P/zookeeper_limits` node).
+    public internal(set) var quotaRoots: Set<String> = []
 
     /// The nodes every ZooKeeper tree starts with.
     public static let systemPaths = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -91,6 +93,7 @@ public struct DataTree: Sendable {
         nodes[path] = ZNode(data: data, aclRef: acls.retain(acl), zxid: zxid, time: time, owner: owner)
         approximateDataSize += path.utf8.count + (data?.count ?? 0)
         index(path, owner: owner)
+        quotaAfterInsert(path, bytes: data?.count ?? 0)
     }
 
     mutating func remove(_ path: String, zxid: Int64) throws(ErrorCode) {
@@ -101,12 +104,14 @@ public struct DataTree: Sendable {
         unindex(path, owner: node.ephemeralOwner)
         nodes[parentPath]?.children.remove(PathRules.name(of: path))
         nodes[parentPath]?.pzxid = zxid
+        quotaAfterRemove(path, bytes: node.data?.count ?? 0)
     }
 
     mutating func setData(_ path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
         guard let old = nodes[path] else { throw .noNode }
         approximateDataSize += (data?.count ?? 0) - (old.data?.count ?? 0)
         nodes[path]!.data = data
+        quotaAfterSetData(path, bytes: (data?.count ?? 0) - (old.data?.count ?? 0))
         nodes[path]!.version = version
         nodes[path]!.mzxid = zxid
         nodes[path]!.mtime = time

@@ -125,7 +125,9 @@ public struct Preparer: Sendable {
     }
 
     private static func kind(of create: CreateRequest, mode: CreateMode, session: Int64) -> NodeKind {
-        if create.op == .createContainer || mode.isContainer { return .container }
+        // As in ZooKeeper, the op decides: create (op 1) with the container flag makes a
+        // plain persistent node.
+        if create.op == .createContainer { return .container }
         if mode.isTTL { return .ttl(milliseconds: create.ttl) }
         return mode.isEphemeral ? .ephemeral(session: session) : .persistent
     }

@@ -36,6 +36,16 @@ public struct WatchRegistry: Sendable {
 
     public func paths(of watcher: Watcher) -> Set<String> { byWatcher[watcher] ?? [] }
 
+    /// Every watched path with its watchers, sorted, for the `wchp` four-letter word.
+    public var watchersByPath: [(path: String, watchers: [Watcher])] {
+        byPath.map { ($0.key, $0.value.keys.sorted()) }.sorted { $0.path < $1.path }
+    }
+
+    /// Every watcher with its paths, sorted, for `wchc`.
+    public var pathsByWatcher: [(watcher: Watcher, paths: [String])] {
+        byWatcher.map { ($0.key, $0.value.sorted()) }.sorted { $0.watcher < $1.watcher }
+    }
+
     public func kinds(of watcher: Watcher, at path: String) -> Kinds { byPath[path]?[watcher] ?? [] }
 
     public mutating func add(_ kinds: Kinds, for watcher: Watcher, at path: String) {

@@ -29,6 +29,10 @@ extension KeeperNode {
         switch request {
         case .auth(let scheme, let credentials):
             return authenticate(id, xid: xid, scheme: scheme, credentials: credentials)
+        case .unsupported(let type) where type == OpCode.reconfig.rawValue:
+            // Dynamic reconfiguration is off, as it is by default in ZooKeeper: the refusal
+            // is a transaction like any failed write.
+            return .write(zxid: propose(.error(.reconfigDisabled), session: session, cxid: xid, origin: .request(id)), request)
         case .unsupported(let type):
             notice(.warning("closing connection from \(connections[id]!.address): unsupported op \(type)"))
             connections[id]!.phase = .closing

@@ -41,6 +41,28 @@ extension KeeperNode {
             })
     }
 
+    /// Watched paths with the sessions watching them (`wchp`).
+    public var watchesByPath: [(path: String, sessions: [Int64])] {
+        watches.watchersByPath.map { entry in (entry.path, entry.watchers.compactMap { connections[$0]?.session }) }
+    }
+
+    /// Sessions with the paths they watch (`wchc`).
+    public var watchesBySession: [(session: Int64, paths: [String])] {
+        watches.pathsByWatcher.compactMap { entry in connections[entry.watcher].map { ($0.session, entry.paths) } }
+    }
+
+    /// `srst`: zero the server-wide counters.
+    public mutating func resetServerStats() { counters = ServerCounters() }
+
+    /// `crst`: zero every connection's counters.
+    public mutating func resetConnectionStats() {
+        for id in connections.keys {
+            let established = connections[id]!.stats.establishedAt
+            connections[id]!.stats = ConnectionStats()
+            connections[id]!.stats.establishedAt = established
+        }
+    }
+
     /// The ids of the connections the node knows, for tests and the shell's bookkeeping.
     public var connectionIDs: [ConnectionID] { connections.keys.sorted() }
 

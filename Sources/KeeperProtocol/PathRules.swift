@@ -10,24 +10,27 @@ public enum PathRules {
     }
 
     /// `sequential` validates as the server will see it: a sequential create's path gets a
-    /// suffix, so it may end in "/".
+    /// suffix, so it may end in "/". The rules apply to UTF-16 code units, as in Java, so
+    /// characters outside the Basic Multilingual Plane (their surrogates) are refused.
     public static func validate(_ path: String, sequential: Bool = false) throws(Violation) {
-        let scalars = Array((sequential ? path + "1" : path).unicodeScalars)
+        let units = Array((sequential ? path + "1" : path).utf16)
         func fail(_ reason: String) -> Violation { Violation(reason: reason, path: path) }
-        guard !scalars.isEmpty else { throw fail("path length must be > 0") }
-        guard scalars[0] == "/" else { throw fail("path must start with / character") }
-        if scalars.count == 1 { return }
-        guard scalars[scalars.count - 1] != "/" else { throw fail("path must not end with / character") }
-        for i in 1..<scalars.count {
-            let c = scalars[i]
-            let previous = scalars[i - 1]
-            let endsSegment = i + 1 == scalars.count || scalars[i + 1] == "/"
-            if c.value == 0 { throw fail("null character not allowed @\(i)") }
-            if c == "/" && previous == "/" { throw fail("empty node name specified @\(i)") }
-            if c == "." && previous == "." && i >= 2 && scalars[i - 2] == "/" && endsSegment {
+        guard !units.isEmpty else { throw fail("path length must be > 0") }
+        let slash = UInt16(UInt8(ascii: "/"))
+        let dot = UInt16(UInt8(ascii: "."))
+        guard units[0] == slash else { throw fail("path must start with / character") }
+        if units.count == 1 { return }
+        guard units[units.count - 1] != slash else { throw fail("path must not end with / character") }
+        for i in 1..<units.count {
+            let c = units[i]
+            let previous = units[i - 1]
+            let endsSegment = i + 1 == units.count || units[i + 1] == slash
+            if c == 0 { throw fail("null character not allowed @\(i)") }
+            if c == slash && previous == slash { throw fail("empty node name specified @\(i)") }
+            if c == dot && previous == dot && i >= 2 && units[i - 2] == slash && endsSegment {
                 throw fail("relative paths not allowed @\(i)")
             }
-            if c == "." && previous == "/" && endsSegment { throw fail("relative paths not allowed @\(i)") }
+            if c == dot && previous == slash && endsSegment { throw fail("relative paths not allowed @\(i)") }
             if isForbidden(c) { throw fail("invalid character @\(i)") }
         }
     }
@@ -37,8 +40,7 @@ public enum PathRules {
         return true
     }
 
-    private static func isForbidden(_ c: Unicode.Scalar) -> Bool {
-        let v = c.value
+    private static func isForbidden(_ v: UInt16) -> Bool {
         return (v > 0 && v <= 0x1f) || (v >= 0x7f && v <= 0x9f) || (v >= 0xd800 && v <= 0xf8ff)
             || (v >= 0xfff0 && v <= 0xffff)
     }

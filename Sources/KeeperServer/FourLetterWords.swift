@@ -25,7 +25,30 @@ struct FourLetterWords {
         case "cons": return cons(status)
         case "wchs": return wchs(status)
         case "envi": return envi()
+        case "dirs": return dirs()
         default: return ""
+        }
+    }
+
+    func wchc(_ watches: [(session: Int64, paths: [String])]) -> String {
+        lines(watches.flatMap { ["0x\(Self.hex($0.session))"] + $0.paths.map { "\t" + $0 } } + [""])
+    }
+
+    func wchp(_ watches: [(path: String, sessions: [Int64])]) -> String {
+        lines(watches.flatMap { [$0.path] + $0.sessions.map { "\t0x\(Self.hex($0))" } } + [""])
+    }
+
+    private func dirs() -> String {
+        let snapshots = config.dataDir.map(Self.directorySize) ?? 0
+        let logs = (config.dataLogDir ?? config.dataDir).map(Self.directorySize) ?? 0
+        return "datadir_size: \(snapshots)\nlogdir_size: \(logs)\n"
+    }
+
+    private static func directorySize(_ path: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.reduce(0) { total, name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
+            return total + ((attributes?[.size] as? Int) ?? 0)
         }
     }
 

@@ -47,7 +47,9 @@ public struct KeeperConfig: Sendable, Equatable {
     public var effectiveMaxSessionTimeout: Int { maxSessionTimeout == -1 ? tickTime * 20 : maxSessionTimeout }
 
     /// Every four-letter word Keeper answers.
-    public static let allFourLetterWords: Set<String> = ["ruok", "srvr", "stat", "mntr", "conf", "cons", "wchs", "envi", "isro"]
+    public static let allFourLetterWords: Set<String> = [
+        "ruok", "srvr", "stat", "mntr", "conf", "cons", "wchs", "wchc", "wchp", "envi", "isro", "dirs", "srst", "crst",
+    ]
 
     public func allows(_ word: String) -> Bool { fourLetterWords.contains(word) || fourLetterWords.contains("*") }
 

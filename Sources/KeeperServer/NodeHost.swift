@@ -92,7 +92,22 @@ final class NodeHost {
     }
 
     func fourLetterWord(_ word: String, on id: ConnectionID) {
-        let answer = FourLetterWords(config: config, uptime: startedAt, remotes: remotes).answer(word, status: node.status)
+        let words = FourLetterWords(config: config, uptime: startedAt, remotes: remotes)
+        let answer: String
+        switch config.allows(word) ? word : "" {
+        case "srst":
+            node.resetServerStats()
+            answer = "Server stats reset.\n"
+        case "crst":
+            node.resetConnectionStats()
+            answer = "Connection stats reset.\n"
+        case "wchc":
+            answer = words.wchc(node.watchesBySession)
+        case "wchp":
+            answer = words.wchp(node.watchesByPath)
+        default:
+            answer = words.answer(word, status: node.status)
+        }
         guard let channel = channels[id] else { return }
         channel.writeAndFlush(channel.allocator.buffer(string: answer)).whenComplete { _ in
             channel.close(promise: nil)

@@ -102,7 +102,7 @@ struct PathRulesTests {
     @Test(
         "invalid paths",
         arguments: ["", "a", "/a/", "//a", "/a//b", "/.", "/./a", "/..", "/a/..", "/a/../b", "/a\u{0}b", "/a\u{1}",
-                    "/a\u{7f}", "/a\u{fff5}"])
+                    "/a\u{7f}", "/a\u{fff5}", "/emoji\u{1F600}", "/private\u{E000}"])
     func invalid(path: String) {
         #expect(!PathRules.isValid(path))
     }
