@@ -41,3 +41,17 @@ public struct FileSystemError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "\(operation) \(path): \(reason)" }
 }
+
+extension StorageFile {
+    /// Reads `count` bytes at `offset`, looping over short reads; fewer only at end of file.
+    public func readFully(at offset: Int, count: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let chunk = try read(at: offset + bytes.count, count: count - bytes.count)
+            if chunk.isEmpty { break }
+            bytes += chunk
+        }
+        return bytes
+    }
+}

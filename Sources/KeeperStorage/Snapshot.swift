@@ -102,7 +102,7 @@ public enum SnapshotFile {
     public static func zxid(fileSystem: any FileSystem, path: String) throws -> Int64 {
         let file = try fileSystem.open(path, create: false)
         defer { try? file.close() }
-        let header = try file.read(at: 0, count: StorageFormat.snapshotHeaderSize)
+        let header = try file.readFully(at: 0, count: StorageFormat.snapshotHeaderSize)
         guard header.count == StorageFormat.snapshotHeaderSize else { throw Damage(path: path, reason: "shorter than a header") }
         return Int64(bitPattern: header.bigEndian(at: 8, as: UInt64.self))
     }
@@ -111,7 +111,7 @@ public enum SnapshotFile {
     public static func read(fileSystem: any FileSystem, path: String) throws -> SnapshotContents {
         let file = try fileSystem.open(path, create: false)
         defer { try? file.close() }
-        let bytes = try file.read(at: 0, count: try file.size())
+        let bytes = try file.readFully(at: 0, count: try file.size())
         try verify(bytes, path: path)
         do {
             return try decode(bytes)
