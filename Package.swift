@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperClient",
+                "KeeperServer", "KeeperClient", "KeeperStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
-            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol",
+            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),

@@ -1,0 +1,90 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real `corral keeper` process on 127.0.0.1, for tests that kill it with SIGKILL.
+final class KeeperProcess {
+    let port: Int
+    let directory: String
+    private var process: Process?
+
+    /// The corral binary built beside the test bundle (or CORRAL_BINARY).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["CORRAL_BINARY"] { return path }
+        let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return testBundle.appendingPathComponent("corral").path
+    }
+
+    /// Writes a config into a fresh directory under /tmp.
+    init(extraConfig: String = "") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-process-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        let config = """
+            tickTime=200
+            dataDir=\(directory)/data
+            clientPort=\(port)
+            clientPortAddress=127.0.0.1
+            4lw.commands.whitelist=*
+            \(extraConfig)
+            """
+        try config.write(toFile: directory + "/keeper.conf", atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["keeper", "--config", directory + "/keeper.conf", "--log-level", "warning"]
+        let logPath = directory + "/keeper.log"
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        for _ in 0..<200 {
+            if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
+            usleep(25_000)
+        }
+        throw RawConnection.Failure(description: "corral keeper did not listen on \(port) within 5 s; log: \(self.log)")
+    }
+
+    /// SIGKILL, then wait for the process to be gone.
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    var log: String { (try? String(contentsOfFile: directory + "/keeper.log", encoding: .utf8)) ?? "" }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw RawConnection.Failure(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

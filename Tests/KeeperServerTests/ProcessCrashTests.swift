@@ -1,0 +1,98 @@
+import Foundation
+import KeeperProtocol
+import Synchronization
+import Testing
+
+/// Writes with many requests in flight, recording each write the server acknowledged.
+private final class Writer: Sendable {
+    private let acknowledged = Mutex<[String: [UInt8]]>([:])
+    private let port: Int
+    private let round: Int
+    static let inFlight = 32
+
+    init(port: Int, round: Int) {
+        self.port = port
+        self.round = round
+    }
+
+    var acknowledgedWrites: [String: [UInt8]] { acknowledged.withLock { $0 } }
+
+    /// Runs until the server goes away.
+    func run() {
+        guard let connection = try? RawConnection(port: port, timeoutSeconds: 10), (try? connection.handshake()) != nil else { return }
+        var pending: [Int32: (String, [UInt8])] = [:]
+        var next: Int32 = 1
+        func send() throws {
+            let path = "/r\(round)-\(next)"
+            let data = Array("round \(round) write \(next)".utf8)
+            try connection.send(Frame.request(xid: next, .create(CreateRequest(path: path, data: data, acl: ACL.openUnsafe, flags: 0))))
+            pending[next] = (path, data)
+            next += 1
+        }
+        do {
+            for _ in 0..<Self.inFlight { try send() }
+            while true {
+                var reader = JuteReader(try connection.receiveFrame())
+                let header = try ReplyHeader(from: &reader)
+                guard let (path, data) = pending.removeValue(forKey: header.xid) else { continue }
+                if header.error == .ok { acknowledged.withLock { $0[path] = data } }
+                try send()
+            }
+        } catch {
+            // The server was killed.
+        }
+    }
+}
+
+@Suite("process crashes", .serialized)
+struct ProcessCrashTests {
+    @Test("every acknowledged write survives SIGKILL at random moments, several times in a row", .timeLimit(.minutes(3)))
+    func sigkillUnderLoad() async throws {
+        let server = try KeeperProcess(extraConfig: "snapCount=400")
+        var random = SystemRandomNumberGenerator()
+        var allAcknowledged: [String: [UInt8]] = [:]
+        let rounds = 5
+        for round in 1...rounds {
+            try server.start()
+            // Everything acknowledged before this restart must be there.
+            try verify(allAcknowledged, port: server.port, context: "after restart \(round - 1)")
+            let writer = Writer(port: server.port, round: round)
+            let task = Task.detached { writer.run() }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 200...900, using: &random)))
+            server.kill()
+            await task.value
+            let acknowledged = writer.acknowledgedWrites
+            #expect(acknowledged.count > 0, "round \(round) acknowledged nothing; log: \(server.log)")
+            allAcknowledged.merge(acknowledged) { $1 }
+        }
+        try server.start()
+        try verify(allAcknowledged, port: server.port, context: "after the last restart")
+        print("checked \(allAcknowledged.count) acknowledged writes across \(rounds) SIGKILLs")
+        server.kill()
+    }
+
+    /// Reads every write back, pipelining the reads.
+    private func verify(_ writes: [String: [UInt8]], port: Int, context: String) throws {
+        guard !writes.isEmpty else { return }
+        let connection = try RawConnection(port: port, timeoutSeconds: 10)
+        _ = try connection.handshake()
+        let paths = writes.keys.sorted()
+        var missing: [String] = []
+        for batchStart in stride(from: 0, to: paths.count, by: 200) {
+            let batch = paths[batchStart..<min(batchStart + 200, paths.count)]
+            var bytes: [UInt8] = []
+            for (offset, path) in batch.enumerated() { bytes += Frame.request(xid: Int32(offset + 1), .getData(path: path, watch: false)) }
+            try connection.send(bytes)
+            for path in batch {
+                var reader = JuteReader(try connection.receiveFrame())
+                let header = try ReplyHeader(from: &reader)
+                guard header.error == .ok, case .data(let data, _) = try Response.read(op: .getData, from: &reader), data == writes[path]
+                else {
+                    missing.append(path)
+                    continue
+                }
+            }
+        }
+        #expect(missing.isEmpty, "\(context): \(missing.count) of \(writes.count) acknowledged writes lost, e.g. \(missing.prefix(5))")
+    }
+}
