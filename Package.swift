@@ -22,11 +22,14 @@ let package = Package(
         // Cores: the standard library only.
         .target(name: "KeeperProtocol", swiftSettings: strict),
         .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: strict),
-        .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .target(name: "Zab", swiftSettings: strict),
+        .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
-        .target(name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol"], swiftSettings: strict),
+        .target(
+            name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab"],
+            swiftSettings: strict),
         // Edges.
         .target(
             name: "KeeperServer",
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],
             swiftSettings: strict),
+        .testTarget(name: "ZabTests", dependencies: ["Zab", "CorralSim"], swiftSettings: strict),
         .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
