@@ -89,6 +89,11 @@ public struct JuteWriter: Sendable {
     public mutating func writeRaw(_ raw: [UInt8]) {
         bytes.append(contentsOf: raw)
     }
+
+    /// Overwrites bytes already written (a length filled in afterwards).
+    public mutating func replaceBytes(at offset: Int, with raw: [UInt8]) {
+        bytes.replaceSubrange(offset..<(offset + raw.count), with: raw)
+    }
 }
 
 /// Reads jute-encoded fields from a byte array, checking every length against what is left.

@@ -1,20 +1,6 @@
 import KeeperCore
 import KeeperProtocol
 
-/// What a snapshot holds: the tree as of its zxid, and the sessions alive then (id and
-/// timeout; deadlines restart from the moment of recovery, as in ZooKeeper).
-public struct SnapshotContents: Sendable {
-    public var tree: DataTree
-    public var sessions: [Int64: Int32]
-
-    public init(tree: DataTree, sessions: [Int64: Int32]) {
-        self.tree = tree
-        self.sessions = sessions
-    }
-
-    public var zxid: Int64 { tree.lastProcessedZxid }
-}
-
 /// Snapshot files. One is written beside its final name, synced, renamed into place and
 /// the directory synced, so a crash leaves either the whole file or none; a checksum over
 /// the file catches damage after the fact.
@@ -52,50 +38,13 @@ public enum SnapshotFile {
         header.appendBigEndian(StorageFormat.version)
         header.appendBigEndian(UInt64(bitPattern: contents.zxid))
         try out.append(header)
-        var writer = JuteWriter(capacity: 1 << 16)
-        writer.write(Int32(contents.sessions.count))
-        for (id, timeout) in contents.sessions.sorted(by: { $0.key < $1.key }) {
-            writer.write(id)
-            writer.write(timeout)
-        }
-        let acls = contents.tree.acls.all
-        writer.write(Int32(acls.count))
-        for (ref, acl) in acls.sorted(by: { $0.key < $1.key }) {
-            writer.write(ref)
-            writer.write(acl)
-        }
-        writer.write(Int64(contents.tree.nodes.count))
-        try out.append(writer.bytes)
-        for (path, node) in contents.tree.nodes {
-            var record = JuteWriter(capacity: 96 + (node.data?.count ?? 0))
-            record.write(Int32(0))
-            writeNode(path, node, to: &record)
-            var bytes = record.bytes
-            let length = UInt32(bytes.count - 4)
-            for i in 0..<4 { bytes[i] = UInt8(truncatingIfNeeded: length >> (24 - 8 * UInt32(i))) }
-            try out.append(bytes)
-        }
+        try SnapshotCodec.encode(contents) { try out.append($0) }
         var trailer: [UInt8] = []
         trailer.appendBigEndian(StorageFormat.snapshotEndMagic)
         try out.append(trailer)
         var crc: [UInt8] = []
         crc.appendBigEndian(out.checksum)
         try out.append(crc)
-    }
-
-    private static func writeNode(_ path: String, _ node: ZNode, to writer: inout JuteWriter) {
-        writer.write(path)
-        writer.write(node.data)
-        writer.write(node.aclRef)
-        writer.write(node.czxid)
-        writer.write(node.mzxid)
-        writer.write(node.ctime)
-        writer.write(node.mtime)
-        writer.write(node.version)
-        writer.write(node.cversion)
-        writer.write(node.aversion)
-        writer.write(node.ephemeralOwner)
-        writer.write(node.pzxid)
     }
 
     /// The zxid a snapshot file covers, from its header, without reading the rest.
@@ -143,49 +92,7 @@ public enum SnapshotFile {
     private static func decode(_ bytes: [UInt8]) throws(JuteError) -> SnapshotContents {
         let zxid = Int64(bitPattern: bytes.bigEndian(at: 8, as: UInt64.self))
         var reader = JuteReader(bytes, offset: StorageFormat.snapshotHeaderSize)
-        var sessions: [Int64: Int32] = [:]
-        for _ in 0..<(try count(&reader, "sessions")) {
-            sessions[try reader.readInt64("session id")] = try reader.readInt32("session timeout")
-        }
-        var acls: [ACLTable.Ref: [ACL]] = [:]
-        for _ in 0..<(try count(&reader, "acl lists")) {
-            acls[try reader.readInt32("acl ref")] = try reader.readRecords(ACL.self, "acl", minimumSize: 12)
-        }
-        let nodeCount = try reader.readInt64("node count")
-        guard nodeCount >= 0, nodeCount <= Int64(reader.remaining / 16) else {
-            throw .invalidValue(field: "node count", value: nodeCount)
-        }
-        var nodes: [String: ZNode] = [:]
-        nodes.reserveCapacity(Int(nodeCount))
-        for _ in 0..<nodeCount {
-            _ = try reader.readInt32("node length")
-            let (path, node) = try readNode(&reader)
-            nodes[path] = node
-        }
-        return SnapshotContents(tree: DataTree(restoring: nodes, acls: acls, lastProcessedZxid: zxid), sessions: sessions)
-    }
-
-    private static func count(_ reader: inout JuteReader, _ field: String) throws(JuteError) -> Int32 {
-        let count = try reader.readInt32(field)
-        guard count >= 0, Int(count) <= reader.remaining else { throw .badLength(field: field, length: count) }
-        return count
-    }
-
-    private static func readNode(_ reader: inout JuteReader) throws(JuteError) -> (String, ZNode) {
-        let path = try reader.readString("path")
-        let data = try reader.readBuffer("data")
-        let aclRef = try reader.readInt32("aclRef")
-        let czxid = try reader.readInt64("czxid")
-        var node = ZNode(data: data, aclRef: aclRef, zxid: czxid, time: 0, owner: 0)
-        node.mzxid = try reader.readInt64("mzxid")
-        node.ctime = try reader.readInt64("ctime")
-        node.mtime = try reader.readInt64("mtime")
-        node.version = try reader.readInt32("version")
-        node.cversion = try reader.readInt32("cversion")
-        node.aversion = try reader.readInt32("aversion")
-        node.ephemeralOwner = try reader.readInt64("ephemeralOwner")
-        node.pzxid = try reader.readInt64("pzxid")
-        return (path, node)
+        return try SnapshotCodec.decode(&reader, zxid: zxid)
     }
 }
 
