@@ -20,8 +20,10 @@ struct ClientConnection: Sendable {
         enum Work: Sendable {
             /// Answered from the tree when it reaches the front of the queue.
             case read(Request)
-            /// Waiting for its transaction to be applied.
-            case write(zxid: Int64, Request)
+            /// Waiting for its transaction to be applied (matched by session and xid).
+            case write(Request)
+            /// A follower's sync, waiting for the leader's answer to `token`.
+            case sync(path: String, token: Int64)
             /// Already decided (auth, refused ops); only the reply waits its turn.
             case reply(ReplyHeader, Response, closeAfter: Bool)
         }
@@ -38,6 +40,8 @@ struct ClientConnection: Sendable {
     var timeout: Int32 = 0
     var ids: [Id]
     var queue = RingQueue<Queued>()
+    /// Syncs the leader has answered, ready to reply when they reach the front.
+    var answeredSyncs: Set<Int64> = []
     var isPaused = false
     /// Whether the client sent ConnectRequest.readOnly, so the response carries it too.
     var sendsReadOnlyByte = true

@@ -1,28 +1,27 @@
 import KeeperCore
 import KeeperProtocol
 
-/// Applying committed transactions: change the tree, fire watches, then answer whoever
-/// waits (ZooKeeper's FinalRequestProcessor for writes).
+/// Applying committed transactions: change the tree, fire watches, then answer the local
+/// client that waits, if any (ZooKeeper's FinalRequestProcessor for writes). Every server of
+/// an ensemble applies the same transactions in the same order.
 extension KeeperNode {
-    mutating func apply(_ proposal: Proposal) {
-        let entry = proposal.entry
+    mutating func applyCommitted(_ entry: TxnEntry) {
         let (outcome, events) = tree.apply(entry)
         preparer.applied(upTo: entry.zxid)
         deliver(events)
         let session = entry.header.session
-        switch proposal.origin {
-        case .createSession(let id):
-            if case .createSession(let timeout) = entry.txn { sessionCreated(session, timeout: timeout, for: id) }
-        case .request(let id):
-            if case .closeSession = entry.txn { sessions.remove(session) }
-            complete(entry, outcome, on: id)
-            if case .closeSession = entry.txn { sessionEnded(session) }
-        case .expiry:
-            notice(.info("expired session 0x\(hex(session))"))
-            sessionEnded(session)
-        case .reap:
-            notice(.info("deleted \(entry.txn.reapedPath ?? "?"): empty container or expired TTL"))
+        switch entry.txn {
+        case .createSession(let timeout):
+            sessionCreated(session, timeout: timeout)
+        case .closeSession:
+            sessions.remove(session)
+        default:
+            break
         }
+        if let id = pendingWrites.removeValue(forKey: SessionXid(session: session, xid: entry.header.cxid)) {
+            complete(entry, outcome, on: id)
+        }
+        if case .closeSession = entry.txn { sessionEnded(session) }
     }
 
     /// Sends each event to the watchers it fires, if they may read the node.
@@ -40,8 +39,8 @@ extension KeeperNode {
     /// behind it.
     private mutating func complete(_ entry: TxnEntry, _ outcome: TxnOutcome, on id: ConnectionID) {
         guard let head = connections[id]?.queue.first else { return }
-        guard case .write(let zxid, let request) = head.work, zxid == entry.zxid else {
-            preconditionFailure("applied zxid \(entry.zxid) is not the write at the front of connection \(id)")
+        guard case .write(let request) = head.work, head.xid == entry.header.cxid else {
+            preconditionFailure("applied zxid \(entry.zxid) (xid \(entry.header.cxid)) is not the write at the front of connection \(id)")
         }
         _ = connections[id]!.queue.popFirst()
         let (error, response) = Self.response(to: request, entry.txn, outcome)
@@ -68,26 +67,29 @@ extension KeeperNode {
 
     /// Per-op results of a multi. When any op failed, every op reports an error: ok for the
     /// ones before it, which were rolled back.
+    ///
+    /// ZooKeeper reads every create item of a multi into `Op.create`, whose op code follows
+    /// the flags alone, and types the result by that code: a container or TTL node answers
+    /// Create2Response (path and stat), any other create a plain CreateResponse, even when
+    /// the item was sent as create2.
     private static func multiResults(_ ops: [Request], _ txn: Txn, _ outcome: TxnOutcome) -> [MultiResult] {
         guard case .multi(let txns) = txn else { return [] }
         let failed = txns.contains { if case .error = $0 { return true } else { return false } }
-        return zip(ops, outcome.results).map { op, result in
+        return zip(zip(ops, txns), outcome.results).map { pair, result in
+            let (op, subTxn) = pair
             if failed || result.error != .ok { return .error(result.error) }
             switch op {
-            case .create(let create):
+            case .create:
                 let path = result.path ?? ""
-                return create.op == .create ? .create(path: path) : .create2(path: path, stat: result.stat ?? Stat())
+                guard case .create(_, _, _, let kind, _) = subTxn else { return .create(path: path) }
+                switch kind {
+                case .container, .ttl: return .create2(path: path, stat: result.stat ?? Stat())
+                case .persistent, .ephemeral: return .create(path: path)
+                }
             case .delete: return .delete
             case .setData: return .setData(result.stat ?? Stat())
             default: return .check
             }
         }
-    }
-}
-
-extension Txn {
-    var reapedPath: String? {
-        if case .deleteContainer(let path) = self { return path }
-        return nil
     }
 }

@@ -2,8 +2,8 @@ import KeeperCore
 import KeeperProtocol
 
 /// Connections and the connect handshake: new sessions, reconnects to a live session, and
-/// the refusals ZooKeeper makes (a client that has seen a later zxid than this server, a
-/// wrong password, a session that expired).
+/// the refusals ZooKeeper makes (a server not in a serving quorum, a client that has seen a
+/// later zxid than this server, a wrong password, a session that expired).
 extension KeeperNode {
     mutating func onConnected(_ id: ConnectionID, address: String) {
         precondition(connections[id] == nil, "connection \(id) connected twice")
@@ -20,6 +20,10 @@ extension KeeperNode {
             notice(.warning("closing connection from \(connection.address): a second ConnectRequest"))
             return close(id)
         }
+        guard isServing else {
+            notice(.info("closing connection from \(connection.address): not serving, the ensemble has no quorum here"))
+            return close(id)
+        }
         guard request.lastZxidSeen <= tree.lastProcessedZxid else {
             notice(
                 .warning(
@@ -33,17 +37,29 @@ extension KeeperNode {
         connection.stats.establishedAt = now.wall
         if request.sessionId == 0 {
             var session = sessionIds.nextId()
-            while sessions.session(session) != nil { session = sessionIds.nextId() }
+            while sessions.session(session) != nil || creatingSessions[session] != nil { session = sessionIds.nextId() }
             connection.phase = .creatingSession(session)
             connections[id] = connection
-            _ = propose(.createSession(timeout: connection.timeout), session: session, cxid: 0, origin: .createSession(id))
+            creatingSessions[session] = id
+            createSession(session, timeout: connection.timeout)
         } else {
             connections[id] = connection
             reopen(request.sessionId, password: request.password, on: id)
         }
     }
 
-    /// A client reconnecting to its session, maybe after moving from another connection.
+    /// A createSession transaction: prepared here on a leader or standalone, by the leader
+    /// for a follower.
+    private mutating func createSession(_ session: Int64, timeout: Int32) {
+        if isLeaderOrStandalone {
+            propose(.createSession(timeout: timeout), session: session, cxid: 0)
+        } else {
+            sendToLeader(.createSession(session: session, timeout: timeout))
+        }
+    }
+
+    /// A client reconnecting to its session, maybe after moving from another connection or
+    /// another server.
     private mutating func reopen(_ session: Int64, password: [UInt8], on id: ConnectionID) {
         if let previous = sessionConnection[session], previous != id { close(previous) }
         guard SessionPassword.check(password, for: session), let known = sessions.session(session), !known.isClosing
@@ -53,13 +69,16 @@ extension KeeperNode {
             return close(id)
         }
         sessions.add(session, timeout: connections[id]!.timeout, now: now.monotonic)
+        touchedSessions.insert(session)
         bind(session, to: id)
     }
 
     /// The createSession transaction is applied: the session exists everywhere.
-    mutating func sessionCreated(_ session: Int64, timeout: Int32, for id: ConnectionID) {
+    mutating func sessionCreated(_ session: Int64, timeout: Int32) {
         sessions.add(session, timeout: timeout, now: now.monotonic)
-        guard let connection = connections[id], connection.phase == .creatingSession(session) else { return }
+        guard let id = creatingSessions.removeValue(forKey: session), connections[id]?.phase == .creatingSession(session) else {
+            return
+        }
         bind(session, to: id)
     }
 

@@ -15,6 +15,7 @@ extension KeeperNode {
         }
         // ZooKeeper drops requests of a session that is closing or gone, without a reply.
         guard sessions.touch(connection.session, now: now.monotonic) else { return }
+        touchedSessions.insert(connection.session)
         connections[id]!.stats.received += 1
         connections[id]!.stats.lastCxid = xid
         connections[id]!.stats.lastOp = Self.shortName(request)
@@ -25,29 +26,56 @@ extension KeeperNode {
 
     /// Decides what a request waits for.
     private mutating func work(for request: Request, xid: Int32, on id: ConnectionID) -> ClientConnection.Queued.Work {
-        let session = connections[id]!.session
         switch request {
         case .auth(let scheme, let credentials):
             return authenticate(id, xid: xid, scheme: scheme, credentials: credentials)
-        case .unsupported(let type) where type == OpCode.reconfig.rawValue:
-            // Dynamic reconfiguration is off, as it is by default in ZooKeeper: the refusal
-            // is a transaction like any failed write.
-            return .write(zxid: propose(.error(.reconfigDisabled), session: session, cxid: xid, origin: .request(id)), request)
-        case .unsupported(let type):
+        case .unsupported(let type) where type != OpCode.reconfig.rawValue:
             notice(.warning("closing connection from \(connections[id]!.address): unsupported op \(type)"))
             connections[id]!.phase = .closing
             return .reply(ReplyHeader(xid: xid, zxid: -1, err: .unimplemented), .empty, closeAfter: true)
-        case .closeSession:
-            sessions.markClosing(session)
-            connections[id]!.phase = .closing
-            let txn = preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
-            return .write(zxid: propose(txn, session: session, cxid: xid, origin: .request(id)), request)
+        case .sync(let path) where !isLeaderOrStandalone:
+            let token = nextSyncToken
+            nextSyncToken += 1
+            syncWaits[token] = id
+            sendToLeader(.syncRequest(token: token))
+            return .sync(path: path, token: token)
+        case .closeSession, .unsupported:
+            return submitWrite(request, xid: xid, on: id)
         case _ where request.isWrite:
-            let context = RequestContext(session: session, ids: connections[id]!.ids, zxid: nextZxid(), time: now.wall)
-            let txn = preparer.prepare(request, in: tree, context: context)
-            return .write(zxid: propose(txn, session: session, cxid: xid, origin: .request(id)), request)
+            return submitWrite(request, xid: xid, on: id)
         default:
             return .read(request)
+        }
+    }
+
+    /// A write: prepared and proposed here on a leader (or standalone), handed to the leader
+    /// by a follower. Its reply waits for the transaction to be applied.
+    private mutating func submitWrite(_ request: Request, xid: Int32, on id: ConnectionID) -> ClientConnection.Queued.Work {
+        let connection = connections[id]!
+        if case .closeSession = request { connections[id]!.phase = .closing }
+        pendingWrites[SessionXid(session: connection.session, xid: xid)] = id
+        if isLeaderOrStandalone {
+            let txn = prepareWrite(request, session: connection.session, ids: connection.ids)
+            propose(txn, session: connection.session, cxid: xid)
+        } else {
+            sendToLeader(.forward(session: connection.session, cxid: xid, ids: connection.ids, request: request))
+        }
+        return .write(request)
+    }
+
+    /// The transaction for a write from any server's client (ZooKeeper's prep).
+    mutating func prepareWrite(_ request: Request, session: Int64, ids: [Id]) -> Txn {
+        switch request {
+        case .closeSession:
+            sessions.markClosing(session)
+            return preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
+        case .unsupported:
+            // Dynamic reconfiguration is off, as it is by default in ZooKeeper: the refusal
+            // is a transaction like any failed write.
+            return .error(.reconfigDisabled)
+        default:
+            let context = RequestContext(session: session, ids: ids, zxid: nextZxid(), time: now.wall)
+            return preparer.prepare(request, in: tree, context: context)
         }
     }
 
@@ -90,6 +118,10 @@ extension KeeperNode {
             switch head.work {
             case .write:
                 return resumeIfDrained(id)
+            case .sync(let path, let token):
+                guard connections[id]!.answeredSyncs.remove(token) != nil else { return resumeIfDrained(id) }
+                _ = connections[id]!.queue.popFirst()
+                answer(.sync(path: path), xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .read(let request):
                 _ = connections[id]!.queue.popFirst()
                 answer(request, xid: head.xid, arrivedAt: head.arrivedAt, on: id)

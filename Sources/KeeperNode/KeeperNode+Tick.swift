@@ -1,22 +1,32 @@
 import KeeperCore
 import KeeperProtocol
+import Zab
 
-/// What time alone sets off: session expiry, abandoned handshakes, and the reaping of
-/// empty containers and expired TTL nodes (ZooKeeper's ContainerManager).
+/// What time alone sets off: session expiry and the reaping of empty containers and expired
+/// TTL nodes (ZooKeeper's ContainerManager), both decided by the leader (or a standalone
+/// server); a follower's report of session activity to the leader; abandoned handshakes;
+/// and ZAB's own timers.
 extension KeeperNode {
     mutating func onTick() {
-        expireSessions()
+        if zab != nil { stepZab(.tick) }
         closeStaleHandshakes()
-        if now.monotonic >= nextReapCheck {
-            nextReapCheck = now.monotonic + config.containerCheckInterval
-            reap()
+        if isLeaderOrStandalone {
+            expireSessions()
+            if now.monotonic >= nextReapCheck {
+                nextReapCheck = now.monotonic + config.containerCheckInterval
+                reap()
+            }
+        } else if case .following(_, true)? = zab?.currentRole, !touchedSessions.isEmpty {
+            sendToLeader(.touch(touchedSessions.sorted()))
+            touchedSessions = []
         }
     }
 
     private mutating func expireSessions() {
         for session in sessions.expire(now: now.monotonic) {
+            notice(.info("expired session 0x\(hex(session))"))
             let txn = preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
-            _ = propose(txn, session: session, cxid: 0, origin: .expiry)
+            propose(txn, session: session, cxid: 0)
         }
     }
 
@@ -48,7 +58,8 @@ extension KeeperNode {
         for path in reapCandidates().prefix(config.reapsPerCheckMax) {
             let txn = preparer.prepareReap(path, in: tree, zxid: nextZxid(), time: now.wall)
             if case .error = txn { continue }
-            _ = propose(txn, session: 0, cxid: 0, origin: .reap)
+            notice(.info("deleting \(path): empty container or expired TTL"))
+            propose(txn, session: 0, cxid: 0)
         }
     }
 }

@@ -1,19 +1,19 @@
 import KeeperCore
 import KeeperProtocol
+import Zab
 
 /// One Keeper server as a pure state machine: client sessions, ZooKeeper's request
-/// pipeline (prep → persist → apply → reply) and watches. Events come in through `step`,
-/// actions go out as its result; the node never touches a socket, a disk or a clock, so the
-/// NIO server and the simulator run the very same code.
+/// pipeline (prep → persist → apply → reply), watches and, in an ensemble, a ZAB peer.
+/// Events come in through `step`, actions go out as its result; the node never touches a
+/// socket, a disk or a clock, so the NIO server and the simulator run the very same code.
 ///
-/// Writes are prepared as soon as they arrive (prep runs ahead against pending changes),
-/// handed out to be persisted, and applied in zxid order once `.persisted` says they are
-/// on disk. A connection's replies leave in its request order: a read waits behind the
-/// connection's own writes, so a client always reads what it wrote. Watch notifications a
-/// write causes are sent before that write's reply.
-///
-/// Standalone for now: the node commits what it persists. Replication will put a ZAB peer
-/// between persisting and applying.
+/// Writes are prepared as soon as they arrive (prep runs ahead against pending changes)
+/// and applied in zxid order once committed: standalone, once `.persisted` says they are on
+/// disk; in an ensemble, once ZAB delivers them (a quorum has them on disk). A follower
+/// hands its clients' writes to the leader and applies what the leader commits. A
+/// connection's replies leave in its request order: a read waits behind the connection's
+/// own writes, so a client always reads what it wrote. Watch notifications a write causes
+/// are sent before that write's reply. Reads are answered from the local tree.
 public struct KeeperNode: Sendable {
     public let config: NodeConfig
     public internal(set) var tree = DataTree()
@@ -24,27 +24,32 @@ public struct KeeperNode: Sendable {
     var sessionIds: SessionIdGenerator
     var connections: [ConnectionID: ClientConnection] = [:]
     var sessionConnection: [Int64: ConnectionID] = [:]
-    var proposals = RingQueue<Proposal>()
+    /// Writes whose reply a local connection waits for, by session and xid.
+    var pendingWrites: [SessionXid: ConnectionID] = [:]
+    /// New sessions whose createSession a local connection waits for.
+    var creatingSessions: [Int64: ConnectionID] = [:]
+    /// The ensemble peer; nil for a standalone server.
+    var zab: ZabPeer?
+    /// Standalone: transactions waiting for `.persisted`.
+    var unpersisted = RingQueue<TxnEntry>()
     var lastProposedZxid: Int64 = 0
+    /// A follower's sessions with client activity since its last report to the leader.
+    var touchedSessions: Set<Int64> = []
+    /// Syncs a follower asked the leader for, by token.
+    var syncWaits: [Int64: ConnectionID] = [:]
+    var nextSyncToken: Int64 = 1
     var nextReapCheck: Int64
     var now: NodeTime
     var actions: [NodeAction] = []
-    var toPersist: [TxnEntry] = []
+    var toPersist: [ZabEntry] = []
 
-    /// A transaction between prep and apply, and who waits for it.
-    struct Proposal: Sendable {
-        enum Origin: Sendable {
-            case request(ConnectionID)
-            case createSession(ConnectionID)
-            case expiry
-            case reap
-        }
-        var entry: TxnEntry
-        var origin: Origin
+    struct SessionXid: Hashable, Sendable {
+        var session: Int64
+        var xid: Int32
     }
 
-    /// A node starting from `tree` and the `sessions` (id and timeout) that were alive when
-    /// it was saved; each session gets a full timeout from now to reconnect.
+    /// A standalone node starting from `tree` and the `sessions` (id and timeout) that were
+    /// alive when it was saved; each session gets a full timeout from now to reconnect.
     public init(config: NodeConfig, startedAt time: NodeTime, tree: DataTree = DataTree(), sessions: [Int64: Int32] = [:]) {
         self.config = config
         self.now = time
@@ -59,9 +64,43 @@ public struct KeeperNode: Sendable {
         self.nextReapCheck = time.monotonic + config.containerCheckInterval
     }
 
+    /// An ensemble member starting from its last snapshot, the logged entries after it
+    /// (accepted, not known to be committed) and its epochs. It serves clients once it leads
+    /// an established epoch or follows an established leader.
+    public init(
+        config: NodeConfig, startedAt time: NodeTime, state: SnapshotContents, log: [ZabEntry], zab zabConfig: ZabConfig,
+        acceptedEpoch: Int64, currentEpoch: Int64
+    ) {
+        self.init(config: config, startedAt: time, tree: state.tree, sessions: state.sessions)
+        self.zab = ZabPeer(
+            config: zabConfig, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, stateZxid: state.zxid, log: log,
+            now: time.monotonic)
+    }
+
     /// The live sessions with their timeouts, as a snapshot stores them.
     public var sessionTimeouts: [Int64: Int32] {
         sessions.sessions.mapValues(\.timeout)
+    }
+
+    /// The role in the ensemble; nil for a standalone server.
+    public var role: ZabRole? { zab?.currentRole }
+
+    /// Whether clients are served: always standalone; in an ensemble, once in sync with an
+    /// established leader (or being one).
+    public var isServing: Bool {
+        switch zab?.currentRole {
+        case nil: return true
+        case .leading(_, let established): return established
+        case .following(_, let serving): return serving
+        case .looking: return false
+        }
+    }
+
+    var isLeaderOrStandalone: Bool {
+        switch zab?.currentRole {
+        case nil, .leading(_, true): return true
+        default: return false
+        }
     }
 
     /// Feeds one event in; returns what the shell must do, in order.
@@ -79,7 +118,13 @@ public struct KeeperNode: Sendable {
         case .tick:
             onTick()
         case .persisted(let zxid):
-            onPersisted(upTo: zxid)
+            if zab != nil { stepZab(.persisted(upTo: zxid)) } else { onPersisted(upTo: zxid) }
+        case .peerConnected(let peer):
+            stepZab(.connected(peer))
+        case .peerDisconnected(let peer):
+            stepZab(.disconnected(peer))
+        case .peerMessage(let peer, let message):
+            onPeerMessage(peer, message)
         }
         if !toPersist.isEmpty {
             actions.append(.persist(toPersist))
@@ -92,23 +137,30 @@ public struct KeeperNode: Sendable {
 
     // MARK: - Proposals
 
-    mutating func nextZxid() -> Int64 { lastProposedZxid + 1 }
+    /// The zxid the next transaction prepared here will get.
+    func nextZxid() -> Int64 { zab?.nextZxid ?? lastProposedZxid + 1 }
 
-    /// Hands a prepared transaction to storage; it is applied when `.persisted` covers it.
-    mutating func propose(_ txn: Txn, session: Int64, cxid: Int32, origin: Proposal.Origin) -> Int64 {
+    /// Hands a prepared transaction on: standalone to storage, applied when `.persisted`
+    /// covers it; on a leader to ZAB, applied when delivered.
+    mutating func propose(_ txn: Txn, session: Int64, cxid: Int32) {
         let zxid = nextZxid()
         let header = TxnHeader(session: session, cxid: cxid, zxid: zxid, time: now.wall, type: txn.type.rawValue)
         let entry = TxnEntry(header: header, txn: txn)
         lastProposedZxid = zxid
-        proposals.append(Proposal(entry: entry, origin: origin))
-        toPersist.append(entry)
-        return zxid
+        if zab != nil {
+            let (proposed, zabActions) = zab!.propose(entry.bytes(), at: now.monotonic)
+            precondition(proposed == zxid, "ZAB gave zxid \(proposed) to a transaction prepared for \(zxid)")
+            perform(zabActions)
+        } else {
+            unpersisted.append(entry)
+            toPersist.append(ZabEntry(zxid: zxid, payload: entry.bytes()))
+        }
     }
 
     mutating func onPersisted(upTo zxid: Int64) {
-        while let proposal = proposals.first, proposal.entry.zxid <= zxid {
-            _ = proposals.popFirst()
-            apply(proposal)
+        while let entry = unpersisted.first, entry.zxid <= zxid {
+            _ = unpersisted.popFirst()
+            applyCommitted(entry)
         }
     }
 
@@ -133,6 +185,9 @@ public struct KeeperNode: Sendable {
         if connection.session != 0 && sessionConnection[connection.session] == id {
             sessionConnection[connection.session] = nil
         }
+        if case .creatingSession(let session) = connection.phase { creatingSessions[session] = nil }
+        pendingWrites = pendingWrites.filter { $0.value != id }
+        syncWaits = syncWaits.filter { $0.value != id }
         watches.removeAll(for: id)
         return true
     }

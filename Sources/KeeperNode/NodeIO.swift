@@ -1,5 +1,6 @@
 import KeeperCore
 import KeeperProtocol
+import Zab
 
 /// A connection as the shell numbers it; the node never sees sockets.
 public typealias ConnectionID = UInt64
@@ -28,6 +29,10 @@ public enum NodeEvent: Sendable {
     case tick
     /// Every transaction up to this zxid is on stable storage.
     case persisted(upTo: Int64)
+    /// The channel to another server of the ensemble is up, or went down.
+    case peerConnected(PeerID)
+    case peerDisconnected(PeerID)
+    case peerMessage(from: PeerID, ZabMessage)
 }
 
 /// What a node asks its shell to do, in order.
@@ -41,9 +46,20 @@ public enum NodeAction: Sendable, Equatable {
     case resumeReading(ConnectionID)
     /// Append to the transaction log and report `.persisted` once it is synced. Replies
     /// to these transactions leave only after that.
-    case persist([TxnEntry])
+    case persist([ZabEntry])
     /// Something an operator wants in the log.
     case notice(Notice)
+    /// Send to another server of the ensemble.
+    case sendPeer(PeerID, ZabMessage)
+    /// Durably, before the actions after it: the ZAB epochs.
+    case saveEpochs(accepted: Int64, current: Int64)
+    /// Durably, before the actions after it: cut the log after this zxid.
+    case truncateLog(after: Int64)
+    /// Durably, before the actions after it: the leader's state replaced ours; write it as
+    /// a snapshot (SnapshotCodec bytes) at `zxid`.
+    case installSnapshot([UInt8], zxid: Int64)
+    /// The server's role in the ensemble changed.
+    case role(ZabRole)
 }
 
 public struct Notice: Hashable, Sendable, CustomStringConvertible {

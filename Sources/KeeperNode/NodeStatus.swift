@@ -1,5 +1,6 @@
 import KeeperCore
 import KeeperProtocol
+import Zab
 
 /// A connection as the four-letter words report it.
 public struct ConnectionStatus: Hashable, Sendable {
@@ -24,6 +25,20 @@ public struct NodeStatus: Hashable, Sendable {
     public var outstandingRequests: Int
     public var counters: ServerCounters
     public var connections: [ConnectionStatus]
+    /// standalone, leader, follower or looking (as ZooKeeper's Mode line says it).
+    public var mode: String
+    public var serving: Bool
+    public var epoch: Int64
+    /// The last zxid logged (accepted), which may be ahead of `zxid` (applied).
+    public var lastLoggedZxid: Int64
+    /// On a leader: each follower, how far it has acknowledged, and whether it is in sync.
+    public var followers: [FollowerStatus]
+}
+
+public struct FollowerStatus: Hashable, Sendable {
+    public var id: PeerID
+    public var ackedZxid: Int64
+    public var synced: Bool
 }
 
 extension KeeperNode {
@@ -32,13 +47,24 @@ extension KeeperNode {
             zxid: tree.lastProcessedZxid, nodeCount: tree.nodeCount, approximateDataSize: tree.approximateDataSize,
             ephemeralCount: tree.ephemeralCount, sessionCount: sessions.count, watchCount: watches.count,
             watchedPathCount: watches.pathCount, watchingConnectionCount: watches.watcherCount,
-            outstandingRequests: proposals.count,
+            outstandingRequests: pendingWrites.count + unpersisted.count,
             counters: counters,
             connections: connections.values.sorted { $0.id < $1.id }.map {
                 ConnectionStatus(
                     id: $0.id, address: $0.address, session: $0.session, timeout: $0.timeout, queued: $0.queue.count,
                     stats: $0.stats)
-            })
+            },
+            mode: mode, serving: isServing, epoch: zab?.currentEpoch ?? 0, lastLoggedZxid: lastLoggedZxid,
+            followers: (zab?.followerProgress ?? []).map { FollowerStatus(id: $0.id, ackedZxid: $0.acked, synced: $0.synced) })
+    }
+
+    private var mode: String {
+        switch zab?.currentRole {
+        case nil: return "standalone"
+        case .leading(_, true): return "leader"
+        case .following(_, true): return "follower"
+        case .leading, .following, .looking: return "looking"
+        }
     }
 
     /// Watched paths with the sessions watching them (`wchp`).
@@ -62,6 +88,9 @@ extension KeeperNode {
             connections[id]!.stats.establishedAt = established
         }
     }
+
+    /// The last zxid in the log (accepted, perhaps not yet applied).
+    public var lastLoggedZxid: Int64 { zab?.lastZxid ?? max(lastProposedZxid, tree.lastProcessedZxid) }
 
     /// The ids of the connections the node knows, for tests and the shell's bookkeeping.
     public var connectionIDs: [ConnectionID] { connections.keys.sorted() }

@@ -3,6 +3,17 @@ import KeeperStorage
 import Logging
 import NIOCore
 import NIOPosix
+import Zab
+
+extension ZabEntry: LogRecord {}
+
+/// What the log thread does, in order: appends (synced together), the cut of a log a new
+/// leader does not share, and a leader's state replacing ours.
+enum LogOperation: Sendable {
+    case append([ZabEntry])
+    case truncate(after: Int64)
+    case installSnapshot([UInt8], zxid: Int64)
+}
 
 /// Where and how a server keeps its files (ZooKeeper's dataDir, dataLogDir, snapCount,
 /// autopurge, preAllocSize, forceSync).
@@ -29,7 +40,7 @@ final class DiskStorage {
     private let snapshotThread = NIOThreadPool(numberOfThreads: 1)
     private let writer: LogWriterBox
     private let logger: Logger
-    private var pending: [TxnEntry] = []
+    private var pending: [LogOperation] = []
     private var syncing = false
     private var rollBeforeNextBatch = false
     private var appendedSinceSnapshot = 0
@@ -60,8 +71,19 @@ final class DiskStorage {
         snapCount / 2 + Int.random(in: 0...max(1, snapCount / 2), using: &generator)
     }
 
-    func persist(_ entries: [TxnEntry]) {
-        pending.append(contentsOf: entries)
+    func persist(_ entries: [ZabEntry]) {
+        pending.append(.append(entries))
+        startSyncIfIdle()
+    }
+
+    /// Queued behind the appends before it; appends after it follow it.
+    func truncate(after zxid: Int64) {
+        pending.append(.truncate(after: zxid))
+        startSyncIfIdle()
+    }
+
+    func installSnapshot(_ bytes: [UInt8], zxid: Int64) {
+        pending.append(.installSnapshot(bytes, zxid: zxid))
         startSyncIfIdle()
     }
 
@@ -73,22 +95,37 @@ final class DiskStorage {
         let roll = rollBeforeNextBatch
         rollBeforeNextBatch = false
         let writer = self.writer
+        let snapshotDirectory = settings.snapshotDirectory
         let this = NIOLoopBound(self, eventLoop: loop)
-        logThread.runIfActive(eventLoop: loop) {
+        logThread.runIfActive(eventLoop: loop) { () -> (appended: Int, last: Int64?) in
             if roll { try writer.value.roll() }
-            try writer.value.append(batch)
-            try writer.value.sync()
+            var appended = 0
+            var last: Int64?
+            for operation in batch {
+                switch operation {
+                case .append(let entries):
+                    try writer.value.append(entries)
+                    appended += entries.count
+                    last = entries.last?.zxid ?? last
+                case .truncate(let zxid):
+                    try writer.value.truncate(after: zxid)
+                case .installSnapshot(let bytes, let zxid):
+                    try SnapshotFile.write(body: bytes, zxid: zxid, fileSystem: PosixFileSystem(), directory: snapshotDirectory)
+                }
+            }
+            if appended > 0 { try writer.value.sync() }
+            return (appended, last)
         }.whenComplete { result in
-            this.value.batchWritten(batch, result)
+            this.value.batchWritten(result)
         }
     }
 
-    private func batchWritten(_ batch: [TxnEntry], _ result: Result<Void, Error>) {
+    private func batchWritten(_ result: Result<(appended: Int, last: Int64?), Error>) {
         syncing = false
         switch result {
-        case .success:
-            appendedSinceSnapshot += batch.count
-            onDurable(batch.last!.zxid)
+        case .success(let written):
+            appendedSinceSnapshot += written.appended
+            if let last = written.last { onDurable(last) }
             startSyncIfIdle()
         case .failure(let error):
             logger.critical("cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable")

@@ -1,6 +1,7 @@
 import Foundation
 import KeeperNode
 import NIOCore
+import Zab
 
 /// The four-letter words on the client port, in the formats of ZooKeeper 3.8, so that
 /// monitoring scripts written for ZooKeeper read them unchanged. Words outside
@@ -61,9 +62,21 @@ struct FourLetterWords {
             "Connections: \(status.connections.count)",
             "Outstanding: \(status.outstandingRequests)",
             "Zxid: 0x\(String(UInt64(bitPattern: status.zxid), radix: 16))",
-            "Mode: standalone",
+            "Mode: \(status.mode)",
             "Node count: \(status.nodeCount)",
-        ]
+        ] + ensembleLines(status)
+    }
+
+    /// Past ZooKeeper's lines: the epoch, and on a leader each follower and how far behind it is.
+    private func ensembleLines(_ status: NodeStatus) -> [String] {
+        guard config.isEnsemble else { return [] }
+        var lines = ["Epoch: \(status.epoch)"]
+        for follower in status.followers {
+            let lag = max(0, Zxid.counter(status.lastLoggedZxid) - Zxid.counter(follower.ackedZxid))
+            let state = follower.synced ? "synced" : "syncing"
+            lines.append("Follower \(follower.id): \(state), acked 0x\(Self.hex(follower.ackedZxid)), lag \(lag)")
+        }
+        return lines
     }
 
     private func srvr(_ status: NodeStatus) -> String {
@@ -101,7 +114,7 @@ struct FourLetterWords {
         let c = status.counters
         let values: [(String, String)] = [
             ("version", Self.version),
-            ("server_state", "standalone"),
+            ("server_state", status.mode),
             ("avg_latency", Self.decimal(c.averageLatency)),
             ("max_latency", "\(c.maxLatency)"),
             ("min_latency", "\(c.minLatency)"),
@@ -117,8 +130,22 @@ struct FourLetterWords {
             ("global_sessions", "\(status.sessionCount)"),
             ("local_sessions", "0"),
             ("auth_failed_count", "\(c.authFailures)"),
-        ]
+        ] + ensembleMetrics(status)
         return values.map { "zk_\($0.0)\t\($0.1)\n" }.joined()
+    }
+
+    private func ensembleMetrics(_ status: NodeStatus) -> [(String, String)] {
+        guard config.isEnsemble else { return [] }
+        var values: [(String, String)] = [("epoch", "\(status.epoch)"), ("last_logged_zxid", "0x\(Self.hex(status.lastLoggedZxid))")]
+        if status.mode == "leader" {
+            values.append(("followers", "\(status.followers.count)"))
+            values.append(("synced_followers", "\(status.followers.filter(\.synced).count)"))
+            for follower in status.followers {
+                let lag = max(0, Zxid.counter(status.lastLoggedZxid) - Zxid.counter(follower.ackedZxid))
+                values.append(("follower_\(follower.id)_lag", "\(lag)"))
+            }
+        }
+        return values
     }
 
     private func conf() -> String {
@@ -134,7 +161,7 @@ struct FourLetterWords {
             "minSessionTimeout=\(config.effectiveMinSessionTimeout)",
             "maxSessionTimeout=\(config.effectiveMaxSessionTimeout)",
             "clientPortListenBacklog=-1",
-            "serverId=0",
+            "serverId=\(config.myId ?? 0)",
         ])
     }
 

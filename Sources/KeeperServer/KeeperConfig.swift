@@ -40,8 +40,19 @@ public struct KeeperConfig: Sendable, Equatable {
     /// Sync the log before acknowledging; off only for tests.
     public var forceSync = true
     public var peers: [Peer] = []
+    /// This server's `server.N` number, once chosen with `forServer`.
+    public var myId: Int?
 
     public init() {}
+
+    /// More than one `server.N` line: replicate with ZAB.
+    public var isEnsemble: Bool { peers.count > 1 }
+
+    /// Names the ensemble so that servers of different ensembles never talk: every member's
+    /// id and quorum address.
+    public var ensembleIdentity: String {
+        peers.sorted { $0.id < $1.id }.map { "\($0.id)=\($0.host):\($0.peerPort)" }.joined(separator: ",")
+    }
 
     public var effectiveMinSessionTimeout: Int { minSessionTimeout == -1 ? tickTime * 2 : minSessionTimeout }
     public var effectiveMaxSessionTimeout: Int { maxSessionTimeout == -1 ? tickTime * 20 : maxSessionTimeout }
@@ -60,6 +71,7 @@ public struct KeeperConfig: Sendable, Equatable {
             throw ConfigError(file: "", line: 0, key: "server.\(id)", message: "no server.\(id) line; servers listed: \(peers.map(\.id))")
         }
         var config = self
+        config.myId = id
         if let port = peer.clientPort { config.clientPort = port }
         if let dataDir { config.dataDir = dataDir + "/" + String(id) }
         if let dataLogDir { config.dataLogDir = dataLogDir + "/" + String(id) }

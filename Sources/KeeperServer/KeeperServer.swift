@@ -6,6 +6,7 @@ import KeeperStorage
 import Logging
 import NIOCore
 import NIOPosix
+import Zab
 
 /// A running standalone Keeper server: one event loop carrying the client listener, every
 /// client connection and the node, so that the node has a single owner.
@@ -42,16 +43,15 @@ public final class KeeperServer: Sendable {
     /// Recovers the state in dataDir (if set), then serves `config`; returns once the client
     /// port is bound.
     public static func start(config: KeeperConfig, logger: Logger = Logger(label: "keeper")) async throws -> KeeperServer {
-        let restored = try recover(config, logger: logger)
+        let node = try recoverNode(config, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let nodeConfig = Self.nodeConfig(config)
         let failed = loop.makePromise(of: Void.self)
         let host = try await loop.submit {
             let storage = storageSettings(config).map {
-                DiskStorage(settings: $0, lastZxid: restored.zxid, loop: loop, logger: logger)
+                DiskStorage(settings: $0, lastZxid: node.lastLoggedZxid, loop: loop, logger: logger)
             }
-            let host = NodeHost(config: config, node: nodeConfig, restored: restored, storage: storage, logger: logger)
+            let host = NodeHost(config: config, node: node, storage: storage, logger: logger)
             host.attachStorage { failed.fail($0) }
             host.purge()
             return NIOLoopBound(host, eventLoop: loop)
@@ -59,18 +59,46 @@ public final class KeeperServer: Sendable {
         do {
             let listener = try await bootstrap(group: group, host: host, config: config)
                 .bind(host: config.clientPortAddress, port: config.clientPort).get()
+            if config.isEnsemble { try await startQuorum(config, host: host, group: group, loop: loop, logger: logger) }
             let ticker = try await loop.submit { scheduleTimers(host, config: config, loop: loop) }.get()
             let server = KeeperServer(
                 config: config, group: group, listener: listener, host: host, ticker: ticker, failed: failed, logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
+            let mode = config.isEnsemble ? "server \(config.myId ?? 0) of \(config.peers.count)" : "standalone"
             logger.info(
-                "serving clients on \(config.clientPortAddress):\(server.port) (standalone, tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)")
+                "serving clients on \(config.clientPortAddress):\(server.port) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)")
             return server
         } catch {
             try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
             try? await group.shutdownGracefully()
             throw error
         }
+    }
+
+    /// Listens on this server's quorum port and connects to the servers with lower ids.
+    private static func startQuorum(
+        _ config: KeeperConfig, host: NIOLoopBound<NodeHost>, group: EventLoopGroup, loop: EventLoop, logger: Logger
+    ) async throws {
+        guard let me = config.peers.first(where: { $0.id == config.myId }) else {
+            throw ConfigError(file: "", line: 0, key: "server.\(config.myId ?? 0)", message: "this server is not in the ensemble")
+        }
+        _ = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(QuorumFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(QuorumChannelHandler(host: host.value))
+                }
+            }
+            .bind(host: me.host, port: me.peerPort).get()
+        try await loop.submit {
+            let lower = config.peers.filter { $0.id < me.id }
+            let connector = QuorumConnector(host: host, peers: lower, group: group, loop: loop)
+            host.value.connector = connector
+            connector.start()
+        }.get()
+        logger.info("quorum port \(me.host):\(me.peerPort); ensemble \(config.ensembleIdentity)")
     }
 
     /// The tick (session expiry, reaping) and, if configured, the purge of old files.
@@ -92,21 +120,40 @@ public final class KeeperServer: Sendable {
             preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync)
     }
 
-    /// Reads the snapshot and log in dataDir; an empty tree without one.
-    static func recover(_ config: KeeperConfig, logger: Logger) throws -> SnapshotContents {
-        guard let settings = storageSettings(config) else {
+    /// Reads the snapshot and log in dataDir (an empty tree without one) and builds the
+    /// node: standalone applies the whole log; an ensemble member keeps the log after its
+    /// snapshot as accepted history for ZAB to settle.
+    static func recoverNode(_ config: KeeperConfig, logger: Logger) throws -> KeeperNode {
+        let nodeConfig = Self.nodeConfig(config)
+        let time = NodeHost.now()
+        var state = SnapshotContents(tree: DataTree(), sessions: [:])
+        var pending: [Recovery.PendingRecord] = []
+        var epochs: (accepted: Int64, current: Int64) = (0, 0)
+        if let settings = storageSettings(config) {
+            let started = NIODeadline.now()
+            let fileSystem = PosixFileSystem()
+            let report: RecoveryReport
+            (state, pending, report) = try Recovery.recover(
+                fileSystem: fileSystem, snapshotDirectory: settings.snapshotDirectory, logDirectory: settings.logDirectory,
+                applyLog: !config.isEnsemble)
+            if config.isEnsemble { epochs = try EpochFiles.read(fileSystem: fileSystem, directory: settings.snapshotDirectory) }
+            for note in report.notes { logger.warning("\(note)") }
+            let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
+            let source = report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
+            logger.info(
+                "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions")
+        } else {
             logger.warning("no dataDir: nothing is written to disk, and every write is lost when this server stops")
-            return SnapshotContents(tree: DataTree(), sessions: [:])
         }
-        let started = NIODeadline.now()
-        let (contents, report) = try Recovery.recover(
-            fileSystem: PosixFileSystem(), snapshotDirectory: settings.snapshotDirectory, logDirectory: settings.logDirectory)
-        for note in report.notes { logger.warning("\(note)") }
-        let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
-        let source = report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
-        logger.info(
-            "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(contents.tree.nodeCount) znodes, \(contents.sessions.count) sessions")
-        return contents
+        guard config.isEnsemble, let myId = config.myId else {
+            return KeeperNode(config: nodeConfig, startedAt: time, tree: state.tree, sessions: state.sessions)
+        }
+        let zab = ZabConfig(
+            id: myId, voters: config.peers.map(\.id), tickTime: Int64(config.tickTime), initLimit: Int64(config.initLimit),
+            syncLimit: Int64(config.syncLimit))
+        return KeeperNode(
+            config: nodeConfig, startedAt: time, state: state, log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
+            zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
     }
 
     private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig) -> ServerBootstrap {
@@ -127,6 +174,7 @@ public final class KeeperServer: Sendable {
     static func nodeConfig(_ config: KeeperConfig) -> NodeConfig {
         let sha1: DigestAuth.SHA1 = { Array(Insecure.SHA1.hash(data: $0)) }
         var node = NodeConfig(tickTime: Int32(config.tickTime), digest: DigestAuth(sha1: sha1, superDigest: config.superDigest))
+        node.serverId = Int64(config.myId ?? 0)
         node.minSessionTimeout = Int32(config.effectiveMinSessionTimeout)
         node.maxSessionTimeout = Int32(config.effectiveMaxSessionTimeout)
         node.extendedTypesEnabled = config.extendedTypesEnabled
@@ -151,6 +199,7 @@ public final class KeeperServer: Sendable {
         try? await listener.eventLoop.submit { ticker.value.cancel() }.get()
         try? await listener.close()
         let loop = listener.eventLoop
+        try? await loop.submit { host.value.connector?.stop() }.get()
         try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
         failed.succeed()
         try? await group.shutdownGracefully()

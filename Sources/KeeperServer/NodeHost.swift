@@ -5,6 +5,7 @@ import KeeperProtocol
 import KeeperStorage
 import Logging
 import NIOCore
+import Zab
 
 /// Owns a KeeperNode on the server's event loop and carries out its actions: writes to
 /// channels, closes, back-pressure, logging. Every connection lives on the same loop, so
@@ -22,12 +23,18 @@ final class NodeHost {
     /// nil: in memory only (no dataDir).
     private let storage: DiskStorage?
     private(set) var failure: Error?
+    private var peerChannels: [PeerID: Channel] = [:]
+    private var peerQueued: [PeerID: Int] = [:]
+    var connector: QuorumConnector?
 
-    init(config: KeeperConfig, node: NodeConfig, restored: SnapshotContents, storage: DiskStorage?, logger: Logger) {
+    /// Bytes queued to one peer before its connection is dropped as not keeping up.
+    static let peerQueueMax = 256 << 20
+
+    init(config: KeeperConfig, node: KeeperNode, storage: DiskStorage?, logger: Logger) {
         self.config = config
         self.logger = logger
         self.startedAt = .now()
-        self.node = KeeperNode(config: node, startedAt: Self.now(), tree: restored.tree, sessions: restored.sessions)
+        self.node = node
         self.storage = storage
     }
 
@@ -37,14 +44,83 @@ final class NodeHost {
             self.handle(.persisted(upTo: zxid))
             self.storage?.snapshotIfDue(SnapshotContents(tree: self.node.tree, sessions: self.node.sessionTimeouts))
         }
-        storage?.onFailure = { [unowned self] error in
-            self.failure = error
-            for channel in self.channels.values { channel.close(promise: nil) }
-            onFailure(error)
-        }
+        storage?.onFailure = { [unowned self] error in self.fail(error) }
+        onFatal = { [unowned self] error in self.fail(error) }
+        self.failureHandler = onFailure
+    }
+
+    private var failureHandler: ((Error) -> Void)?
+
+    private func fail(_ error: Error) {
+        failure = error
+        for channel in channels.values { channel.close(promise: nil) }
+        for channel in peerChannels.values { channel.close(promise: nil) }
+        failureHandler?(error)
     }
 
     func purge() { storage?.purge() }
+
+    // MARK: - Quorum connections
+
+    func helloFrame(allocator: ByteBufferAllocator) -> ByteBuffer {
+        QuorumFrameDecoder.frame(QuorumHello(id: config.myId ?? 0, ensemble: config.ensembleIdentity).encoded(), allocator: allocator)
+    }
+
+    func checkHello(_ hello: QuorumHello) throws {
+        guard hello.ensemble == config.ensembleIdentity else {
+            throw QuorumError("server \(hello.id) belongs to another ensemble (\(hello.ensemble)); ours is \(config.ensembleIdentity)")
+        }
+        guard hello.id != config.myId, config.peers.contains(where: { $0.id == hello.id }) else {
+            throw QuorumError("server id \(hello.id) is not another member of this ensemble")
+        }
+    }
+
+    func peerConnected(_ peer: PeerID, channel: Channel) {
+        if let old = peerChannels[peer], old !== channel { old.close(promise: nil) }
+        peerChannels[peer] = channel
+        peerQueued[peer] = 0
+        connector?.connected(peer)
+        logger.info("connected to server \(peer)")
+        handle(.peerConnected(peer))
+    }
+
+    func peerDisconnected(_ peer: PeerID, channel: Channel) {
+        guard peerChannels[peer] === channel else { return }
+        peerChannels[peer] = nil
+        logger.info("lost the connection to server \(peer)")
+        handle(.peerDisconnected(peer))
+    }
+
+    func peerMessage(from peer: PeerID, _ message: ZabMessage) {
+        handle(.peerMessage(from: peer, message))
+    }
+
+    func quorumFailure(_ reason: String, peer: PeerID?, channel: Channel) {
+        logger.warning("closing the quorum connection \(peer.map { "with server \($0)" } ?? "from \(channel.remoteAddress?.description ?? "?")"): \(reason)")
+        channel.close(promise: nil)
+    }
+
+    private func sendPeer(_ peer: PeerID, _ message: ZabMessage) {
+        guard let channel = peerChannels[peer] else { return }
+        let frame = QuorumFrameDecoder.frame(ZabWire.encode(message), allocator: channel.allocator)
+        let size = frame.readableBytes
+        let queued = (peerQueued[peer] ?? 0) + size
+        guard queued <= Self.peerQueueMax else {
+            logger.warning("server \(peer) is not keeping up: \(queued) bytes queued, over \(Self.peerQueueMax); dropping the connection")
+            channel.close(promise: nil)
+            return
+        }
+        peerQueued[peer] = queued
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let this = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        promise.futureResult.whenComplete { _ in this.value.written(size, to: peer, on: channel) }
+        channel.writeAndFlush(frame, promise: promise)
+    }
+
+    private func written(_ size: Int, to peer: PeerID, on channel: Channel) {
+        guard peerChannels[peer] === channel else { return }
+        peerQueued[peer, default: size] -= size
+    }
 
     func shutdownStorage(on loop: EventLoop) -> EventLoopFuture<Void> {
         storage?.shutdown() ?? loop.makeSucceededVoidFuture()
@@ -145,12 +221,38 @@ final class NodeHost {
                 }
             case .notice(let notice):
                 log(notice)
+            case .sendPeer(let peer, let message):
+                sendPeer(peer, message)
+            case .saveEpochs(let accepted, let current):
+                saveEpochs(accepted: accepted, current: current)
+            case .truncateLog(let zxid):
+                logger.info("truncating the log after zxid 0x\(StorageFormat.hex16(zxid)): the new leader does not have what follows")
+                storage?.truncate(after: zxid)
+            case .installSnapshot(let bytes, let zxid):
+                storage?.installSnapshot(bytes, zxid: zxid)
+            case .role(let role):
+                logger.info("role: \(role)")
             }
         }
         for id in unflushed { channels[id]?.flush() }
         unflushed.removeAll()
         if let persistedUpTo { handle(.persisted(upTo: persistedUpTo)) }
     }
+
+    /// Epochs must be on disk before the message that depends on them leaves: written here,
+    /// on the loop, before the next action.
+    private func saveEpochs(accepted: Int64, current: Int64) {
+        guard let directory = config.dataDir else { return }
+        do {
+            try EpochFiles.write(fileSystem: PosixFileSystem(), directory: directory, accepted: accepted, current: current)
+        } catch {
+            logger.critical("cannot write the epoch files in \(directory): \(error); stopping")
+            failure = error
+            onFatal?(error)
+        }
+    }
+
+    var onFatal: ((Error) -> Void)?
 
     private func closeAfterFlush(_ id: ConnectionID) {
         guard let channel = channels[id] else { return }

@@ -1,5 +1,16 @@
 import KeeperCore
 
+/// What the log stores: a zxid and the bytes of its transaction.
+public protocol LogRecord {
+    var zxid: Int64 { get }
+    var payload: [UInt8] { get }
+}
+
+extension TxnEntry: LogRecord {
+    /// The header and body, as the log stores them.
+    public var payload: [UInt8] { bytes() }
+}
+
 /// Appends transactions to log segments. A segment starts with a header and grows by
 /// preallocated steps, so that most appends do not change the file's size and fdatasync
 /// has only data to flush. A new segment starts after every `roll()` and on every start of
@@ -27,21 +38,21 @@ public final class LogWriter {
         self.lastZxid = lastZxid
     }
 
-    /// Writes `entries` after the last record; durable after `sync()`.
-    public func append(_ entries: [TxnEntry]) throws {
-        guard let first = entries.first else { return }
+    /// Writes `records` after the last one; durable after `sync()`.
+    public func append<R: LogRecord>(_ records: [R]) throws {
+        guard let first = records.first else { return }
         if file == nil { try openSegment(startZxid: first.zxid) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.count * 128)
-        for entry in entries {
-            precondition(entry.zxid > lastZxid, "append of zxid \(entry.zxid) after \(lastZxid)")
-            StorageFormat.appendRecord(zxid: entry.zxid, payload: entry.bytes(), to: &bytes)
-            lastZxid = entry.zxid
+        bytes.reserveCapacity(records.count * 128)
+        for record in records {
+            precondition(record.zxid > lastZxid, "append of zxid \(record.zxid) after \(lastZxid)")
+            StorageFormat.appendRecord(zxid: record.zxid, payload: record.payload, to: &bytes)
+            lastZxid = record.zxid
         }
         try reserve(bytes.count)
         try file!.write(bytes, at: offset)
         offset += bytes.count
-        appendsSinceRoll += entries.count
+        appendsSinceRoll += records.count
     }
 
     /// Flushes what was appended to stable storage (unless forceSync is off).
@@ -58,6 +69,14 @@ public final class LogWriter {
     }
 
     public func close() throws { try roll() }
+
+    /// Cuts the log after `zxid` (records of a leader that did not win): closes the current
+    /// segment, removes later segments, cuts the one holding `zxid`. Durable on return.
+    public func truncate(after zxid: Int64) throws {
+        try roll()
+        try LogTruncation.truncate(fileSystem: fileSystem, directory: directory, after: zxid)
+        lastZxid = zxid
+    }
 
     private func openSegment(startZxid: Int64) throws {
         let path = directory + "/" + StorageFormat.logName(startZxid: startZxid)

@@ -24,22 +24,56 @@ public struct RecoveryReport: Sendable {
 /// out stops startup with the file and offset, because going on would lose transactions a
 /// client was told were safe.
 public enum Recovery {
+    /// A logged record recovery read but, for a replica, did not apply: whether it was
+    /// committed is for the ensemble's leader to say.
+    public struct PendingRecord: LogRecord, Sendable {
+        public var zxid: Int64
+        public var payload: [UInt8]
+    }
+
+    /// Standalone: every logged transaction was committed when it was logged, so all of them
+    /// are applied.
     public static func recover(
         fileSystem: any FileSystem, snapshotDirectory: String, logDirectory: String
     ) throws -> (SnapshotContents, RecoveryReport) {
+        let (state, _, report) = try recover(fileSystem: fileSystem, snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, applyLog: true)
+        return (state, report)
+    }
+
+    /// With `applyLog` false (an ensemble member), the snapshot is the state and the
+    /// records after it come back unapplied, checked and in order.
+    public static func recover(
+        fileSystem: any FileSystem, snapshotDirectory: String, logDirectory: String, applyLog: Bool
+    ) throws -> (SnapshotContents, [PendingRecord], RecoveryReport) {
         try fileSystem.makeDirectory(snapshotDirectory)
         try fileSystem.makeDirectory(logDirectory)
         var report = RecoveryReport()
         try removePartialSnapshots(fileSystem, snapshotDirectory, &report)
         let segments = try files(.log, in: logDirectory, fileSystem).sorted { $0.zxid < $1.zxid }
         var state = try newestSnapshot(fileSystem, snapshotDirectory, firstLogZxid: segments.first?.zxid, &report)
+        var replay = Replay(state: state, applyLog: applyLog)
         for (index, segment) in segments.enumerated() {
             // A segment whose successor starts at or before the snapshot holds nothing new.
             if index + 1 < segments.count && segments[index + 1].zxid <= state.zxid + 1 { continue }
-            try replay(segment.path, isLast: index == segments.count - 1, into: &state, fileSystem, &report)
+            try self.replay(segment.path, isLast: index == segments.count - 1, into: &replay, fileSystem, &report)
         }
-        report.lastZxid = state.zxid
-        return (state, report)
+        state = replay.state
+        report.lastZxid = replay.lastZxid
+        return (state, replay.pending, report)
+    }
+
+    /// Where replay stands: the state, and (for a replica) the records it holds back.
+    struct Replay {
+        var state: SnapshotContents
+        var applyLog: Bool
+        var pending: [PendingRecord] = []
+        var lastZxid: Int64
+
+        init(state: SnapshotContents, applyLog: Bool) {
+            self.state = state
+            self.applyLog = applyLog
+            self.lastZxid = state.zxid
+        }
     }
 
     struct Listed {
@@ -85,7 +119,7 @@ public enum Recovery {
     }
 
     private static func replay(
-        _ path: String, isLast: Bool, into state: inout SnapshotContents, _ fileSystem: any FileSystem,
+        _ path: String, isLast: Bool, into replay: inout Replay, _ fileSystem: any FileSystem,
         _ report: inout RecoveryReport
     ) throws {
         let segment: LogSegmentReader
@@ -97,9 +131,15 @@ public enum Recovery {
             report.notes.append("removed \(path): \(error.reason), written by a crash before any record")
             return
         }
-        for record in segment.records where record.zxid > state.zxid {
-            try checkContiguous(record.zxid, after: state.zxid, path: path, offset: record.offset)
-            try apply(record, from: path, to: &state)
+        for record in segment.records where record.zxid > replay.lastZxid {
+            try checkContiguous(record.zxid, after: replay.lastZxid, path: path, offset: record.offset)
+            if replay.applyLog {
+                try apply(record, from: path, to: &replay.state)
+            } else {
+                _ = try decode(record, from: path)
+                replay.pending.append(PendingRecord(zxid: record.zxid, payload: record.payload))
+            }
+            replay.lastZxid = record.zxid
             report.replayed += 1
         }
         guard let stop = segment.stop else { return }
@@ -129,13 +169,16 @@ public enum Recovery {
         }
     }
 
-    static func apply(_ record: LogSegmentReader.Record, from path: String, to state: inout SnapshotContents) throws {
-        let entry: TxnEntry
+    static func decode(_ record: LogSegmentReader.Record, from path: String) throws -> TxnEntry {
         do {
-            entry = try TxnEntry.decode(record.payload)
+            return try TxnEntry.decode(record.payload)
         } catch {
             throw RecoveryError("\(path) at offset \(record.offset): the record of zxid 0x\(StorageFormat.hex16(record.zxid)) does not decode: \(error)")
         }
+    }
+
+    static func apply(_ record: LogSegmentReader.Record, from path: String, to state: inout SnapshotContents) throws {
+        let entry = try decode(record, from: path)
         _ = state.tree.apply(entry)
         switch entry.txn {
         case .createSession(let timeout): state.sessions[entry.header.session] = timeout

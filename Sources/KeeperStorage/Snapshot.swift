@@ -17,13 +17,33 @@ public enum SnapshotFile {
     /// Writes `contents` into `directory`; returns the final path and the size in bytes.
     @discardableResult
     public static func write(_ contents: SnapshotContents, fileSystem: any FileSystem, directory: String) throws -> (path: String, size: Int) {
-        let name = StorageFormat.snapshotName(zxid: contents.zxid)
+        try write(zxid: contents.zxid, fileSystem: fileSystem, directory: directory) { out in
+            try SnapshotCodec.encode(contents) { try out.append($0) }
+        }
+    }
+
+    /// Writes a snapshot whose contents are already encoded (a leader's state).
+    @discardableResult
+    public static func write(body: [UInt8], zxid: Int64, fileSystem: any FileSystem, directory: String) throws -> (path: String, size: Int) {
+        try write(zxid: zxid, fileSystem: fileSystem, directory: directory) { try $0.append(body) }
+    }
+
+    private static func write(
+        zxid: Int64, fileSystem: any FileSystem, directory: String, body: (inout ChunkedOutput) throws -> Void
+    ) throws -> (path: String, size: Int) {
+        let name = StorageFormat.snapshotName(zxid: zxid)
         let temporary = directory + "/" + name + ".tmp"
         let final = directory + "/" + name
         let file = try fileSystem.open(temporary, create: true)
         try file.truncate(to: 0)
         var out = ChunkedOutput(file: file)
-        try writeBody(contents, to: &out)
+        var header: [UInt8] = []
+        header.appendBigEndian(StorageFormat.snapshotMagic)
+        header.appendBigEndian(StorageFormat.version)
+        header.appendBigEndian(UInt64(bitPattern: zxid))
+        try out.append(header)
+        try body(&out)
+        try writeTrailer(to: &out)
         try out.finish()
         try file.sync()
         try file.close()
@@ -32,13 +52,7 @@ public enum SnapshotFile {
         return (final, out.written)
     }
 
-    private static func writeBody(_ contents: SnapshotContents, to out: inout ChunkedOutput) throws {
-        var header: [UInt8] = []
-        header.appendBigEndian(StorageFormat.snapshotMagic)
-        header.appendBigEndian(StorageFormat.version)
-        header.appendBigEndian(UInt64(bitPattern: contents.zxid))
-        try out.append(header)
-        try SnapshotCodec.encode(contents) { try out.append($0) }
+    private static func writeTrailer(to out: inout ChunkedOutput) throws {
         var trailer: [UInt8] = []
         trailer.appendBigEndian(StorageFormat.snapshotEndMagic)
         try out.append(trailer)
