@@ -66,8 +66,16 @@ let package = Package(
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
-        .testTarget(name: "KeeperCoreTests", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
-        .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperCoreTests",
+            dependencies: ["KeeperCore", "KeeperProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeeperNodeTests",
+            dependencies: [
+                "KeeperNode", "KeeperCore", "KeeperProtocol", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
             dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol",
