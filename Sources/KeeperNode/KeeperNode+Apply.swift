@@ -68,15 +68,25 @@ extension KeeperNode {
 
     /// Per-op results of a multi. When any op failed, every op reports an error: ok for the
     /// ones before it, which were rolled back.
+    ///
+    /// ZooKeeper reads every create item of a multi into `Op.create`, whose op code follows
+    /// the flags alone, and types the result by that code: a container or TTL node answers
+    /// Create2Response (path and stat), any other create a plain CreateResponse, even when
+    /// the item was sent as create2.
     private static func multiResults(_ ops: [Request], _ txn: Txn, _ outcome: TxnOutcome) -> [MultiResult] {
         guard case .multi(let txns) = txn else { return [] }
         let failed = txns.contains { if case .error = $0 { return true } else { return false } }
-        return zip(ops, outcome.results).map { op, result in
+        return zip(zip(ops, txns), outcome.results).map { pair, result in
+            let (op, subTxn) = pair
             if failed || result.error != .ok { return .error(result.error) }
             switch op {
-            case .create(let create):
+            case .create:
                 let path = result.path ?? ""
-                return create.op == .create ? .create(path: path) : .create2(path: path, stat: result.stat ?? Stat())
+                guard case .create(_, _, _, let kind, _) = subTxn else { return .create(path: path) }
+                switch kind {
+                case .container, .ttl: return .create2(path: path, stat: result.stat ?? Stat())
+                case .persistent, .ephemeral: return .create(path: path)
+                }
             case .delete: return .delete
             case .setData: return .setData(result.stat ?? Stat())
             default: return .check
