@@ -36,7 +36,8 @@ struct AccessControlTests {
     @Test("ip entries match an IPv4 address exactly or within CIDR bits; IPv6 never matches")
     func ip() {
         func allows(_ aclId: String, _ address: String) -> Bool {
-            AccessControl.allows([ACL(perms: .read, id: Id(scheme: "ip", id: aclId))], .read, for: [Id(scheme: "ip", id: address)])
+            AccessControl.allows(
+                [ACL(perms: .read, id: Id(scheme: "ip", id: aclId))], .read, for: [Id(scheme: "ip", id: address)])
         }
         #expect(allows("10.0.0.1", "10.0.0.1"))
         #expect(!allows("10.0.0.1", "10.0.0.2"))
@@ -91,7 +92,9 @@ struct AccessControlTests {
             ])
     }
 
-    @Test("fixup refuses empty lists, world ids other than anyone, bad digest and ip ids, unknown schemes and auth without a digest")
+    @Test(
+        "fixup refuses empty lists, world ids other than anyone, bad digest and ip ids, unknown schemes and auth without a digest"
+    )
     func fixupInvalid() {
         let cases: [[ACL]] = [
             [],
@@ -110,7 +113,9 @@ struct AccessControlTests {
             [ACL(perms: .all, id: .authIds)],
         ]
         for acl in cases {
-            #expect(throws: ErrorCode.invalidACL, "\(acl)") { try AccessControl.fixup(acl, ids: Who.anonymous + [Who.superId]) }
+            #expect(throws: ErrorCode.invalidACL, "\(acl)") {
+                try AccessControl.fixup(acl, ids: Who.anonymous + [Who.superId])
+            }
         }
     }
 
@@ -127,7 +132,8 @@ struct AccessControlTests {
     @Test("redaction hides digest hashes and leaves other schemes alone")
     func redaction() {
         let acl = [
-            ACL(perms: .all, id: alice), ACL(perms: .read, id: .anyone), ACL(perms: .read, id: Id(scheme: "ip", id: "10.0.0.1")),
+            ACL(perms: .all, id: alice), ACL(perms: .read, id: .anyone),
+            ACL(perms: .read, id: Id(scheme: "ip", id: "10.0.0.1")),
             ACL(perms: .read, id: Id(scheme: "digest", id: "nocolon")),
         ]
         #expect(
@@ -156,7 +162,8 @@ struct AccessControlTests {
         #expect(ids == [Id(scheme: "super", id: ""), Id(scheme: "digest", id: "bob:fyVmFCwVbTJYrznoSu1koqYEYF0=")])
         #expect(AccessControl.allows([ACL(perms: [], id: .anyone)], .admin, for: ids ?? []))
         // A wrong password is not super.
-        #expect(withSuper.authenticate(scheme: "digest", credentials: Array("bob:guess".utf8))?.first?.scheme == "digest")
+        #expect(
+            withSuper.authenticate(scheme: "digest", credentials: Array("bob:guess".utf8))?.first?.scheme == "digest")
     }
 
     @Test("auth fails for schemes without a provider and for empty credentials")

@@ -121,7 +121,8 @@ struct ModelRun {
         switch operation {
         case .write(let request, let writer, let ids):
             session = writer
-            txn = preparer.prepare(request, in: tree, context: RequestContext(session: session, ids: ids, zxid: zxid, time: time))
+            txn = preparer.prepare(
+                request, in: tree, context: RequestContext(session: session, ids: ids, zxid: zxid, time: time))
             twinTxn = twinPreparer.prepare(
                 request, in: twinTree, context: RequestContext(session: session, ids: ids, zxid: zxid, time: time))
             let context = ModelTree.Context(session: session, ids: ids, zxid: zxid, time: time)
@@ -157,7 +158,8 @@ struct ModelRun {
             return failure(step, operation, "log round trip failed: \(error)")
         }
         inFlight.append(
-            InFlight(step: step, operation: operation, entry: entry, expected: expected, events: events, modelAfter: model))
+            InFlight(
+                step: step, operation: operation, entry: entry, expected: expected, events: events, modelAfter: model))
         return nil
     }
 
@@ -172,11 +174,18 @@ struct ModelRun {
         }
         if events != next.events {
             return failure(
-                next.step, next.operation, "events\n  \(events.map(Self.show))\nexpected\n  \(next.events.map(Self.show))")
+                next.step, next.operation,
+                "events\n  \(events.map(Self.show))\nexpected\n  \(next.events.map(Self.show))")
         }
-        if let difference = Self.compare(tree, next.modelAfter) { return failure(next.step, next.operation, difference) }
+        if let difference = Self.compare(tree, next.modelAfter) {
+            return failure(next.step, next.operation, difference)
+        }
+        if let difference = Self.checkSequentialName(next.operation, outcome) {
+            return failure(next.step, next.operation, difference)
+        }
         if inFlight.isEmpty && !preparer.pending.isEmpty {
-            return failure(next.step, next.operation, "\(preparer.pending.count) pending changes left with nothing in flight")
+            return failure(
+                next.step, next.operation, "\(preparer.pending.count) pending changes left with nothing in flight")
         }
         count(next)
         return nil
@@ -221,8 +230,21 @@ struct ModelRun {
             guard outcome.path == path else { return "created \(outcome.path ?? "nil"), expected \(path)" }
         }
         if let stat = expected.stat {
-            guard outcome.stat == stat else { return "returned stat \(String(describing: outcome.stat)), expected \(stat)" }
+            guard outcome.stat == stat else {
+                return "returned stat \(String(describing: outcome.stat)), expected \(stat)"
+            }
         }
+        return nil
+    }
+
+    /// A sequential create's name is the requested path and exactly ten decimal digits.
+    static func checkSequentialName(_ operation: Operation, _ outcome: TxnOutcome) -> String? {
+        guard case .write(.create(let request), _, _) = operation, request.mode?.isSequential == true,
+            outcome.error == .ok
+        else { return nil }
+        guard let path = outcome.path, path.utf8.count == request.path.utf8.count + 10,
+            path.hasPrefix(request.path), path.utf8.suffix(10).allSatisfy({ (0x30...0x39).contains($0) })
+        else { return "sequential create of \(request.path) made \(outcome.path ?? "nil")" }
         return nil
     }
 
@@ -236,16 +258,28 @@ struct ModelRun {
         for path in model.sortedPaths {
             let node = tree.node(at: path)!
             let wanted = model.nodes[path]!
-            guard node.data == wanted.data else { return "\(path): data \(String(describing: node.data)), expected \(String(describing: wanted.data))" }
-            guard node.stat == model.stat(path)! else { return "\(path): stat\n  \(node.stat)\nexpected\n  \(model.stat(path)!)" }
-            guard tree.acl(of: node) == wanted.acl else { return "\(path): acl \(tree.acl(of: node)), expected \(wanted.acl)" }
-            guard node.children == wanted.children else { return "\(path): children \(node.children.sorted()), expected \(wanted.children.sorted())" }
-            guard node.cversion == wanted.creates else { return "\(path): stored cversion \(node.cversion), expected \(wanted.creates)" }
+            guard node.data == wanted.data else {
+                return "\(path): data \(String(describing: node.data)), expected \(String(describing: wanted.data))"
+            }
+            guard node.stat == model.stat(path)! else {
+                return "\(path): stat\n  \(node.stat)\nexpected\n  \(model.stat(path)!)"
+            }
+            guard tree.acl(of: node) == wanted.acl else {
+                return "\(path): acl \(tree.acl(of: node)), expected \(wanted.acl)"
+            }
+            guard node.children == wanted.children else {
+                return "\(path): children \(node.children.sorted()), expected \(wanted.children.sorted())"
+            }
+            guard node.cversion == wanted.creates else {
+                return "\(path): stored cversion \(node.cversion), expected \(wanted.creates)"
+            }
         }
         guard tree.ephemerals == model.ephemerals else {
             return "ephemerals index \(tree.ephemerals), expected \(model.ephemerals)"
         }
-        guard tree.containers == model.containers else { return "containers \(tree.containers), expected \(model.containers)" }
+        guard tree.containers == model.containers else {
+            return "containers \(tree.containers), expected \(model.containers)"
+        }
         guard tree.ttlNodes == model.ttlNodes else { return "TTL nodes \(tree.ttlNodes), expected \(model.ttlNodes)" }
         guard tree.approximateDataSize == model.approximateDataSize else {
             return "approximate data size \(tree.approximateDataSize), expected \(model.approximateDataSize)"
@@ -395,7 +429,9 @@ struct ModelRun {
 
     private mutating func deleteRequest() -> Request {
         // Prefer leaves, or deletes would mostly fail with NOTEMPTY.
-        let leaves = model.sortedPaths.filter { model.nodes[$0]!.children.isEmpty && !ModelTree.systemPaths.contains($0) }
+        let leaves = model.sortedPaths.filter {
+            model.nodes[$0]!.children.isEmpty && !ModelTree.systemPaths.contains($0)
+        }
         let path = !leaves.isEmpty && rng.percent(70) ? rng.pick(leaves) : targetPath()
         return .delete(path: path, version: version(actual: model.nodes[path]?.version))
     }

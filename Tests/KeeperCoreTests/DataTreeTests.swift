@@ -20,7 +20,9 @@ struct DataTreeTests {
         #expect(tree.acl(of: tree.node(at: "/zookeeper/config")!) == ACL.readUnsafe)
         #expect(tree.acl(of: tree.node(at: "/zookeeper/quota")!) == ACL.openUnsafe)
         #expect(tree.lastProcessedZxid == 0)
-        #expect(tree.approximateDataSize == "/".count + "/zookeeper".count + "/zookeeper/quota".count + "/zookeeper/config".count)
+        #expect(
+            tree.approximateDataSize == "/".count + "/zookeeper".count + "/zookeeper/quota".count
+                + "/zookeeper/config".count)
     }
 
     @Test("create stamps the node with the txn's zxid and time and moves only pzxid and cversion of the parent")
@@ -239,7 +241,10 @@ struct DataTreeTests {
                 .delete(path: "/m/a/s-0000000000", version: 0),
             ]))
         #expect(outcome.results.map(\.error) == Array(repeating: .ok, count: 6))
-        #expect(outcome.results.map(\.path) == ["/m/a", "/m/a/s-0000000000", "/m/a/s-0000000001", "/m/a", nil, "/m/a/s-0000000000"])
+        #expect(
+            outcome.results.map(\.path) == [
+                "/m/a", "/m/a/s-0000000000", "/m/a/s-0000000001", "/m/a", nil, "/m/a/s-0000000000",
+            ])
         let a = builder.tree.stat(at: "/m/a")!
         #expect(a.czxid == builder.zxid && a.mzxid == builder.zxid && a.ctime == builder.time)
         #expect(a.version == 1 && a.numChildren == 1 && a.cversion == 3)
@@ -288,8 +293,13 @@ struct DataTreeTests {
         var prepared: [TxnEntry] = []
         func prepare(_ request: Request, session: Int64) {
             zxid += 1
-            let txn = preparer.prepare(request, in: tree, context: RequestContext(session: session, ids: Who.anonymous, zxid: zxid, time: zxid))
-            prepared.append(TxnEntry(header: TxnHeader(session: session, cxid: 0, zxid: zxid, time: zxid, type: txn.type.rawValue), txn: txn))
+            let txn = preparer.prepare(
+                request, in: tree, context: RequestContext(session: session, ids: Who.anonymous, zxid: zxid, time: zxid)
+            )
+            prepared.append(
+                TxnEntry(
+                    header: TxnHeader(session: session, cxid: 0, zxid: zxid, time: zxid, type: txn.type.rawValue),
+                    txn: txn))
         }
         func applyAll() {
             for entry in prepared {
@@ -310,7 +320,9 @@ struct DataTreeTests {
         zxid += 1
         let close = preparer.prepareCloseSession(7, in: tree, zxid: zxid)
         #expect(close == .closeSession(ephemerals: ["/kept", "/new"]))
-        prepared.append(TxnEntry(header: TxnHeader(session: 7, cxid: 0, zxid: zxid, time: zxid, type: close.type.rawValue), txn: close))
+        prepared.append(
+            TxnEntry(
+                header: TxnHeader(session: 7, cxid: 0, zxid: zxid, time: zxid, type: close.type.rawValue), txn: close))
         applyAll()
         #expect(tree.children(of: "/") == ["replaced", "zookeeper"])
         #expect(tree.ephemerals == [8: ["/replaced"]])
@@ -326,18 +338,24 @@ struct DataTreeTests {
         builder.create("/plain")
         let created = builder.time
         #expect(builder.preparer.prepareReap("/c", in: builder.tree, zxid: 99, time: created) == .error(.notEmpty))
-        #expect(builder.preparer.prepareReap("/plain", in: builder.tree, zxid: 99, time: created) == .error(.badVersion))
+        #expect(
+            builder.preparer.prepareReap("/plain", in: builder.tree, zxid: 99, time: created) == .error(.badVersion))
         #expect(builder.preparer.prepareReap("/none", in: builder.tree, zxid: 99, time: created) == .error(.noNode))
         // The TTL counts from mtime, strictly.
         let ttlMtime = builder.tree.node(at: "/t")!.mtime
-        #expect(builder.preparer.prepareReap("/t", in: builder.tree, zxid: 99, time: ttlMtime + 100) == .error(.badVersion))
+        #expect(
+            builder.preparer.prepareReap("/t", in: builder.tree, zxid: 99, time: ttlMtime + 100) == .error(.badVersion))
         // A setData on its way renews it.
         var preparer = builder.preparer
         _ = preparer.prepare(
             .setData(path: "/t", data: [1], version: -1), in: builder.tree,
             context: RequestContext(session: 1, ids: Who.anonymous, zxid: builder.zxid + 1, time: ttlMtime + 90))
-        #expect(preparer.prepareReap("/t", in: builder.tree, zxid: builder.zxid + 2, time: ttlMtime + 101) == .error(.badVersion))
-        #expect(builder.preparer.prepareReap("/t", in: builder.tree, zxid: builder.zxid + 1, time: ttlMtime + 101) == .deleteContainer(path: "/t"))
+        #expect(
+            preparer.prepareReap("/t", in: builder.tree, zxid: builder.zxid + 2, time: ttlMtime + 101)
+                == .error(.badVersion))
+        #expect(
+            builder.preparer.prepareReap("/t", in: builder.tree, zxid: builder.zxid + 1, time: ttlMtime + 101)
+                == .deleteContainer(path: "/t"))
     }
 
     @Test("descendant counts and ephemeral lists follow ZooKeeper's string rules")

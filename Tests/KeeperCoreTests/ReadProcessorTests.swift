@@ -56,7 +56,9 @@ struct ReadProcessorTests {
         #expect(read(.exists(path: "/a\u{0}", watch: true), &watches) == .failure(.badArguments))
         #expect(watches.count == 1)
         #expect(watches.kinds(of: 1, at: "/secret/missing") == .data)
-        #expect(read(.exists(path: "/secret", watch: true), &watches, by: alice) == .success(.stat(tree.stat(at: "/secret")!)))
+        #expect(
+            read(.exists(path: "/secret", watch: true), &watches, by: alice)
+                == .success(.stat(tree.stat(at: "/secret")!)))
     }
 
     @Test("getData returns data and stat and sets a data watch only on success")
@@ -65,7 +67,8 @@ struct ReadProcessorTests {
         #expect(
             read(.getData(path: "/open", watch: true), &watches)
                 == .success(.data(Array("hello".utf8), tree.stat(at: "/open")!)))
-        #expect(read(.getData(path: "/open/a", watch: false), &watches) == .success(.data(nil, tree.stat(at: "/open/a")!)))
+        #expect(
+            read(.getData(path: "/open/a", watch: false), &watches) == .success(.data(nil, tree.stat(at: "/open/a")!)))
         #expect(read(.getData(path: "/missing", watch: true), &watches) == .failure(.noNode))
         #expect(read(.getData(path: "/secret", watch: true), &watches) == .failure(.noAuth))
         #expect(read(.getData(path: "/adminonly", watch: true), &watches) == .failure(.noAuth))
@@ -85,7 +88,9 @@ struct ReadProcessorTests {
         #expect(watches.kinds(of: 2, at: "/open") == [])
         #expect(read(.getChildren(path: "/missing", watch: true), &watches) == .failure(.noNode))
         #expect(read(.getChildren2(path: "/secret", watch: true), &watches) == .failure(.noAuth))
-        #expect(read(.getChildren2(path: "/secret", watch: true), &watches, by: alice) == .success(.children2(["child"], tree.stat(at: "/secret")!)))
+        #expect(
+            read(.getChildren2(path: "/secret", watch: true), &watches, by: alice)
+                == .success(.children2(["child"], tree.stat(at: "/secret")!)))
         #expect(watches.count == 2)
     }
 
@@ -95,7 +100,9 @@ struct ReadProcessorTests {
         let readonly = tree.acl(of: tree.node(at: "/readonly")!)
         let redacted = [ACL(perms: .read, id: .anyone), ACL(perms: .all, id: Id(scheme: "digest", id: "alice:x"))]
         #expect(read(.getACL(path: "/readonly"), &watches) == .success(.acl(redacted, tree.stat(at: "/readonly")!)))
-        #expect(read(.getACL(path: "/readonly"), &watches, by: alice) == .success(.acl(readonly, tree.stat(at: "/readonly")!)))
+        #expect(
+            read(.getACL(path: "/readonly"), &watches, by: alice)
+                == .success(.acl(readonly, tree.stat(at: "/readonly")!)))
         #expect(
             read(.getACL(path: "/adminonly"), &watches)
                 == .success(.acl([ACL(perms: .admin, id: .anyone)], tree.stat(at: "/adminonly")!)))
@@ -121,9 +128,13 @@ struct ReadProcessorTests {
     @Test("getEphemerals lists only the caller's session, by plain string prefix")
     func ephemerals() {
         var watches = WatchRegistry()
-        #expect(read(.getEphemerals(prefix: "/"), &watches) == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
-        #expect(read(.getEphemerals(prefix: ""), &watches) == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
-        #expect(read(.getEphemerals(prefix: "/open"), &watches) == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
+        #expect(
+            read(.getEphemerals(prefix: "/"), &watches) == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
+        #expect(
+            read(.getEphemerals(prefix: ""), &watches) == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
+        #expect(
+            read(.getEphemerals(prefix: "/open"), &watches)
+                == .success(.children(["/open/a/e2", "/open/e1", "/opener"])))
         #expect(read(.getEphemerals(prefix: "/open/"), &watches) == .success(.children(["/open/a/e2", "/open/e1"])))
         #expect(read(.getEphemerals(prefix: "/open/e"), &watches) == .success(.children(["/open/e1"])))
         #expect(read(.getEphemerals(prefix: "/x"), &watches) == .success(.children([])))
@@ -215,7 +226,11 @@ struct ReadProcessorTests {
         #expect(read(.checkWatches(path: "/r", type: 2), &watches) == .success(.empty))
         #expect(read(.checkWatches(path: "/b", type: 3), &watches) == .failure(.noWatcher))
         #expect(read(.checkWatches(path: "/b", type: 3), &watches, by: alice) == .success(.empty))
-        #expect(read(.checkWatches(path: "/a", type: 0), &watches) == .failure(.marshallingError))
+        // Only Children (1), Data (2) and Any (3) exist in 3.8; anything else is a marshalling error.
+        for type: Int32 in [0, 4, 5, -1] {
+            #expect(
+                read(.checkWatches(path: "/a", type: type), &watches) == .failure(.marshallingError), "type \(type)")
+        }
         #expect(watches.count == 3)
     }
 
@@ -237,8 +252,10 @@ struct ReadProcessorTests {
         #expect(
             missed == [
                 WatcherEvent(type: .nodeDataChanged, path: "/open"), WatcherEvent(type: .nodeDeleted, path: "/gone"),
-                WatcherEvent(type: .nodeCreated, path: "/open/b"), WatcherEvent(type: .nodeChildrenChanged, path: "/open/a/e2"),
-                WatcherEvent(type: .nodeDeleted, path: "/gone"), WatcherEvent(type: .nodeChildrenChanged, path: "/open/a"),
+                WatcherEvent(type: .nodeCreated, path: "/open/b"),
+                WatcherEvent(type: .nodeChildrenChanged, path: "/open/a/e2"),
+                WatcherEvent(type: .nodeDeleted, path: "/gone"),
+                WatcherEvent(type: .nodeChildrenChanged, path: "/open/a"),
             ])
         // What was not missed is registered, without any ACL check.
         #expect(watches.kinds(of: 4, at: "/secret") == [.data, .child])

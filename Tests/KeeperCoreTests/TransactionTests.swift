@@ -38,7 +38,8 @@ struct TransactionTests {
     @Test("every transaction round-trips through the log encoding", arguments: cases)
     func roundTrip(_ txn: Txn) throws {
         let entry = TxnEntry(
-            header: TxnHeader(session: Self.session, cxid: 42, zxid: 0x5_0000_0007, time: 1_700_000_000_000, type: txn.type.rawValue),
+            header: TxnHeader(
+                session: Self.session, cxid: 42, zxid: 0x5_0000_0007, time: 1_700_000_000_000, type: txn.type.rawValue),
             txn: txn)
         #expect(try TxnEntry.decode(entry.bytes()) == entry)
     }
@@ -46,9 +47,12 @@ struct TransactionTests {
     @Test("the txn type follows the kind of node created")
     func types() {
         #expect(Txn.create(path: "/", data: nil, acl: [], kind: .persistent, parentCVersion: 0).type == .create)
-        #expect(Txn.create(path: "/", data: nil, acl: [], kind: .ephemeral(session: 1), parentCVersion: 0).type == .create)
+        #expect(
+            Txn.create(path: "/", data: nil, acl: [], kind: .ephemeral(session: 1), parentCVersion: 0).type == .create)
         #expect(Txn.create(path: "/", data: nil, acl: [], kind: .container, parentCVersion: 0).type == .createContainer)
-        #expect(Txn.create(path: "/", data: nil, acl: [], kind: .ttl(milliseconds: 1), parentCVersion: 0).type == .createTTL)
+        #expect(
+            Txn.create(path: "/", data: nil, acl: [], kind: .ttl(milliseconds: 1), parentCVersion: 0).type == .createTTL
+        )
         #expect(Txn.closeSession(ephemerals: []).type.rawValue == -11)
         #expect(Txn.createSession(timeout: 1).type.rawValue == -10)
         #expect(Txn.deleteContainer(path: "/").type.rawValue == 20)
@@ -84,7 +88,8 @@ struct TransactionTests {
             return hex(writer.bytes)
         }
         let prefix = "00000002" + "2f63" + "ffffffff" + "00000000"  // path "/c", null data, empty acl
-        #expect(body(.create(path: "/c", data: nil, acl: [], kind: .container, parentCVersion: 7)) == prefix + "00000007")
+        #expect(
+            body(.create(path: "/c", data: nil, acl: [], kind: .container, parentCVersion: 7)) == prefix + "00000007")
         #expect(
             body(.create(path: "/c", data: nil, acl: [], kind: .ttl(milliseconds: 0x1234), parentCVersion: 7))
                 == prefix + "00000007" + "0000000000001234")

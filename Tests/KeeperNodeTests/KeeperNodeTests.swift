@@ -75,7 +75,9 @@ struct KeeperNodeTests {
         _ = h.write(1, 1, create("/e", flags: 1))
         h.connect(2)
         let actions = h.handshake(
-            2, ConnectRequest(lastZxidSeen: 2, timeout: 8000, sessionId: session, password: SessionPassword.make(for: session)))
+            2,
+            ConnectRequest(
+                lastZxidSeen: 2, timeout: 8000, sessionId: session, password: SessionPassword.make(for: session)))
         #expect(h.trace(actions) == ["close 1", "2: connect session \(hex(session)) timeout 8000"])
         #expect(h.unpersisted.isEmpty && h.node.tree.lastProcessedZxid == 2)
         #expect(h.node.connectionIDs == [2])
@@ -104,7 +106,8 @@ struct KeeperNodeTests {
                 .init(
                     connection: 3,
                     packet: .connect(
-                        ConnectResponse(timeout: 0, sessionId: 0, password: [UInt8](repeating: 0, count: 16), readOnly: false)))
+                        ConnectResponse(
+                            timeout: 0, sessionId: 0, password: [UInt8](repeating: 0, count: 16), readOnly: false)))
             ])
         // The session itself lives on until it expires.
         #expect(h.node.sessions.session(session) != nil)
@@ -209,7 +212,8 @@ struct KeeperNodeTests {
         var h = NodeHarness()
         _ = h.openSession(1)
         let sent =
-            h.send(1, 1, create("/p")) + h.send(1, 2, create("/p/s-", flags: 2)) + h.send(1, 3, create("/p/s-", flags: 2))
+            h.send(1, 1, create("/p")) + h.send(1, 2, create("/p/s-", flags: 2))
+            + h.send(1, 3, create("/p/s-", flags: 2))
             + h.send(1, 4, .setData(path: "/p", data: [1], version: 0)) + h.send(1, 5, .delete(path: "/p", version: -1))
         #expect(h.trace(sent) == ["persist 2", "persist 3", "persist 4", "persist 5", "persist 6"])
         let first = h.persist(upTo: 3)
@@ -235,7 +239,10 @@ struct KeeperNodeTests {
                 "persist 4", "1: event NodeDataChanged /w", "2: event NodeDataChanged /w", "1: reply 3 zxid 4 err 0",
             ])
         // One-shot: a second change reaches nobody.
-        #expect(h.trace(h.write(1, 4, .setData(path: "/w", data: [6], version: -1))) == ["persist 5", "1: reply 4 zxid 5 err 0"])
+        #expect(
+            h.trace(h.write(1, 4, .setData(path: "/w", data: [6], version: -1))) == [
+                "persist 5", "1: reply 4 zxid 5 err 0",
+            ])
     }
 
     @Test("events reach only watchers that may read the node")
@@ -257,7 +264,8 @@ struct KeeperNodeTests {
         _ = h.openSession(1)
         _ = h.write(1, 1, create("/a"))
         _ = h.write(1, 2, .setData(path: "/a", data: [1], version: -1))
-        let request = SetWatches(relativeZxid: 2, dataWatches: ["/a"], existWatches: ["/b"], childWatches: ["/"], isVersion2: false)
+        let request = SetWatches(
+            relativeZxid: 2, dataWatches: ["/a"], existWatches: ["/b"], childWatches: ["/"], isVersion2: false)
         let actions = h.send(1, SpecialXid.setWatches, .setWatches(request))
         #expect(h.trace(actions) == ["1: event NodeDataChanged /a", "1: reply -8 zxid 3 err 0"])
         #expect(
@@ -273,7 +281,10 @@ struct KeeperNodeTests {
         _ = h.write(1, 1, create("/a"))
         #expect(h.trace(h.send(1, 2, .getData(path: "/a", watch: false))) == ["1: reply 2 zxid 2 err 0"])
         // A failed write still takes a zxid, and its reply carries it.
-        #expect(h.trace(h.write(1, 3, .delete(path: "/missing", version: -1))) == ["persist 3", "1: reply 3 zxid 3 err -101"])
+        #expect(
+            h.trace(h.write(1, 3, .delete(path: "/missing", version: -1))) == [
+                "persist 3", "1: reply 3 zxid 3 err -101",
+            ])
         #expect(h.trace(h.send(1, 4, .getData(path: "/missing", watch: false))) == ["1: reply 4 zxid 3 err -101"])
         #expect(h.trace(h.send(1, SpecialXid.ping, .ping)) == ["1: reply -2 zxid 3 err 0"])
         let sync = h.send(1, 5, .sync(path: "/a"))
@@ -281,14 +292,17 @@ struct KeeperNodeTests {
         #expect(h.node.tree.lastProcessedZxid == 3)
     }
 
-    @Test("multi results: plain creates answer CreateResponse, containers and TTL nodes Create2Response, as Op.create does")
+    @Test(
+        "multi results: plain creates answer CreateResponse, containers and TTL nodes Create2Response, as Op.create does"
+    )
     func multiResultTypes() {
         var h = NodeHarness { $0.extendedTypesEnabled = true }
         _ = h.openSession(1)
         let actions = h.write(
             1, 1,
             .multi([
-                create("/p"), create("/q", op: .create2), create("/c1", flags: 4), create("/c2", flags: 4, op: .createContainer),
+                create("/p"), create("/q", op: .create2), create("/c1", flags: 4),
+                create("/c2", flags: 4, op: .createContainer),
                 create("/t", flags: 5, op: .createTTL, ttl: 100), .setData(path: "/p", data: [1], version: -1),
                 .check(path: "/p", version: 1), .delete(path: "/q", version: -1),
             ]))
@@ -301,7 +315,8 @@ struct KeeperNodeTests {
         #expect(
             results == [
                 .create(path: "/p"), .create(path: "/q"), .create2(path: "/c1", stat: stat("/c1")),
-                .create2(path: "/c2", stat: stat("/c2")), .create2(path: "/t", stat: stat("/t")), .setData(stat("/p")), .check,
+                .create2(path: "/c2", stat: stat("/c2")), .create2(path: "/t", stat: stat("/t")), .setData(stat("/p")),
+                .check,
                 .delete,
             ])
         #expect(h.node.tree.containers == ["/c1", "/c2"] && h.node.tree.ttlNodes == ["/t"])
@@ -318,19 +333,44 @@ struct KeeperNodeTests {
         #expect(h.node.tree.node(at: "/z") == nil)
     }
 
+    @Test("a multi mixing reads and writes fails whole with MARSHALLINGERROR, still taking its zxid")
+    func multiWithRead() {
+        var h = NodeHarness()
+        _ = h.openSession(1)
+        let actions = h.write(1, 1, .multi([create("/x"), .getData(path: "/", watch: false)]))
+        #expect(h.trace(actions) == ["persist 2", "1: reply 1 zxid 2 err -5"])
+        #expect(h.node.tree.node(at: "/x") == nil)
+    }
+
+    @Test("multiRead is answered at once with per-op results and sets no watch")
+    func multiRead() {
+        var h = NodeHarness()
+        _ = h.openSession(1)
+        _ = h.write(1, 1, create("/r", [4]))
+        let actions = h.send(
+            1, 2, .multiRead([.getData(path: "/r", watch: true), .getChildren(path: "/none", watch: true)]))
+        let stat = h.node.tree.stat(at: "/r")!
+        #expect(h.response(actions, to: 1) == .multi([.getData([4], stat), .error(.noNode)]))
+        #expect(h.node.watches.count == 0)
+    }
+
     // MARK: - Auth and refusals
 
     @Test("auth adds the identity at once; whoAmI shows it; its reply keeps its turn behind a pending write")
     func authSuccess() {
         var h = NodeHarness()
         _ = h.openSession(1)
-        let sent = h.send(1, 1, create("/a")) + h.send(1, SpecialXid.auth, .auth(scheme: "digest", credentials: Array("bob:secret".utf8)))
+        let sent =
+            h.send(1, 1, create("/a"))
+            + h.send(1, SpecialXid.auth, .auth(scheme: "digest", credentials: Array("bob:secret".utf8)))
         #expect(h.trace(sent) == ["persist 2"])
         #expect(h.trace(h.persistAll()) == ["1: reply 1 zxid 2 err 0", "1: reply -4 zxid 0 err 0"])
         let who = h.send(1, 2, .whoAmI)
         #expect(
             h.response(who, to: 1)
-                == .whoAmI([ClientInfo(authScheme: "ip", user: "10.0.0.1"), ClientInfo(authScheme: "digest", user: "bob")]))
+                == .whoAmI([
+                    ClientInfo(authScheme: "ip", user: "10.0.0.1"), ClientInfo(authScheme: "digest", user: "bob"),
+                ]))
         _ = h.write(1, 3, create("/mine", acl: ACL.creatorAll))
         let acl = h.send(1, 4, .getACL(path: "/mine"))
         guard case .acl(let entries, _) = h.response(acl, to: 1) else {
@@ -354,7 +394,10 @@ struct KeeperNodeTests {
     func unsupported() {
         var h = NodeHarness()
         _ = h.openSession(1)
-        #expect(h.trace(h.send(1, 7, .unsupported(type: OpCode.reconfig.rawValue))) == ["1: reply 7 zxid -1 err -6", "close 1"])
+        #expect(
+            h.trace(h.send(1, 7, .unsupported(type: OpCode.reconfig.rawValue))) == [
+                "1: reply 7 zxid -1 err -6", "close 1",
+            ])
         #expect(h.node.connectionIDs.isEmpty)
     }
 
@@ -404,7 +447,9 @@ struct KeeperNodeTests {
         // The expired session cannot come back.
         h.connect(3)
         let back = h.handshake(
-            3, ConnectRequest(lastZxidSeen: 4, timeout: 4000, sessionId: doomed, password: SessionPassword.make(for: doomed)))
+            3,
+            ConnectRequest(
+                lastZxidSeen: 4, timeout: 4000, sessionId: doomed, password: SessionPassword.make(for: doomed)))
         #expect(h.trace(back) == ["3: connect session 0x0 timeout 0", "close 3"])
     }
 
@@ -467,7 +512,9 @@ struct KeeperNodeTests {
 
     // MARK: - Containers and TTL nodes
 
-    @Test("containers that had a child and expired TTL nodes are reaped every containerCheckInterval; unused containers are not")
+    @Test(
+        "containers that had a child and expired TTL nodes are reaped every containerCheckInterval; unused containers are not"
+    )
     func reaper() {
         var h = NodeHarness {
             $0.containerCheckInterval = 1000
