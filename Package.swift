@@ -73,12 +73,20 @@ let package = Package(
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
-        .testTarget(name: "KeeperCoreTests", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperCoreTests",
+            dependencies: ["KeeperCore", "KeeperProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],
             swiftSettings: strict),
         .testTarget(name: "ZabTests", dependencies: ["Zab", "CorralSim"], swiftSettings: strict),
-        .testTarget(name: "KeeperNodeTests", dependencies: ["KeeperNode", "KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperNodeTests",
+            dependencies: [
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "Zab", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
             dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral",

@@ -30,9 +30,13 @@ public enum AccessControl {
 
     /// The ACL as it will be stored: duplicates dropped, `auth` entries replaced by the
     /// caller's authenticated ids, every entry checked. Throws invalidACL as ZooKeeper does.
+    /// As in ZooKeeper, duplicates are dropped from the request's list before `auth` is
+    /// expanded, and not after: an expansion may repeat an entry the list names.
     public static func fixup(_ acl: [ACL], ids: [Id]) throws(ErrorCode) -> [ACL] {
+        var unique: [ACL] = []
+        for entry in acl where !unique.contains(entry) { unique.append(entry) }
         var result: [ACL] = []
-        for entry in acl where !result.contains(entry) {
+        for entry in unique {
             switch entry.id.scheme {
             case "world":
                 guard entry.id.id == "anyone" else { throw .invalidACL }
@@ -40,9 +44,7 @@ public enum AccessControl {
             case "auth":
                 let authenticated = ids.filter { $0.scheme == "digest" }
                 guard !authenticated.isEmpty else { throw .invalidACL }
-                for id in authenticated where !result.contains(ACL(perms: entry.perms, id: id)) {
-                    result.append(ACL(perms: entry.perms, id: id))
-                }
+                result += authenticated.map { ACL(perms: entry.perms, id: $0) }
             case "digest":
                 guard isValidDigestId(entry.id.id) else { throw .invalidACL }
                 result.append(entry)
@@ -57,11 +59,13 @@ public enum AccessControl {
         return result
     }
 
-    /// `user:hash`: exactly one colon-separated pair with a non-empty hash (Java's split
-    /// drops a trailing empty part, so "u:" has one part and is refused).
+    /// `user:hash`: two parts once split on ":" as Java's `split(":")` splits, which drops
+    /// every trailing empty part. So "u:" (one part) is refused, ":x" is accepted, and so is
+    /// "u:h:" (three parts, the last empty).
     static func isValidDigestId(_ id: String) -> Bool {
-        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[1].isEmpty
+        var parts = id.split(separator: ":", omittingEmptySubsequences: false)
+        while parts.count > 1 && parts[parts.count - 1].isEmpty { parts.removeLast() }
+        return parts.count == 2
     }
 
     /// What getACL shows a caller without ADMIN: digest hashes redacted to `user:x`.

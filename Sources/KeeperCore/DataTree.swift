@@ -73,7 +73,7 @@ public struct DataTree: Sendable {
         let paths = ephemerals[session] ?? []
         let trimmed = prefix.trimmingWhitespace
         guard !trimmed.isEmpty, trimmed != "/" else { return paths.sorted() }
-        return paths.filter { $0.hasPrefix(prefix) }.sorted()
+        return paths.filter { $0.utf8.starts(with: prefix.utf8) }.sorted()
     }
 
     public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }

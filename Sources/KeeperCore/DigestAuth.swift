@@ -22,10 +22,12 @@ public struct DigestAuth: Sendable {
     }
 
     /// The identities a successful `auth` adds, or nil when the scheme or credentials are
-    /// refused (the connection then gets AUTHFAILED and is closed).
+    /// refused (the connection then gets AUTHFAILED and is closed). As in ZooKeeper, any
+    /// non-empty credentials are accepted, with or without a colon: "bob" authenticates as
+    /// `bob:base64(sha1("bob"))`, an id no ACL names unless it was made for it.
     public func authenticate(scheme: String, credentials: [UInt8]) -> [Id]? {
         guard scheme == "digest", !credentials.isEmpty,
-            let text = String(validating: credentials, as: UTF8.self), text.contains(":")
+            let text = String(validating: credentials, as: UTF8.self)
         else { return nil }
         let id = digest(text)
         let digestId = Id(scheme: "digest", id: id)

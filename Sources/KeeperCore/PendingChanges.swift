@@ -93,14 +93,16 @@ public struct PendingChanges: Sendable {
         order.removeLast(order.count - savepoint.orderCount)
     }
 
-    /// Paths whose pending change leaves an ephemeral of `session`, and paths a pending
-    /// change deletes; closeSession folds both into the tree's list.
+    /// Paths whose pending change leaves an ephemeral of `session`, and paths whose pending
+    /// change leaves anything else (no node, or a node another session or nobody owns: the
+    /// ephemeral there was deleted and the path created again); closeSession folds both into
+    /// the tree's list.
     func ephemeralChanges(of session: Int64) -> (created: [String], deleted: [String]) {
         var created: [String] = []
         var deleted: [String] = []
         for (path, record) in records {
-            if let node = record.node {
-                if node.owner == session { created.append(path) }
+            if let node = record.node, node.owner == session {
+                created.append(path)
             } else {
                 deleted.append(path)
             }

@@ -169,7 +169,7 @@ public struct Preparer: Sendable {
                 continue
             }
             do {
-                txns.append(try prepareOp(op, in: tree, context: context))
+                txns.append(try prepareOp(Self.multiItem(op), in: tree, context: context))
             } catch {
                 failedAt = txns.count
                 txns.append(.error(error))
@@ -179,6 +179,15 @@ public struct Preparer: Sendable {
         pending.rollback(to: savepoint)
         for i in 0..<failedAt { txns[i] = .error(.ok) }
         return .multi(txns)
+    }
+
+    /// Inside a multi a create with the container flag makes a container whatever its op,
+    /// as ZooKeeper's `Op.create` picks createContainer from the mode; outside one, only op
+    /// createContainer does.
+    private static func multiItem(_ op: Request) -> Request {
+        guard case .create(var create) = op, create.mode == .container, create.op != .createContainer else { return op }
+        create.op = .createContainer
+        return .create(create)
     }
 
     // MARK: - Helpers

@@ -89,17 +89,8 @@ extension Request {
             guard let op = OpCode(rawValue: header.type), Self.multiOps.contains(op) else {
                 throw .invalidValue(field: "MultiHeader.type", value: Int64(header.type))
             }
-            ops.append(containerNormalised(try read(type: header.type, from: &reader)))
+            ops.append(try read(type: header.type, from: &reader))
         }
-    }
-
-    /// Inside a multi a create with the container flag makes a container, whatever its op
-    /// (ZooKeeper's `Op.create` picks createContainer from the mode); outside one, only op
-    /// createContainer does.
-    private static func containerNormalised(_ op: Request) -> Request {
-        guard case .create(var create) = op, create.mode == .container, create.op != .createContainer else { return op }
-        create.op = .createContainer
-        return .create(create)
     }
 
     /// The op codes a multi or multiRead may contain.
