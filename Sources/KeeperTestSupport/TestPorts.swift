@@ -1,0 +1,42 @@
+import NIOCore
+import NIOPosix
+
+/// The ports tests may listen on: 127.0.0.1:21810-21819, shared by every server and
+/// proxy a test run starts.
+public enum TestPorts {
+    public static let range = 21810...21819
+    public static let host = "127.0.0.1"
+
+    /// Binds the first free port of the range with `bind`, which returns nil when the port
+    /// is taken.
+    public static func bindFirstFree<T>(_ bind: (Int) async throws -> T?) async throws -> T {
+        for port in range {
+            if let bound = try await bind(port) { return bound }
+        }
+        throw TestServerError.noFreePort(range)
+    }
+
+    /// Whether nothing listens on `port` right now.
+    public static func isFree(_ port: Int) async -> Bool {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: host, port: port).get()
+            try? await channel.close()
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+public enum TestServerError: Error, CustomStringConvertible {
+    case noFreePort(ClosedRange<Int>)
+    case launchFailed(String)
+
+    public var description: String {
+        switch self {
+        case .noFreePort(let range): return "no free port in \(range)"
+        case .launchFailed(let reason): return "could not start a test server: \(reason)"
+        }
+    }
+}
