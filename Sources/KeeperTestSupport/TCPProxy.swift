@@ -79,8 +79,8 @@ public final class TCPProxy: Sendable {
                 } catch {
                     return inbound.eventLoop.makeFailedFuture(error)
                 }
-                inbound.read()
-                return inbound.eventLoop.makeSucceededVoidFuture()
+                // Reading starts only now, so nothing arrives before there is somewhere to send it.
+                return inbound.setOption(.autoRead, value: true)
             }
     }
 }

@@ -270,7 +270,8 @@ final class SessionDriver {
                 let limit = configuration.watchEventsBufferedMax
                 logger.warning("watch consumer too slow, removing the watch", metadata: ["path": "\(path)"])
                 sinks[id] = nil
-                continuation.finish(throwing: KeeperClientError.watchEventsOverflow(path: path, limit: limit))
+                continuation.finish(
+                    throwing: KeeperClientError.watchEventsOverflow(path: chroot.clientPath(path), limit: limit))
                 step { $0.removeWatcher(id, now: .now) }
             case .terminated:
                 sinks[id] = nil
