@@ -28,13 +28,21 @@ public actor ApacheZooKeeper {
     }
 
     private static func start() async throws -> String {
-        for port in TestPorts.range where await TestPorts.isFree(port) {
+        var failures: [String] = []
+        for port in TestPorts.range {
+            if let error = await TestPorts.bindError(port) {
+                failures.append("port \(port): \(error)")
+                continue
+            }
             let hosts = "\(TestPorts.host):\(port)"
-            let process = try launch(port: port)
+            let (process, dir) = try launch(port: port)
             if await waitUntilServing(hosts, process: process) { return hosts }
+            let log = (try? String(contentsOfFile: dir + "/zookeeper.out", encoding: .utf8)) ?? ""
+            failures.append("port \(port): \(log.split(separator: "\n").suffix(3).joined(separator: " | "))")
             process.terminate()
         }
-        throw TestServerError.launchFailed("Apache ZooKeeper did not start on any port of \(TestPorts.range)")
+        throw TestServerError.launchFailed(
+            "Apache ZooKeeper did not start on any free port of \(TestPorts.range): \(failures.joined(separator: "; "))")
     }
 
     /// The zoo.cfg: a 1 s tick (sessions of 2 s and up), TTL nodes on, no connection limit
@@ -52,7 +60,7 @@ public actor ApacheZooKeeper {
         """
     }
 
-    private static func launch(port: Int) throws -> Process {
+    private static func launch(port: Int) throws -> (Process, String) {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("keeper-test-zookeeper-\(getpid())-\(port)").path
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
@@ -70,7 +78,7 @@ public actor ApacheZooKeeper {
         process.arguments = ["-c", script]
         try process.run()
         Watchdog.register(process.processIdentifier)
-        return process
+        return (process, dir)
     }
 
     private static func waitUntilServing(_ hosts: String, process: Process) async -> Bool {

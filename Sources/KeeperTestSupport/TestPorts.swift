@@ -18,13 +18,21 @@ public enum TestPorts {
 
     /// Whether nothing listens on `port` right now.
     public static func isFree(_ port: Int) async -> Bool {
+        await bindError(port) == nil
+    }
+
+    /// Why `port` cannot be bound, or nil when it can.
+    public static func bindError(_ port: Int) async -> (any Error)? {
         do {
+            // SO_REUSEADDR as the servers use it: a port whose old connections linger in
+            // TIME_WAIT is free for them, a port with a listener is not.
             let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: host, port: port).get()
             try? await channel.close()
-            return true
+            return nil
         } catch {
-            return false
+            return error
         }
     }
 }
