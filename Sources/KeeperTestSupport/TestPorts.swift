@@ -8,11 +8,18 @@ public enum TestPorts {
     public static let host = "127.0.0.1"
 
     /// Binds the first free port of the range with `bind`, which returns nil when the port
-    /// is taken.
-    public static func bindFirstFree<T>(_ bind: (Int) async throws -> T?) async throws -> T {
-        for port in range {
-            if let bound = try await bind(port) { return bound }
-        }
+    /// is taken. Tests running side by side can hold all ten ports, so it waits up to
+    /// `patience` for one to come free.
+    public static func bindFirstFree<T>(
+        patience: Duration = .seconds(60), _ bind: (Int) async throws -> T?
+    ) async throws -> T {
+        let deadline = ContinuousClock.now + patience
+        repeat {
+            for port in range {
+                if let bound = try await bind(port) { return bound }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        } while ContinuousClock.now < deadline
         throw TestServerError.noFreePort(range)
     }
 
