@@ -133,7 +133,8 @@ extension Command {
         let positionals = try args.positionals(1...3)
         let mode = CreateMode(ephemeral: ephemeral, sequential: sequential, container: container, ttl: ttl != nil)
         let acl = try positionals.count > 2 ? ACLText.parse(positionals[2]) : nil
-        return .create(path: positionals[0], data: positionals.count > 1 ? positionals[1] : nil, mode: mode, ttl: ttl, acl: acl)
+        return .create(
+            path: positionals[0], data: positionals.count > 1 ? positionals[1] : nil, mode: mode, ttl: ttl, acl: acl)
     }
 }
 

@@ -11,7 +11,9 @@ public struct CommandRunner: Sendable {
     /// the command waits for the event.
     public let interactive: Bool
 
-    public init(client: KeeperClient, terminal: any Terminal, statText: StatText = StatText(), interactive: Bool = false) {
+    public init(
+        client: KeeperClient, terminal: any Terminal, statText: StatText = StatText(), interactive: Bool = false
+    ) {
         self.client = client
         self.terminal = terminal
         self.statText = statText

@@ -67,7 +67,8 @@ public enum ZkCli {
             terminal.err(ErrorText.line(error))
             return 1
         }
-        let status = await run(command, client: client, options: options, terminal: terminal, input: input,
+        let status = await run(
+            command, client: client, options: options, terminal: terminal, input: input,
             showsPrompt: showsPrompt, interrupts: interrupts)
         await client.close()
         return status
@@ -78,8 +79,10 @@ public enum ZkCli {
         showsPrompt: Bool, interrupts: Interrupts
     ) async -> Int32 {
         guard let command else {
-            let runner = CommandRunner(client: client, terminal: terminal, statText: options.statText, interactive: true)
-            let shell = Shell(runner: runner, servers: options.servers, interrupts: interrupts, showsPrompt: showsPrompt)
+            let runner = CommandRunner(
+                client: client, terminal: terminal, statText: options.statText, interactive: true)
+            let shell = Shell(
+                runner: runner, servers: options.servers, interrupts: interrupts, showsPrompt: showsPrompt)
             return await shell.run(lines: input, history: History(file: options.historyFile))
         }
         let runner = CommandRunner(client: client, terminal: terminal, statText: options.statText)

@@ -10,7 +10,8 @@ public actor ApacheZooKeeper {
     public static let shared = ApacheZooKeeper()
 
     public static let java = ProcessInfo.processInfo.environment["JAVA"] ?? "/usr/bin/java"
-    public static let jar = ProcessInfo.processInfo.environment["KEEPER_TEST_ZOOKEEPER_JAR"]
+    public static let jar =
+        ProcessInfo.processInfo.environment["KEEPER_TEST_ZOOKEEPER_JAR"]
         ?? "/usr/share/java/zookeeper.jar"
 
     public static var isInstalled: Bool {
@@ -42,7 +43,8 @@ public actor ApacheZooKeeper {
             process.terminate()
         }
         throw TestServerError.launchFailed(
-            "Apache ZooKeeper did not start on any free port of \(TestPorts.range): \(failures.joined(separator: "; "))")
+            "Apache ZooKeeper did not start on any free port of \(TestPorts.range): \(failures.joined(separator: "; "))"
+        )
     }
 
     /// The zoo.cfg: a 1 s tick (sessions of 2 s and up), TTL nodes on, no connection limit
@@ -64,7 +66,8 @@ public actor ApacheZooKeeper {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("keeper-test-zookeeper-\(getpid())-\(port)").path
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
-        try config(port: port, dataDir: dir + "/data").write(toFile: dir + "/zoo.cfg", atomically: true, encoding: .utf8)
+        try config(port: port, dataDir: dir + "/data").write(
+            toFile: dir + "/zoo.cfg", atomically: true, encoding: .utf8)
         let script = """
             '\(java)' -cp '\(jar)' -Dzookeeper.log.dir='\(dir)' \
               org.apache.zookeeper.server.ZooKeeperServerMain '\(dir)/zoo.cfg' >'\(dir)/zookeeper.out' 2>&1 &

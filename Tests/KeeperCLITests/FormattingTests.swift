@@ -56,7 +56,9 @@ struct FormattingTests {
         let child = JSONDump.node(path: "/a/bin", data: [0xff, 0x00], stat: stat, children: [])
         let root = JSONDump.node(path: "/a", data: Array("é\"\n".utf8), stat: Stat(), children: [child])
         let text = root.rendered()
-        #expect(text.hasPrefix("{\n  \"path\": \"/a\",\n  \"data\": \"é\\\"\\n\",\n  \"encoding\": \"utf8\",\n  \"stat\": {\n"))
+        #expect(
+            text.hasPrefix(
+                "{\n  \"path\": \"/a\",\n  \"data\": \"é\\\"\\n\",\n  \"encoding\": \"utf8\",\n  \"stat\": {\n"))
         #expect(text.contains("\"data\": \"/wA=\",\n      \"encoding\": \"base64\""))
         let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect((parsed?["children"] as? [[String: Any]])?.first?["path"] as? String == "/a/bin")
@@ -65,7 +67,9 @@ struct FormattingTests {
 
     @Test("history keeps the last linesMax lines in its file")
     func history() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-history-\(UInt32.random(in: 0..<UInt32.max))").path
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "zkcli-history-\(UInt32.random(in: 0..<UInt32.max))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: file) }
         var history = History(file: file, linesMax: 3)
         for n in 1...5 { history.add("ls /\(n)") }

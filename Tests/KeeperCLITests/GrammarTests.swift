@@ -14,13 +14,16 @@ struct GrammarTests {
 
     @Test("commands and their options, before or after the path")
     func commands() throws {
-        #expect(try Command.parse(["ls", "-s", "-R", "/a"]) == .ls(path: "/a", stat: true, recursive: true, watch: false))
+        #expect(
+            try Command.parse(["ls", "-s", "-R", "/a"]) == .ls(path: "/a", stat: true, recursive: true, watch: false))
         #expect(try Command.parse(["ls", "/a", "-w"]) == .ls(path: "/a", stat: false, recursive: false, watch: true))
         #expect(try Command.parse(["tree"]) == .tree(path: "/", depth: nil))
         #expect(try Command.parse(["tree", "--depth", "2", "/x"]) == .tree(path: "/x", depth: 2))
         #expect(try Command.parse(["get", "-s", "-w", "/a"]) == .get(path: "/a", stat: true, watch: true))
         #expect(try Command.parse(["stat", "/a"]) == .stat(path: "/a"))
-        #expect(try Command.parse(["set", "-v", "3", "/a", "data"]) == .set(path: "/a", data: "data", version: 3, stat: false))
+        #expect(
+            try Command.parse(["set", "-v", "3", "/a", "data"])
+                == .set(path: "/a", data: "data", version: 3, stat: false))
         #expect(try Command.parse(["delete", "/a", "-v", "2"]) == .delete(path: "/a", version: 2))
         #expect(try Command.parse(["deleteall", "/a"]) == .deleteAll(path: "/a"))
         #expect(try Command.parse(["getAcl", "/a"]) == .getAcl(path: "/a", stat: false))
@@ -33,11 +36,15 @@ struct GrammarTests {
 
     @Test("create modes from -e, -s, -c and -t")
     func createModes() throws {
-        #expect(try Command.parse(["create", "/a"]) == .create(path: "/a", data: nil, mode: .persistent, ttl: nil, acl: nil))
+        #expect(
+            try Command.parse(["create", "/a"]) == .create(path: "/a", data: nil, mode: .persistent, ttl: nil, acl: nil)
+        )
         #expect(
             try Command.parse(["create", "-e", "-s", "/a", "d"])
                 == .create(path: "/a", data: "d", mode: .ephemeralSequential, ttl: nil, acl: nil))
-        #expect(try Command.parse(["create", "-c", "/a"]) == .create(path: "/a", data: nil, mode: .container, ttl: nil, acl: nil))
+        #expect(
+            try Command.parse(["create", "-c", "/a"])
+                == .create(path: "/a", data: nil, mode: .container, ttl: nil, acl: nil))
         #expect(
             try Command.parse(["create", "-t", "5000", "-s", "/a"])
                 == .create(path: "/a", data: nil, mode: .persistentSequentialWithTTL, ttl: 5000, acl: nil))
@@ -48,7 +55,12 @@ struct GrammarTests {
         #expect(throws: UsageError.self) { try Command.parse(["create", "-c", "-s", "/a"]) }
     }
 
-    @Test("usage errors", arguments: [["ls"], ["ls", "-x", "/"], ["get", "/a", "/b"], ["set", "/a"], ["nope"], ["tree", "--depth"], ["delete", "-v", "x", "/a"]])
+    @Test(
+        "usage errors",
+        arguments: [
+            ["ls"], ["ls", "-x", "/"], ["get", "/a", "/b"], ["set", "/a"], ["nope"], ["tree", "--depth"],
+            ["delete", "-v", "x", "/a"],
+        ])
     func usageErrors(_ words: [String]) {
         #expect(throws: UsageError.self) { try Command.parse(words) }
     }
@@ -65,8 +77,9 @@ struct GrammarTests {
         #expect(throws: UsageError.self) { try ACLText.parse("world:anyone") }
         #expect(throws: UsageError.self) { try ACLText.parse("world:anyone:x") }
         #expect(throws: UsageError.self) { try ACLText.parse("") }
-        #expect(ACLText.lines([ACL(perms: .all, id: .anyone), ACL(perms: .read, id: Id(scheme: "digest", id: "u:h"))]) == [
-            "'world,'anyone", ": cdrwa", "'digest,'u:h", ": r",
-        ])
+        #expect(
+            ACLText.lines([ACL(perms: .all, id: .anyone), ACL(perms: .read, id: Id(scheme: "digest", id: "u:h"))]) == [
+                "'world,'anyone", ": cdrwa", "'digest,'u:h", ": r",
+            ])
     }
 }

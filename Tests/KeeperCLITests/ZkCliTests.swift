@@ -16,7 +16,8 @@ struct ZkCliTests {
 
     /// Runs one zkcli invocation (or a shell fed `input`) on `servers`.
     static func zkcli(
-        _ servers: String, _ arguments: [String], auth: [String] = [], input: [String]? = nil, historyFile: String? = nil
+        _ servers: String, _ arguments: [String], auth: [String] = [], input: [String]? = nil,
+        historyFile: String? = nil
     ) async -> Result {
         let terminal = CapturedTerminal()
         let options = ZkCli.Options(
@@ -25,12 +26,15 @@ struct ZkCliTests {
         let (lines, feed) = AsyncStream<String>.makeStream()
         for line in input ?? [] { feed.yield(line) }
         feed.finish()
-        let status = await ZkCli.run(options, arguments: arguments, terminal: terminal, input: lines, showsPrompt: false)
+        let status = await ZkCli.run(
+            options, arguments: arguments, terminal: terminal, input: lines, showsPrompt: false)
         return Result(status: status, out: terminal.stdout, err: terminal.stderr)
     }
 
     /// A test subtree and a `zkcli` bound to it.
-    func withZkcli(_ body: (_ zk: @escaping ([String]) async -> Result, _ servers: String) async throws -> Void) async throws {
+    func withZkcli(_ body: (_ zk: @escaping ([String]) async -> Result, _ servers: String) async throws -> Void)
+        async throws
+    {
         try await TestServers.withTestRoot("cli") { hosts, root in
             let servers = hosts + root
             try await body({ await Self.zkcli(servers, $0) }, servers)
@@ -105,7 +109,8 @@ struct ZkCliTests {
             let withAuth = await Self.zkcli(servers, ["set", "/a", "x"], auth: ["digest:alice:pw"])
             #expect(withAuth.status == 0)
             #expect(await zk(["get", "/a"]).out == "x\n")
-            let shell = await Self.zkcli(servers, [], input: ["set /a y", "addauth digest alice:pw", "set /a z", "get /a"])
+            let shell = await Self.zkcli(
+                servers, [], input: ["set /a y", "addauth digest alice:pw", "set /a z", "get /a"])
             #expect(shell.err == "Insufficient permission: /a\n")
             #expect(shell.out == "z\n")
             #expect(await Self.zkcli(servers, ["whoami"], auth: ["digest:alice:pw"]).out.contains("digest: alice\n"))
@@ -133,7 +138,9 @@ struct ZkCliTests {
             #expect(
                 await zk(["tree", "/a"]).out
                     == "/a (3 bytes)\n├── b (0 bytes)\n│   └── c (10 bytes)\n└── d (0 bytes)\n")
-            #expect(await zk(["tree", "--depth", "1", "/a"]).out == "/a (3 bytes)\n├── b (0 bytes, 1 children not shown)\n└── d (0 bytes)\n")
+            #expect(
+                await zk(["tree", "--depth", "1", "/a"]).out
+                    == "/a (3 bytes)\n├── b (0 bytes, 1 children not shown)\n└── d (0 bytes)\n")
             let client = try await KeeperClient.connect(servers, configuration: TestServers.testConfiguration())
             try await client.setData("/a/d", data: [0xff, 0xfe, 0x00])
             await client.close()
@@ -171,7 +178,9 @@ struct ZkCliTests {
                 for step in 0..<expected {
                     // Each change waits for the previous event, so re-armed watches see them all.
                     try await withTimeout {
-                        while terminal.stdout.split(separator: "\n").count < step { try await Task.sleep(for: .milliseconds(20)) }
+                        while terminal.stdout.split(separator: "\n").count < step {
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
                     }
                     try await Task.sleep(for: .milliseconds(200))
                     switch step {
@@ -181,22 +190,26 @@ struct ZkCliTests {
                     }
                 }
                 try await withTimeout {
-                    while terminal.stdout.split(separator: "\n").count < expected { try await Task.sleep(for: .milliseconds(20)) }
+                    while terminal.stdout.split(separator: "\n").count < expected {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                 }
                 while !interrupts.interrupt() { try await Task.sleep(for: .milliseconds(10)) }
                 #expect(await running.value == 0)
                 let lines = terminal.stdout.split(separator: "\n").map(String.init)
                 if recursive {
-                    #expect(lines == [
-                        "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w",
-                        "WatchedEvent state:SyncConnected type:NodeCreated path:/w/childtrue",
-                        "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w/childtrue",
-                    ])
+                    #expect(
+                        lines == [
+                            "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w",
+                            "WatchedEvent state:SyncConnected type:NodeCreated path:/w/childtrue",
+                            "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w/childtrue",
+                        ])
                 } else {
-                    #expect(lines == [
-                        "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w",
-                        "WatchedEvent state:SyncConnected type:NodeChildrenChanged path:/w",
-                    ])
+                    #expect(
+                        lines == [
+                            "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w",
+                            "WatchedEvent state:SyncConnected type:NodeChildrenChanged path:/w",
+                        ])
                 }
             }
             await client.close()
@@ -206,16 +219,21 @@ struct ZkCliTests {
     @Test("the shell: same grammar, help, history kept in a file, errors do not end it")
     func shell() async throws {
         try await withZkcli { _, servers in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-history-\(UInt32.random(in: 0..<UInt32.max))").path
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "zkcli-history-\(UInt32.random(in: 0..<UInt32.max))"
+            ).path
             defer { try? FileManager.default.removeItem(atPath: file) }
             let result = await Self.zkcli(
-                servers, [], input: ["create /s 'two words'", "get /s", "get /missing", "", "history", "help", "quit", "ls /"],
+                servers, [],
+                input: ["create /s 'two words'", "get /s", "get /missing", "", "history", "help", "quit", "ls /"],
                 historyFile: file)
             #expect(result.err == "Node does not exist: /missing\n")
             let lines = result.out.split(separator: "\n").map(String.init)
-            #expect(Array(lines.prefix(6)) == [
-                "Created /s", "two words", "0 - create /s 'two words'", "1 - get /s", "2 - get /missing", "3 - history",
-            ])
+            #expect(
+                Array(lines.prefix(6)) == [
+                    "Created /s", "two words", "0 - create /s 'two words'", "1 - get /s", "2 - get /missing",
+                    "3 - history",
+                ])
             #expect(lines.contains("\tcreate [-e] [-s] [-c] [-t ttl] path [data] [acl]"))
             #expect(!lines.contains("[s]"))
             #expect(History(file: file).entries.suffix(2) == ["help", "quit"])
@@ -229,7 +247,8 @@ struct ZkCliTests {
         let terminal = CapturedTerminal()
         let options = ZkCli.Options(servers: proxy.hosts, connectTimeout: .milliseconds(500), historyFile: nil)
         let status = await ZkCli.run(
-            options, arguments: ["ls", "/"], terminal: terminal, input: AsyncStream<String> { $0.finish() }, showsPrompt: false)
+            options, arguments: ["ls", "/"], terminal: terminal, input: AsyncStream<String> { $0.finish() },
+            showsPrompt: false)
         #expect(status == 1)
         #expect(terminal.stderr == "Could not connect to \(proxy.hosts)\n")
         await proxy.stop()

@@ -3,12 +3,15 @@ import KeeperProtocol
 import KeeperTestSupport
 import Testing
 
-@Suite("Authentication against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Authentication against a server",
+    .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct AuthTests {
     @Test("digest auth opens a digest ACL; whoAmI shows the identity")
     func digest() async throws {
         try await withClient { client in
-            try await client.create("/secret", data: bytes("s"), acl: [.digest(user: "alice", password: "pw", perms: .all)])
+            try await client.create(
+                "/secret", data: bytes("s"), acl: [.digest(user: "alice", password: "pw", perms: .all)])
             #expect(await keeperError { _ = try await client.getData("/secret") }?.code == .noAuth)
             try await client.addAuth(.digest(user: "alice", password: "pw"))
             #expect(try await client.getData("/secret").data == bytes("s"))

@@ -1,6 +1,7 @@
-@testable import KeeperClient
 import KeeperProtocol
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Connect strings, chroot and host rotation")
 struct ConnectStringTests {

@@ -1,6 +1,7 @@
-@testable import KeeperClient
 import KeeperProtocol
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Digest ids")
 struct DigestTests {
@@ -11,7 +12,9 @@ struct DigestTests {
         #expect(Id.digest(user: "bob", password: "p@ss:word").id == "bob:PUHAPKObQoj5K6VUNoKTo2OQm0g=")
     }
 
-    @Test("base64 pads like RFC 4648", arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg==")])
+    @Test(
+        "base64 pads like RFC 4648",
+        arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg==")])
     func base64(_ input: String, _ output: String) {
         #expect(Base64.encode(Array(input.utf8)) == output)
     }

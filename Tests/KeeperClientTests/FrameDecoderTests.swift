@@ -1,8 +1,9 @@
-@testable import KeeperClient
 import KeeperProtocol
 import NIOCore
 import NIOTestUtils
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Frame decoder")
 struct FrameDecoderTests {

@@ -3,7 +3,9 @@ import KeeperProtocol
 import KeeperTestSupport
 import Testing
 
-@Suite("Transactions against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Transactions against a server",
+    .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct MultiTests {
     @Test("multi applies every op")
     func success() async throws {

@@ -3,7 +3,9 @@ import KeeperProtocol
 import KeeperTestSupport
 import Testing
 
-@Suite("Node operations against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Node operations against a server",
+    .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct NodeOperationTests {
     @Test("create, read, update and delete a znode")
     func crud() async throws {
@@ -100,7 +102,9 @@ struct NodeOperationTests {
             #expect(stat.aversion == 0)
             let changed = try await client.setACL("/a", acl: ACL.readUnsafe, version: 0)
             #expect(changed.aversion == 1)
-            #expect(await keeperError { try await client.setData("/a", data: [1]) }?.description == "Insufficient permission: /a")
+            #expect(
+                await keeperError { try await client.setData("/a", data: [1]) }?.description
+                    == "Insufficient permission: /a")
             #expect(await keeperError { try await client.setACL("/a", acl: ACL.openUnsafe, version: 0) } != nil)
         }
     }

@@ -4,7 +4,8 @@ import KeeperTestSupport
 import Synchronization
 import Testing
 
-@Suite("Recipes against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Recipes against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct RecipeTests {
     /// `count` more clients on the same subtree as `client`.
     func peers(of client: KeeperClient, _ count: Int) async throws -> [KeeperClient] {
@@ -16,7 +17,9 @@ struct RecipeTests {
     /// Waits until `path` has `count` children (contenders queue asynchronously).
     func waitForChildren(_ client: KeeperClient, _ path: String, _ count: Int) async throws {
         try await withTimeout {
-            while (try? await client.getChildren(path).count) ?? 0 < count { try await Task.sleep(for: .milliseconds(20)) }
+            while (try? await client.getChildren(path).count) ?? 0 < count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
@@ -37,7 +40,9 @@ struct RecipeTests {
     func election() async throws {
         try await withClient { client in
             let others = try await peers(of: client, 2)
-            let elections = ([client] + others).map { LeaderElection(client: $0, path: "/election", prefix: "json.info_") }
+            let elections = ([client] + others).map {
+                LeaderElection(client: $0, path: "/election", prefix: "json.info_")
+            }
             let first = try await elections[0].lead(data: bytes("one"))
             #expect(first.node == "/election/json.info_0000000000")
             let second = Task { try await elections[1].lead(data: bytes("two")) }
@@ -87,7 +92,8 @@ struct RecipeTests {
                         let lock = KeeperLock(client: member, path: "/lock")
                         for _ in 0..<5 {
                             try await lock.withLock {
-                                let value = Int(String(decoding: try await member.getData("/counter").data, as: UTF8.self))!
+                                let value = Int(
+                                    String(decoding: try await member.getData("/counter").data, as: UTF8.self))!
                                 try await member.setData("/counter", data: bytes(String(value + 1)))
                             }
                         }

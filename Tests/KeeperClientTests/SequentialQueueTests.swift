@@ -1,6 +1,7 @@
-@testable import KeeperClient
 import KeeperProtocol
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Sequential queue ordering")
 struct SequentialQueueTests {

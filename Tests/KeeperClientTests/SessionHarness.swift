@@ -1,5 +1,6 @@
-@testable import KeeperClient
 import KeeperProtocol
+
+@testable import KeeperClient
 
 /// Drives a `SessionMachine` by hand: a fake clock, server frames built from the real
 /// records, and the client's frames decoded back into requests.

@@ -1,6 +1,7 @@
-@testable import KeeperClient
 import KeeperProtocol
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Session machine")
 struct SessionMachineTests {
@@ -96,8 +97,9 @@ struct SessionMachineTests {
         let xid = H.sent(
             h.machine.submit(
                 .getData(path: "/w", watch: true), ticket: t1, watch: WatchIntent(id: watch, kind: .data, path: "/w"),
-                now: h.now))
-            .last!.xid
+                now: h.now)
+        )
+        .last!.xid
         _ = h.machine.received(H.reply(xid: xid, zxid: 33, .ok, .data([], Stat())), on: first, now: h.now)
         let lost = h.machine.connectionFailed(first, now: h.now)
         #expect(H.events(lost) == [.suspended])

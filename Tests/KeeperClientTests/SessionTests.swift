@@ -5,7 +5,8 @@ import Testing
 
 /// Sessions across broken connections. The network is broken with a `TCPProxy` between
 /// the client and the server, so the client runs unchanged: no test hooks.
-@Suite("Sessions against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Sessions against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct SessionTests {
     /// A client reaching the test subtree through `proxies` (in that order), and a direct
     /// client on the same subtree to change things behind its back.
@@ -68,8 +69,12 @@ struct SessionTests {
             proxy.refuse(false)
             #expect(await events.next() == .reconnected(sessionID: session.id))
 
-            #expect(try await withTimeout { try await dataWatch.event() } == WatchedEvent(type: .nodeDataChanged, path: "/d"))
-            #expect(try await withTimeout { try await childWatch.event() } == WatchedEvent(type: .nodeCreated, path: "/p/new"))
+            #expect(
+                try await withTimeout { try await dataWatch.event() }
+                    == WatchedEvent(type: .nodeDataChanged, path: "/d"))
+            #expect(
+                try await withTimeout { try await childWatch.event() }
+                    == WatchedEvent(type: .nodeCreated, path: "/p/new"))
             #expect(try await direct.exists("/e")?.ephemeralOwner == session.id)
             // The persistent watch was re-registered. The server sends it no catch-up events,
             // but the exist watch's catch-up NodeCreated reaches it too, as in the Java client.
@@ -77,7 +82,8 @@ struct SessionTests {
             let next = try await withTimeout { try await Array(persistent.prefix(2).collect()) }
             #expect(
                 next == [
-                    WatchedEvent(type: .nodeCreated, path: "/p/new"), WatchedEvent(type: .nodeDataChanged, path: "/p/new"),
+                    WatchedEvent(type: .nodeCreated, path: "/p/new"),
+                    WatchedEvent(type: .nodeDataChanged, path: "/p/new"),
                 ])
         }
     }
@@ -140,6 +146,40 @@ struct SessionTests {
         }
     }
 
+    @Test("a session event stream keeps only the newest sessionEventsBufferedMax events")
+    func sessionEventBound() async throws {
+        try await TestServers.withTestRoot { hosts, root in
+            let proxy = try await TCPProxy.start(upstream: String(hosts.split(separator: ",")[0]))
+            var configuration = TestServers.testConfiguration()
+            configuration.sessionEventsBufferedMax = 1
+            let client = try await KeeperClient.connect(proxy.hosts + root, configuration: configuration)
+            let slow = await client.sessionEvents()
+            var watcher = await client.sessionEvents().makeAsyncIterator()
+            proxy.cut()
+            #expect(await watcher.next() == .suspended)
+            let session = try #require(await client.session())
+            #expect(await watcher.next() == .reconnected(sessionID: session.id))
+            await client.close()
+            #expect(await Array(slow.prefix(5).collectEvents()) == [.closed])
+            await proxy.stop()
+        }
+    }
+
+    @Test("a reply over packetLengthMax drops the connection: the call fails with ConnectionLoss")
+    func oversizeReply() async throws {
+        try await withClient { writer in
+            try await writer.create("/big", data: Array(repeating: 7, count: 4_000))
+            var configuration = TestServers.testConfiguration()
+            configuration.packetLengthMax = 1_000
+            let reader = try await KeeperClient.connect(writer.connectString.description, configuration: configuration)
+            #expect(try await reader.exists("/big")?.dataLength == 4_000)
+            await #expect(throws: KeeperError(.connectionLoss, path: "/big")) { _ = try await reader.getData("/big") }
+            try await reader.waitUntilConnected(timeout: .seconds(5))
+            #expect(try await reader.exists("/big") != nil)
+            await reader.close()
+        }
+    }
+
     @Test("a server that cannot be reached fails connect after the timeout")
     func unreachable() async throws {
         let proxy = try await TCPProxy.start(upstream: try await TestServers.hosts())
@@ -150,5 +190,13 @@ struct SessionTests {
             _ = try await KeeperClient.connect(proxy.hosts, configuration: configuration, timeout: .milliseconds(500))
         }
         await proxy.stop()
+    }
+}
+
+extension AsyncSequence where Element == SessionEvent, Failure == Never {
+    func collectEvents() async -> [SessionEvent] {
+        var events: [SessionEvent] = []
+        for await event in self { events.append(event) }
+        return events
     }
 }

@@ -1,6 +1,7 @@
-@testable import KeeperClient
 import KeeperProtocol
 import Testing
+
+@testable import KeeperClient
 
 @Suite("Watch bookkeeping")
 struct WatchTableTests {
@@ -61,7 +62,8 @@ struct WatchTableTests {
         table.add(id(3), .child, path: "/c")
         #expect(
             table.setWatches(relativeZxid: 9, batchBytesMax: 1 << 20) == [
-                SetWatches(relativeZxid: 9, dataWatches: ["/d"], existWatches: ["/e"], childWatches: ["/c"], isVersion2: false)
+                SetWatches(
+                    relativeZxid: 9, dataWatches: ["/d"], existWatches: ["/e"], childWatches: ["/c"], isVersion2: false)
             ])
         table.add(id(4), .persistentRecursive, path: "/r")
         let batches = table.setWatches(relativeZxid: 9, batchBytesMax: 1 << 20)

@@ -3,7 +3,8 @@ import KeeperProtocol
 import KeeperTestSupport
 import Testing
 
-@Suite("Watches against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
+@Suite(
+    "Watches against a server", .enabled(if: TestServers.available, Comment(rawValue: TestServers.unavailableReason)))
 struct WatchTests {
     @Test("exists on a missing node watches for its creation")
     func existsWatch() async throws {
@@ -39,7 +40,9 @@ struct WatchTests {
             #expect(children.isEmpty)
             #expect(stat.numChildren == 0)
             try await client.create("/p/c")
-            #expect(try await withTimeout { try await watch.event() } == WatchedEvent(type: .nodeChildrenChanged, path: "/p"))
+            #expect(
+                try await withTimeout { try await watch.event() }
+                    == WatchedEvent(type: .nodeChildrenChanged, path: "/p"))
         }
     }
 
@@ -54,7 +57,8 @@ struct WatchTests {
             try await client.delete("/a/child")
             try await client.removeWatches("/a", type: .any)
             let events = try await withTimeout { try await stream.collect() }
-            #expect(events.map(\.type) == [.nodeDataChanged, .nodeDataChanged, .nodeChildrenChanged, .nodeChildrenChanged])
+            #expect(
+                events.map(\.type) == [.nodeDataChanged, .nodeDataChanged, .nodeChildrenChanged, .nodeChildrenChanged])
             await #expect(throws: KeeperError(.noWatcher, path: "/a")) { try await client.checkWatches("/a") }
         }
     }
@@ -73,7 +77,8 @@ struct WatchTests {
             #expect(
                 events == [
                     WatchedEvent(type: .nodeCreated, path: "/r/a"), WatchedEvent(type: .nodeCreated, path: "/r/a/b"),
-                    WatchedEvent(type: .nodeDataChanged, path: "/r/a/b"), WatchedEvent(type: .nodeDeleted, path: "/r/a/b"),
+                    WatchedEvent(type: .nodeDataChanged, path: "/r/a/b"),
+                    WatchedEvent(type: .nodeDeleted, path: "/r/a/b"),
                 ])
         }
     }

@@ -63,8 +63,9 @@ extension KeeperClient {
 
     /// The names of the node's children, in no particular order.
     public func getChildren(_ path: String) async throws -> [String] {
-        guard case .children(let children) = try await call(
-            .getChildren(path: try serverPath(path), watch: false), path: path)
+        guard
+            case .children(let children) = try await call(
+                .getChildren(path: try serverPath(path), watch: false), path: path)
         else { throw KeeperError(.marshallingError, path: path) }
         return children
     }

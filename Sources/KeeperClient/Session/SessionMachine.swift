@@ -287,7 +287,8 @@ struct SessionMachine: Sendable {
         hosts.succeeded()
         phase = .connected(id)
         var actions: [SessionAction] = [
-            .emit(hasConnected ? .reconnected(sessionID: response.sessionId) : .connected(sessionID: response.sessionId))
+            .emit(
+                hasConnected ? .reconnected(sessionID: response.sessionId) : .connected(sessionID: response.sessionId))
         ]
         hasConnected = true
         for auth in authentications {
@@ -477,13 +478,14 @@ struct SessionMachine: Sendable {
         for tickets in authWaiters.values { actions += tickets.map { .fail($0, failure) } }
         authWaiters = [:]
         actions += watches.removeEverything().map { .endWatcher($0, failure) }
-        actions += closeWaiters.map { .succeed($0, .empty) }
-        closeWaiters = []
         switch state {
         case .expired: actions.append(.emit(.expired))
         case .authFailed: actions.append(.emit(.authFailed))
         default: actions.append(.emit(.closed))
         }
+        // Last, so that when close() returns everything above has happened.
+        actions += closeWaiters.map { .succeed($0, .empty) }
+        closeWaiters = []
         return actions
     }
 }

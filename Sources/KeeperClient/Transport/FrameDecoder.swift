@@ -17,7 +17,9 @@ struct FrameDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
-        guard length >= 0, Int(length) <= lengthMax else { throw FrameLengthError(length: length, lengthMax: lengthMax) }
+        guard length >= 0, Int(length) <= lengthMax else {
+            throw FrameLengthError(length: length, lengthMax: lengthMax)
+        }
         guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
         let frame = buffer.readBytes(length: Int(length)) ?? []

@@ -88,7 +88,9 @@ final class SessionDriver {
     }
 
     /// addWatch: the stream starts receiving once the server confirmed the watch.
-    func addWatch(path: String, recursive: Bool) -> (EventLoopFuture<Response>, AsyncThrowingStream<WatchedEvent, any Error>) {
+    func addWatch(path: String, recursive: Bool) -> (
+        EventLoopFuture<Response>, AsyncThrowingStream<WatchedEvent, any Error>
+    ) {
         let ticket = makeTicket()
         let promise = loop.makePromise(of: Response.self)
         calls[ticket] = promise
@@ -187,8 +189,15 @@ final class SessionDriver {
         step { $0.connectionFailed(id, now: .now) }
     }
 
+    /// The connection is closed after this; only a frame over the bound is worth a warning,
+    /// resets and the like are what reconnecting is for.
     func onConnectionError(_ error: any Error, on id: ConnectionID) {
-        logger.info("connection error", metadata: ["connection": "\(id.rawValue)", "error": "\(error)"])
+        let metadata: Logger.Metadata = ["connection": "\(id.rawValue)", "error": "\(error)"]
+        if error is FrameDecoder.FrameLengthError {
+            logger.warning("server sent a frame over packetLengthMax; dropping the connection", metadata: metadata)
+        } else {
+            logger.info("connection error", metadata: metadata)
+        }
     }
 
     private func connect(_ id: ConnectionID, to host: ConnectString.Host, timeout: Duration) {
