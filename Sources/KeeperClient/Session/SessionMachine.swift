@@ -77,7 +77,6 @@ struct SessionMachine: Sendable {
     private var authWaiters: [Authentication: [Ticket]] = [:]
     /// Auth packets sent on this connection, oldest first, with the callers they answer.
     private var pendingAuths = CircularBuffer<[Ticket]>()
-    private var pendingSetWatches = 0
     private var closeWaiters: [Ticket] = []
     private var hasConnected = false
     private var lastSent: ContinuousClock.Instant?
@@ -315,7 +314,6 @@ struct SessionMachine: Sendable {
         let loss = RequestFailure.code(.connectionLoss)
         for entry in pending.removeAll() { actions += fail(entry.outgoing, loss) }
         while let tickets = pendingAuths.popFirst() { actions += tickets.map { .fail($0, loss) } }
-        pendingSetWatches = 0
         guard hosts.roundFailed else { return actions + connectNext(now: now) }
         // Every host failed once: whoever waits for a connection hears about it now.
         while let outgoing = queued.popFirst() { actions += fail(outgoing, loss) }
@@ -352,7 +350,6 @@ struct SessionMachine: Sendable {
     private mutating func sendSetWatches(
         _ batch: SetWatches, on id: ConnectionID, now: ContinuousClock.Instant
     ) -> [SessionAction] {
-        pendingSetWatches += 1
         return [.send(id, frame(xid: SpecialXid.setWatches, .setWatches(batch), now: now))]
     }
 
@@ -387,7 +384,7 @@ struct SessionMachine: Sendable {
         case SpecialXid.auth:
             return authReply(header.error)
         case SpecialXid.setWatches:
-            pendingSetWatches = max(pendingSetWatches - 1, 0)
+            // Missed events came before it as notifications; the reply itself says nothing.
             return []
         default:
             switch pending.match(xid: header.xid) {
