@@ -240,6 +240,41 @@ struct ZkCliTests {
         }
     }
 
+    @Test("get -w: one-shot waits for the event; the shell prints it later, as zkCli's WATCHER")
+    func getWatch() async throws {
+        try await withZkcli { zk, servers in
+            _ = await zk(["create", "/a", "v1"])
+            let client = try await KeeperClient.connect(servers, configuration: TestServers.testConfiguration())
+            let oneShot = Task { await Self.zkcli(servers, ["get", "-w", "/a"]) }
+            try await Task.sleep(for: .milliseconds(500))
+            try await client.setData("/a", data: Array("v2".utf8))
+            let result = try await withTimeout { await oneShot.value }
+            #expect(result.out == "v1\nWatchedEvent state:SyncConnected type:NodeDataChanged path:/a\n")
+
+            let terminal = CapturedTerminal()
+            let (lines, feed) = AsyncStream<String>.makeStream()
+            let options = ZkCli.Options(servers: servers, historyFile: nil)
+            let shell = Task {
+                await ZkCli.run(options, arguments: [], terminal: terminal, input: lines, showsPrompt: true)
+            }
+            feed.yield("get -w /a")
+            try await withTimeout {
+                while !terminal.stdout.contains("v2") { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            try await client.setData("/a", data: Array("v3".utf8))
+            try await withTimeout {
+                while !terminal.stdout.contains("WATCHER::") { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            feed.finish()
+            #expect(await shell.value == 0)
+            #expect(terminal.stdout.hasPrefix("[zk: \(servers)(CONNECTED) 0] v2\n[zk: \(servers)(CONNECTED) 1] "))
+            #expect(
+                terminal.stdout.contains("WATCHER::\n\nWatchedEvent state:SyncConnected type:NodeDataChanged path:/a\n")
+            )
+            await client.close()
+        }
+    }
+
     @Test("an unreachable server fails with one line")
     func unreachable() async throws {
         let proxy = try await TCPProxy.start(upstream: try await TestServers.hosts())

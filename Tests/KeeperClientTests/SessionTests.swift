@@ -180,6 +180,34 @@ struct SessionTests {
         }
     }
 
+    @Test("an unreachable first host is skipped for the next one")
+    func skipsUnreachableHost() async throws {
+        let hosts = try await TestServers.hosts()
+        let dead = try await TCPProxy.start(upstream: hosts)
+        let live = try await TCPProxy.start(upstream: hosts)
+        dead.refuse(true)
+        let client = try await KeeperClient.connect(
+            "\(dead.hosts),\(live.hosts)", configuration: TestServers.testConfiguration())
+        #expect(try await client.exists("/") != nil)
+        await client.close()
+        await dead.stop()
+        await live.stop()
+    }
+
+    @Test("cancelling the wait for a one-shot watch abandons it")
+    func abandonWatch() async throws {
+        try await withClient { client in
+            let (_, watch) = try await client.existsAndWatch("/a")
+            let waiting = Task { try await watch.event() }
+            try await Task.sleep(for: .milliseconds(50))
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+            await #expect(throws: CancellationError.self) { _ = try await watch.event() }
+            try await client.create("/a")
+            #expect(try await client.exists("/a") != nil)
+        }
+    }
+
     @Test("a server that cannot be reached fails connect after the timeout")
     func unreachable() async throws {
         let proxy = try await TCPProxy.start(upstream: try await TestServers.hosts())
