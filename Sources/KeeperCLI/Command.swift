@@ -106,7 +106,7 @@ extension Command {
             _ = args.flag("--json")
             return .dump(path: try args.single())
         case "whoami": return try args.none(.whoAmI)
-        case "help": return .help
+        case "help", "--help", "-h": return .help
         case "history": return try args.none(.history)
         case "quit", "exit": return .quit
         default: throw UsageError("Command not found: \(name); try help")

@@ -70,7 +70,10 @@ public struct CommandRunner: Sendable {
     }
 
     public static var helpLines: [String] {
-        ["ZooKeeper -server host:port[,host:port...][/chroot] cmd args"] + Command.usage.map { "\t\($0.usage)" }
+        [
+            "zkcli [--server host:port[,host:port...][/chroot]] [--auth scheme:credentials]... [--timeout ms] cmd args",
+            "With no cmd, an interactive shell. Commands:",
+        ] + Command.usage.map { "\t\($0.usage)" }
     }
 
     private func printStat(_ stat: Stat) {

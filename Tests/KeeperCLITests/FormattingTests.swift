@@ -85,5 +85,6 @@ struct FormattingTests {
         #expect(ErrorText.line(KeeperError(.notEmpty, path: "/a")) == "Directory not empty: /a")
         #expect(ErrorText.line(KeeperError(.badVersion, path: "/a")) == "Bad version: /a")
         #expect(ErrorText.line(KeeperError(.noAuth, path: "/a")) == "Insufficient permission: /a")
+        #expect(ErrorText.line(KeeperError(.authFailed, path: "/a")) == "Authentication failed")
     }
 }

@@ -31,6 +31,7 @@ struct GrammarTests {
         #expect(try Command.parse(["sync", "/a"]) == .sync(path: "/a"))
         #expect(try Command.parse(["watch", "-R", "/a"]) == .watch(path: "/a", recursive: true))
         #expect(try Command.parse(["dump", "/a", "--json"]) == .dump(path: "/a"))
+        #expect(try Command.parse(["--help"]) == .help)
         #expect(try Command.parse(["set", "/a", "--", "-1"]) == .set(path: "/a", data: "-1", version: -1, stat: false))
     }
 
