@@ -12,9 +12,10 @@ struct SequentialQueue: Sendable {
 
     /// Joins the queue and returns the node's path. If the connection drops while the
     /// create is in flight, the node may exist without our knowing its name: the
-    /// contender finds it again by its owner, this session.
+    /// contender finds it again by its owner, this session. `acl` is the member node's;
+    /// a missing directory is created open, so that every contender can join.
     func join(data: [UInt8], acl: [ACL] = ACL.openUnsafe) async throws -> String {
-        try await client.retryingOnConnectionLoss { try await client.ensurePath(directory, acl: acl) }
+        try await client.retryingOnConnectionLoss { try await client.ensurePath(directory) }
         while true {
             do {
                 return try await client.create(
