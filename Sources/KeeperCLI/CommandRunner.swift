@@ -69,6 +69,20 @@ public struct CommandRunner: Sendable {
         }
     }
 
+    /// Runs `command`, printing a failure as one line on stderr; returns the exit status
+    /// (0, or 1 for a failure; an interrupted command counts as done).
+    public func runReporting(_ command: Command) async -> Int32 {
+        do {
+            try await run(command)
+            return 0
+        } catch is CancellationError {
+            return 0
+        } catch {
+            terminal.err(ErrorText.line(error))
+            return 1
+        }
+    }
+
     public static var helpLines: [String] {
         [
             "zkcli [--server host:port[,host:port...][/chroot]] [--auth scheme:credentials]... [--timeout ms] cmd args",

@@ -62,29 +62,13 @@ public struct Shell: Sendable {
     }
 
     private func runInForeground(_ command: Command) async -> Int32 {
-        let runner = runner
-        let status = StatusBox()
-        await interrupts.run {
-            do {
-                try await runner.run(command)
-            } catch is CancellationError {
-            } catch {
-                runner.terminal.err(ErrorText.line(error))
-                await status.set(1)
-            }
-        }
-        return await status.value
+        await interrupts.run { [runner] in await runner.runReporting(command) }
     }
 
     private func prompt(_ number: Int) async {
         guard showsPrompt else { return }
         runner.terminal.prompt("[zk: \(servers)(\(await runner.client.state())) \(number)] ")
     }
-}
-
-private actor StatusBox {
-    var value: Int32 = 0
-    func set(_ code: Int32) { value = code }
 }
 
 extension String {

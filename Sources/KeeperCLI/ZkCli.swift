@@ -1,6 +1,5 @@
 import Foundation
 import KeeperClient
-import Synchronization
 
 /// zkcli's whole behaviour, so that it runs in-process in tests: connect with the global
 /// options, then run one command or the shell. The executable only parses the global
@@ -86,17 +85,7 @@ public enum ZkCli {
             return await shell.run(lines: input, history: History(file: options.historyFile))
         }
         let runner = CommandRunner(client: client, terminal: terminal, statText: options.statText)
-        let status = StatusCode()
-        await interrupts.run {
-            do {
-                try await runner.run(command)
-            } catch is CancellationError {
-            } catch {
-                terminal.err(ErrorText.line(error))
-                status.fail()
-            }
-        }
-        return status.value
+        return await interrupts.run { await runner.runReporting(command) }
     }
 
     /// Standard input as lines, read on a thread of its own so that no task blocks on it.
@@ -109,10 +98,4 @@ public enum ZkCli {
         reader.start()
         return lines
     }
-}
-
-private final class StatusCode: Sendable {
-    private let code = Mutex<Int32>(0)
-    func fail() { code.withLock { $0 = 1 } }
-    var value: Int32 { code.withLock { $0 } }
 }
