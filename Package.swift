@@ -93,6 +93,27 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),
-        .testTarget(name: "KeeperCLITests", dependencies: ["KeeperCLI", "KeeperServer", "KeeperClient"], swiftSettings: strict),
+        // Test support: finds (or starts) a server to test against, and a TCP proxy to cut.
+        .target(
+            name: "KeeperTestSupport",
+            dependencies: [
+                "KeeperClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeeperClientTests",
+            dependencies: [
+                "KeeperClient", "KeeperProtocol", "KeeperTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeeperCLITests",
+            dependencies: ["KeeperCLI", "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperTestSupport"],
+            swiftSettings: strict),
     ]
 )

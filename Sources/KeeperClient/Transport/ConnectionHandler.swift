@@ -1,0 +1,29 @@
+import NIOCore
+
+/// The end of one connection's pipeline: hands decoded frames and the connection's end
+/// to the session driver, which lives on the same event loop.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = [UInt8]
+
+    private let id: ConnectionID
+    private let driver: NIOLoopBoundBox<SessionDriver>
+
+    init(id: ConnectionID, driver: NIOLoopBoundBox<SessionDriver>) {
+        self.id = id
+        self.driver = driver
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        driver.value.onFrame(unwrapInboundIn(data), on: id)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        driver.value.onConnectionClosed(id)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        driver.value.onConnectionError(error, on: id)
+        context.close(promise: nil)
+    }
+}
