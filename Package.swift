@@ -97,7 +97,8 @@ let package = Package(
         .target(
             name: "KeeperTestSupport",
             dependencies: [
-                "KeeperClient",
+                "KeeperClient", "KeeperServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -383,7 +383,11 @@ public struct ZabSimulation {
         Violation(seed: settings.seed, time: now, message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
     }
 
+    /// Prints every trace line as it happens (to follow one seed).
+    public var traceAll = false
+
     private mutating func note(_ text: String) {
+        if traceAll { print("\(now) \(text)") }
         trace.append("\(now) \(text)")
         if trace.count > 256 { trace.removeFirst(128) }
     }

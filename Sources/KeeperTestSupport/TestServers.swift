@@ -7,8 +7,7 @@ import KeeperClient
 /// - `KEEPER_TEST_ZOOKEEPER=1`: the tests start one Apache ZooKeeper standalone server
 ///   (Debian's `zookeeper` package) on a port in 21810-21819, once per test process, and
 ///   stop it when the process exits.
-///
-/// Otherwise the tests that need a server are skipped, with `unavailableReason` as the note.
+/// - Otherwise: the Swift Keeper server, in the test process (`InProcessKeeper`).
 public enum TestServers {
     public static var external: String? {
         ProcessInfo.processInfo.environment["KEEPER_TEST_SERVERS"].flatMap { $0.isEmpty ? nil : $0 }
@@ -19,20 +18,21 @@ public enum TestServers {
     }
 
     public static var available: Bool {
-        external != nil || (wantsApacheZooKeeper && ApacheZooKeeper.isInstalled)
+        !wantsApacheZooKeeper || ApacheZooKeeper.isInstalled || external != nil
     }
 
     public static var unavailableReason: String {
         if wantsApacheZooKeeper && !ApacheZooKeeper.isInstalled {
             return "KEEPER_TEST_ZOOKEEPER=1 but no java or \(ApacheZooKeeper.jar)"
         }
-        return "no server: set KEEPER_TEST_SERVERS=host:port or KEEPER_TEST_ZOOKEEPER=1"
+        return "no server"
     }
 
     /// The connect string (hosts only) of the servers under test.
     public static func hosts() async throws -> String {
         if let external { return external }
-        return try await ApacheZooKeeper.shared.hosts()
+        if wantsApacheZooKeeper { return try await ApacheZooKeeper.shared.hosts() }
+        return try await InProcessKeeper.shared.hosts()
     }
 
     /// A fresh, empty subtree for one test and a connect string chrooted into it, so

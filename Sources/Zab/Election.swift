@@ -107,14 +107,15 @@ extension ZabPeer {
         a.leader == b.leader && a.zxid == b.zxid && a.epoch == b.epoch
     }
 
-    /// A quorum of peers already follows or leads under one leader, and that leader says it
-    /// leads: join it.
+    /// A quorum of other peers already follows or leads under one leader, and that leader
+    /// says it leads: join it (FLE's out-of-election path). Our own vote does not count
+    /// toward that quorum: only an ensemble that formed without us may be joined this way.
     private mutating func joinSettledEnsemble() {
         guard case .looking(let election) = role else { return }
         for (_, vote) in election.settled.sorted(by: { $0.key < $1.key }) {
             let backers = Set(election.settled.filter { $0.value.leader == vote.leader }.keys)
             let leaderSaysSo = election.settled[vote.leader]?.state == .leading
-            if leaderSaysSo && config.isQuorum(backers.union([config.id])) && vote.leader != config.id {
+            if leaderSaysSo && config.isQuorum(backers) && vote.leader != config.id {
                 return decide(vote, round: vote.round)
             }
         }

@@ -75,8 +75,15 @@ extension ZabPeer {
                 if config.isQuorum(candidates) { decideEpoch(&leader) }
             }
             role = .leading(leader)
-        case .ackEpoch(_, let lastZxid):
+        case .ackEpoch(let followerEpoch, let lastZxid):
             guard leader.epochDecided, leader.followers[from] != nil else { return }
+            // A leader must hold every committed entry; a follower with a later history means
+            // this peer should not lead (ZooKeeper refuses it the same way).
+            if (followerEpoch, lastZxid) > (currentEpoch, history.lastZxid) {
+                role = .leading(leader)
+                return startLooking(
+                    "follower \(from) is ahead (epoch \(followerEpoch), zxid \(Zxid.hex(lastZxid))) of this leader (epoch \(currentEpoch), zxid \(Zxid.hex(history.lastZxid)))")
+            }
             leader.followers[from]!.lastZxid = lastZxid
             leader.epochAcks.insert(from)
             role = .leading(leader)

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 import Zab
 
-/// Seeds for a run: CORRAL_SEED replays one; CORRAL_SEEDS sets how many (default 1000).
+/// Seeds for a run: CORRAL_SEED replays one (CORRAL_TRACE=1 prints its every step);
+/// CORRAL_SEEDS sets how many (default 1000), CORRAL_SEED_BASE where they start.
 private func seeds() -> [UInt64] {
     let environment = ProcessInfo.processInfo.environment
     if let seed = environment["CORRAL_SEED"].flatMap({ UInt64($0) }) { return [seed] }
@@ -23,6 +24,7 @@ struct ZabSimulationTests {
         for seed in seeds() {
             try? "CORRAL_SEED=\(seed) swift test --filter ZabSimulationTests\n".write(toFile: seedFile, atomically: false, encoding: .utf8)
             var simulation = ZabSimulation(.fromSeed(seed))
+            simulation.traceAll = ProcessInfo.processInfo.environment["CORRAL_TRACE"] == "1"
             do {
                 _ = try simulation.run()
                 committed += simulation.committedCount
