@@ -48,6 +48,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // The load generator of `corral bench`: raw pipelined sessions over NIO, no KeeperClient.
+        .target(
+            name: "KeeperBench",
+            dependencies: [
+                "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "KeeperCLI",
             dependencies: ["KeeperClient", "KeeperProtocol"],
@@ -56,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperStorage",
+                "KeeperServer", "KeeperClient", "KeeperStorage", "KeeperBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,6 +89,10 @@ let package = Package(
             dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeeperBenchTests",
+            dependencies: ["KeeperBench", "KeeperServer", "KeeperProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "KeeperCLITests", dependencies: ["KeeperCLI", "KeeperServer", "KeeperClient"], swiftSettings: strict),
     ]
