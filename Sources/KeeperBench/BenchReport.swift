@@ -32,6 +32,14 @@ public struct ServerUsage: Codable, Sendable, Equatable {
     public var rssMaxKiB: Int
     /// VmHWM at the end: the peak resident set over the process's life.
     public var rssPeakKiB: Int
+
+    enum CodingKeys: String, CodingKey {
+        case pid
+        case cpuSeconds = "cpu_seconds"
+        case cpuSecondsPer100kOps = "cpu_seconds_per_100k_ops"
+        case rssMaxKiB = "rss_max_kib"
+        case rssPeakKiB = "rss_peak_kib"
+    }
 }
 
 public struct CleanupReport: Codable, Sendable, Equatable {
@@ -98,7 +106,7 @@ public struct BenchReport: Codable, Sendable {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

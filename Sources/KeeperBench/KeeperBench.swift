@@ -156,7 +156,10 @@ public enum KeeperBench {
                 seed: options.seed &+ UInt64(index))
             futures.append(client.run(.timed(source), limit: options.inflight))
         }
-        var lastCompleted = 0
+        // The counters also hold setup's replies; progress shows the timed phase alone.
+        let baseline = clients.reduce(0) { $0 + $1.counters.completed.load(ordering: .relaxed) }
+        let errorBaseline = clients.reduce(0) { $0 + $1.counters.errors.load(ordering: .relaxed) }
+        var lastCompleted = baseline
         var lastTick = start
         let end = start + .nanoseconds(Int64(options.duration * 1e9))
         while NIODeadline.now() < end {
@@ -168,7 +171,10 @@ public enum KeeperBench {
             let completed = clients.reduce(0) { $0 + $1.counters.completed.load(ordering: .relaxed) }
             let errors = clients.reduce(0) { $0 + $1.counters.errors.load(ordering: .relaxed) }
             let rate = Double(completed - lastCompleted) / Double((now - lastTick).nanoseconds) * 1e9
-            progress(progressLine(elapsed: seconds(from: start, to: now), rate: rate, total: completed, errors: errors))
+            progress(
+                progressLine(
+                    elapsed: seconds(from: start, to: now), rate: rate, total: completed - baseline,
+                    errors: errors - errorBaseline))
             lastCompleted = completed
             lastTick = now
         }

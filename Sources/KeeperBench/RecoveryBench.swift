@@ -32,22 +32,22 @@ public struct RecoveryReport: Codable, Sendable {
     public var firstStartSeconds = 0.0
     public var loadSeconds = 0.0
     public var loadRate = 0.0
-    public var rssLoadedKiB = 0
+    public var rssLoadedKib = 0
     public var stopSeconds = 0.0
     public var dataBytes = 0
     /// From spawn to serving, one per restart, and their median.
     public var restartSeconds: [Double] = []
     public var restartSecondsMedian = 0.0
     /// VmRSS when the restarted server first served, and VmHWM then.
-    public var rssRestartedKiB = 0
-    public var rssRestartedPeakKiB = 0
+    public var rssRestartedKib = 0
+    public var rssRestartedPeakKib = 0
     /// The node count srvr gave after the last restart.
     public var nodeCount = 0
 
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -57,10 +57,10 @@ public struct RecoveryReport: Codable, Sendable {
         return [
             "corral bench recovery: \(server.rawValue), \(znodes) znodes of \(size) bytes",
             "first start   \(format(firstStartSeconds, 3)) s to serving (empty dataDir)",
-            "load          \(format(loadSeconds, 1)) s (\(format(loadRate, 0)) creates/s), RSS \(mib(rssLoadedKiB))",
+            "load          \(format(loadSeconds, 1)) s (\(format(loadRate, 0)) creates/s), RSS \(mib(rssLoadedKib))",
             "data on disk  \(format(Double(dataBytes) / 1_048_576, 1)) MiB; stop (SIGTERM) took \(format(stopSeconds, 2)) s",
             "restart       \(format(restartSecondsMedian, 3)) s to serving (median of \(restartSeconds.map { format($0, 3) }.joined(separator: ", ")))",
-            "RSS           \(mib(rssRestartedKiB)) when serving again (peak \(mib(rssRestartedPeakKiB))); \(nodeCount) znodes",
+            "RSS           \(mib(rssRestartedKib)) when serving again (peak \(mib(rssRestartedPeakKib))); \(nodeCount) znodes",
         ].joined(separator: "\n")
     }
 }
@@ -106,15 +106,15 @@ public enum RecoveryBench {
                     count: options.znodes, size: options.size, progress: progress)
                 report.loadRate = Double(options.znodes) / max(report.loadSeconds, 1e-9)
             }
-            report.rssLoadedKiB = ProcessProbe.rssKiB(pid: server.pid) ?? 0
+            report.rssLoadedKib = ProcessProbe.rssKiB(pid: server.pid) ?? 0
             for restart in 1...options.restarts {
                 report.stopSeconds = await server.stop()
                 if restart == 1 { report.dataBytes = directorySize(directory + "/data") }
                 server = try ServerProcess(kind: options.server, port: port, arguments: command, logPath: log)
                 let seconds = try await server.waitUntilServing(timeout: options.startTimeout)
                 report.restartSeconds.append(seconds)
-                report.rssRestartedKiB = ProcessProbe.rssKiB(pid: server.pid) ?? 0
-                report.rssRestartedPeakKiB = ProcessProbe.statusKiB(pid: server.pid, field: "VmHWM") ?? 0
+                report.rssRestartedKib = ProcessProbe.rssKiB(pid: server.pid) ?? 0
+                report.rssRestartedPeakKib = ProcessProbe.statusKiB(pid: server.pid, field: "VmHWM") ?? 0
                 progress("restart \(restart): serving after \(format(seconds, 3)) s")
             }
             if let reply = FourLetterWord.ask("srvr", port: port, timeout: 5),

@@ -56,7 +56,7 @@ public final class ServerProcess: @unchecked Sendable {
     ) -> [String] {
         switch kind {
         case .keeper:
-            return [corralBinary, "keeper", "--config", config, "--log-level", "warning"]
+            return [corralBinary, "keeper", "--config", config]
         case .zookeeper:
             let environment = ProcessInfo.processInfo.environment
             return [environment["ZK_JAVA"] ?? "java"] + jvmFlags + [
