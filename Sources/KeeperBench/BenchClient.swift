@@ -72,6 +72,9 @@ final class BenchClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var inFlight = CircularBuffer<InFlight>(initialCapacity: 64)
     private var result = PhaseResult()
+    /// Replies of the last phase that ended on its own (its source ran dry or the
+    /// connection closed), for a stop that comes after that.
+    private var finishedCompleted = 0
     private var nextXid: Int32 = 1
     private var lastSent: UInt64 = 0
     private var pinger: RepeatedTask?
@@ -231,12 +234,18 @@ final class BenchClientHandler: ChannelInboundHandler {
     /// Stops sending; the phase completes once the replies in flight are in. Returns how
     /// many replies had come in by now.
     func stopIssuing() -> Int {
-        if case .running(let source, _, let promise) = state {
+        switch state {
+        case .running(let source, _, let promise):
             if case .timed(let timed) = source { result.createsIssued = timed.createsIssued }
+            let completed = result.completed
             state = .draining(promise: promise)
             if inFlight.isEmpty { finishPhase() }
+            return completed
+        case .draining:
+            return result.completed
+        default:
+            return finishedCompleted
         }
-        return result.completed
     }
 
     private func refill(context: ChannelHandlerContext, flush: Bool) {
@@ -284,6 +293,7 @@ final class BenchClientHandler: ChannelInboundHandler {
 
     private func takeResult() -> PhaseResult {
         defer { result = PhaseResult() }
+        finishedCompleted = result.completed
         return result
     }
 

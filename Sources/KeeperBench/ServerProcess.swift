@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -97,6 +98,16 @@ public final class ServerProcess: @unchecked Sendable {
         spawnedAt = DispatchTime.now().uptimeNanoseconds
         try process.run()
         try? log.close()
+        Self.live.withLock { _ = $0.insert(process.processIdentifier) }
+    }
+
+    /// Every server process running now, for `killAll` when the benchmark is interrupted.
+    private static let live = Mutex<Set<Int32>>([])
+
+    /// SIGKILLs every server process a benchmark started and has not stopped yet (for a
+    /// signal handler: the servers must not outlive an interrupted run).
+    public static func killAll() {
+        for pid in live.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 
     /// Polls `srvr` until the server says it serves; returns the seconds since spawn.
@@ -128,6 +139,7 @@ public final class ServerProcess: @unchecked Sendable {
             kill(pid, SIGKILL)
             process.waitUntilExit()
         }
+        Self.live.withLock { _ = $0.remove(process.processIdentifier) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
@@ -136,6 +148,7 @@ public final class ServerProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        Self.live.withLock { _ = $0.remove(process.processIdentifier) }
     }
 }
 

@@ -134,12 +134,36 @@ struct BenchRecovery: AsyncParsableCommand {
         options.corralBinary = corral ?? RecoveryOptions.currentExecutable()
         options.jvmFlags = jvmFlags.split(separator: " ").map(String.init)
         options.keep = keep
+        let signals = StopServersOnSignal()
+        defer { signals.cancel() }
         let report = try await RecoveryBench.run(options) { line in StandardError.write(line) }
         print(json ? report.json() : report.text())
     }
 }
 
 extension RecoveryServerKind: ExpressibleByArgument {}
+
+/// Ctrl-C or SIGTERM during `bench recovery` must not leave its server running.
+final class StopServersOnSignal {
+    private let sources: [DispatchSourceSignal]
+
+    init() {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                ServerProcess.killAll()
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
 
 enum StandardError {
     static func write(_ line: String) {
