@@ -149,7 +149,9 @@ final class BenchClientHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func onConnectResponse(_ frame: ByteBuffer, promise: EventLoopPromise<ConnectResponse>, context: ChannelHandlerContext) {
+    private func onConnectResponse(
+        _ frame: ByteBuffer, promise: EventLoopPromise<ConnectResponse>, context: ChannelHandlerContext
+    ) {
         do {
             let response = try ConnectResponse.decode(Array(frame.readableBytesView))
             guard response.timeout > 0 && response.sessionId != 0 else {

@@ -26,7 +26,8 @@ struct BenchConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(ReplyFrameDecoder(maxLength: Frame.maxBufferDefault + Frame.headerAllowance)))
+                        ByteToMessageHandler(
+                            ReplyFrameDecoder(maxLength: Frame.maxBufferDefault + Frame.headerAllowance)))
                     try channel.pipeline.syncOperations.addHandler(
                         BenchClientHandler(connected: connected, counters: counters))
                 }

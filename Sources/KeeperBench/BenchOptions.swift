@@ -88,10 +88,14 @@ public struct BenchOptions: Sendable {
         guard !servers.isEmpty else { throw .invalidOption("no servers") }
         guard clients >= 1 && clients <= 10_000 else { throw .invalidOption("--clients must be 1...10000") }
         guard inflight >= 1 && inflight <= 10_000 else { throw .invalidOption("--inflight must be 1...10000") }
-        guard duration > 0 && duration <= 86_400 else { throw .invalidOption("--duration must be above 0 s and at most a day") }
+        guard duration > 0 && duration <= 86_400 else {
+            throw .invalidOption("--duration must be above 0 s and at most a day")
+        }
         guard size >= 0 && size <= 1_000_000 else { throw .invalidOption("--size must be 0...1000000 bytes") }
         guard (0...100).contains(readPercent) else { throw .invalidOption("--read-pct must be 0...100") }
-        guard workingSet >= 1 && workingSet <= 10_000_000 else { throw .invalidOption("--working-set must be 1...10000000") }
+        guard workingSet >= 1 && workingSet <= 10_000_000 else {
+            throw .invalidOption("--working-set must be 1...10000000")
+        }
     }
 }
 

@@ -149,7 +149,8 @@ public enum KeeperBench {
         var futures: [EventLoopFuture<PhaseResult>] = []
         for (index, client) in clients.enumerated() {
             let base = "\(root)/c\(index)"
-            let workingSet = options.op.needsWorkingSet
+            let workingSet =
+                options.op.needsWorkingSet
                 ? (0..<options.workingSet).map { TimedRequests.workingSetPath(base: base, index: $0) } : []
             let source = TimedRequests(
                 op: options.op, readPercent: options.readPercent, base: base, workingSet: workingSet, data: data,

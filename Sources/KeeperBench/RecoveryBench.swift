@@ -93,13 +93,16 @@ public enum RecoveryBench {
         try settings.zooCfg.write(toFile: config, atomically: true, encoding: .utf8)
         let command = ServerProcess.commandLine(
             kind: options.server, config: config, corralBinary: options.corralBinary, jvmFlags: options.jvmFlags)
-        var report = RecoveryReport(server: options.server, znodes: options.znodes, size: options.size, command: command)
+        var report = RecoveryReport(
+            server: options.server, znodes: options.znodes, size: options.size, command: command)
         let log = directory + "/server.log"
 
         var server = try ServerProcess(kind: options.server, port: port, arguments: command, logPath: log)
         do {
             report.firstStartSeconds = try await server.waitUntilServing(timeout: options.startTimeout)
-            progress("\(options.server.rawValue) (pid \(server.pid)) serves on 127.0.0.1:\(port); loading \(options.znodes) znodes")
+            progress(
+                "\(options.server.rawValue) (pid \(server.pid)) serves on 127.0.0.1:\(port); loading \(options.znodes) znodes"
+            )
             if options.znodes > 0 {
                 report.loadSeconds = try await KeeperBench.populate(
                     servers: [ServerAddress(host: "127.0.0.1", port: port)], root: "/corral-recovery",
@@ -130,7 +133,8 @@ public enum RecoveryBench {
         let sorted = report.restartSeconds.sorted()
         report.restartSecondsMedian = sorted[sorted.count / 2]
         guard report.nodeCount >= options.znodes else {
-            throw BenchError.serverFailed("after restart the server holds \(report.nodeCount) znodes, fewer than \(options.znodes)")
+            throw BenchError.serverFailed(
+                "after restart the server holds \(report.nodeCount) znodes, fewer than \(options.znodes)")
         }
         return report
     }

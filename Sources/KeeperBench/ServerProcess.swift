@@ -115,14 +115,16 @@ public final class ServerProcess: @unchecked Sendable {
         let deadline = spawnedAt + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline {
             guard process.isRunning else {
-                throw BenchError.serverFailed("\(kind.rawValue) exited during start-up (status \(process.terminationStatus)); log: \(logPath)")
+                throw BenchError.serverFailed(
+                    "\(kind.rawValue) exited during start-up (status \(process.terminationStatus)); log: \(logPath)")
             }
             if let reply = FourLetterWord.ask("srvr", port: port, timeout: 1), reply.contains("Mode: ") {
                 return Double(DispatchTime.now().uptimeNanoseconds - spawnedAt) / 1e9
             }
             try await Task.sleep(nanoseconds: 5_000_000)
         }
-        throw BenchError.serverFailed("\(kind.rawValue) did not answer srvr on port \(port) within \(timeout) s; log: \(logPath)")
+        throw BenchError.serverFailed(
+            "\(kind.rawValue) did not answer srvr on port \(port) within \(timeout) s; log: \(logPath)")
     }
 
     /// SIGTERM, then SIGKILL after `grace` seconds; returns the seconds it took to exit.

@@ -54,7 +54,9 @@ struct BenchSmokeTests {
             #expect(report.clients == 2 && report.inflight == 4 && report.readPercent == 90)
             let latency = try #require(report.latencyMs)
             #expect(latency.count >= UInt64(report.operations))
-            #expect(latency.p50 > 0 && latency.p50 <= latency.p99 && latency.p99 <= latency.p999 && latency.p999 <= latency.max)
+            #expect(
+                latency.p50 > 0 && latency.p50 <= latency.p99 && latency.p99 <= latency.p999
+                    && latency.p999 <= latency.max)
             #expect(Set(report.latencyMsByKind.keys) == ["get", "set"])
             #expect(report.setupZnodes == 1 + 2 * (1 + 50))
             #expect(report.cleanup.complete && report.cleanup.errors == 0)

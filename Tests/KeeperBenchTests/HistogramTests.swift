@@ -1,5 +1,6 @@
-@testable import KeeperBench
 import Testing
+
+@testable import KeeperBench
 
 @Suite("latency histogram")
 struct HistogramTests {
