@@ -77,6 +77,7 @@ pids=()
 
 cleanup() {
     local rc=$?
+    local pid
     for pid in "${pids[@]}"; do stop_pid "$pid"; done
     if [[ -n "$tmp" && -d "$tmp" ]]; then
         if [[ $keep -eq 1 || $rc -ne 0 ]]; then log "logs and results kept in $tmp"; else rm -rf "$tmp"; fi
@@ -87,8 +88,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Stops a server this script started and forgets it, so that the exit trap never signals
+# a pid the system may have handed to someone else since.
 stop_pid() {
-    local pid="$1"
+    local pid="$1" kept=() p
+    for p in "${pids[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
+    pids=("${kept[@]}")
     kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do
