@@ -51,6 +51,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // The load generator of `corral bench`: raw pipelined sessions over NIO, no KeeperClient.
+        .target(
+            name: "KeeperBench",
+            dependencies: [
+                "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "KeeperCLI",
             dependencies: ["KeeperClient", "KeeperProtocol"],
@@ -59,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperStorage",
+                "KeeperServer", "KeeperClient", "KeeperStorage", "KeeperBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "KeeperCLITests",
             dependencies: ["KeeperCLI", "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeeperBenchTests",
+            dependencies: ["KeeperBench", "KeeperServer", "KeeperProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
     ]
 )
