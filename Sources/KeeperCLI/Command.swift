@@ -18,6 +18,8 @@ public enum Command: Equatable, Sendable {
     case watch(path: String, recursive: Bool)
     case dump(path: String)
     case whoAmI
+    /// One row per server: mode, zxid, epoch, lag (from each server's `srvr`).
+    case ensemble
     case help
     case history
     case quit
@@ -39,6 +41,7 @@ public enum Command: Equatable, Sendable {
         ("watch", "watch [-R] path"),
         ("dump", "dump path --json"),
         ("whoami", "whoami"),
+        ("ensemble", "ensemble"),
         ("help", "help"),
         ("history", "history"),
         ("quit", "quit"),
@@ -106,6 +109,7 @@ extension Command {
             _ = args.flag("--json")
             return .dump(path: try args.single())
         case "whoami": return try args.none(.whoAmI)
+        case "ensemble": return try args.none(.ensemble)
         case "help", "--help", "-h": return .help
         case "history": return try args.none(.history)
         case "quit", "exit": return .quit

@@ -64,6 +64,9 @@ public struct CommandRunner: Sendable {
             for info in try await client.whoAmI() { terminal.out("\(info.authScheme): \(info.user)") }
         case .help:
             Self.helpLines.forEach(terminal.out)
+        case .ensemble:
+            let hosts = client.connectString.hosts
+            await EnsembleReport.load(hosts).lines().forEach(terminal.out)
         case .history, .quit:
             break
         }

@@ -52,6 +52,15 @@ public enum ZkCli {
             CommandRunner.helpLines.forEach(terminal.out)
             return 0
         }
+        if command == .ensemble {
+            guard let hosts = try? ConnectString(options.servers).hosts else {
+                terminal.err("Bad server list: \(options.servers)")
+                return 2
+            }
+            let report = await EnsembleReport.load(hosts)
+            report.lines().forEach(terminal.out)
+            return report.rows.contains { $0.mode == "unreachable" } ? 1 : 0
+        }
         var configuration = KeeperClient.Configuration()
         configuration.sessionTimeout = options.sessionTimeout
         configuration.authentication = authentication

@@ -20,25 +20,25 @@ struct Up: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(label: "up", level: logLevel)
         var base = try ServerSetup.load(config, id: nil, logger: logger, allowEnsemble: true)
         base.dataDir = data
-        // Replication comes with the ensemble; until then the first server serves alone.
-        let first = base.peers.map(\.id).min()
-        let serverConfig = try first.map { id throws(ConfigError) in try base.forServer(id) } ?? base
-        if base.peers.count > 1 {
-            logger.notice("ensemble.conf lists \(base.peers.count) servers; replication is not built yet, so server \(first ?? 0) serves alone")
+        var servers: [KeeperServer] = []
+        let ids = base.peers.map(\.id).sorted()
+        for id in ids.isEmpty ? [0] : ids {
+            let serverConfig = id == 0 ? base : try base.forServer(id)
+            servers.append(try await KeeperServer.start(config: serverConfig, logger: Logger(label: id == 0 ? "keeper" : "keeper-\(id)")))
         }
-        let server = try await KeeperServer.start(config: serverConfig, logger: Logger(label: "keeper"))
-        let connect = "127.0.0.1:\(server.port)"
+        let connect = servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
         print("""
 
-            Corral is up.
-              Keeper:   \(connect)  (data in \(serverConfig.dataDir ?? data))
+            Corral is up: \(servers.count == 1 ? "one Keeper server" : "a Keeper ensemble of \(servers.count) servers") (data in \(data)/).
+              Connect:  \(connect)
               Try:      swift run zkcli --server \(connect) ls /
+                        swift run zkcli --server \(connect) ensemble
                         swift run zkcli --server \(connect)        (interactive shell)
             Press Ctrl-C to stop.
 
             """)
         await SignalWaiter.waitForTermination()
         logger.info("stopping")
-        await server.shutdown()
+        for server in servers { await server.shutdown() }
     }
 }
