@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],
             swiftSettings: strict),
-        .testTarget(name: "ZabTests", dependencies: ["Zab", "CorralSim"], swiftSettings: strict),
+        .testTarget(name: "ZabTests", dependencies: ["Zab", "CorralSim", "KeeperTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeeperNodeTests",
             dependencies: [
@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
-            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral",
+            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),

@@ -110,7 +110,9 @@ public enum Recovery {
                 report.notes.append("skipped \(error); trying an older one")
             }
         }
-        if let first = firstLogZxid, first > 1 {
+        // The first transaction of an ensemble is counter 1 of whichever epoch first
+        // committed anything; standalone, zxid 1.
+        if let first = firstLogZxid, first & 0xFFFF_FFFF != 1 {
             throw RecoveryError(
                 "no snapshot in \(directory) checks out and the log starts at zxid 0x\(StorageFormat.hex16(first)), "
                     + "not at the beginning: transactions before it are lost. Restore a snapshot from a backup or a replica.")

@@ -11,9 +11,6 @@ enum ServerSetup {
         var config = parsed.config
         if let id {
             config = try config.forServer(id)
-            if config.peers.count > 1 {
-                logger.notice("\(path) lists \(config.peers.count) servers; replication is not built yet, so server \(id) serves alone")
-            }
         } else if config.peers.count > 1 && !allowEnsemble {
             throw ValidationError("\(path) lists \(config.peers.count) servers (server.N lines): pass --id N to say which one this is")
         }

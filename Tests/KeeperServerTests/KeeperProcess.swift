@@ -5,9 +5,14 @@ import Foundation
 #endif
 
 /// A real `corral keeper` process on 127.0.0.1, for tests that kill it with SIGKILL.
-final class KeeperProcess {
+final class KeeperProcess: @unchecked Sendable {
     let port: Int
     let directory: String
+    /// The config file; shared by the members of an ensemble.
+    let configPath: String
+    /// The member's `server.N` number, or nil standalone.
+    let id: Int?
+    private let ownsDirectory: Bool
     private var process: Process?
 
     /// The corral binary built beside the test bundle (or CORRAL_BINARY).
@@ -30,20 +35,35 @@ final class KeeperProcess {
             4lw.commands.whitelist=*
             \(extraConfig)
             """
-        try config.write(toFile: directory + "/keeper.conf", atomically: true, encoding: .utf8)
+        configPath = directory + "/keeper.conf"
+        id = nil
+        ownsDirectory = true
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// A member of an ensemble whose config is already written.
+    init(member id: Int, port: Int, directory: String, configPath: String) {
+        self.id = id
+        self.port = port
+        self.directory = directory
+        self.configPath = configPath
+        ownsDirectory = false
     }
 
     deinit {
         kill()
-        try? FileManager.default.removeItem(atPath: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
+
+    var isRunning: Bool { process?.isRunning == true }
+
+    private var logPath: String { directory + "/keeper\(id.map { "-\($0)" } ?? "").log" }
 
     /// Starts the server and waits until it accepts connections.
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["keeper", "--config", directory + "/keeper.conf", "--log-level", "warning"]
-        let logPath = directory + "/keeper.log"
+        process.arguments = ["keeper", "--config", configPath, "--log-level", "info"] + (id.map { ["--id", "\($0)"] } ?? [])
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
@@ -68,9 +88,9 @@ final class KeeperProcess {
         self.process = nil
     }
 
-    var log: String { (try? String(contentsOfFile: directory + "/keeper.log", encoding: .utf8)) ?? "" }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -1,5 +1,6 @@
 import Foundation
 import KeeperProtocol
+import KeeperTestSupport
 import Synchronization
 import Testing
 
@@ -53,22 +54,24 @@ struct ProcessCrashTests {
         var allAcknowledged: [String: [UInt8]] = [:]
         let rounds = 5
         for round in 1...rounds {
-            try server.start()
+            try await onThread { try server.start() }
             // Everything acknowledged before this restart must be there.
-            try verify(allAcknowledged, port: server.port, context: "after restart \(round - 1)")
+            let before = allAcknowledged
+            try await onThread { try self.verify(before, port: server.port, context: "after restart \(round - 1)") }
             let writer = Writer(port: server.port, round: round)
-            let task = Task.detached { writer.run() }
+            async let written: Void = onThread { writer.run() }
             try await Task.sleep(for: .milliseconds(Int.random(in: 200...900, using: &random)))
-            server.kill()
-            await task.value
+            try await onThread { server.kill() }
+            try await written
             let acknowledged = writer.acknowledgedWrites
             #expect(acknowledged.count > 0, "round \(round) acknowledged nothing; log: \(server.log)")
             allAcknowledged.merge(acknowledged) { $1 }
         }
-        try server.start()
-        try verify(allAcknowledged, port: server.port, context: "after the last restart")
+        try await onThread { try server.start() }
+        let all = allAcknowledged
+        try await onThread { try self.verify(all, port: server.port, context: "after the last restart") }
         print("checked \(allAcknowledged.count) acknowledged writes across \(rounds) SIGKILLs")
-        server.kill()
+        try await onThread { server.kill() }
     }
 
     /// Reads every write back, pipelining the reads.

@@ -1,5 +1,6 @@
 import CorralSim
 import Foundation
+import KeeperTestSupport
 import Testing
 import Zab
 
@@ -16,7 +17,13 @@ private func seeds() -> [UInt64] {
 @Suite("ZAB under simulated faults")
 struct ZabSimulationTests {
     @Test("3- and 5-peer ensembles keep ZAB's guarantees through crashes, cuts and partitions, then converge")
-    func randomSeeds() throws {
+    func randomSeeds() async throws {
+        let (failures, committed) = try await onThread("zab-simulation") { Self.runSeeds() }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+        #expect(committed > 0)
+    }
+
+    private static func runSeeds() -> ([String], Int) {
         var failures: [String] = []
         var committed = 0
         // A broken invariant inside a peer traps; this file says which seed it was.
@@ -33,8 +40,7 @@ struct ZabSimulationTests {
                 if failures.count >= 3 { break }
             }
         }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
-        #expect(committed > 0)
+        return (failures, committed)
     }
 
     @Test("the same seed replays the same run")
