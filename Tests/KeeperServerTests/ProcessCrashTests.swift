@@ -74,28 +74,10 @@ struct ProcessCrashTests {
         try await onThread { server.kill() }
     }
 
-    /// Reads every write back, pipelining the reads.
+    /// Reads every write back.
     private func verify(_ writes: [String: [UInt8]], port: Int, context: String) throws {
         guard !writes.isEmpty else { return }
-        let connection = try RawConnection(port: port, timeoutSeconds: 10)
-        _ = try connection.handshake()
-        let paths = writes.keys.sorted()
-        var missing: [String] = []
-        for batchStart in stride(from: 0, to: paths.count, by: 200) {
-            let batch = paths[batchStart..<min(batchStart + 200, paths.count)]
-            var bytes: [UInt8] = []
-            for (offset, path) in batch.enumerated() { bytes += Frame.request(xid: Int32(offset + 1), .getData(path: path, watch: false)) }
-            try connection.send(bytes)
-            for path in batch {
-                var reader = JuteReader(try connection.receiveFrame())
-                let header = try ReplyHeader(from: &reader)
-                guard header.error == .ok, case .data(let data, _) = try Response.read(op: .getData, from: &reader), data == writes[path]
-                else {
-                    missing.append(path)
-                    continue
-                }
-            }
-        }
+        let missing = try verifyWrites(writes, port: port)
         #expect(missing.isEmpty, "\(context): \(missing.count) of \(writes.count) acknowledged writes lost, e.g. \(missing.prefix(5))")
     }
 }
