@@ -28,6 +28,9 @@ public struct ZabSimulation {
         public var proposalInterval: Int64 = 20
         public var historyWindowMax = 30
         public var snapshotEvery = 25
+        /// Off for scripted scenarios, which cause their faults themselves.
+        public var randomFaults = true
+        public var autoPropose = true
 
         public init(seed: UInt64) {
             self.seed = seed
@@ -122,8 +125,8 @@ public struct ZabSimulation {
             start(id)
         }
         queue.schedule(.connectAll, at: 0)
-        queue.schedule(.propose, at: settings.proposalInterval)
-        queue.schedule(.fault, at: 10)
+        if settings.autoPropose { queue.schedule(.propose, at: settings.proposalInterval) }
+        if settings.randomFaults { queue.schedule(.fault, at: 10) }
     }
 
     /// Runs the faults, then the healing, checking as it goes. Returns a summary line.
@@ -154,7 +157,7 @@ public struct ZabSimulation {
         queue.schedule(.tick(id), at: now + 1 + Int64(random.next() % 50))
     }
 
-    private mutating func crash(_ id: PeerID) throws {
+    mutating func crash(_ id: PeerID) throws {
         guard peers[id]?.zab != nil else { return }
         note("crash \(id)")
         peers[id]!.zab = nil
@@ -165,7 +168,7 @@ public struct ZabSimulation {
         for other in ids where other != id { try disconnect(Pair(id, other)) }
     }
 
-    private mutating func restart(_ id: PeerID) throws {
+    mutating func restart(_ id: PeerID) throws {
         guard peers[id]?.zab == nil else { return }
         note("restart \(id)")
         start(id)
@@ -176,7 +179,7 @@ public struct ZabSimulation {
 
     // MARK: - Events
 
-    private mutating func handle(_ event: Event) throws {
+    mutating func handle(_ event: Event) throws {
         switch event {
         case .tick(let id):
             guard peers[id]?.zab != nil else { return }
@@ -224,7 +227,7 @@ public struct ZabSimulation {
         }
     }
 
-    private mutating func perform(_ actions: [ZabAction], by id: PeerID) throws {
+    mutating func perform(_ actions: [ZabAction], by id: PeerID) throws {
         for action in actions {
             guard peers[id]?.zab != nil else { return }
             switch action {
@@ -306,7 +309,7 @@ public struct ZabSimulation {
         }
     }
 
-    private mutating func connect(_ pair: Pair) throws {
+    mutating func connect(_ pair: Pair) throws {
         guard peers[pair.a]?.zab != nil, peers[pair.b]?.zab != nil else { return }
         let generation = links[pair] ?? 0
         guard generation % 2 == 0 else { return }
@@ -317,7 +320,7 @@ public struct ZabSimulation {
         }
     }
 
-    private mutating func disconnect(_ pair: Pair) throws {
+    mutating func disconnect(_ pair: Pair) throws {
         let generation = links[pair] ?? 0
         guard generation % 2 == 1 else { return }
         links[pair] = generation + 1
@@ -355,7 +358,7 @@ public struct ZabSimulation {
         for down in ids where peers[down]?.zab == nil && random.chance(0.02) { try restart(down) }
     }
 
-    private mutating func heal() throws {
+    mutating func heal() throws {
         note("heal everything")
         partitioned = []
         for id in ids { try restart(id) }
@@ -364,7 +367,7 @@ public struct ZabSimulation {
 
     // MARK: - Checks
 
-    private mutating func checkConverged() throws {
+    mutating func checkConverged() throws {
         let before = order.count
         guard let leader = ids.first(where: { peers[$0]?.zab?.canPropose == true }) else {
             throw violation("no established leader \(settings.healPhase) ms after the faults healed")

@@ -1,0 +1,75 @@
+import Zab
+
+/// Scripted scenarios: no random faults and no proposals of their own; the test crashes,
+/// partitions and proposes, and every guarantee is still checked after every event.
+extension ZabSimulation {
+    public static func scripted(peers: Int, seed: UInt64 = 1) -> ZabSimulation {
+        var settings = Settings(seed: seed)
+        settings.peers = peers
+        settings.randomFaults = false
+        settings.autoPropose = false
+        settings.historyWindowMax = 1000
+        settings.snapshotEvery = 1_000_000
+        return ZabSimulation(settings)
+    }
+
+    /// Runs every event up to `milliseconds` from now.
+    public mutating func advance(by milliseconds: Int64) throws {
+        let end = now + milliseconds
+        while let time = queue.nextTime, time <= end {
+            let (at, event) = queue.pop()!
+            now = at
+            try handle(event)
+        }
+        now = end
+    }
+
+    /// The peer that leads an established epoch, if exactly one does.
+    public var establishedLeader: PeerID? {
+        let leaders = ids.filter { peers[$0]?.zab?.canPropose == true }
+        return leaders.count == 1 ? leaders[0] : nil
+    }
+
+    public mutating func crashPeer(_ id: PeerID) throws { try crash(id) }
+    public mutating func restartPeer(_ id: PeerID) throws { try restart(id) }
+
+    /// Cuts every channel of `id` and keeps them cut.
+    public mutating func isolate(_ id: PeerID) throws {
+        for other in ids where other != id {
+            partitioned.insert(Pair(id, other))
+            try disconnect(Pair(id, other))
+        }
+    }
+
+    /// Ends every partition and reconnects every pair of running peers.
+    public mutating func healAll() throws {
+        partitioned = []
+        for a in ids { for b in ids where a < b { try connect(Pair(a, b)) } }
+    }
+
+    /// How long `id`'s disk takes to complete a write.
+    public mutating func setDiskLatency(_ id: PeerID, _ milliseconds: Int64) {
+        disks[id]!.latency = milliseconds
+    }
+
+    /// Proposes on `id` (which must lead an established epoch); returns the zxid.
+    @discardableResult
+    public mutating func propose(on id: PeerID, _ text: String) throws -> Int64 {
+        proposals += 1
+        let (zxid, actions) = peers[id]!.zab!.propose(Array(text.utf8), at: now)
+        try perform(actions, by: id)
+        return zxid
+    }
+
+    /// The zxids `id` delivered since its state began, and those in its log on disk.
+    public func delivered(_ id: PeerID) -> [Int64] { peers[id]?.delivered ?? [] }
+    public func logged(_ id: PeerID) -> [Int64] { (disks[id]?.log ?? []).map(\.zxid) }
+    public func isRunning(_ id: PeerID) -> Bool { peers[id]?.zab != nil }
+    public func epoch(of id: PeerID) -> Int64 { disks[id]?.currentEpoch ?? 0 }
+    public var committed: [Int64] { order }
+    public var acknowledgedEntries: Set<Int64> { acknowledged }
+
+    /// After the faults: a leader is established, everyone delivered everything committed,
+    /// and nothing acknowledged was lost.
+    public mutating func checkHealthy() throws { try checkConverged() }
+}
