@@ -36,15 +36,15 @@ extension ZabSimulation {
     /// Cuts every channel of `id` and keeps them cut.
     public mutating func isolate(_ id: PeerID) throws {
         for other in ids where other != id {
-            partitioned.insert(Pair(id, other))
-            try disconnect(Pair(id, other))
+            network.partition(id, other)
+            try disconnect(id, other)
         }
     }
 
     /// Ends every partition and reconnects every pair of running peers.
     public mutating func healAll() throws {
-        partitioned = []
-        for a in ids { for b in ids where a < b { try connect(Pair(a, b)) } }
+        network.healAll()
+        for a in ids { for b in ids where a < b { try connect(a, b) } }
     }
 
     /// How long `id`'s disk takes to complete a write.

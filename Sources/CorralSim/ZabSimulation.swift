@@ -91,10 +91,7 @@ public struct ZabSimulation {
     var queue = EventQueue<Event>()
     var peers: [PeerID: Peer] = [:]
     var disks: [PeerID: Disk] = [:]
-    /// Connection generation per unordered pair; odd while up.
-    var links: [Pair: Int] = [:]
-    var partitioned: Set<Pair> = []
-    var lastArrival: [Pair: Int64] = [:]
+    var network = SimulatedNetwork()
     /// The one committed order and each zxid's payload.
     var order: [Int64] = []
     var payloads: [Int64: [UInt8]] = [:]
@@ -104,15 +101,6 @@ public struct ZabSimulation {
     public private(set) var trace: [String] = []
     public var committedCount: Int { order.count }
     let ids: [PeerID]
-
-    struct Pair: Hashable, Sendable {
-        let a: PeerID
-        let b: PeerID
-        init(_ x: PeerID, _ y: PeerID) {
-            a = min(x, y)
-            b = max(x, y)
-        }
-    }
 
     public init(_ settings: Settings) {
         self.settings = settings
@@ -165,15 +153,15 @@ public struct ZabSimulation {
         let kept = Int(random.next() % UInt64(disks[id]!.pending.count + 1))
         disks[id]!.log += disks[id]!.pending.prefix(kept)
         disks[id]!.pending = []
-        for other in ids where other != id { try disconnect(Pair(id, other)) }
+        for other in ids where other != id { try disconnect(id, other) }
     }
 
     mutating func restart(_ id: PeerID) throws {
         guard peers[id]?.zab == nil else { return }
         note("restart \(id)")
         start(id)
-        for other in ids where other != id && !partitioned.contains(Pair(id, other)) && peers[other]?.zab != nil {
-            try connect(Pair(id, other))
+        for other in ids where other != id && peers[other]?.zab != nil {
+            try connect(id, other)
         }
     }
 
@@ -186,7 +174,7 @@ public struct ZabSimulation {
             try step(id, .tick)
             queue.schedule(.tick(id), at: now + 50)
         case .arrive(let from, let to, let generation, let message):
-            guard links[Pair(from, to)] == generation, generation % 2 == 1, peers[to]?.zab != nil else { return }
+            guard network.isCurrent(from, to, generation: generation), peers[to]?.zab != nil else { return }
             try step(to, .received(from: from, message))
         case .diskDone(let id, let incarnation, let zxid):
             guard peers[id]?.incarnation == incarnation, peers[id]?.zab != nil else { return }
@@ -197,7 +185,7 @@ public struct ZabSimulation {
             disks[id] = disk
             try step(id, .persisted(upTo: zxid))
         case .connectAll:
-            for a in ids { for b in ids where a < b { try connect(Pair(a, b)) } }
+            for a in ids { for b in ids where a < b { try connect(a, b) } }
         case .propose:
             try propose()
             queue.schedule(.propose, at: now + settings.proposalInterval)
@@ -298,33 +286,24 @@ public struct ZabSimulation {
     // MARK: - Network
 
     private mutating func send(_ message: ZabMessage, from: PeerID, to: PeerID) {
-        let pair = Pair(from, to)
-        guard let generation = links[pair], generation % 2 == 1 else { return }
-        let key = Pair(from * 1000 + to, 0)
-        let arrival = max(now + 1 + Int64(random.next() % 4), lastArrival[key] ?? 0)
-        lastArrival[key] = arrival
+        guard let (generation, arrival) = network.route(from: from, to: to, now: now, random: &random) else { return }
         queue.schedule(.arrive(from: from, to: to, generation: generation, message), at: arrival)
         if case .vote = message, random.chance(settings.duplicateVoteChance) {
             queue.schedule(.arrive(from: from, to: to, generation: generation, message), at: arrival + Int64(random.next() % 30))
         }
     }
 
-    mutating func connect(_ pair: Pair) throws {
-        guard peers[pair.a]?.zab != nil, peers[pair.b]?.zab != nil else { return }
-        let generation = links[pair] ?? 0
-        guard generation % 2 == 0 else { return }
-        links[pair] = generation + 1
-        // Both ends learn of the connection now.
-        for (me, other) in [(pair.a, pair.b), (pair.b, pair.a)] {
+    /// Brings the link up (if neither end is down or partitioned); both ends hear of it.
+    mutating func connect(_ a: PeerID, _ b: PeerID) throws {
+        guard peers[a]?.zab != nil, peers[b]?.zab != nil, network.connect(a, b) else { return }
+        for (me, other) in [(a, b), (b, a)] {
             if let actions = peers[me]?.zab?.step(.connected(other), at: now) { try perform(actions, by: me) }
         }
     }
 
-    mutating func disconnect(_ pair: Pair) throws {
-        let generation = links[pair] ?? 0
-        guard generation % 2 == 1 else { return }
-        links[pair] = generation + 1
-        for (me, other) in [(pair.a, pair.b), (pair.b, pair.a)] {
+    mutating func disconnect(_ a: PeerID, _ b: PeerID) throws {
+        guard network.disconnect(a, b) else { return }
+        for (me, other) in [(a, b), (b, a)] {
             if let actions = peers[me]?.zab?.step(.disconnected(other), at: now) { try perform(actions, by: me) }
         }
     }
@@ -339,19 +318,18 @@ public struct ZabSimulation {
         }
         if id != other && random.chance(settings.cutChance * 10) {
             note("cut \(id)-\(other)")
-            try disconnect(Pair(id, other))
-            if !partitioned.contains(Pair(id, other)) { try connect(Pair(id, other)) }
+            try disconnect(id, other)
+            try connect(id, other)
         }
         if id != other && random.chance(settings.partitionChance * 10) {
-            let pair = Pair(id, other)
-            if partitioned.contains(pair) {
+            if network.isPartitioned(id, other) {
                 note("heal \(id)-\(other)")
-                partitioned.remove(pair)
-                try connect(pair)
+                network.heal(id, other)
+                try connect(id, other)
             } else {
                 note("partition \(id)-\(other)")
-                partitioned.insert(pair)
-                try disconnect(pair)
+                network.partition(id, other)
+                try disconnect(id, other)
             }
         }
         // Crashed peers come back after a while.
@@ -360,9 +338,9 @@ public struct ZabSimulation {
 
     mutating func heal() throws {
         note("heal everything")
-        partitioned = []
+        network.healAll()
         for id in ids { try restart(id) }
-        for a in ids { for b in ids where a < b { try connect(Pair(a, b)) } }
+        for a in ids { for b in ids where a < b { try connect(a, b) } }
     }
 
     // MARK: - Checks
