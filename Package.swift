@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Zab", swiftSettings: strict),
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
-        .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol"], swiftSettings: strict),
+        .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
         .target(
             name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab"],
@@ -89,7 +89,9 @@ let package = Package(
         .testTarget(
             name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],
             swiftSettings: strict),
-        .testTarget(name: "ZabTests", dependencies: ["Zab", "CorralSim", "KeeperTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ZabTests", dependencies: ["Zab", "CorralSim", "KeeperTestSupport", "KeeperNode", "KeeperCore"],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperNodeTests",
             dependencies: [

@@ -64,6 +64,14 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     /// Operation `n` throws `InjectedFailure`; the machine goes on.
     public func fail(atOperation n: Int) { state.withLock { $0.failAt = n } }
 
+    /// Cancels a planned crash or failure.
+    public func clearFaults() {
+        state.withLock {
+            $0.crashAt = nil
+            $0.failAt = nil
+        }
+    }
+
     /// Reads return at most half of what was asked (but at least one byte).
     public func setShortReads(_ on: Bool) { state.withLock { $0.shortReads = on } }
 

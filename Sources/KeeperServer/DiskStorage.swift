@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 import Zab
 
-extension ZabEntry: LogRecord {}
 
 /// What the log thread does, in order: appends (synced together), the cut of a log a new
 /// leader does not share, and a leader's state replacing ours.

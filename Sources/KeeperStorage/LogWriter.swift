@@ -1,4 +1,5 @@
 import KeeperCore
+import Zab
 
 /// What the log stores: a zxid and the bytes of its transaction.
 public protocol LogRecord {
@@ -10,6 +11,9 @@ extension TxnEntry: LogRecord {
     /// The header and body, as the log stores them.
     public var payload: [UInt8] { bytes() }
 }
+
+/// A replicated entry is logged as it travels: its zxid and its transaction's bytes.
+extension ZabEntry: LogRecord {}
 
 /// Appends transactions to log segments. A segment starts with a header and grows by
 /// preallocated steps, so that most appends do not change the file's size and fdatasync

@@ -123,13 +123,11 @@ struct ChunkedOutput {
         buffer.reserveCapacity(Self.chunk + 4096)
     }
 
-    var checksum: UInt32 {
-        var copy = crc
-        copy.update(buffer)
-        return copy.value
-    }
+    /// The CRC32C of everything appended so far.
+    var checksum: UInt32 { crc.value }
 
     mutating func append(_ bytes: [UInt8]) throws {
+        crc.update(bytes)
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.chunk { try flush() }
     }
@@ -138,7 +136,6 @@ struct ChunkedOutput {
 
     private mutating func flush() throws {
         guard !buffer.isEmpty else { return }
-        crc.update(buffer)
         try file.write(buffer, at: written)
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
