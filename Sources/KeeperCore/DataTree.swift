@@ -29,6 +29,14 @@ public struct DataTree: Sendable {
         nodes["/zookeeper/config"]?.aversion = -1
     }
 
+    /// Sets what `/zookeeper/config` holds: the ensemble's members, each server's own
+    /// knowledge rather than a transaction, so its zxids and version stay 0.
+    public mutating func setMembership(_ data: [UInt8]) {
+        guard let node = nodes["/zookeeper/config"] else { return }
+        nodes["/zookeeper/config"]?.data = data
+        approximateDataSize += data.count - (node.data?.count ?? 0)
+    }
+
     private mutating func insertSystemNode(_ path: String, acl: [ACL]) {
         let ref = acls.retain(acl)
         nodes[path] = ZNode(data: [], aclRef: ref, zxid: 0, time: 0, owner: 0)

@@ -92,6 +92,7 @@ extension KeeperNode {
         do {
             let state = try SnapshotCodec.decode(bytes, zxid: zxid)
             tree = state.tree
+            tree.setMembership(config.membership)
             sessions = SessionTable(tickTime: Int64(config.tickTime))
             for (id, timeout) in state.sessions.sorted(by: { $0.key < $1.key }) { sessions.add(id, timeout: timeout, now: now.monotonic) }
             preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)

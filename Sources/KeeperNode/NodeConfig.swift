@@ -18,6 +18,8 @@ public struct NodeConfig: Sendable {
     /// A connection that has not sent its handshake by then is closed.
     public var handshakeTimeout: Int64 = 10_000
     public var digest: DigestAuth
+    /// What `/zookeeper/config` shows: an ensemble's members (empty standalone).
+    public var membership: [UInt8] = []
 
     public init(tickTime: Int32 = 2000, digest: DigestAuth) {
         self.tickTime = tickTime

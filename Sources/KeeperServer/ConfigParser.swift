@@ -131,15 +131,20 @@ public enum ConfigParser {
         let parts = halves[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, !parts[0].isEmpty, let peerPort = Int(parts[1]), let electionPort = Int(parts[2]),
             (1...65535).contains(peerPort), (1...65535).contains(electionPort)
-        else { throw s.fail("expected host:peerPort:electionPort[;clientPort], got '\(s.value)'") }
-        var clientPort: Int?
-        if halves.count == 2 {
-            guard let port = halves[1].split(separator: ":").last.flatMap({ Int($0) }), (1...65535).contains(port) else {
-                throw s.fail("bad client port in '\(s.value)'")
-            }
-            clientPort = port
+        else { throw s.fail("expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got '\(s.value)'") }
+        var peer = KeeperConfig.Peer(id: id, host: parts[0], peerPort: peerPort, electionPort: electionPort)
+        if parts.count > 3, parts[3] != "participant" {
+            throw s.fail("role '\(parts[3])' is not supported: every Keeper server is a voting participant")
         }
-        return KeeperConfig.Peer(id: id, host: parts[0], peerPort: peerPort, electionPort: electionPort, clientPort: clientPort)
+        if halves.count == 2 {
+            let client = halves[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard client.count <= 2, let port = client.last.flatMap({ Int($0) }), (1...65535).contains(port) else {
+                throw s.fail("bad client address in '\(s.value)': expected [clientAddress:]clientPort")
+            }
+            peer.clientPort = port
+            if client.count == 2, !client[0].isEmpty { peer.clientAddress = String(client[0]) }
+        }
+        return peer
     }
 
     private static func check(_ config: KeeperConfig, file: String) throws(ConfigError) {

@@ -3,13 +3,23 @@ import KeeperProtocol
 /// A Keeper server's settings, read from a zoo.cfg-style file (`ensemble.conf`). Keys and
 /// defaults are ZooKeeper's, so an operator's zoo.cfg carries over.
 public struct KeeperConfig: Sendable, Equatable {
-    /// One `server.N=host:peerPort:electionPort[;clientPort]` line.
+    /// One `server.N=host:peerPort:electionPort[;[clientAddress:]clientPort]` line.
     public struct Peer: Sendable, Equatable {
         public var id: Int
         public var host: String
         public var peerPort: Int
         public var electionPort: Int
+        public var clientAddress: String?
         public var clientPort: Int?
+
+        public init(id: Int, host: String, peerPort: Int, electionPort: Int, clientAddress: String? = nil, clientPort: Int? = nil) {
+            self.id = id
+            self.host = host
+            self.peerPort = peerPort
+            self.electionPort = electionPort
+            self.clientAddress = clientAddress
+            self.clientPort = clientPort
+        }
     }
 
     public var tickTime = 2000
@@ -54,6 +64,18 @@ public struct KeeperConfig: Sendable, Equatable {
         peers.sorted { $0.id < $1.id }.map { "\($0.id)=\($0.host):\($0.peerPort)" }.joined(separator: ",")
     }
 
+    /// What `/zookeeper/config` holds in an ensemble, as ZooKeeper 3.8 writes it from a
+    /// static configuration: a `server.N=host:peer:election:participant;clientHost:clientPort`
+    /// line per member by id, then `version=0`. Empty standalone.
+    public var membership: String {
+        guard isEnsemble else { return "" }
+        let lines = peers.sorted { $0.id < $1.id }.map { peer in
+            let client = "\(peer.clientAddress ?? clientPortAddress):\(peer.clientPort ?? clientPort)"
+            return "server.\(peer.id)=\(peer.host):\(peer.peerPort):\(peer.electionPort):participant;\(client)"
+        }
+        return (lines + ["version=0"]).joined(separator: "\n")
+    }
+
     public var effectiveMinSessionTimeout: Int { minSessionTimeout == -1 ? tickTime * 2 : minSessionTimeout }
     public var effectiveMaxSessionTimeout: Int { maxSessionTimeout == -1 ? tickTime * 20 : maxSessionTimeout }
 
@@ -73,6 +95,7 @@ public struct KeeperConfig: Sendable, Equatable {
         var config = self
         config.myId = id
         if let port = peer.clientPort { config.clientPort = port }
+        if let address = peer.clientAddress { config.clientPortAddress = address }
         if let dataDir { config.dataDir = dataDir + "/" + String(id) }
         if let dataLogDir { config.dataLogDir = dataLogDir + "/" + String(id) }
         return config

@@ -179,6 +179,7 @@ public final class KeeperServer: Sendable {
         node.maxSessionTimeout = Int32(config.effectiveMaxSessionTimeout)
         node.extendedTypesEnabled = config.extendedTypesEnabled
         node.containerCheckInterval = Int64(config.containerCheckInterval)
+        node.membership = Array(config.membership.utf8)
         return node
     }
 

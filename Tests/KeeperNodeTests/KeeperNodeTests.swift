@@ -185,6 +185,21 @@ struct KeeperNodeTests {
         #expect(stat.czxid == 3 && stat.mzxid == 3 && stat.ctime == NodeHarness.start.wall && stat.dataLength == 1)
     }
 
+    @Test("/zookeeper/config shows the ensemble's members, read-only, with no zxid")
+    func membership() throws {
+        var h = NodeHarness { $0.membership = Array("server.1=a:1:2:participant;a:3\nversion=0".utf8) }
+        _ = h.openSession(1)
+        guard case .data(let data?, let stat) = h.response(h.send(1, 1, .getData(path: "/zookeeper/config", watch: false)), to: 1)
+        else {
+            Issue.record("no GetDataResponse")
+            return
+        }
+        #expect(String(decoding: data, as: UTF8.self) == "server.1=a:1:2:participant;a:3\nversion=0")
+        #expect(stat.czxid == 0 && stat.mzxid == 0 && stat.dataLength == 40 && stat.aversion == -1)
+        let refused = h.write(1, 2, .setData(path: "/zookeeper/config", data: [1], version: -1))
+        #expect(h.replies(refused, to: 1).first?.0.err == ErrorCode.noAuth.rawValue)
+    }
+
     @Test("replies leave in request order: a read waits behind the connection's pending write, not another's")
     func readBehindWrite() {
         var h = NodeHarness()

@@ -32,6 +32,24 @@ struct ConfigParserTests {
         #expect(config.peers.map(\.clientPort) == [2181, 2182])
         let second = try config.forServer(2)
         #expect(second.clientPort == 2182 && second.dataDir == "/var/lib/keeper/2")
+        #expect(second.clientPortAddress == "127.0.0.1")
+        #expect(try config.forServer(1).clientPortAddress == "127.0.0.1")  // clientPortAddress= then
+    }
+
+    @Test("an ensemble's /zookeeper/config lists its members as ZooKeeper 3.8 writes them")
+    func membership() throws {
+        let text = """
+            clientPortAddress=10.0.0.9
+            server.2=b:2889:3889;127.0.0.1:2182
+            server.1=a:2888:3888:participant;2181
+            """
+        let config = try ConfigParser.parse(text, file: "t.conf").config
+        #expect(config.membership == """
+            server.1=a:2888:3888:participant;10.0.0.9:2181
+            server.2=b:2889:3889:participant;127.0.0.1:2182
+            version=0
+            """)
+        #expect(try ConfigParser.parse("server.1=a:1:2", file: "t.conf").config.membership == "")
     }
 
     @Test("session timeouts default to 2 and 20 ticks")
@@ -48,7 +66,9 @@ struct ConfigParserTests {
             ("\nclientPort=70000", "t.conf:2: clientPort: 70000 is outside 0...65535"),
             ("extendedTypesEnabled=maybe", "t.conf:1: extendedTypesEnabled: 'maybe' is not true or false"),
             ("4lw.commands.whitelist=ruok,hack", "t.conf:1: 4lw.commands.whitelist: 'hack' is not a four-letter word"),
-            ("server.1=localhost:2888", "t.conf:1: server.1: expected host:peerPort:electionPort[;clientPort], got 'localhost:2888'"),
+            ("server.1=localhost:2888", "t.conf:1: server.1: expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got 'localhost:2888'"),
+            ("server.1=a:1:2:observer", "t.conf:1: server.1: role 'observer' is not supported"),
+            ("server.1=a:1:2;x:y:3", "t.conf:1: server.1: bad client address in 'a:1:2;x:y:3'"),
             ("justtext", "t.conf:1: justtext: expected key=value"),
         ])
     func malformed(line: String, message: String) {
