@@ -84,6 +84,25 @@ def server_config():
     return config
 
 
+def config_node_members(config):
+    """What ZooKeeper 3.8 keeps in /zookeeper/config for the ensemble of config (a
+    server_config() dict), before its `version=` line: one
+    `server.N=host:peerPort:electionPort:participant;clientHost:clientPort` line per member,
+    by id, the client host being clientPortAddress (0.0.0.0 without it) unless the line
+    names one. Empty standalone; None with --hosts, whose server.N lines are unknown."""
+    servers = []
+    for key, value in config.items():
+        if key.startswith("server."):
+            quorum, _, client = value.partition(";")
+            client_host, _, client_port = client.rpartition(":")
+            client_host = client_host or config.get("clientPortAddress", "0.0.0.0")
+            servers.append((int(key.split(".", 1)[1]),
+                            "%s=%s:participant;%s:%s" % (key, quorum, client_host, client_port)))
+    if not servers and is_ensemble():
+        return None
+    return [line for _, line in sorted(servers)]
+
+
 def scratch_dir():
     path = os.environ.get("INTEROP_TMP") or "/tmp"
     os.makedirs(path, exist_ok=True)
