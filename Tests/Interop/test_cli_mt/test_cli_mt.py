@@ -315,3 +315,51 @@ def test_async_commands(session, root):
     s.expect(r"^%s: rc = 0$" % re.escape(root))
     s.expect(r"^time = \d+ msec$")  # printed after the children
     assert children_of(s.text() + "\n", root) == sorted("n%d" % i for i in range(10))
+
+
+@pytest.mark.skipif(not helpers.is_ensemble(), reason="standalone: no other server to move to")
+def test_session_moves_to_another_server_with_its_ephemerals_and_watches(root):
+    # The C client re-registers its watches (SetWatches) when it reconnects. A proxy in
+    # front of each of two servers lets the test cut the client's connection: it then
+    # reconnects through the other proxy, to the other server, on the same session.
+    from interop.proxy import Proxy
+
+    proxies = [Proxy(server) for server in helpers.host_ports()[:2]]
+    s = Session(hosts=",".join(p.address for p in proxies))
+    try:
+        r = re.escape(root)
+        batch("create %s/w" % root)
+        s.send("create +e %s/eph" % root)
+        s.expect(r"^\[%s/eph\]: rc = 0$" % r)
+        s.catch_up()
+        s.send("get %s/w" % root)  # data watch
+        s.expect(r"^%s/w: rc = 0$" % r)
+        s.send("ls " + root)  # child watch
+        s.expect(r"^%s: rc = 0$" % r)
+        s.send("wexists %s/later" % root)  # exists watch on a missing node
+        s.expect(r"^Error -101 for %s/later$" % r)
+        (before,) = [i for i, p in enumerate(proxies) if p.active()]
+        proxies[before].cut()
+        s.expect(r"^Watcher SESSION_EVENT state = CONNECTED_STATE$", timeout=20)
+        assert proxies[1 - before].active() == 1
+        assert len(s.seen(r"^Got a new session id")) == 1, s.text()
+        assert not s.seen(r"EXPIRED_SESSION_STATE"), s.text()
+        # The watches came along to the other server.
+        batch("set %s/w moved" % root)
+        s.expect(r"^Watcher CHANGED_EVENT state = CONNECTED_STATE for path %s/w$" % r)
+        batch("create %s/later" % root)
+        s.expect(r"^Watcher CREATED_EVENT state = CONNECTED_STATE for path %s/later$" % r)
+        helpers.wait_until(lambda: s.seen(r"^Watcher CHILD_EVENT state = CONNECTED_STATE for path %s$" % r),
+                           timeout=15, what="the child watch to fire")
+        # So did the session with its ephemeral, and it still writes.
+        catch_up()
+        assert stat_of(batch("get %s/eph" % root))["ephemeralOwner"] == s.session_id
+        s.send("create +e %s/eph2" % root)
+        s.expect(r"^\[%s/eph2\]: rc = 0$" % r)
+        s.close()
+        catch_up()
+        assert children_of(batch("ls " + root), root) == ["later", "w"]
+    finally:
+        s.close()
+        for p in proxies:
+            p.cut()
