@@ -23,7 +23,10 @@ def server_config():
 # --- Mid-way restart (Tests/Interop/run --restart-midway) ---------------------------
 # Halfway through the suite the server is killed with SIGKILL and started again on the
 # same data directory; every later test must still pass, and the server's zxid must not
-# go back (nothing acknowledged was lost).
+# go back (nothing acknowledged was lost). In an ensemble the harness exports
+# INTEROP_RESTART, a script that does it to the current leader (interop/ensemble.py
+# restart-leader): it waits for a new leader among the others, starts the old one again,
+# waits until it follows, and checks that no server's zxid went back.
 
 _restart = {"after": 0, "done": 0}
 
@@ -44,11 +47,22 @@ def _zxid():
     return None
 
 
+def _restart_leader():
+    import subprocess
+
+    proc = subprocess.run([os.environ["INTEROP_RESTART"]], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=180)
+    print("\n[" + proc.stdout.strip() + "]")
+    assert proc.returncode == 0, "the mid-way leader restart failed: " + proc.stdout
+
+
 def _restart_server():
     import signal
     import subprocess
     import time
 
+    if os.environ.get("INTEROP_RESTART"):
+        return _restart_leader()
     before = _zxid()
     assert before is not None, "srvr did not report a zxid before the restart"
     with open(os.environ["INTEROP_SERVER_PIDFILE"]) as f:

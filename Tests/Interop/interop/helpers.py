@@ -26,9 +26,45 @@ def hosts():
     return value
 
 
+def host_ports():
+    """Every server of the connect string, as (host, port)."""
+    out = []
+    for item in hosts().split(","):
+        host, port = item.strip().rsplit(":", 1)
+        out.append((host, int(port)))
+    return out
+
+
 def host_port():
-    host, port = hosts().split(",")[0].rsplit(":", 1)
-    return host, int(port)
+    """The first server: what tests that talk to "the" server use."""
+    return host_ports()[0]
+
+
+def first_host():
+    """The connect string of the first server alone."""
+    return "%s:%d" % host_port()
+
+
+def is_ensemble():
+    """Whether the suite runs against several servers (Tests/Interop/run --ensemble N, or
+    --hosts with several). Then clients spread over the servers, each read is served by
+    the client's own server, and a server may not yet have applied a write that another
+    client's server has already answered."""
+    return len(host_ports()) > 1
+
+
+def catch_up(client, path="/"):
+    """Before a client reads what another client wrote: in an ensemble, sync, so that the
+    client's server has applied every write committed before; ZooKeeper only promises a
+    read after another client's write without sync on a single server. Standalone it sends
+    nothing, so the suites still check that a single server needs no sync."""
+    if is_ensemble():
+        client.sync(path)
+
+
+def connected_server(client):
+    """The (host, port) of the server a kazoo client is connected to."""
+    return client._connection._socket.getpeername()[:2]
 
 
 def server_kind():
@@ -46,6 +82,25 @@ def server_config():
                     key, value = line.split("=", 1)
                     config[key.strip()] = value.strip()
     return config
+
+
+def config_node_members(config):
+    """What ZooKeeper 3.8 keeps in /zookeeper/config for the ensemble of config (a
+    server_config() dict), before its `version=` line: one
+    `server.N=host:peerPort:electionPort:participant;clientHost:clientPort` line per member,
+    by id, the client host being clientPortAddress (0.0.0.0 without it) unless the line
+    names one. Empty standalone; None with --hosts, whose server.N lines are unknown."""
+    servers = []
+    for key, value in config.items():
+        if key.startswith("server."):
+            quorum, _, client = value.partition(";")
+            client_host, _, client_port = client.rpartition(":")
+            client_host = client_host or config.get("clientPortAddress", "0.0.0.0")
+            servers.append((int(key.split(".", 1)[1]),
+                            "%s=%s:participant;%s:%s" % (key, quorum, client_host, client_port)))
+    if not servers and is_ensemble():
+        return None
+    return [line for _, line in sorted(servers)]
 
 
 def scratch_dir():
@@ -70,10 +125,10 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
-def four_letter(word, timeout=5.0):
-    """Send a four-letter word on a fresh connection; return everything the server
-    writes before it closes the connection."""
-    host, port = host_port()
+def four_letter(word, timeout=5.0, server=None):
+    """Send a four-letter word on a fresh connection to server ((host, port); the first
+    server by default); return everything it writes before it closes the connection."""
+    host, port = server or host_port()
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(word.encode() if isinstance(word, str) else word)
         chunks = []

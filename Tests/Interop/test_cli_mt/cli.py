@@ -5,6 +5,12 @@ zookeeper-bin). Everything cli_mt reports goes to stderr; both streams are merge
   (Not for exists/wexists/myid: cli_mt runs those synchronously and never exits.)
 - Session: an interactive cli_mt fed line by line on stdin, whose output is read by a
   thread, with expect(regex) to wait (bounded) for the next matching line.
+
+In an ensemble a Session gets the whole connect string (the C client picks a server at
+random), but batch() always goes to the first server: each batch is a new process that
+cannot sync before its one command, and only on one server is a batch's read sure to see
+what the batches before it wrote. catch_up() syncs that server (or a Session's) before
+it reads what another client wrote.
 """
 import os
 import re
@@ -20,7 +26,7 @@ BATCH_TIMEOUT = 20
 
 def batch(cmd, timeout=BATCH_TIMEOUT):
     proc = subprocess.run(
-        [CLI_MT, helpers.hosts(), "cmd:" + cmd],
+        [CLI_MT, helpers.first_host(), "cmd:" + cmd],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -36,6 +42,14 @@ def rc_of(output, label):
     m = re.search(r"^\[?%s\]?: rc = (-?\d+)" % re.escape(label), output, re.M)
     assert m, "no rc for %r in:\n%s" % (label, output)
     return int(m.group(1))
+
+
+def catch_up():
+    """In an ensemble, bring batch()'s server up to date with the leader (a sync from a
+    batch of its own), so that the next batches read what other clients wrote."""
+    if helpers.is_ensemble():
+        out = batch("sync /")
+        assert rc_of(out, "/") == 0, out
 
 
 def stat_of(output):
@@ -101,6 +115,12 @@ class Session:
         `myid` prints on a buffered stdout, so it is useless as a marker.)"""
         self.send("sync /")
         self.expect(r"^\[/\]: rc = 0$")
+
+    def catch_up(self):
+        """In an ensemble, sync this session's server before it reads what other clients
+        wrote (the barrier's sync does it); standalone, send nothing."""
+        if helpers.is_ensemble():
+            self.barrier()
 
     def expect(self, pattern, timeout=15.0):
         """Wait for the next line (after the last match) matching pattern."""

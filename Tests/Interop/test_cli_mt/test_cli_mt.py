@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from cli import Session, batch, children_of, rc_of, stat_of, value_of
+from cli import Session, batch, catch_up, children_of, rc_of, stat_of, value_of
 from interop import helpers
 
 ZOK, ZNONODE, ZNOAUTH, ZBADVERSION = 0, -101, -102, -103
@@ -133,6 +133,7 @@ def test_sync(root):
 
 def test_exists(session, root):
     s = session()
+    s.catch_up()
     s.send("exists %s/missing" % root)
     s.expect(r"^Error -101 for %s/missing$" % re.escape(root))
     s.send("exists " + root)  # prints nothing on success
@@ -144,6 +145,7 @@ def test_ephemeral_belongs_to_session_and_dies_with_it(session, root):
     s = session()
     s.send("create +e %s/eph" % root)
     s.expect(r"^\[%s/eph\]: rc = 0$" % re.escape(root))
+    catch_up()
     out = batch("get %s/eph" % root)
     assert stat_of(out)["ephemeralOwner"] == s.session_id
     s.send("create +e %s/eph/child" % root)
@@ -151,6 +153,7 @@ def test_ephemeral_belongs_to_session_and_dies_with_it(session, root):
     s.send("create +es %s/eseq-" % root)
     s.expect(r"^\tname = %s/eseq-0000000001$" % re.escape(root))
     s.close()  # zookeeper_close ends the session
+    catch_up()
     assert children_of(batch("ls " + root), root) == []
 
 
@@ -184,6 +187,7 @@ def test_data_watch_fires_on_other_clients_set(session, root):
     path = root + "/w"
     batch("create " + path)
     s = session()
+    s.catch_up()
     s.send("get " + path)  # cli_mt's get sets a watch
     s.expect(r"^%s: rc = 0$" % re.escape(path))
     batch("set %s changed" % path)
@@ -198,6 +202,7 @@ def test_watch_event_precedes_own_write_reply(session, root):
     path = root + "/w"
     batch("create " + path)
     s = session()
+    s.catch_up()
     s.send("get " + path)
     s.expect(r"^%s: rc = 0$" % re.escape(path))
     s.send("set %s mine" % path)
@@ -210,6 +215,7 @@ def test_watch_event_precedes_own_write_reply(session, root):
 
 def test_child_watch(session, root):
     s = session()
+    s.catch_up()
     s.send("ls " + root)
     s.expect(r"^%s: rc = 0$" % re.escape(root))
     batch("create %s/kid" % root)
@@ -232,6 +238,7 @@ def test_deleted_event(session, root):
     path = root + "/doomed"
     batch("create " + path)
     s = session()
+    s.catch_up()
     s.send("get " + path)
     s.expect(r"^%s: rc = 0$" % re.escape(path))
     batch("delete " + path)
@@ -250,9 +257,11 @@ def test_digest_auth(session, root):
     finally:
         zk.stop()
         zk.close()
+    catch_up()
     assert rc_of(batch("get " + path), path) == ZNOAUTH
     assert rc_of(batch("set %s x" % path), path) == ZNOAUTH
     s = session()
+    s.catch_up()
     s.send("addauth digest cuser:wrong")
     s.send("get " + path)
     s.expect(r"^%s: rc = %d$" % (re.escape(path), ZNOAUTH))
@@ -269,10 +278,19 @@ def test_auth_failure_ends_session(session):
     s.expect(r"^Authentication failure\. Shutting down\.\.\.$")
 
 
-def test_config_node(root):
+def test_config_node(root, server_config):
     out = batch("config")
     assert rc_of(out, "/zookeeper/config") == ZOK
-    assert value_of(out) == ""  # standalone: no dynamic configuration
+    members = helpers.config_node_members(server_config)
+    if not helpers.is_ensemble():
+        assert value_of(out) == ""  # standalone: no dynamic configuration
+    else:
+        # An ensemble's members, as ZooKeeper 3.8 writes them (reconfig disabled or not).
+        lines = value_of(out).splitlines()
+        assert lines, "/zookeeper/config is empty; in an ensemble it lists the members"
+        assert re.fullmatch(r"version=[0-9a-f]+", lines[-1]), lines
+        if members is not None:
+            assert lines[:-1] == members
     assert stat_of(out)["aversion"] == 0xFFFFFFFF  # aversion -1
 
 
@@ -297,3 +315,51 @@ def test_async_commands(session, root):
     s.expect(r"^%s: rc = 0$" % re.escape(root))
     s.expect(r"^time = \d+ msec$")  # printed after the children
     assert children_of(s.text() + "\n", root) == sorted("n%d" % i for i in range(10))
+
+
+@pytest.mark.skipif(not helpers.is_ensemble(), reason="standalone: no other server to move to")
+def test_session_moves_to_another_server_with_its_ephemerals_and_watches(root):
+    # The C client re-registers its watches (SetWatches) when it reconnects. A proxy in
+    # front of each of two servers lets the test cut the client's connection: it then
+    # reconnects through the other proxy, to the other server, on the same session.
+    from interop.proxy import Proxy
+
+    proxies = [Proxy(server) for server in helpers.host_ports()[:2]]
+    s = Session(hosts=",".join(p.address for p in proxies))
+    try:
+        r = re.escape(root)
+        batch("create %s/w" % root)
+        s.send("create +e %s/eph" % root)
+        s.expect(r"^\[%s/eph\]: rc = 0$" % r)
+        s.catch_up()
+        s.send("get %s/w" % root)  # data watch
+        s.expect(r"^%s/w: rc = 0$" % r)
+        s.send("ls " + root)  # child watch
+        s.expect(r"^%s: rc = 0$" % r)
+        s.send("wexists %s/later" % root)  # exists watch on a missing node
+        s.expect(r"^Error -101 for %s/later$" % r)
+        (before,) = [i for i, p in enumerate(proxies) if p.active()]
+        proxies[before].cut()
+        s.expect(r"^Watcher SESSION_EVENT state = CONNECTED_STATE$", timeout=20)
+        assert proxies[1 - before].active() == 1
+        assert len(s.seen(r"^Got a new session id")) == 1, s.text()
+        assert not s.seen(r"EXPIRED_SESSION_STATE"), s.text()
+        # The watches came along to the other server.
+        batch("set %s/w moved" % root)
+        s.expect(r"^Watcher CHANGED_EVENT state = CONNECTED_STATE for path %s/w$" % r)
+        batch("create %s/later" % root)
+        s.expect(r"^Watcher CREATED_EVENT state = CONNECTED_STATE for path %s/later$" % r)
+        helpers.wait_until(lambda: s.seen(r"^Watcher CHILD_EVENT state = CONNECTED_STATE for path %s$" % r),
+                           timeout=15, what="the child watch to fire")
+        # So did the session with its ephemeral, and it still writes.
+        catch_up()
+        assert stat_of(batch("get %s/eph" % root))["ephemeralOwner"] == s.session_id
+        s.send("create +e %s/eph2" % root)
+        s.expect(r"^\[%s/eph2\]: rc = 0$" % r)
+        s.close()
+        catch_up()
+        assert children_of(batch("ls " + root), root) == ["later", "w"]
+    finally:
+        s.close()
+        for p in proxies:
+            p.cut()

@@ -21,7 +21,8 @@ class ClientFactory:
 
     def __call__(self, start=True, **kwargs):
         kwargs.setdefault("timeout", 10.0)
-        client = KazooClient(hosts=self.hosts, **kwargs)
+        kwargs.setdefault("hosts", self.hosts)  # a test may pin a client to some servers
+        client = KazooClient(**kwargs)
         self.clients.append(client)
         if start:
             client.start(timeout=CONNECT_TIMEOUT)

@@ -44,11 +44,13 @@ def test_container_is_reaped_after_last_child_goes(zk, make_client, root, record
     deleted = recorder()
     parent_changed = recorder()
     observer = make_client()
+    helpers.catch_up(observer, root)
     observer.exists(root + "/c", watch=deleted)
     observer.get_children(root, watch=parent_changed)
     (event,) = deleted.wait(1, timeout=reap_timeout(check_interval))
     assert (event.type, event.path) == ("DELETED", root + "/c")
     assert parent_changed.wait(1)[0].type == "CHILD"
+    helpers.catch_up(zk, root)
     assert zk.exists(root + "/c") is None
 
 
@@ -102,6 +104,7 @@ def test_ttl_node_expires(zk, make_client, root, recorder, check_interval):
     observer = make_client()
     deleted = recorder()
     raw.create_ttl(zk, root + "/t", 200)
+    helpers.catch_up(observer, root)
     observer.exists(root + "/t", watch=deleted)
     start = time.monotonic()
     (event,) = deleted.wait(1, timeout=reap_timeout(check_interval))

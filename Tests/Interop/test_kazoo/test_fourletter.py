@@ -1,10 +1,29 @@
 """Four-letter words through kazoo's client.command() (one socket, one recv of 8 KB)
-and server_version() (parses `envi`), with 4lw.commands.whitelist=*."""
+and server_version() (parses `envi`), with 4lw.commands.whitelist=*.
+
+kazoo sends them to the server it is connected to; in an ensemble that is any of them,
+so the words that report per-server state (mode, port, id, watches, connections) are
+checked against that server."""
 import re
 
 import pytest
 
 from interop import helpers
+
+
+def modes():
+    """What `srvr` may say as Mode: a standalone server is standalone; a serving member
+    of an ensemble leads or follows."""
+    return {"leader", "follower"} if helpers.is_ensemble() else {"standalone"}
+
+
+def server_ids(server_config):
+    """client port -> N, from the server.N=host:peer:election;[host:]clientPort lines."""
+    out = {}
+    for key, value in server_config.items():
+        if key.startswith("server.") and ";" in value:
+            out[int(value.rsplit(";", 1)[1].rsplit(":", 1)[-1])] = key.split(".", 1)[1]
+    return out
 
 
 def parse_kv(text, sep="="):
@@ -34,7 +53,7 @@ def test_srvr(zk, root):
     assert set(fields) >= {"Latency min/avg/max", "Received", "Sent", "Connections",
                            "Outstanding", "Zxid", "Mode", "Node count"}
     assert re.fullmatch(r"\d+/[\d.]+/\d+", fields["Latency min/avg/max"])
-    assert fields["Mode"] == "standalone"
+    assert fields["Mode"] in modes()
     assert re.fullmatch(r"0x[0-9a-f]+", fields["Zxid"])
     assert int(fields["Zxid"], 16) >= last
     # The node map counts the root twice ("" and "/"): a tree with N visible nodes
@@ -73,7 +92,16 @@ def test_stat_lists_clients(zk):
     assert len(clients) >= 2
     for line in clients:
         assert re.fullmatch(r" /127\.0\.0\.1:\d+\[\w+\]\(queued=\d+,recved=\d+,sent=\d+\)", line), line
-    assert "Mode: standalone" in lines
+    assert [line for line in lines if line.startswith("Mode: ")] in (["Mode: " + m] for m in modes())
+
+
+@pytest.mark.skipif(not helpers.is_ensemble(), reason="standalone: no leader")
+def test_ensemble_has_one_leader():
+    found = {}
+    for server in helpers.host_ports():
+        fields = parse_kv(helpers.four_letter("srvr", server=server), ":")
+        found[server] = fields["Mode"]
+    assert sorted(found.values()) == ["follower"] * (len(found) - 1) + ["leader"], found
 
 
 def test_cons_shows_session(zk):
@@ -87,13 +115,18 @@ def test_cons_shows_session(zk):
 
 def test_conf_reflects_config(zk, server_config):
     conf = parse_kv(zk.command(b"conf"))
-    _, port = helpers.host_port()
+    _, port = helpers.connected_server(zk)
     assert conf["clientPort"] == str(port)
     assert conf["tickTime"] == server_config["tickTime"]
     assert conf["minSessionTimeout"] == server_config["minSessionTimeout"]
     assert conf["maxSessionTimeout"] == server_config["maxSessionTimeout"]
     assert conf["maxClientCnxns"] == server_config["maxClientCnxns"]
-    assert conf["serverId"] == "0"
+    if not helpers.is_ensemble():
+        assert conf["serverId"] == "0"
+    elif server_ids(server_config):
+        assert conf["serverId"] == server_ids(server_config)[port]
+    else:  # --hosts: the server.N lines are not known here
+        assert 1 <= int(conf["serverId"]) <= 255
 
 
 def test_envi_and_server_version(zk):
@@ -112,13 +145,13 @@ def test_mntr(zk, root):
     zk.get(root + "/e", watch=lambda event: None)
     # mntr is longer than the 8 KB kazoo reads with one recv(); read it all raw.
     assert zk.command(b"mntr").startswith("zk_version\t")
-    text = helpers.four_letter("mntr")
+    text = helpers.four_letter("mntr", server=helpers.connected_server(zk))
     values = {}
     for line in text.splitlines():
         key, value = line.split("\t", 1)
         values[key] = value
     assert text.splitlines()[0].startswith("zk_version\t")
-    assert values["zk_server_state"] == "standalone"
+    assert values["zk_server_state"] in modes()
     for key in ["zk_avg_latency", "zk_max_latency", "zk_min_latency", "zk_packets_received",
                 "zk_packets_sent", "zk_num_alive_connections", "zk_outstanding_requests",
                 "zk_znode_count", "zk_watch_count", "zk_ephemerals_count",

@@ -76,6 +76,7 @@ def test_lock_mutual_exclusion(make_client, root):
         workers.start(contend, i, client)
     workers.join()
     assert max_holders[0] == 1
+    helpers.catch_up(clients[0], root)
     assert clients[0].get(counter_path)[0] == str(len(clients) * rounds).encode()
     assert clients[0].get_children(root + "/lock") == []
 
@@ -172,6 +173,7 @@ def test_counter_concurrent_increments(make_client, root):
     for client in clients:
         workers.start(bump, client)
     workers.join()
+    helpers.catch_up(clients[0], root)
     assert Counter(clients[0], root + "/counter").value == len(clients) * per_client
 
 
@@ -190,10 +192,14 @@ def test_barrier_blocks_until_removed(make_client, root):
     barrier = Barrier(owner, root + "/barrier")
     barrier.create()
     passed = []
+
+    def wait(i, client):
+        helpers.catch_up(client, root)  # else its server may not have the barrier yet
+        passed.append(Barrier(client, root + "/barrier").wait(30) and i)
+
     workers = Workers()
     for i in range(3):
-        client = make_client()
-        workers.start(lambda i=i, c=client: passed.append(Barrier(c, root + "/barrier").wait(30) and i))
+        workers.start(wait, i, make_client())
     time.sleep(0.5)
     assert passed == []
     barrier.remove()
@@ -282,12 +288,14 @@ def _produce_consume(make_client, queue_type, root, producers=3, consumers=3, it
 def test_queue_many_producers_and_consumers(make_client, root):
     path = _produce_consume(make_client, Queue, root)
     checker = make_client()
+    helpers.catch_up(checker, root)
     assert len(Queue(checker, path)) == 0
 
 
 def test_locking_queue_many_producers_and_consumers(make_client, root):
     path = _produce_consume(make_client, LockingQueue, root)
     checker = make_client()
+    helpers.catch_up(checker, root)
     assert len(LockingQueue(checker, path)) == 0
 
 
@@ -345,10 +353,12 @@ def test_party_membership(make_client, root):
     parties = [Party(c, root + "/party", "m%d" % i) for i, c in enumerate(members)]
     for party in parties:
         party.join()
+    helpers.catch_up(members[0], root)
     assert sorted(parties[0]) == ["m0", "m1", "m2"]
     members[1].stop()
     helpers.wait_until(lambda: sorted(parties[0]) == ["m0", "m2"], what="m1 to leave with its session")
     parties[2].leave()
+    helpers.catch_up(members[0], root)
     assert sorted(parties[0]) == ["m0"]
 
 

@@ -21,8 +21,10 @@ def test_ephemeral_removed_on_close(make_client, root):
     owner = make_client()
     watcher = make_client()
     owner.create(root + "/eph", b"x", ephemeral=True)
+    helpers.catch_up(watcher, root)
     assert watcher.exists(root + "/eph").ephemeralOwner == owner.client_id[0]
     owner.stop()
+    helpers.catch_up(watcher, root)
     assert watcher.exists(root + "/eph") is None
 
 
@@ -32,6 +34,7 @@ def test_close_fires_watches_of_other_clients(make_client, root, recorder):
     owner.create(root + "/eph", ephemeral=True)
     data_events = recorder()
     child_events = recorder()
+    helpers.catch_up(observer, root)
     observer.exists(root + "/eph", watch=data_events)
     observer.get_children(root, watch=child_events)
     owner.stop()
@@ -69,6 +72,7 @@ def test_ephemeral_removed_on_expiry(make_client, root):
     owner.create(root + "/eph", ephemeral=True)
     owner.create(root + "/eph-seq-", ephemeral=True, sequence=True)
     expire_session(make_client, owner)
+    helpers.catch_up(observer, root)
     assert observer.get_children(root) == []
     # The first client learns about the expiry when it reconnects: kazoo reports LOST
     # and then gets a new session.
@@ -101,6 +105,7 @@ def test_session_expires_after_timeout_when_client_is_gone(make_client, root):
         line = proc.stdout.readline()
         assert line.strip(), "the child process did not create its ephemeral"
         session_id = int(line)
+        helpers.catch_up(observer, root)
         assert observer.exists(root + "/eph").ephemeralOwner == session_id
         killed_at = time.monotonic()
         proc.send_signal(signal.SIGKILL)
@@ -144,6 +149,7 @@ def test_wrong_password_does_not_hijack_session(make_client, root):
     assert impostor.client_id[0] != session_id
     helpers.wait_until(lambda: owner.connected, what="owner connected")
     assert owner.client_id[0] == session_id
+    helpers.catch_up(impostor, root)
     assert impostor.exists(root + "/eph").ephemeralOwner == session_id
 
 
@@ -194,8 +200,10 @@ def test_many_sessions_at_once(make_client, root):
     assert len(ids) == 20
     for i, c in enumerate(clients):
         c.create("%s/e%02d" % (root, i), ephemeral=True)
+    helpers.catch_up(clients[0], root)
     assert len(clients[0].get_children(root)) == 20
     for c in clients[1:]:
         c.stop()
+    helpers.catch_up(clients[0], root)
     assert clients[0].get_children(root) == ["e00"]
 

@@ -5,7 +5,13 @@ stdin (zkCli's non-interactive shell runs them one after another on one session)
 puts the client-only command `printwatches` after each one; its fixed answer
 "printwatches is on" splits the merged stdout/stderr into one output per command.
 Watch notifications are printed by another thread at any point, so they are cut out
-of the outputs and returned separately, in arrival order."""
+of the outputs and returned separately, in arrival order.
+
+In an ensemble script() gets the whole connect string (the Java client picks a server at
+random) and first syncs, unseen, so that its session reads what the sessions before it
+wrote on other servers. one() runs a single command, which cannot be preceded by a sync,
+so it always goes to the first server: only there does each one() see the earlier ones'
+writes."""
 import os
 import re
 import subprocess
@@ -63,7 +69,8 @@ class Run:
 
 def script(commands, timeout=TIMEOUT):
     """Run commands in one zkCli session; return a Run with one output per command."""
-    lines = [MARKER.split()[0]]
+    # The output before the first marker is the banner, which is dropped.
+    lines = (["sync /"] if helpers.is_ensemble() else []) + [MARKER.split()[0]]
     for cmd in commands:
         assert "\n" not in cmd
         lines += [cmd, "printwatches"]
@@ -83,7 +90,7 @@ def script(commands, timeout=TIMEOUT):
 def one(*args, timeout=TIMEOUT):
     """`zkCli.sh -server HOSTS CMD ARGS...`: one command; returns (exit code, output)."""
     proc = subprocess.run(
-        [ZKCLI, "-server", helpers.hosts()] + list(args),
+        [ZKCLI, "-server", helpers.first_host()] + list(args),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
