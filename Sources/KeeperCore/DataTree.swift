@@ -6,7 +6,7 @@ import KeeperProtocol
 /// Reads go through `node(at:)`; checks of permissions and versions happen before a
 /// transaction exists, in `Preparer`.
 public struct DataTree: Sendable {
-    public internal(set) var nodes: [String: ZNode] = [:]
+    public internal(set) var nodes = NodeMap()
     public internal(set) var acls = ACLTable()
     public internal(set) var ephemerals: [Int64: Set<String>] = [:]
     public internal(set) var containers: Set<String> = []
@@ -89,15 +89,21 @@ public struct DataTree: Sendable {
     // MARK: - Changes, used only by `apply`
 
     mutating func insert(_ path: String, data: [UInt8]?, acl: [ACL], owner: Int64, parentCVersion: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
-        guard let parentPath = PathRules.parent(of: path), nodes[parentPath] != nil else { throw .noNode }
-        guard nodes[path] == nil else { throw .nodeExists }
+        guard let parentPath = PathRules.parent(of: path) else { throw .noNode }
+        // A node that exists has a parent, so this check cannot hide a missing parent.
+        guard !nodes.contains(path) else { throw .nodeExists }
         let name = PathRules.name(of: path)
-        nodes[parentPath]!.children.insert(name)
-        // A replayed create may carry an older counter than the parent already has.
-        if parentCVersion > nodes[parentPath]!.cversion {
-            nodes[parentPath]!.cversion = parentCVersion
-            nodes[parentPath]!.pzxid = zxid
+        let parentFound = nodes.modify(parentPath) { parent -> Bool in
+            guard parent != nil else { return false }
+            parent!.children.insert(name)
+            // A replayed create may carry an older counter than the parent already has.
+            if parentCVersion > parent!.cversion {
+                parent!.cversion = parentCVersion
+                parent!.pzxid = zxid
+            }
+            return true
         }
+        guard parentFound else { throw .noNode }
         nodes[path] = ZNode(data: data, aclRef: acls.retain(acl), zxid: zxid, time: time, owner: owner)
         approximateDataSize += path.utf8.count + (data?.count ?? 0)
         index(path, owner: owner)
@@ -105,24 +111,31 @@ public struct DataTree: Sendable {
     }
 
     mutating func remove(_ path: String, zxid: Int64) throws(ErrorCode) {
-        guard let node = nodes[path], let parentPath = PathRules.parent(of: path) else { throw .noNode }
-        nodes[path] = nil
+        guard let parentPath = PathRules.parent(of: path), let node = nodes.removeValue(forKey: path) else { throw .noNode }
         acls.release(node.aclRef)
         approximateDataSize -= path.utf8.count + (node.data?.count ?? 0)
         unindex(path, owner: node.ephemeralOwner)
-        nodes[parentPath]?.children.remove(PathRules.name(of: path))
-        nodes[parentPath]?.pzxid = zxid
+        let name = PathRules.name(of: path)
+        nodes.modify(parentPath) { parent in
+            parent?.children.remove(name)
+            parent?.pzxid = zxid
+        }
         quotaAfterRemove(path, bytes: node.data?.count ?? 0)
     }
 
     mutating func setData(_ path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
-        guard let old = nodes[path] else { throw .noNode }
-        approximateDataSize += (data?.count ?? 0) - (old.data?.count ?? 0)
-        nodes[path]!.data = data
-        quotaAfterSetData(path, bytes: (data?.count ?? 0) - (old.data?.count ?? 0))
-        nodes[path]!.version = version
-        nodes[path]!.mzxid = zxid
-        nodes[path]!.mtime = time
+        let growth = nodes.modify(path) { node -> Int? in
+            guard node != nil else { return nil }
+            let growth = (data?.count ?? 0) - (node!.data?.count ?? 0)
+            node!.data = data
+            node!.version = version
+            node!.mzxid = zxid
+            node!.mtime = time
+            return growth
+        }
+        guard let growth else { throw .noNode }
+        approximateDataSize += growth
+        quotaAfterSetData(path, bytes: growth)
     }
 
     mutating func setACL(_ path: String, acl: [ACL], version: Int32) throws(ErrorCode) {

@@ -85,8 +85,7 @@ public enum SnapshotCodec {
         guard nodeCount >= 0, nodeCount <= Int64(reader.remaining / 16) else {
             throw .invalidValue(field: "node count", value: nodeCount)
         }
-        var nodes: [String: ZNode] = [:]
-        nodes.reserveCapacity(Int(nodeCount))
+        var nodes = NodeMap(minimumCapacity: Int(nodeCount))
         for _ in 0..<nodeCount {
             _ = try reader.readInt32("node length")
             let (path, node) = try readNode(&reader)

@@ -51,7 +51,13 @@ final class ClientChannelHandler: ChannelInboundHandler {
         var reader = JuteReader(bytes)
         let header = try RequestHeader(from: &reader)
         let request = try Request.read(type: header.type, from: &reader)
-        host.handle(.received(id, xid: header.xid, request))
+        host.handle(.received(id, xid: header.xid, request), flush: false)
+    }
+
+    /// The end of a read burst: the replies to its requests leave together.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        host.flushWrites()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

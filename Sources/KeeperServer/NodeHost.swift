@@ -192,9 +192,19 @@ final class NodeHost {
 
     // MARK: - Driving the node
 
-    func handle(_ event: NodeEvent) {
+    /// Steps the node and carries out what it asks. Replies are flushed at once unless
+    /// `flush` is false: a connection's reads then flush together at `flushWrites()`, when
+    /// the read burst is over, one syscall for many pipelined replies.
+    func handle(_ event: NodeEvent, flush: Bool = true) {
         guard failure == nil else { return }
         perform(node.step(event, at: Self.now()))
+        if flush { flushWrites() }
+    }
+
+    /// Sends what was written to every connection since the last flush.
+    func flushWrites() {
+        for id in unflushed { channels[id]?.flush() }
+        unflushed.removeAll(keepingCapacity: true)
     }
 
     private func perform(_ actions: [NodeAction]) {
@@ -234,9 +244,7 @@ final class NodeHost {
                 logger.info("role: \(role)")
             }
         }
-        for id in unflushed { channels[id]?.flush() }
-        unflushed.removeAll()
-        if let persistedUpTo { handle(.persisted(upTo: persistedUpTo)) }
+        if let persistedUpTo { handle(.persisted(upTo: persistedUpTo), flush: false) }
     }
 
     /// Epochs must be on disk before the message that depends on them leaves: written here,

@@ -27,10 +27,11 @@ public struct CRC32C: Sendable {
     public var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let contiguous: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
             state = Self.update(state, UnsafeRawBufferPointer(buffer))
+            return true
         }
-        if done == nil {
+        if contiguous == nil {
             let array = Array(bytes)
             array.withUnsafeBytes { state = Self.update(state, $0) }
         }

@@ -159,6 +159,21 @@ struct ZkCliTests {
         }
     }
 
+    /// Waits until the server (the first of `servers`, a connect string with a chroot)
+    /// lists a watch on `path`, by asking it `wchp`.
+    static func waitForWatch(on path: String, servers: String) async throws {
+        let slash = servers.firstIndex(of: "/") ?? servers.endIndex
+        let first = servers[..<slash].split(separator: ",")[0].split(separator: ":")
+        let fullPath = String(servers[slash...]) + path
+        try await withTimeout {
+            while try await !FourLetterWord.ask("wchp", host: String(first[0]), port: Int(first[1])!)
+                .split(separator: "\n").contains(Substring(fullPath))
+            {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
     @Test("watch prints events until interrupted: one-shot watches re-armed, or recursive with -R")
     func watch() async throws {
         try await withZkcli { _, servers in
@@ -182,7 +197,12 @@ struct ZkCliTests {
                             try await Task.sleep(for: .milliseconds(20))
                         }
                     }
-                    try await Task.sleep(for: .milliseconds(200))
+                    if step == 0 {
+                        // Later steps use watches set at the start (or persistent ones).
+                        try await Self.waitForWatch(on: "/w", servers: servers)
+                    } else {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
                     switch step {
                     case 0: try await client.setData("/w", data: [1])
                     case 1: try await client.create("/w/child\(recursive)")

@@ -29,10 +29,10 @@ final class RawConnection {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect to port \(port) failed: errno \(errno)")
-        }
+        // No close here: a class whose init throws after every property is set still
+        // runs deinit, which closes fd. Closing it twice could close a descriptor another
+        // thread has opened since (it crashed NIO with EBADF in a concurrent test).
+        guard result == 0 else { throw Failure(description: "connect to port \(port) failed: errno \(errno)") }
     }
 
     deinit { close(fd) }
