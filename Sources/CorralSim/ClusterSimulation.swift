@@ -163,7 +163,7 @@ public struct ClusterSimulation {
         servers[id]!.writer = nil
         servers[id]!.fileSystem.reboot(random: &random)
         for other in ids where other != id { try disconnect(id, other) }
-        for (connection, client) in connectionOwner where clients[client].server == id {
+        for (connection, client) in connectionOwner.sorted(by: { $0.key < $1.key }) where clients[client].server == id {
             connectionOwner[connection] = nil
             clients[client].disconnected()
         }

@@ -80,7 +80,10 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     /// perhaps torn. The file system is usable again afterwards.
     public func reboot(random: inout SeededRandom) {
         state.withLock { s in
-            for (id, var inode) in s.inodes {
+            // In a fixed order: the draws below must go to the same files on every replay
+            // (a dictionary's order differs from one instance to the next).
+            for id in s.inodes.keys.sorted() {
+                var inode = s.inodes[id]!
                 var contents = inode.durable
                 let kept = Int(random.next() % UInt64(inode.unsynced.count + 1))
                 for (index, change) in inode.unsynced.prefix(kept).enumerated() {
@@ -95,7 +98,8 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
                 inode.unsynced = []
                 s.inodes[id] = inode
             }
-            for (path, var directory) in s.directories {
+            for path in s.directories.keys.sorted() {
+                var directory = s.directories[path]!
                 let kept = Int(random.next() % UInt64(directory.unsynced.count + 1))
                 for change in directory.unsynced.prefix(kept) { Self.apply(change, to: &directory.durable) }
                 directory.current = directory.durable

@@ -22,7 +22,7 @@ public struct KeeperNode: Sendable {
     public internal(set) var counters = ServerCounters()
     var preparer: Preparer
     var sessionIds: SessionIdGenerator
-    var connections: [ConnectionID: ClientConnection] = [:]
+    var connections = ConnectionTable()
     var sessionConnection: [Int64: ConnectionID] = [:]
     /// Writes whose reply a local connection waits for, by session and xid.
     var pendingWrites: [SessionXid: ConnectionID] = [:]

@@ -124,8 +124,10 @@ final class DiskStorage {
         switch result {
         case .success(let written):
             appendedSinceSnapshot += written.appended
-            if let last = written.last { onDurable(last) }
+            // The disk first: what queued up during this sync starts on its way before the
+            // loop spends its time applying and answering this batch.
             startSyncIfIdle()
+            if let last = written.last { onDurable(last) }
         case .failure(let error):
             logger.critical("cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable")
             onFailure(error)

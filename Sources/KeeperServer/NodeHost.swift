@@ -25,6 +25,8 @@ final class NodeHost {
     private(set) var failure: Error?
     private var peerChannels: [PeerID: Channel] = [:]
     private var peerQueued: [PeerID: Int] = [:]
+    /// Frames for each peer written since the last flush.
+    private var peerOutgoing: [PeerID: ByteBuffer] = [:]
     var connector: QuorumConnector?
 
     /// Bytes queued to one peer before its connection is dropped as not keeping up.
@@ -79,6 +81,7 @@ final class NodeHost {
         if let old = peerChannels[peer], old !== channel { old.close(promise: nil) }
         peerChannels[peer] = channel
         peerQueued[peer] = 0
+        peerOutgoing[peer] = nil
         connector?.connected(peer)
         logger.info("connected to server \(peer)")
         handle(.peerConnected(peer))
@@ -87,12 +90,9 @@ final class NodeHost {
     func peerDisconnected(_ peer: PeerID, channel: Channel) {
         guard peerChannels[peer] === channel else { return }
         peerChannels[peer] = nil
+        peerOutgoing[peer] = nil
         logger.info("lost the connection to server \(peer)")
         handle(.peerDisconnected(peer))
-    }
-
-    func peerMessage(from peer: PeerID, _ message: ZabMessage) {
-        handle(.peerMessage(from: peer, message))
     }
 
     func quorumFailure(_ reason: String, peer: PeerID?, channel: Channel) {
@@ -100,10 +100,16 @@ final class NodeHost {
         channel.close(promise: nil)
     }
 
+    /// Frames a message into the peer's outgoing buffer; `flushWrites` sends each peer's
+    /// buffer as one write.
     private func sendPeer(_ peer: PeerID, _ message: ZabMessage) {
         guard let channel = peerChannels[peer] else { return }
-        let frame = QuorumFrameDecoder.frame(ZabWire.encode(message), allocator: channel.allocator)
-        let size = frame.readableBytes
+        QuorumFrameDecoder.append(ZabWire.encode(message), to: &peerOutgoing[peer, default: channel.allocator.buffer(capacity: 4096)])
+    }
+
+    private func flushPeer(_ peer: PeerID, _ frames: ByteBuffer) {
+        guard let channel = peerChannels[peer] else { return }
+        let size = frames.readableBytes
         let queued = (peerQueued[peer] ?? 0) + size
         guard queued <= Self.peerQueueMax else {
             logger.warning("server \(peer) is not keeping up: \(queued) bytes queued, over \(Self.peerQueueMax); dropping the connection")
@@ -114,7 +120,7 @@ final class NodeHost {
         let promise = channel.eventLoop.makePromise(of: Void.self)
         let this = NIOLoopBound(self, eventLoop: channel.eventLoop)
         promise.futureResult.whenComplete { _ in this.value.written(size, to: peer, on: channel) }
-        channel.writeAndFlush(frame, promise: promise)
+        channel.writeAndFlush(frames, promise: promise)
     }
 
     private func written(_ size: Int, to peer: PeerID, on channel: Channel) {
@@ -201,10 +207,14 @@ final class NodeHost {
         if flush { flushWrites() }
     }
 
-    /// Sends what was written to every connection since the last flush.
+    /// Sends what was written to every client and peer connection since the last flush.
     func flushWrites() {
         for id in unflushed { channels[id]?.flush() }
         unflushed.removeAll(keepingCapacity: true)
+        guard !peerOutgoing.isEmpty else { return }
+        let outgoing = peerOutgoing
+        peerOutgoing.removeAll(keepingCapacity: true)
+        for (peer, frames) in outgoing.sorted(by: { $0.key < $1.key }) { flushPeer(peer, frames) }
     }
 
     private func perform(_ actions: [NodeAction]) {

@@ -63,10 +63,15 @@ final class QuorumFrameDecoder: ByteToMessageDecoder {
 
     static func frame(_ payload: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: payload.count + 8)
+        append(payload, to: &buffer)
+        return buffer
+    }
+
+    /// Appends one framed payload to `buffer`, which may already hold frames.
+    static func append(_ payload: [UInt8], to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt32(payload.count))
         buffer.writeInteger(CRC32C.checksum(payload))
         buffer.writeBytes(payload)
-        return buffer
     }
 }
 
@@ -92,7 +97,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
         let payload = unwrapInboundIn(data)
         do {
             if let peer {
-                host.peerMessage(from: peer, try ZabWire.decode(payload))
+                host.handle(.peerMessage(from: peer, try ZabWire.decode(payload)), flush: false)
             } else {
                 let hello = try QuorumHello.decode(payload)
                 try host.checkHello(hello)
@@ -102,6 +107,12 @@ final class QuorumChannelHandler: ChannelInboundHandler {
         } catch {
             host.quorumFailure("\(error)", peer: peer, channel: context.channel)
         }
+    }
+
+    /// The end of a read burst: what the messages in it made the node send leaves now.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        host.flushWrites()
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -130,9 +130,12 @@ extension ZabPeer {
             send(.ackNewLeader(epoch: follower.newEpoch), to: follower.leader)
         }
         guard follower.newLeaderAckAt == nil else { return }
-        while let next = follower.ackQueue.first, next <= persisted {
-            follower.ackQueue.removeFirst()
-            send(.ack(zxid: next), to: follower.leader)
+        // One ACK for the newest proposal on disk: the leader counts an ACK as covering
+        // every proposal before it, so a synced batch costs one message, not one each.
+        let synced = follower.ackQueue.prefix { $0 <= persisted }
+        if let newest = synced.last {
+            follower.ackQueue.removeFirst(synced.count)
+            send(.ack(zxid: newest), to: follower.leader)
         }
         role = .following(follower)
     }
