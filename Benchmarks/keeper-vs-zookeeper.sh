@@ -659,6 +659,8 @@ java_version="$(java -version 2>&1 | head -n 1)"
 zookeeper_package="$(dpkg-query -W -f='${Version}' zookeeper 2>/dev/null || echo unknown)"
 corral_version="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "${CORRAL_BIN:-}" ]]; then
+    # Built from who knows which commit: this checkout's says nothing about it.
+    corral_version=""
     corral_build="binary CORRAL_BIN=$CORRAL_BIN"
 else
     corral_build="$(swift --version 2>&1 | head -n 1), release build"
@@ -755,7 +757,7 @@ java_version, zookeeper_package = java_and_package.rsplit(" ", 1)
 print(f"Measured {day} by `Benchmarks/keeper-vs-zookeeper.sh {command_line}`.")
 print()
 print(f"- Machine: {machine}")
-print(f"- Keeper: corral {corral_version} (srvr says {version('keeper')}), {corral_build}")
+print(f"- Keeper: corral{' ' + corral_version if corral_version else ''} (srvr says {version('keeper')}), {corral_build}")
 print(f"- ZooKeeper: {version('zookeeper').split('-')[0]} (Debian package {zookeeper_package}), {java_version}, JVM flags: `{jvm_flags}` (default heap and GC)")
 if topologies.split():
     print(f"- Medians of {reps} rounds of {duration} s a cell after a {warmup} s warm-up round; each cell ran on Keeper, then on ZooKeeper.")
