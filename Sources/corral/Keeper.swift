@@ -19,6 +19,7 @@ struct Keeper: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(label: "keeper", level: logLevel)
         let serverConfig = try ServerSetup.load(config, id: id, logger: logger)
         let server = try await KeeperServer.start(config: serverConfig, logger: logger)
+        ParentWatch.startIfAsked(logger: logger)
         let failure = await SignalWaiter.waitForTermination(orFailureOf: server)
         logger.info("shutting down")
         await server.shutdown()

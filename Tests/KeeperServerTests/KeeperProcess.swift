@@ -64,6 +64,8 @@ final class KeeperProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["keeper", "--config", configPath, "--log-level", "info"] + (id.map { ["--id", "\($0)"] } ?? [])
+        // A crashed test run must not leave servers behind.
+        process.environment = ProcessInfo.processInfo.environment.merging(["CORRAL_EXIT_WITH_PARENT": "\(getpid())"]) { $1 }
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
