@@ -19,7 +19,8 @@ final class NodeHost {
     private var remotes: [ConnectionID: (address: String, port: Int)] = [:]
     private var connectionsPerAddress: [String: Int] = [:]
     private var nextID: ConnectionID = 1
-    private var unflushed: Set<ConnectionID> = []
+    /// Packets for each client connection since the last flush, in one buffer each.
+    private var outgoing: [ConnectionID: ByteBuffer] = [:]
     /// nil: in memory only (no dataDir).
     private let storage: DiskStorage?
     private(set) var failure: Error?
@@ -198,9 +199,10 @@ final class NodeHost {
 
     // MARK: - Driving the node
 
-    /// Steps the node and carries out what it asks. Replies are flushed at once unless
-    /// `flush` is false: a connection's reads then flush together at `flushWrites()`, when
-    /// the read burst is over, one syscall for many pipelined replies.
+    /// Steps the node and carries out what it asks. What it sends is gathered per
+    /// connection and written at once unless `flush` is false: the replies to a read burst
+    /// then leave together at `flushWrites()`, one buffer and one syscall for many
+    /// pipelined replies.
     func handle(_ event: NodeEvent, flush: Bool = true) {
         guard failure == nil else { return }
         perform(node.step(event, at: Self.now()))
@@ -209,8 +211,10 @@ final class NodeHost {
 
     /// Sends what was written to every client and peer connection since the last flush.
     func flushWrites() {
-        for id in unflushed { channels[id]?.flush() }
-        unflushed.removeAll(keepingCapacity: true)
+        if !outgoing.isEmpty {
+            for (id, packets) in outgoing { channels[id]?.writeAndFlush(packets, promise: nil) }
+            outgoing.removeAll(keepingCapacity: true)
+        }
         guard !peerOutgoing.isEmpty else { return }
         let outgoing = peerOutgoing
         peerOutgoing.removeAll(keepingCapacity: true)
@@ -223,8 +227,7 @@ final class NodeHost {
             switch action {
             case .send(let id, let packet):
                 guard let channel = channels[id] else { continue }
-                channel.write(channel.allocator.buffer(bytes: packet), promise: nil)
-                unflushed.insert(id)
+                outgoing[id, default: channel.allocator.buffer(capacity: 1024)].writeBytes(packet)
             case .close(let id):
                 closeAfterFlush(id)
             case .pauseReading(let id):
@@ -274,8 +277,8 @@ final class NodeHost {
 
     private func closeAfterFlush(_ id: ConnectionID) {
         guard let channel = channels[id] else { return }
-        unflushed.remove(id)
-        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
+        let packets = outgoing.removeValue(forKey: id) ?? channel.allocator.buffer(capacity: 0)
+        channel.writeAndFlush(packets).whenComplete { _ in
             channel.close(promise: nil)
         }
     }

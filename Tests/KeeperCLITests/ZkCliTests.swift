@@ -159,16 +159,21 @@ struct ZkCliTests {
         }
     }
 
-    /// Waits until the server (the first of `servers`, a connect string with a chroot)
-    /// lists a watch on `path`, by asking it `wchp`.
-    static func waitForWatch(on path: String, servers: String) async throws {
+    /// The sessions the server (the first of `servers`, a connect string with a chroot)
+    /// lists as watching `path`, by asking it `wchp`.
+    static func watchers(of path: String, servers: String) async throws -> Set<String> {
         let slash = servers.firstIndex(of: "/") ?? servers.endIndex
         let first = servers[..<slash].split(separator: ",")[0].split(separator: ":")
         let fullPath = String(servers[slash...]) + path
+        let lines = try await FourLetterWord.ask("wchp", host: String(first[0]), port: Int(first[1])!).split(separator: "\n")
+        guard let at = lines.firstIndex(of: Substring(fullPath)) else { return [] }
+        return Set(lines[(at + 1)...].prefix { $0.hasPrefix("\t") }.map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    /// Waits until a session other than `earlier` watches `path`.
+    static func waitForNewWatcher(of path: String, servers: String, besides earlier: Set<String>) async throws {
         try await withTimeout {
-            while try await !FourLetterWord.ask("wchp", host: String(first[0]), port: Int(first[1])!)
-                .split(separator: "\n").contains(Substring(fullPath))
-            {
+            while try await watchers(of: path, servers: servers).subtracting(earlier).isEmpty {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -184,6 +189,7 @@ struct ZkCliTests {
                 let interrupts = Interrupts()
                 let options = ZkCli.Options(servers: servers, historyFile: nil)
                 let arguments = recursive ? ["watch", "-R", "/w"] : ["watch", "/w"]
+                let earlier = try await Self.watchers(of: "/w", servers: servers)
                 let running = Task {
                     await ZkCli.run(
                         options, arguments: arguments, terminal: terminal, input: AsyncStream<String> { $0.finish() },
@@ -198,8 +204,9 @@ struct ZkCliTests {
                         }
                     }
                     if step == 0 {
-                        // Later steps use watches set at the start (or persistent ones).
-                        try await Self.waitForWatch(on: "/w", servers: servers)
+                        // Later steps use watches set at the start (or persistent ones). The
+                        // previous round's zkcli may still be closing, its watch still listed.
+                        try await Self.waitForNewWatcher(of: "/w", servers: servers, besides: earlier)
                     } else {
                         try await Task.sleep(for: .milliseconds(200))
                     }
