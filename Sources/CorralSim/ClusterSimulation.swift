@@ -13,7 +13,7 @@ import Zab
 /// Checked: at most one leader established per epoch, during the run; after healing, every
 /// server serves, all trees are identical, and every write a client was told succeeded is
 /// on every server.
-public struct ClusterSimulation {
+public struct ClusterSimulation: LinkFaults {
     public struct Settings: Sendable {
         public var servers = 3
         public var seed: UInt64
@@ -334,21 +334,7 @@ public struct ClusterSimulation {
             let fileSystem = servers[id]!.fileSystem
             fileSystem.fail(atOperation: fileSystem.operationCount + Int(random.next() % 5))
         }
-        if id != other && random.chance(settings.cutChance) {
-            note("cut \(id)-\(other)")
-            try disconnect(id, other)
-            try connect(id, other)
-        }
-        if id != other && random.chance(settings.partitionChance) {
-            if network.isPartitioned(id, other) {
-                network.heal(id, other)
-                try connect(id, other)
-            } else {
-                note("partition \(id)-\(other)")
-                network.partition(id, other)
-                try disconnect(id, other)
-            }
-        }
+        try injectLinkFaults(id, other, cutChance: settings.cutChance, partitionChance: settings.partitionChance)
         for down in ids where servers[down]?.node == nil && random.chance(0.02) { try restart(down) }
     }
 

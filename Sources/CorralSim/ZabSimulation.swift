@@ -14,7 +14,7 @@ import Zab
 /// assumes: a cut loses what is in flight and both ends hear of it; messages on different
 /// channels overtake each other; election votes may arrive twice. A disk completes writes
 /// in order after a delay, and a crash loses the writes not completed.
-public struct ZabSimulation {
+public struct ZabSimulation: LinkFaults {
     public struct Settings: Sendable {
         public var peers = 3
         public var seed: UInt64
@@ -316,22 +316,7 @@ public struct ZabSimulation {
         if random.chance(settings.crashChance * 10) {
             if peers[id]?.zab != nil { try crash(id) } else { try restart(id) }
         }
-        if id != other && random.chance(settings.cutChance * 10) {
-            note("cut \(id)-\(other)")
-            try disconnect(id, other)
-            try connect(id, other)
-        }
-        if id != other && random.chance(settings.partitionChance * 10) {
-            if network.isPartitioned(id, other) {
-                note("heal \(id)-\(other)")
-                network.heal(id, other)
-                try connect(id, other)
-            } else {
-                note("partition \(id)-\(other)")
-                network.partition(id, other)
-                try disconnect(id, other)
-            }
-        }
+        try injectLinkFaults(id, other, cutChance: settings.cutChance * 10, partitionChance: settings.partitionChance * 10)
         // Crashed peers come back after a while.
         for down in ids where peers[down]?.zab == nil && random.chance(0.02) { try restart(down) }
     }
@@ -367,7 +352,7 @@ public struct ZabSimulation {
     /// Prints every trace line as it happens (to follow one seed).
     public var traceAll = false
 
-    private mutating func note(_ text: String) {
+    mutating func note(_ text: String) {
         if traceAll { print("\(now) \(text)") }
         trace.append("\(now) \(text)")
         if trace.count > 256 { trace.removeFirst(128) }
