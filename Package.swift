@@ -38,7 +38,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .target(
@@ -55,7 +54,7 @@ let package = Package(
         .target(
             name: "KeeperBench",
             dependencies: [
-                "KeeperProtocol",
+                "KeeperProtocol", "KeeperStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -68,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperStorage", "KeeperBench",
+                "KeeperServer", "KeeperStorage", "KeeperBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "KeeperNodeTests",
             dependencies: [
-                "KeeperNode", "KeeperCore", "KeeperProtocol", "Zab", .product(name: "Crypto", package: "swift-crypto"),
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "Zab",
             ],
             swiftSettings: strict),
         .testTarget(

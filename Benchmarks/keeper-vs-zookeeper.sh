@@ -545,8 +545,8 @@ if [[ -n "${CORRAL_BIN:-}" ]]; then
     corral="$CORRAL_BIN"
 else
     if [[ $build -eq 1 ]]; then
-        log "swift build -c release"
-        (cd "$root" && swift build -c release --product corral 2>&1 | tail -n 3) >&2
+        log "scripts/build-release --product corral"
+        ("$root/scripts/build-release" --product corral 2>&1 | tail -n 3) >&2
     fi
     corral="$root/.build/release/corral"
 fi
@@ -663,7 +663,7 @@ if [[ -n "${CORRAL_BIN:-}" ]]; then
     corral_version=""
     corral_build="binary CORRAL_BIN=$CORRAL_BIN"
 else
-    corral_build="$(swift --version 2>&1 | head -n 1), release build"
+    corral_build="$(swift --version 2>&1 | head -n 1), release build (scripts/build-release: static Swift runtime)"
 fi
 # The command line the table says it came from: the defaults' parts are left out.
 command_line="--duration $duration --warmup $warmup --reps $reps"

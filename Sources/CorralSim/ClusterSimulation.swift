@@ -128,7 +128,7 @@ public struct ClusterSimulation: LinkFaults {
             let (state, pending, _) = try Recovery.recover(
                 fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
             let epochs = try EpochFiles.read(fileSystem: fileSystem, directory: "/data")
-            var nodeConfig = NodeConfig(tickTime: 100, digest: DigestAuth(sha1: { _ in [UInt8](repeating: 0, count: 20) }))
+            var nodeConfig = NodeConfig(tickTime: 100, digest: DigestAuth())
             nodeConfig.serverId = Int64(id)
             nodeConfig.minSessionTimeout = 200
             nodeConfig.maxSessionTimeout = 2000

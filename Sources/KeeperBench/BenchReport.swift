@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import KeeperProtocol
 
 /// Latency quantiles of one histogram, in milliseconds.
@@ -151,10 +151,21 @@ public struct BenchReport: Codable, Sendable {
     }
 
     private func row(_ label: String, _ value: String) -> String {
-        label.padding(toLength: 12, withPad: " ", startingAt: 0) + value
+        label + String(repeating: " ", count: max(0, 12 - label.count)) + value
     }
 }
 
+/// `value` rounded to `decimals` places, printf's `%.Nf` without Foundation.
 func format(_ value: Double, _ decimals: Int) -> String {
-    String(format: "%.\(decimals)f", value)
+    guard value.isFinite else { return "\(value)" }
+    var scale: Double = 1
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    guard scaled < 9e18 else { return "\(value)" }
+    let units = UInt64(scaled)
+    let whole = units / UInt64(scale)
+    let sign = value < 0 && units > 0 ? "-" : ""
+    guard decimals > 0 else { return sign + "\(whole)" }
+    let fraction = String(units % UInt64(scale))
+    return sign + "\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import KeeperStorage
 
 public struct RecoveryOptions: Sendable {
     public var server: RecoveryServerKind
@@ -6,7 +7,7 @@ public struct RecoveryOptions: Sendable {
     public var size = 100
     /// 0 picks a free port.
     public var port = 0
-    public var temporaryDirectory = NSTemporaryDirectory()
+    public var temporaryDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
     public var tickTime = 2000
     public var restarts = 1
     public var corralBinary = RecoveryOptions.currentExecutable()
@@ -73,8 +74,7 @@ public enum RecoveryBench {
         guard options.znodes >= 0, options.restarts >= 1 else {
             throw BenchError.invalidOption("--znodes must be at least 0 and --restarts at least 1")
         }
-        let directory = (options.temporaryDirectory as NSString)
-            .appendingPathComponent("corral-recovery-\(KeeperBench.runID())")
+        let directory = options.temporaryDirectory + "/corral-recovery-\(KeeperBench.runID())"
         try FileManager.default.createDirectory(
             atPath: directory + "/data", withIntermediateDirectories: true)
         defer {
@@ -90,7 +90,9 @@ public enum RecoveryBench {
         var settings = ServerSettings(port: port, dataDir: directory + "/data")
         settings.tickTime = options.tickTime
         let config = directory + "/zoo.cfg"
-        try settings.zooCfg.write(toFile: config, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: config, contents: Data(settings.zooCfg.utf8)) else {
+            throw BenchError.invalidOption("cannot write \(config)")
+        }
         let command = ServerProcess.commandLine(
             kind: options.server, config: config, corralBinary: options.corralBinary, jvmFlags: options.jvmFlags)
         var report = RecoveryReport(
@@ -112,7 +114,7 @@ public enum RecoveryBench {
             report.rssLoadedKib = ProcessProbe.rssKiB(pid: server.pid) ?? 0
             for restart in 1...options.restarts {
                 report.stopSeconds = await server.stop()
-                if restart == 1 { report.dataBytes = directorySize(directory + "/data") }
+                if restart == 1 { report.dataBytes = PosixFileSystem().bytesUsed(under: directory + "/data") }
                 server = try ServerProcess(kind: options.server, port: port, arguments: command, logPath: log)
                 let seconds = try await server.waitUntilServing(timeout: options.startTimeout)
                 report.restartSeconds.append(seconds)
@@ -137,17 +139,5 @@ public enum RecoveryBench {
                 "after restart the server holds \(report.nodeCount) znodes, fewer than \(options.znodes)")
         }
         return report
-    }
-
-    static func directorySize(_ path: String) -> Int {
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return 0 }
-        var total = 0
-        for case let name as String in enumerator {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
-            if attributes?[.type] as? FileAttributeType == .typeRegular {
-                total += (attributes?[.size] as? Int) ?? 0
-            }
-        }
-        return total
     }
 }

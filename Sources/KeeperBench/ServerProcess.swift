@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -43,11 +44,11 @@ public final class ServerProcess: @unchecked Sendable {
     public let kind: RecoveryServerKind
     public let port: Int
     public let logPath: String
-    private let process: Process
+    private let process: ChildProcess
     /// When the process was spawned (monotonic nanoseconds).
     public let spawnedAt: UInt64
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var isRunning: Bool { process.isRunning }
 
     /// The command line of a server: `corral keeper --config` or ZooKeeper's
@@ -84,21 +85,9 @@ public final class ServerProcess: @unchecked Sendable {
         self.kind = kind
         self.port = port
         self.logPath = logPath
-        if !FileManager.default.fileExists(atPath: logPath) {
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
         spawnedAt = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        try? log.close()
-        Self.live.withLock { _ = $0.insert(process.processIdentifier) }
+        process = try ChildProcess(arguments: arguments, logPath: logPath)
+        Self.live.withLock { _ = $0.insert(process.pid) }
     }
 
     /// Every server process running now, for `killAll` when the benchmark is interrupted.
@@ -116,7 +105,7 @@ public final class ServerProcess: @unchecked Sendable {
         while DispatchTime.now().uptimeNanoseconds < deadline {
             guard process.isRunning else {
                 throw BenchError.serverFailed(
-                    "\(kind.rawValue) exited during start-up (status \(process.terminationStatus)); log: \(logPath)")
+                    "\(kind.rawValue) exited during start-up (status \(process.terminationStatus ?? -1)); log: \(logPath)")
             }
             if let reply = FourLetterWord.ask("srvr", port: port, timeout: 1), reply.contains("Mode: ") {
                 return Double(DispatchTime.now().uptimeNanoseconds - spawnedAt) / 1e9
@@ -141,16 +130,16 @@ public final class ServerProcess: @unchecked Sendable {
             kill(pid, SIGKILL)
             process.waitUntilExit()
         }
-        Self.live.withLock { _ = $0.remove(process.processIdentifier) }
+        Self.live.withLock { _ = $0.remove(process.pid) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     deinit {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            kill(process.pid, SIGKILL)
             process.waitUntilExit()
         }
-        Self.live.withLock { _ = $0.remove(process.processIdentifier) }
+        Self.live.withLock { _ = $0.remove(process.pid) }
     }
 }
 
@@ -189,7 +178,7 @@ public enum FourLetterWord {
     /// A field of a srvr or mntr reply ("Node count: 5" → "5").
     public static func field(_ name: String, in reply: String) -> String? {
         for line in reply.split(separator: "\n") where line.hasPrefix(name + ":") {
-            return line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+            return String(line.dropFirst(name.count + 1).drop(while: { $0 == " " || $0 == "\t" }))
         }
         return nil
     }

@@ -1,8 +1,7 @@
 import KeeperProtocol
 
 /// The digest scheme: `addauth digest user:password` authenticates as
-/// `digest:user:base64(sha1("user:password"))`, the form ACLs name. The hash function is
-/// passed in by the shell (swift-crypto) so that this core imports nothing.
+/// `digest:user:base64(sha1("user:password"))`, the form ACLs name.
 public struct DigestAuth: Sendable {
     public typealias SHA1 = @Sendable ([UInt8]) -> [UInt8]
 
@@ -10,7 +9,7 @@ public struct DigestAuth: Sendable {
     /// `user:base64hash` of the super user, if configured: it passes every ACL check.
     public let superDigest: String?
 
-    public init(sha1: @escaping SHA1, superDigest: String? = nil) {
+    public init(sha1: @escaping SHA1 = SHA1Hash.hash, superDigest: String? = nil) {
         self.sha1 = sha1
         self.superDigest = superDigest
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension ConfigParser {
     /// Reads and parses a config file from disk.

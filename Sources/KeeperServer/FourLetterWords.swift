@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import KeeperNode
+import KeeperStorage
 import NIOCore
 import Zab
 
@@ -40,17 +41,10 @@ struct FourLetterWords {
     }
 
     private func dirs() -> String {
-        let snapshots = config.dataDir.map(Self.directorySize) ?? 0
-        let logs = (config.dataLogDir ?? config.dataDir).map(Self.directorySize) ?? 0
+        let files = PosixFileSystem()
+        let snapshots = config.dataDir.map(files.bytesUsed(under:)) ?? 0
+        let logs = (config.dataLogDir ?? config.dataDir).map(files.bytesUsed(under:)) ?? 0
         return "datadir_size: \(snapshots)\nlogdir_size: \(logs)\n"
-    }
-
-    private static func directorySize(_ path: String) -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.reduce(0) { total, name in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
-            return total + ((attributes?[.size] as? Int) ?? 0)
-        }
     }
 
     private func serverLines(_ status: NodeStatus) -> [String] {

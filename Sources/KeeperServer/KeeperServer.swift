@@ -1,4 +1,3 @@
-import Crypto
 import KeeperCore
 import KeeperNode
 import KeeperProtocol
@@ -172,8 +171,7 @@ public final class KeeperServer: Sendable {
     }
 
     static func nodeConfig(_ config: KeeperConfig) -> NodeConfig {
-        let sha1: DigestAuth.SHA1 = { Array(Insecure.SHA1.hash(data: $0)) }
-        var node = NodeConfig(tickTime: Int32(config.tickTime), digest: DigestAuth(sha1: sha1, superDigest: config.superDigest))
+        var node = NodeConfig(tickTime: Int32(config.tickTime), digest: DigestAuth(superDigest: config.superDigest))
         node.serverId = Int64(config.myId ?? 0)
         node.minSessionTimeout = Int32(config.effectiveMinSessionTimeout)
         node.maxSessionTimeout = Int32(config.effectiveMaxSessionTimeout)

@@ -50,6 +50,18 @@ public struct PosixFileSystem: FileSystem {
         guard unlink(path) == 0 else { throw Self.failure("unlink", path) }
     }
 
+    /// The bytes of the regular files under `path`, at any depth (0 if it cannot be read);
+    /// preallocated space counts, as it does in ZooKeeper's `dirs`.
+    public func bytesUsed(under path: String) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return Int(info.st_size)
+        case S_IFDIR: return ((try? list(path)) ?? []).reduce(0) { $0 + bytesUsed(under: path + "/" + $1) }
+        default: return 0
+        }
+    }
+
     public func syncDirectory(_ path: String) throws {
         let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.failure("open directory", path) }

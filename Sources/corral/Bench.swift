@@ -1,6 +1,10 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import KeeperBench
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `corral bench keeper|recovery`: load generators that speak the ZooKeeper protocol.
 struct Bench: AsyncParsableCommand {
@@ -103,7 +107,7 @@ struct BenchRecovery: AsyncParsableCommand {
     var port: Int = 0
 
     @Option(help: "Where the temporary dataDir goes.")
-    var tmpdir: String = NSTemporaryDirectory()
+    var tmpdir: String = RecoveryOptions(server: .keeper).temporaryDirectory
 
     @Option(help: "tickTime for the server, in ms.")
     var tickTime: Int = 2000
@@ -167,6 +171,7 @@ final class StopServersOnSignal {
 
 enum StandardError {
     static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        var text = line + "\n"
+        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import KeeperServer
 import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 enum ServerSetup {
     /// Reads the config, logs its warnings, and picks server `id` of an ensemble.
@@ -53,21 +58,22 @@ enum SignalWaiter {
     }
 }
 
+/// The continuation is resumed under the mutex; the sources are kept while
+/// `waitForTermination` sets them up, before any of them can fire.
 private final class SignalState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Error?, Never>?
+    private let continuation: Mutex<CheckedContinuation<Error?, Never>?>
     private var sources: [DispatchSourceSignal] = []
 
-    init(_ continuation: CheckedContinuation<Error?, Never>) { self.continuation = continuation }
+    init(_ continuation: CheckedContinuation<Error?, Never>) { self.continuation = Mutex(continuation) }
 
-    func keep(_ source: DispatchSourceSignal) { lock.withLock { sources.append(source) } }
+    func keep(_ source: DispatchSourceSignal) { sources.append(source) }
 
     /// Resumes the waiter once; later calls do nothing.
     func fire(_ failure: Error?) {
-        let continuation = lock.withLock { () -> CheckedContinuation<Error?, Never>? in
-            defer { self.continuation = nil }
-            return self.continuation
+        let waiter = continuation.withLock { waiter -> CheckedContinuation<Error?, Never>? in
+            defer { waiter = nil }
+            return waiter
         }
-        continuation?.resume(returning: failure)
+        waiter?.resume(returning: failure)
     }
 }

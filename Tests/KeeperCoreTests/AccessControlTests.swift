@@ -1,4 +1,3 @@
-import Crypto
 import KeeperProtocol
 import Testing
 
@@ -157,7 +156,7 @@ struct AccessControlTests {
                 Id(scheme: "digest", id: "bob:fyVmFCwVbTJYrznoSu1koqYEYF0=")
             ])
         let withSuper = DigestAuth(
-            sha1: { Array(Insecure.SHA1.hash(data: $0)) }, superDigest: "bob:fyVmFCwVbTJYrznoSu1koqYEYF0=")
+            superDigest: "bob:fyVmFCwVbTJYrznoSu1koqYEYF0=")
         let ids = withSuper.authenticate(scheme: "digest", credentials: Array("bob:secret".utf8))
         #expect(ids == [Id(scheme: "super", id: ""), Id(scheme: "digest", id: "bob:fyVmFCwVbTJYrznoSu1koqYEYF0=")])
         #expect(AccessControl.allows([ACL(perms: [], id: .anyone)], .admin, for: ids ?? []))

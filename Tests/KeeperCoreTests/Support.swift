@@ -1,4 +1,3 @@
-import Crypto
 import KeeperProtocol
 
 @testable import KeeperCore
@@ -60,7 +59,7 @@ func environment(_ name: String) -> String? {
 }
 
 /// The digest provider built the way the server builds it.
-let digestAuth = DigestAuth(sha1: { Array(Insecure.SHA1.hash(data: $0)) })
+let digestAuth = DigestAuth()
 
 /// Identities used across the tests.
 enum Who {

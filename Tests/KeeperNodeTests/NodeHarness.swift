@@ -1,4 +1,3 @@
-import Crypto
 import KeeperCore
 import KeeperProtocol
 import Zab
@@ -6,7 +5,7 @@ import Testing
 
 @testable import KeeperNode
 
-let digestAuth = DigestAuth(sha1: { Array(Insecure.SHA1.hash(data: $0)) })
+let digestAuth = DigestAuth()
 
 /// Drives a KeeperNode with hand-made times and decodes what it sends, so a test reads as a
 /// transcript: `trace` turns actions into lines such as `1: reply 3 zxid 2 err 0`,

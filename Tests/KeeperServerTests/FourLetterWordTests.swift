@@ -1,3 +1,5 @@
+import Foundation
+import KeeperProtocol
 import KeeperServer
 import Testing
 
@@ -41,6 +43,24 @@ struct FourLetterWordTests {
             #expect(values["zk_znode_count"] == "4")
             #expect(values["zk_global_sessions"] == "1")
             #expect(values["zk_num_alive_connections"] == "2")
+        }
+    }
+
+    @Test("dirs counts the bytes of the snapshot and log files")
+    func dirs() async throws {
+        let directory = NSTemporaryDirectory() + "/corral-dirs-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withServer({ $0.dataDir = directory }) { server in
+            let connection = try RawConnection(port: server.port)
+            _ = try connection.handshake()
+            let create = Request.create(CreateRequest(path: "/sized", data: [1, 2, 3], acl: ACL.openUnsafe, flags: 0))
+            let (header, _) = try connection.call(xid: 1, create)
+            #expect(header.err == 0)
+            let answer = try ask("dirs", port: server.port)
+            let sizes = answer.split(separator: "\n").compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+            #expect(sizes.count == 2, "\(answer)")
+            // The log file holds the create (and is preallocated); both directories share dataDir.
+            #expect(sizes.allSatisfy { $0 > 0 }, "\(answer)")
         }
     }
 
