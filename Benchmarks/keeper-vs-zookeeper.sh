@@ -5,7 +5,7 @@
 #       [--znodes N] [--only PARTS] [--skip PARTS] [--skip-recovery] [--port-range LO-HI]
 #       [--no-build] [--write] [--keep]
 #
-# Installs Debian's zookeeper package if it is missing, builds corral in release mode (with
+# Installs Debian's zookeeper package if it is missing, builds corral with scripts/build-release (with
 # CORRAL_BIN=PATH in the environment it runs that binary instead and builds nothing),
 # starts Apache ZooKeeper and Keeper with the same settings (tickTime=2000, forceSync=yes,
 # data in one temporary directory on one file system, 127.0.0.1 only, every four-letter
