@@ -107,7 +107,7 @@ public struct Preparer: Sendable {
         guard let mode = create.mode else { throw .badArguments }
         if mode.isTTL && !extendedTypesEnabled { throw .unimplemented }
         if mode.isTTL ? !(1...NodeKind.ttlMax).contains(create.ttl) : create.ttl >= 0 { throw .badArguments }
-        guard create.path.contains("/"), !create.path.contains("\u{0}") else { throw .badArguments }
+        guard create.path.utf8.contains(UInt8(ascii: "/")), !create.path.utf8.contains(0) else { throw .badArguments }
         let acl = try AccessControl.fixup(create.acl, ids: context.ids)
         let parentPath = PathRules.parent(of: create.path) ?? "/"
         guard var parent = summary(parentPath, in: tree) else { throw .noNode }

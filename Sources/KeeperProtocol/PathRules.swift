@@ -13,26 +13,59 @@ public enum PathRules {
     /// suffix, so it may end in "/". The rules apply to UTF-16 code units, as in Java, so
     /// characters outside the Basic Multilingual Plane (their surrogates) are refused.
     public static func validate(_ path: String, sequential: Bool = false) throws(Violation) {
-        let units = Array((sequential ? path + "1" : path).utf16)
-        func fail(_ reason: String) -> Violation { Violation(reason: reason, path: path) }
-        guard !units.isEmpty else { throw fail("path length must be > 0") }
+        let reason: String?
+        switch checkInPlace(path, sequential: sequential) {
+        case .checked(let violation):
+            reason = violation
+        case .notASCII:
+            let units = Array(path.utf16)
+            reason = firstViolation(count: units.count, sequential: sequential) { units[$0] }
+        }
+        if let reason { throw Violation(reason: reason, path: path) }
+    }
+
+    private enum InPlaceCheck {
+        case checked(violation: String?)
+        case notASCII
+    }
+
+    /// An ASCII path's UTF-8 bytes are its UTF-16 code units: checked where they are, with
+    /// no copy (the common case, on every request that names a path).
+    private static func checkInPlace(_ path: String, sequential: Bool) -> InPlaceCheck {
+        let check = path.utf8.withContiguousStorageIfAvailable { bytes -> InPlaceCheck in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return .notASCII }
+            return .checked(violation: firstViolation(count: bytes.count, sequential: sequential) { UInt16(bytes[$0]) })
+        }
+        return check ?? .notASCII
+    }
+
+    /// The first rule that `count` code units break, or nil. A sequential path is checked
+    /// as if it ended in one more character (the server's counter).
+    @inline(__always)
+    private static func firstViolation(count stored: Int, sequential: Bool, unit: (Int) -> UInt16) -> String? {
+        let count = stored + (sequential ? 1 : 0)
+        let digit = UInt16(UInt8(ascii: "1"))
+        func at(_ i: Int) -> UInt16 { i < stored ? unit(i) : digit }
+        guard count > 0 else { return "path length must be > 0" }
         let slash = UInt16(UInt8(ascii: "/"))
         let dot = UInt16(UInt8(ascii: "."))
-        guard units[0] == slash else { throw fail("path must start with / character") }
-        if units.count == 1 { return }
-        guard units[units.count - 1] != slash else { throw fail("path must not end with / character") }
-        for i in 1..<units.count {
-            let c = units[i]
-            let previous = units[i - 1]
-            let endsSegment = i + 1 == units.count || units[i + 1] == slash
-            if c == 0 { throw fail("null character not allowed @\(i)") }
-            if c == slash && previous == slash { throw fail("empty node name specified @\(i)") }
-            if c == dot && previous == dot && i >= 2 && units[i - 2] == slash && endsSegment {
-                throw fail("relative paths not allowed @\(i)")
+        guard at(0) == slash else { return "path must start with / character" }
+        if count == 1 { return nil }
+        guard at(count - 1) != slash else { return "path must not end with / character" }
+        var previous = slash
+        for i in 1..<count {
+            let c = at(i)
+            let endsSegment = i + 1 == count || at(i + 1) == slash
+            if c == 0 { return "null character not allowed @\(i)" }
+            if c == slash && previous == slash { return "empty node name specified @\(i)" }
+            if c == dot && previous == dot && i >= 2 && at(i - 2) == slash && endsSegment {
+                return "relative paths not allowed @\(i)"
             }
-            if c == dot && previous == slash && endsSegment { throw fail("relative paths not allowed @\(i)") }
-            if isForbidden(c) { throw fail("invalid character @\(i)") }
+            if c == dot && previous == slash && endsSegment { return "relative paths not allowed @\(i)" }
+            if isForbidden(c) { return "invalid character @\(i)" }
+            previous = c
         }
+        return nil
     }
 
     public static func isValid(_ path: String, sequential: Bool = false) -> Bool {
@@ -47,14 +80,20 @@ public enum PathRules {
 
     /// The parent of a valid path; "/" for a child of the root; nil for the root itself.
     public static func parent(of path: String) -> String? {
-        guard path != "/", let slash = path.lastIndex(of: "/") else { return nil }
+        guard path != "/", let slash = lastSlash(path) else { return nil }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The last segment of a valid path ("" for the root).
     public static func name(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        guard let slash = lastSlash(path) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
+    /// Searched in the UTF-8 bytes: "/" is one byte and never part of another character,
+    /// and a byte search skips grapheme breaking.
+    private static func lastSlash(_ path: String) -> String.Index? {
+        path.utf8.lastIndex(of: UInt8(ascii: "/"))
     }
 
     /// `parent` joined with a child name.

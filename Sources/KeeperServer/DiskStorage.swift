@@ -41,6 +41,8 @@ final class DiskStorage {
     private let logger: Logger
     private var pending: [LogOperation] = []
     private var syncing = false
+    /// A start of the next sync is queued on the loop.
+    private var syncScheduled = false
     private var rollBeforeNextBatch = false
     private var appendedSinceSnapshot = 0
     private var snapshotThreshold: Int
@@ -70,9 +72,19 @@ final class DiskStorage {
         snapCount / 2 + Int.random(in: 0...max(1, snapCount / 2), using: &generator)
     }
 
+    /// Queues entries for the next sync. An idle log starts it once the loop has handled
+    /// everything that was ready (every request read in this pass over the connections),
+    /// not at the first entry: a burst of pipelined writes is synced as one batch, instead
+    /// of its first write alone and the rest a whole sync later.
     func persist(_ entries: [ZabEntry]) {
         pending.append(.append(entries))
-        startSyncIfIdle()
+        guard !syncing, !syncScheduled else { return }
+        syncScheduled = true
+        let this = NIOLoopBound(self, eventLoop: loop)
+        loop.execute {
+            this.value.syncScheduled = false
+            this.value.startSyncIfIdle()
+        }
     }
 
     /// Queued behind the appends before it; appends after it follow it.

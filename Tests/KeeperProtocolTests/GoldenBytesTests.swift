@@ -111,6 +111,23 @@ struct PathRulesTests {
     func sequential() {
         #expect(PathRules.isValid("/a/", sequential: true))
         #expect(!PathRules.isValid("/a/", sequential: false))
+        #expect(PathRules.isValid("/ü/", sequential: true))
+        #expect(PathRules.isValid("/", sequential: true))
+        #expect(!PathRules.isValid("/a//", sequential: true))
+        #expect(!PathRules.isValid("/a/./", sequential: true))
+    }
+
+    @Test("the reason names the rule and the position, for ASCII and other paths alike")
+    func reasons() {
+        #expect(throws: PathRules.Violation(reason: "empty node name specified @3", path: "/a//b")) {
+            try PathRules.validate("/a//b")
+        }
+        #expect(throws: PathRules.Violation(reason: "empty node name specified @3", path: "/é//b")) {
+            try PathRules.validate("/é//b")
+        }
+        #expect(throws: PathRules.Violation(reason: "invalid character @2", path: "/a\u{1F600}")) {
+            try PathRules.validate("/a\u{1F600}")
+        }
     }
 
     @Test("parent, name and join")
@@ -119,6 +136,9 @@ struct PathRulesTests {
         #expect(PathRules.parent(of: "/a") == "/")
         #expect(PathRules.parent(of: "/") == nil)
         #expect(PathRules.name(of: "/a/b") == "b")
+        #expect(PathRules.parent(of: "/ünï/cödé") == "/ünï")
+        #expect(PathRules.name(of: "/ünï/cödé") == "cödé")
+        #expect(PathRules.name(of: "/") == "")
         #expect(PathRules.join("/", "a") == "/a")
         #expect(PathRules.join("/a", "b") == "/a/b")
     }
