@@ -44,7 +44,7 @@ enum SignalWaiter {
             let state = SignalState(continuation)
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler { state.fire(nil) }
                 source.resume()
                 state.keep(source)
