@@ -51,7 +51,7 @@ enum CorralMain {
     }
 }
 
-/// Parsed commands hold only their options; it moves to the task once and is not shared.
+/// A parsed command holds only its options; it moves to the task once and is not shared.
 private struct UncheckedCommand: @unchecked Sendable {
     var command: any AsyncParsableCommand
 }
