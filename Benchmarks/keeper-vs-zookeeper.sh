@@ -400,27 +400,17 @@ find_leader() {
 # the kill, in the same process, so starting a client costs nothing. Prints one JSON
 # object. Its stderr goes to fd 3 (see measure_election).
 election_probe() {
-    timeout $(( $3 + 30 )) python3 - "$@" 2>&3 <<'PY'
+    CORRAL_ROOT="$root" timeout $(( $3 + 30 )) python3 - "$@" 2>&3 <<'PY'
 import json, os, signal, socket, struct, sys, time
 
 pid, ports, limit = int(sys.argv[1]), [int(p) for p in sys.argv[2].split(",")], float(sys.argv[3])
 
-def four_letter(port, word, timeout=0.5):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-            sock.sendall(word.encode())
-            chunks = []
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    except OSError:
-        return ""
-    return b"".join(chunks).decode("utf-8", "replace")
+# The interop harness's four-letter-word client (standard library only).
+sys.path.insert(0, os.path.join(os.environ["CORRAL_ROOT"], "Tests", "Interop", "interop"))
+from ensemble import four_letter
 
 def mode(port):
-    for line in four_letter(port, "srvr").splitlines():
+    for line in (four_letter("127.0.0.1", port, "srvr", timeout=0.5) or "").splitlines():
         if line.startswith("Mode: "):
             return line[6:].strip()
     return None
