@@ -172,31 +172,6 @@ public struct CommandRunner: Sendable {
             }
             return
         }
-        while !Task.isCancelled {
-            let (stat, dataWatch) = try await client.existsAndWatch(path)
-            var watches = [dataWatch]
-            if stat != nil, let children = try? await client.getChildrenAndWatch(path) {
-                watches.append(children.watch)
-            }
-            guard let event = try await Self.first(of: watches) else { return }
-            terminal.out(event.description)
-        }
-    }
-
-    /// The first event among `watches`; the others are abandoned. nil when cancelled.
-    private static func first(of watches: [Watch]) async throws -> WatchedEvent? {
-        try await withThrowingTaskGroup(of: WatchedEvent?.self) { group in
-            for watch in watches {
-                group.addTask {
-                    do {
-                        return try await watch.event()
-                    } catch is CancellationError {
-                        return nil
-                    }
-                }
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
+        try await OneShotWatches(client: client, path: path).run { terminal.out($0.description) }
     }
 }

@@ -68,6 +68,7 @@ public final class KeeperServer: Sendable {
                 "serving clients on \(config.clientPortAddress):\(server.port) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)")
             return server
         } catch {
+            failed.fail(error)
             try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
             try? await group.shutdownGracefully()
             throw error

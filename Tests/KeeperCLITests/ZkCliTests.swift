@@ -243,6 +243,56 @@ struct ZkCliTests {
         }
     }
 
+    @Test("watch: an event right after another is not lost, and a deletion is reported once")
+    func watchBursts() async throws {
+        try await withZkcli { _, servers in
+            let client = try await KeeperClient.connect(servers, configuration: TestServers.testConfiguration())
+            try await client.create("/q")
+            let terminal = CapturedTerminal()
+            let interrupts = Interrupts()
+            let earlier = try await Self.watchers(of: "/q", servers: servers)
+            let running = Task {
+                await ZkCli.run(
+                    ZkCli.Options(servers: servers, historyFile: nil), arguments: ["watch", "/q"], terminal: terminal,
+                    input: AsyncStream<String> { $0.finish() }, showsPrompt: false, interrupts: interrupts)
+            }
+            try await Self.waitForNewWatcher(of: "/q", servers: servers, besides: earlier)
+            // Each change goes to a watch that was set before the last line was printed (zkcli
+            // prints an event only after setting the other watch), so none can be missed.
+            // With watches abandoned and set again after every event, the create that
+            // follows the first line raced with setting the child watch again.
+            let changes: [() async throws -> Void] = [
+                { try await client.setData("/q", data: [1]) },
+                { try await client.create("/q/c") },
+                { try await client.setData("/q", data: [2]) },
+                { try await client.delete("/q/c") },
+                { try await client.delete("/q") },
+            ]
+            for (done, change) in changes.enumerated() {
+                try await withTimeout {
+                    while terminal.stdout.split(separator: "\n").count < done { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                try await change()
+            }
+            try await withTimeout {
+                while !terminal.stdout.contains("NodeDeleted") { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            // A deletion fires the data and the child watch: one line, not two.
+            try await Task.sleep(for: .milliseconds(300))
+            while !interrupts.interrupt() { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(await running.value == 0)
+            #expect(
+                terminal.stdout.split(separator: "\n").map(String.init) == [
+                    "WatchedEvent state:SyncConnected type:NodeDataChanged path:/q",
+                    "WatchedEvent state:SyncConnected type:NodeChildrenChanged path:/q",
+                    "WatchedEvent state:SyncConnected type:NodeDataChanged path:/q",
+                    "WatchedEvent state:SyncConnected type:NodeChildrenChanged path:/q",
+                    "WatchedEvent state:SyncConnected type:NodeDeleted path:/q",
+                ])
+            await client.close()
+        }
+    }
+
     @Test("the shell: same grammar, help, history kept in a file, errors do not end it")
     func shell() async throws {
         try await withZkcli { _, servers in

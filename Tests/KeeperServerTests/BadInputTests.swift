@@ -4,6 +4,18 @@ import Testing
 
 @Suite("bad input on the client port")
 struct BadInputTests {
+    @Test("a client port already in use is an error from start, not a crash")
+    func portInUse() async throws {
+        try await withServer { first in
+            await #expect(throws: (any Error).self) {
+                try await withServer({ $0.clientPort = first.port }) { _ in }
+            }
+            // The first server still answers.
+            let connection = try RawConnection(port: first.port)
+            #expect(try connection.handshake().sessionId != 0)
+        }
+    }
+
     @Test("a frame over jute.maxbuffer closes that connection and other sessions carry on")
     func oversizedFrame() async throws {
         try await withServer({ $0.juteMaxBuffer = 4096 }) { server in
