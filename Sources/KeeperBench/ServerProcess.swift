@@ -40,7 +40,7 @@ public struct ServerSettings: Sendable {
 
 /// A server process started by a benchmark, with its output in a log file. `stop()` sends
 /// SIGTERM and, after a grace period, SIGKILL; the process never outlives its owner's run.
-public final class ServerProcess: @unchecked Sendable {
+public final class ServerProcess: Sendable {
     public let kind: RecoveryServerKind
     public let port: Int
     public let logPath: String

@@ -3,21 +3,17 @@ import KeeperProtocol
 /// The digest scheme: `addauth digest user:password` authenticates as
 /// `digest:user:base64(sha1("user:password"))`, the form ACLs name.
 public struct DigestAuth: Sendable {
-    public typealias SHA1 = @Sendable ([UInt8]) -> [UInt8]
-
-    private let sha1: SHA1
     /// `user:base64hash` of the super user, if configured: it passes every ACL check.
     public let superDigest: String?
 
-    public init(sha1: @escaping SHA1 = SHA1Hash.hash, superDigest: String? = nil) {
-        self.sha1 = sha1
+    public init(superDigest: String? = nil) {
         self.superDigest = superDigest
     }
 
     /// `user:base64(sha1(user:password))` for credentials `user:password`.
     public func digest(_ credentials: String) -> String {
         let user = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        return user + ":" + Base64.encode(sha1(Array(credentials.utf8)))
+        return user + ":" + Base64.encode(SHA1Hash.hash(Array(credentials.utf8)))
     }
 
     /// The identities a successful `auth` adds, or nil when the scheme or credentials are
