@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "Corral",
@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "KeeperServer",
             dependencies: [
-                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage",
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,9 +99,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KeeperServerTests",
-            dependencies: ["KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport",
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         // Test support: finds (or starts) a server to test against, and a TCP proxy to cut.
         .target(
@@ -128,7 +131,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KeeperBenchTests",
-            dependencies: ["KeeperBench", "KeeperServer", "KeeperProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KeeperBench", "KeeperServer", "KeeperProtocol", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
     ]
 )

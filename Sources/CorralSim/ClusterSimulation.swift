@@ -115,7 +115,8 @@ public struct ClusterSimulation: LinkFaults {
             try handle(event)
         }
         try checkConverged()
-        return "seed \(settings.seed): \(settings.servers) servers, \(acknowledgedCount) acknowledged writes, \(leaders.count) epochs"
+        return
+            "seed \(settings.seed): \(settings.servers) servers, \(acknowledgedCount) acknowledged writes, \(leaders.count) epochs"
     }
 
     // MARK: - Servers
@@ -137,10 +138,12 @@ public struct ClusterSimulation: LinkFaults {
             zab.electionResend = 100
             zab.historyWindowMax = 50
             servers[id]!.node = KeeperNode(
-                config: nodeConfig, startedAt: time, state: state, log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
+                config: nodeConfig, startedAt: time, state: state,
+                log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
                 zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
             servers[id]!.writer = LogWriter(
-                fileSystem: fileSystem, directory: "/data", preallocationStep: 8192, lastZxid: pending.last?.zxid ?? state.zxid)
+                fileSystem: fileSystem, directory: "/data", preallocationStep: 8192,
+                lastZxid: pending.last?.zxid ?? state.zxid)
             servers[id]!.appliedAtSnapshot = state.zxid
             servers[id]!.incarnation += 1
             servers[id]!.queue = []
@@ -198,7 +201,8 @@ public struct ClusterSimulation: LinkFaults {
                 send(message, from: id, to: peer)
             case .saveEpochs(let accepted, let current):
                 do {
-                    try EpochFiles.write(fileSystem: servers[id]!.fileSystem, directory: "/data", accepted: accepted, current: current)
+                    try EpochFiles.write(
+                        fileSystem: servers[id]!.fileSystem, directory: "/data", accepted: accepted, current: current)
                 } catch {
                     return try crash(id, "epochs not written: \(error)")
                 }
@@ -215,7 +219,9 @@ public struct ClusterSimulation: LinkFaults {
     private mutating func onRole(_ role: ZabRole, of id: PeerID) throws {
         note("\(id) is \(role)")
         guard case .leading(let epoch, true) = role else { return }
-        if let other = leaders[epoch], other != id { throw violation("two leaders established in epoch \(epoch): \(other) and \(id)") }
+        if let other = leaders[epoch], other != id {
+            throw violation("two leaders established in epoch \(epoch): \(other) and \(id)")
+        }
         leaders[epoch] = id
     }
 
@@ -260,12 +266,18 @@ public struct ClusterSimulation: LinkFaults {
     private mutating func snapshotIfDue(_ id: PeerID) throws {
         guard let node = servers[id]?.node else { return }
         let applied = node.tree.lastProcessedZxid
-        guard applied - servers[id]!.appliedAtSnapshot >= Int64(settings.snapshotEvery) || Zxid.epoch(applied) != Zxid.epoch(servers[id]!.appliedAtSnapshot) && applied > 0 && Zxid.counter(applied) >= Int64(settings.snapshotEvery)
+        guard
+            applied - servers[id]!.appliedAtSnapshot >= Int64(settings.snapshotEvery)
+                || Zxid.epoch(applied) != Zxid.epoch(servers[id]!.appliedAtSnapshot) && applied > 0
+                    && Zxid.counter(applied) >= Int64(settings.snapshotEvery)
         else { return }
         servers[id]!.appliedAtSnapshot = applied
         do {
-            try SnapshotFile.write(SnapshotContents(tree: node.tree, sessions: node.sessionTimeouts), fileSystem: servers[id]!.fileSystem, directory: "/data")
-            try Purge.run(fileSystem: servers[id]!.fileSystem, snapshotDirectory: "/data", logDirectory: "/data", retain: 3)
+            try SnapshotFile.write(
+                SnapshotContents(tree: node.tree, sessions: node.sessionTimeouts), fileSystem: servers[id]!.fileSystem,
+                directory: "/data")
+            try Purge.run(
+                fileSystem: servers[id]!.fileSystem, snapshotDirectory: "/data", logDirectory: "/data", retain: 3)
         } catch {
             try crash(id, "snapshot: \(error)")
         }
@@ -364,7 +376,9 @@ public struct ClusterSimulation: LinkFaults {
         if let fatalRecovery { throw violation(fatalRecovery) }
         let running = ids.compactMap { servers[$0]?.node }
         guard running.count == ids.count, running.allSatisfy(\.isServing) else {
-            throw violation("not every server serves \(settings.healPhase) ms after healing: \(ids.map { "\($0): \(servers[$0]?.node?.role.map { "\($0)" } ?? "down")" })")
+            throw violation(
+                "not every server serves \(settings.healPhase) ms after healing: \(ids.map { "\($0): \(servers[$0]?.node?.role.map { "\($0)" } ?? "down")" })"
+            )
         }
         let zxids = Set(running.map(\.tree.lastProcessedZxid))
         guard zxids.count == 1 else { throw violation("servers stopped at different zxids: \(zxids.map(Zxid.hex))") }
@@ -390,7 +404,9 @@ public struct ClusterSimulation: LinkFaults {
     }
 
     func violation(_ message: String) -> Violation {
-        Violation(seed: settings.seed, time: now, message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
+        Violation(
+            seed: settings.seed, time: now,
+            message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
     }
 
     public var traceAll = false

@@ -162,7 +162,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
             if let id = Self.lookup(path, in: s) { return id }
             guard create else { throw FileSystemError("open", path, "No such file or directory") }
             let (directory, name) = Self.split(path)
-            guard s.directories[directory] != nil else { throw FileSystemError("open", path, "No such file or directory") }
+            guard s.directories[directory] != nil else {
+                throw FileSystemError("open", path, "No such file or directory")
+            }
             let id = s.nextInode
             s.nextInode += 1
             s.inodes[id] = Inode()
@@ -175,7 +177,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
 
     public func rename(_ from: String, to: String) throws {
         try operation("rename \(from)") { s in
-            guard let id = Self.lookup(from, in: s) else { throw FileSystemError("rename", from, "No such file or directory") }
+            guard let id = Self.lookup(from, in: s) else {
+                throw FileSystemError("rename", from, "No such file or directory")
+            }
             let (fromDirectory, fromName) = Self.split(from)
             let (toDirectory, toName) = Self.split(to)
             s.directories[fromDirectory]!.current[fromName] = nil
@@ -188,7 +192,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
 
     public func remove(_ path: String) throws {
         try operation("remove \(path)") { s in
-            guard Self.lookup(path, in: s) != nil else { throw FileSystemError("unlink", path, "No such file or directory") }
+            guard Self.lookup(path, in: s) != nil else {
+                throw FileSystemError("unlink", path, "No such file or directory")
+            }
             let (directory, name) = Self.split(path)
             s.directories[directory]!.current[name] = nil
             s.directories[directory]!.unsynced.append(.unlink(name))
@@ -260,7 +266,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
             }
         case .write(let offset, var bytes):
             if let keepingBytes { bytes = Array(bytes.prefix(keepingBytes)) }
-            if contents.count < offset + bytes.count { contents += [UInt8](repeating: 0, count: offset + bytes.count - contents.count) }
+            if contents.count < offset + bytes.count {
+                contents += [UInt8](repeating: 0, count: offset + bytes.count - contents.count)
+            }
             contents.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
         }
     }
@@ -297,7 +305,9 @@ final class SimulatedFile: StorageFile {
 
     func size() throws -> Int { try fileSystem.size(inode) }
     func read(at offset: Int, count: Int) throws -> [UInt8] { try fileSystem.read(inode, at: offset, count: count) }
-    func write(_ bytes: [UInt8], at offset: Int) throws { try fileSystem.change(inode, .write(offset: offset, bytes: bytes), "pwrite \(path)") }
+    func write(_ bytes: [UInt8], at offset: Int) throws {
+        try fileSystem.change(inode, .write(offset: offset, bytes: bytes), "pwrite \(path)")
+    }
     func sync() throws { try fileSystem.sync(inode) }
     func truncate(to size: Int) throws { try fileSystem.change(inode, .resize(size), "ftruncate \(path)") }
     func allocate(to size: Int) throws {

@@ -50,7 +50,9 @@ public struct SimulatedNetwork: Sendable {
 
     /// When a message sent now from `from` to `to` arrives, keeping each direction FIFO, and
     /// the generation it travels in; nil while the link is down.
-    public mutating func route(from: PeerID, to: PeerID, now: Int64, random: inout SeededRandom) -> (generation: Int, at: Int64)? {
+    public mutating func route(from: PeerID, to: PeerID, now: Int64, random: inout SeededRandom) -> (
+        generation: Int, at: Int64
+    )? {
         guard isUp(from, to), let generation = links[Pair(from, to)] else { return nil }
         let direction = Direction(from: from, to: to)
         let arrival = max(now + 1 + Int64(random.next() % 4), lastArrival[direction] ?? 0)

@@ -125,7 +125,8 @@ public struct ZabSimulation: LinkFaults {
             try handle(event)
         }
         try checkConverged()
-        return "seed \(settings.seed): \(settings.peers) peers, \(order.count) committed, \(acknowledged.count) acknowledged, \(leaders.count) epochs"
+        return
+            "seed \(settings.seed): \(settings.peers) peers, \(order.count) committed, \(acknowledged.count) acknowledged, \(leaders.count) epochs"
     }
 
     // MARK: - Peers
@@ -140,7 +141,9 @@ public struct ZabSimulation: LinkFaults {
         config.electionResend = 100
         let incarnation = (peers[id]?.incarnation ?? 0) + 1
         peers[id] = Peer(
-            zab: ZabPeer(config: config, acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, stateZxid: stateZxid, log: log, now: now),
+            zab: ZabPeer(
+                config: config, acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch,
+                stateZxid: stateZxid, log: log, now: now),
             incarnation: incarnation, delivered: disk.snapshot)
         queue.schedule(.tick(id), at: now + 1 + Int64(random.next() % 50))
     }
@@ -234,7 +237,9 @@ public struct ZabSimulation: LinkFaults {
             case .installSnapshot(let bytes, let zxid):
                 let delivered = Self.decode(bytes)
                 guard delivered.last ?? 0 == zxid, Array(order.prefix(delivered.count)) == delivered else {
-                    throw violation("peer \(id) installed a snapshot at \(Zxid.hex(zxid)) that is not a prefix of the committed order")
+                    throw violation(
+                        "peer \(id) installed a snapshot at \(Zxid.hex(zxid)) that is not a prefix of the committed order"
+                    )
                 }
                 peers[id]!.delivered = delivered
                 disks[id]!.snapshot = delivered
@@ -244,9 +249,12 @@ public struct ZabSimulation: LinkFaults {
                 try onRole(role, of: id)
             case .sendSnapshot(let to, let delivered, let entries):
                 guard peers[id]!.delivered.last ?? 0 == delivered else {
-                    throw violation("peer \(id) asked to snapshot at \(Zxid.hex(delivered)) but delivered \(Zxid.hex(peers[id]!.delivered.last ?? 0))")
+                    throw violation(
+                        "peer \(id) asked to snapshot at \(Zxid.hex(delivered)) but delivered \(Zxid.hex(peers[id]!.delivered.last ?? 0))"
+                    )
                 }
-                let sync = ZabMessage.Sync(snapshot: Self.encode(peers[id]!.delivered), snapshotZxid: delivered, entries: entries)
+                let sync = ZabMessage.Sync(
+                    snapshot: Self.encode(peers[id]!.delivered), snapshotZxid: delivered, entries: entries)
                 send(.sync(sync), from: id, to: to)
             case .notice(let text):
                 note("\(id): \(text)")
@@ -259,7 +267,9 @@ public struct ZabSimulation: LinkFaults {
             let position = peers[id]!.delivered.count
             if position < order.count {
                 guard order[position] == entry.zxid, payloads[entry.zxid] == entry.payload else {
-                    throw violation("peer \(id) delivered \(Zxid.hex(entry.zxid)) as #\(position), but the committed order has \(Zxid.hex(order[position])) there")
+                    throw violation(
+                        "peer \(id) delivered \(Zxid.hex(entry.zxid)) as #\(position), but the committed order has \(Zxid.hex(order[position])) there"
+                    )
                 }
             } else {
                 guard position == order.count, entry.zxid > (order.last ?? 0) else {
@@ -289,7 +299,8 @@ public struct ZabSimulation: LinkFaults {
         guard let (generation, arrival) = network.route(from: from, to: to, now: now, random: &random) else { return }
         queue.schedule(.arrive(from: from, to: to, generation: generation, message), at: arrival)
         if case .vote = message, random.chance(settings.duplicateVoteChance) {
-            queue.schedule(.arrive(from: from, to: to, generation: generation, message), at: arrival + Int64(random.next() % 30))
+            queue.schedule(
+                .arrive(from: from, to: to, generation: generation, message), at: arrival + Int64(random.next() % 30))
         }
     }
 
@@ -316,7 +327,8 @@ public struct ZabSimulation: LinkFaults {
         if random.chance(settings.crashChance * 10) {
             if peers[id]?.zab != nil { try crash(id) } else { try restart(id) }
         }
-        try injectLinkFaults(id, other, cutChance: settings.cutChance * 10, partitionChance: settings.partitionChance * 10)
+        try injectLinkFaults(
+            id, other, cutChance: settings.cutChance * 10, partitionChance: settings.partitionChance * 10)
         // Crashed peers come back after a while.
         for down in ids where peers[down]?.zab == nil && random.chance(0.02) { try restart(down) }
     }
@@ -337,16 +349,22 @@ public struct ZabSimulation: LinkFaults {
         }
         for id in ids {
             guard let delivered = peers[id]?.delivered, delivered.count >= before - 1 else {
-                throw violation("peer \(id) delivered \(peers[id]?.delivered.count ?? 0) of \(before) committed entries after healing")
+                throw violation(
+                    "peer \(id) delivered \(peers[id]?.delivered.count ?? 0) of \(before) committed entries after healing"
+                )
             }
         }
         let lost = acknowledged.filter { !order.contains($0) }
-        guard lost.isEmpty else { throw violation("acknowledged entries missing from the committed order: \(lost.sorted().map(Zxid.hex))") }
+        guard lost.isEmpty else {
+            throw violation("acknowledged entries missing from the committed order: \(lost.sorted().map(Zxid.hex))")
+        }
         _ = leader
     }
 
     private func violation(_ message: String) -> Violation {
-        Violation(seed: settings.seed, time: now, message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
+        Violation(
+            seed: settings.seed, time: now,
+            message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
     }
 
     /// Prints every trace line as it happens (to follow one seed).

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// A process started with posix_spawn, its output appended to a log file and its input
 /// from /dev/null. This process reaps it: `isRunning` polls with waitpid and remembers how

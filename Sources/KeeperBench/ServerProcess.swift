@@ -105,7 +105,8 @@ public final class ServerProcess: Sendable {
         while DispatchTime.now().uptimeNanoseconds < deadline {
             guard process.isRunning else {
                 throw BenchError.serverFailed(
-                    "\(kind.rawValue) exited during start-up (status \(process.terminationStatus ?? -1)); log: \(logPath)")
+                    "\(kind.rawValue) exited during start-up (status \(process.terminationStatus ?? -1)); log: \(logPath)"
+                )
             }
             if let reply = FourLetterWord.ask("srvr", port: port, timeout: 1), reply.contains("Mode: ") {
                 return Double(DispatchTime.now().uptimeNanoseconds - spawnedAt) / 1e9

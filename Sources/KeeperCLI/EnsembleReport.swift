@@ -41,7 +41,8 @@ public struct EnsembleReport: Sendable {
 
     /// Transactions behind the leader in the same epoch, or nil when that means nothing.
     func lag(_ row: Row) -> Int64? {
-        guard let leader = rows.first(where: { $0.mode == "leader" }), let leaderZxid = leader.zxid, let zxid = row.zxid,
+        guard let leader = rows.first(where: { $0.mode == "leader" }), let leaderZxid = leader.zxid,
+            let zxid = row.zxid,
             leaderZxid >> 32 == zxid >> 32
         else { return nil }
         return max(0, leaderZxid - zxid)

@@ -34,7 +34,9 @@ struct OneShotWatches {
 
     /// Sets the watches that are not set: the data watch always (it also sees a creation),
     /// the child watch when the node exists.
-    private func arm(_ armed: inout Set<Kind>, in group: inout ThrowingTaskGroup<(Kind, WatchedEvent?), any Error>) async throws {
+    private func arm(_ armed: inout Set<Kind>, in group: inout ThrowingTaskGroup<(Kind, WatchedEvent?), any Error>)
+        async throws
+    {
         var exists = true
         if !armed.contains(.data) {
             let (stat, watch) = try await client.existsAndWatch(path)

@@ -88,7 +88,9 @@ public struct DataTree: Sendable {
 
     // MARK: - Changes, used only by `apply`
 
-    mutating func insert(_ path: String, data: [UInt8]?, acl: [ACL], owner: Int64, parentCVersion: Int32, zxid: Int64, time: Int64) throws(ErrorCode) {
+    mutating func insert(
+        _ path: String, data: [UInt8]?, acl: [ACL], owner: Int64, parentCVersion: Int32, zxid: Int64, time: Int64
+    ) throws(ErrorCode) {
         guard let parentPath = PathRules.parent(of: path) else { throw .noNode }
         // A node that exists has a parent, so this check cannot hide a missing parent.
         guard !nodes.contains(path) else { throw .nodeExists }
@@ -111,7 +113,9 @@ public struct DataTree: Sendable {
     }
 
     mutating func remove(_ path: String, zxid: Int64) throws(ErrorCode) {
-        guard let parentPath = PathRules.parent(of: path), let node = nodes.removeValue(forKey: path) else { throw .noNode }
+        guard let parentPath = PathRules.parent(of: path), let node = nodes.removeValue(forKey: path) else {
+            throw .noNode
+        }
         acls.release(node.aclRef)
         approximateDataSize -= path.utf8.count + (node.data?.count ?? 0)
         unindex(path, owner: node.ephemeralOwner)

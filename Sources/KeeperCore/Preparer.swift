@@ -67,7 +67,9 @@ public struct Preparer: Sendable {
 
     // MARK: - Single operations
 
-    private mutating func prepareOp(_ request: Request, in tree: DataTree, context: RequestContext) throws(ErrorCode) -> Txn {
+    private mutating func prepareOp(_ request: Request, in tree: DataTree, context: RequestContext) throws(ErrorCode)
+        -> Txn
+    {
         switch request {
         case .create(let create):
             return try prepareCreate(create, in: tree, context: context)
@@ -103,7 +105,9 @@ public struct Preparer: Sendable {
         }
     }
 
-    private mutating func prepareCreate(_ create: CreateRequest, in tree: DataTree, context: RequestContext) throws(ErrorCode) -> Txn {
+    private mutating func prepareCreate(_ create: CreateRequest, in tree: DataTree, context: RequestContext)
+        throws(ErrorCode) -> Txn
+    {
         guard let mode = create.mode else { throw .badArguments }
         if mode.isTTL && !extendedTypesEnabled { throw .unimplemented }
         if mode.isTTL ? !(1...NodeKind.ttlMax).contains(create.ttl) : create.ttl >= 0 { throw .badArguments }
@@ -139,7 +143,9 @@ public struct Preparer: Sendable {
         return counter < 0 ? "-" + padded.dropFirst() : padded
     }
 
-    private mutating func prepareDelete(_ path: String, version: Int32, in tree: DataTree, context: RequestContext) throws(ErrorCode) -> Txn {
+    private mutating func prepareDelete(_ path: String, version: Int32, in tree: DataTree, context: RequestContext)
+        throws(ErrorCode) -> Txn
+    {
         guard path.contains("/"), !path.contains("\u{0}"), !DataTree.systemPaths.contains(path) else {
             throw .badArguments
         }

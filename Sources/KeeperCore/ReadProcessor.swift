@@ -90,19 +90,22 @@ public enum ReadProcessor {
 
     /// multiRead runs each op on its own: a failure is that op's result, not the request's.
     /// It sets no watches.
-    private static func multiRead(_ ops: [Request], tree: DataTree, _ reader: Reader) throws(ErrorCode) -> [MultiResult] {
+    private static func multiRead(_ ops: [Request], tree: DataTree, _ reader: Reader) throws(ErrorCode) -> [MultiResult]
+    {
         var results: [MultiResult] = []
         for op in ops {
             switch op {
             case .getData(let path, _):
-                results.append(result { () throws(ErrorCode) in
-                    let node = try readable(path, tree, reader)
-                    return .getData(node.data, node.stat)
-                })
+                results.append(
+                    result { () throws(ErrorCode) in
+                        let node = try readable(path, tree, reader)
+                        return .getData(node.data, node.stat)
+                    })
             case .getChildren(let path, _):
-                results.append(result { () throws(ErrorCode) in
-                    .getChildren(try readable(path, tree, reader).children.sorted())
-                })
+                results.append(
+                    result { () throws(ErrorCode) in
+                        .getChildren(try readable(path, tree, reader).children.sorted())
+                    })
             default:
                 throw .marshallingError
             }

@@ -91,7 +91,8 @@ public enum SnapshotCodec {
             let (path, node) = try readNode(&reader)
             nodes[path] = node
         }
-        return SnapshotContents(tree: DataTree(restoring: nodes, acls: acls, lastProcessedZxid: zxid), sessions: sessions)
+        return SnapshotContents(
+            tree: DataTree(restoring: nodes, acls: acls, lastProcessedZxid: zxid), sessions: sessions)
     }
 
     public static func decode(_ bytes: [UInt8], zxid: Int64) throws(JuteError) -> SnapshotContents {

@@ -156,7 +156,8 @@ public indirect enum Txn: Hashable, Sendable {
         }
     }
 
-    private static func readCreate(_ op: OpCode, session: Int64, from reader: inout JuteReader) throws(JuteError) -> Txn {
+    private static func readCreate(_ op: OpCode, session: Int64, from reader: inout JuteReader) throws(JuteError) -> Txn
+    {
         let path = try reader.readString("path")
         let data = try reader.readBuffer("data")
         let acl = try reader.readRecords(ACL.self, "acl", minimumSize: 12)
@@ -178,7 +179,9 @@ public indirect enum Txn: Hashable, Sendable {
 
     private static func readMulti(session: Int64, from reader: inout JuteReader) throws(JuteError) -> [Txn] {
         let count = try reader.readInt32("MultiTxn.txns")
-        guard count >= 0, Int(count) <= reader.remaining / 8 else { throw .badLength(field: "MultiTxn.txns", length: count) }
+        guard count >= 0, Int(count) <= reader.remaining / 8 else {
+            throw .badLength(field: "MultiTxn.txns", length: count)
+        }
         var txns: [Txn] = []
         for _ in 0..<count {
             let type = try reader.readInt32("Txn.type")

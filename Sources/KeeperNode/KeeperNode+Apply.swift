@@ -40,7 +40,9 @@ extension KeeperNode {
     private mutating func complete(_ entry: TxnEntry, _ outcome: TxnOutcome, on id: ConnectionID) {
         guard let head = connections[id]?.queue.first else { return }
         guard case .write(let request) = head.work, head.xid == entry.header.cxid else {
-            preconditionFailure("applied zxid \(entry.zxid) (xid \(entry.header.cxid)) is not the write at the front of connection \(id)")
+            preconditionFailure(
+                "applied zxid \(entry.zxid) (xid \(entry.header.cxid)) is not the write at the front of connection \(id)"
+            )
         }
         _ = connections[id]!.queue.popFirst()
         let (error, response) = Self.response(to: request, entry.txn, outcome)

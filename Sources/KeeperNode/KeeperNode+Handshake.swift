@@ -76,7 +76,9 @@ extension KeeperNode {
     /// The createSession transaction is applied: the session exists everywhere.
     mutating func sessionCreated(_ session: Int64, timeout: Int32) {
         sessions.add(session, timeout: timeout, now: now.monotonic)
-        guard let id = creatingSessions.removeValue(forKey: session), connections[id]?.phase == .creatingSession(session) else {
+        guard let id = creatingSessions.removeValue(forKey: session),
+            connections[id]?.phase == .creatingSession(session)
+        else {
             return
         }
         bind(session, to: id)
@@ -92,7 +94,8 @@ extension KeeperNode {
     /// Session 0 with timeout 0 tells the client its session is gone.
     private mutating func sendConnectResponse(on id: ConnectionID, session: Int64, timeout: Int32) {
         guard let connection = connections[id] else { return }
-        let password = session == 0 ? [UInt8](repeating: 0, count: SessionPassword.length) : SessionPassword.make(for: session)
+        let password =
+            session == 0 ? [UInt8](repeating: 0, count: SessionPassword.length) : SessionPassword.make(for: session)
         let response = ConnectResponse(
             timeout: timeout, sessionId: session, password: password,
             readOnly: connection.sendsReadOnlyByte ? false : nil)

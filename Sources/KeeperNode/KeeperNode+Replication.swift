@@ -68,9 +68,12 @@ extension KeeperNode {
             case .role(let role):
                 onRole(role)
             case .sendSnapshot(let peer, let delivered, let entries):
-                precondition(tree.lastProcessedZxid == delivered, "snapshot for \(peer) at \(delivered) but the tree is at \(tree.lastProcessedZxid)")
+                precondition(
+                    tree.lastProcessedZxid == delivered,
+                    "snapshot for \(peer) at \(delivered) but the tree is at \(tree.lastProcessedZxid)")
                 let state = SnapshotCodec.encode(SnapshotContents(tree: tree, sessions: sessionTimeouts))
-                actions.append(.sendPeer(peer, .sync(.init(snapshot: state, snapshotZxid: delivered, entries: entries))))
+                actions.append(
+                    .sendPeer(peer, .sync(.init(snapshot: state, snapshotZxid: delivered, entries: entries))))
             case .notice(let text):
                 notice(.info(text))
             }
@@ -94,7 +97,9 @@ extension KeeperNode {
             tree = state.tree
             tree.setMembership(config.membership)
             sessions = SessionTable(tickTime: Int64(config.tickTime))
-            for (id, timeout) in state.sessions.sorted(by: { $0.key < $1.key }) { sessions.add(id, timeout: timeout, now: now.monotonic) }
+            for (id, timeout) in state.sessions.sorted(by: { $0.key < $1.key }) {
+                sessions.add(id, timeout: timeout, now: now.monotonic)
+            }
             preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)
             lastProposedZxid = zxid
             actions.append(.installSnapshot(bytes, zxid: zxid))

@@ -50,7 +50,9 @@ extension KeeperNode {
 
     /// A write: prepared and proposed here on a leader (or standalone), handed to the leader
     /// by a follower. Its reply waits for the transaction to be applied.
-    private mutating func submitWrite(_ request: Request, xid: Int32, on id: ConnectionID) -> ClientConnection.Queued.Work {
+    private mutating func submitWrite(_ request: Request, xid: Int32, on id: ConnectionID)
+        -> ClientConnection.Queued.Work
+    {
         let connection = connections[id]!
         if case .closeSession = request { connections[id]!.phase = .closing }
         pendingWrites[SessionXid(session: connection.session, xid: xid)] = id
@@ -86,7 +88,8 @@ extension KeeperNode {
     ) -> ClientConnection.Queued.Work {
         guard let granted = config.digest.authenticate(scheme: scheme, credentials: credentials) else {
             counters.authFailures += 1
-            notice(.warning("auth failed for scheme \(scheme) from \(connections[id]!.address); closing the connection"))
+            notice(
+                .warning("auth failed for scheme \(scheme) from \(connections[id]!.address); closing the connection"))
             connections[id]!.phase = .closing
             return .reply(ReplyHeader(xid: xid, zxid: 0, err: .authFailed), .empty, closeAfter: true)
         }

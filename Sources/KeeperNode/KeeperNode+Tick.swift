@@ -35,7 +35,9 @@ extension KeeperNode {
             $0.phase == .handshaking && now.monotonic - $0.openedAt > config.handshakeTimeout
         }
         for connection in stale.sorted(by: { $0.id < $1.id }) {
-            notice(.info("closing connection from \(connection.address): no handshake within \(config.handshakeTimeout) ms"))
+            notice(
+                .info(
+                    "closing connection from \(connection.address): no handshake within \(config.handshakeTimeout) ms"))
             close(connection.id)
         }
     }
@@ -48,7 +50,9 @@ extension KeeperNode {
             if let node = tree.node(at: path), node.children.isEmpty, node.cversion > 0 { candidates.append(path) }
         }
         for path in tree.ttlNodes {
-            guard let node = tree.node(at: path), node.children.isEmpty, case .ttl(let ttl) = node.kind else { continue }
+            guard let node = tree.node(at: path), node.children.isEmpty, case .ttl(let ttl) = node.kind else {
+                continue
+            }
             if now.wall - node.mtime > ttl { candidates.append(path) }
         }
         return candidates.sorted()

@@ -50,7 +50,9 @@ public struct KeeperNode: Sendable {
 
     /// A standalone node starting from `tree` and the `sessions` (id and timeout) that were
     /// alive when it was saved; each session gets a full timeout from now to reconnect.
-    public init(config: NodeConfig, startedAt time: NodeTime, tree: DataTree = DataTree(), sessions: [Int64: Int32] = [:]) {
+    public init(
+        config: NodeConfig, startedAt time: NodeTime, tree: DataTree = DataTree(), sessions: [Int64: Int32] = [:]
+    ) {
         self.config = config
         self.now = time
         self.tree = tree
@@ -69,12 +71,14 @@ public struct KeeperNode: Sendable {
     /// (accepted, not known to be committed) and its epochs. It serves clients once it leads
     /// an established epoch or follows an established leader.
     public init(
-        config: NodeConfig, startedAt time: NodeTime, state: SnapshotContents, log: [ZabEntry], zab zabConfig: ZabConfig,
+        config: NodeConfig, startedAt time: NodeTime, state: SnapshotContents, log: [ZabEntry],
+        zab zabConfig: ZabConfig,
         acceptedEpoch: Int64, currentEpoch: Int64
     ) {
         self.init(config: config, startedAt: time, tree: state.tree, sessions: state.sessions)
         self.zab = ZabPeer(
-            config: zabConfig, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, stateZxid: state.zxid, log: log,
+            config: zabConfig, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, stateZxid: state.zxid,
+            log: log,
             now: time.monotonic)
     }
 

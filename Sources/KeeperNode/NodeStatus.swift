@@ -55,7 +55,9 @@ extension KeeperNode {
                     stats: $0.stats)
             },
             mode: mode, serving: isServing, epoch: zab?.currentEpoch ?? 0, lastLoggedZxid: lastLoggedZxid,
-            followers: (zab?.followerProgress ?? []).map { FollowerStatus(id: $0.id, ackedZxid: $0.acked, synced: $0.synced) })
+            followers: (zab?.followerProgress ?? []).map {
+                FollowerStatus(id: $0.id, ackedZxid: $0.acked, synced: $0.synced)
+            })
     }
 
     private var mode: String {

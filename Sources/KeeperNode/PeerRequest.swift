@@ -14,7 +14,11 @@ enum PeerRequest: Equatable, Sendable {
     case syncReply(token: Int64)
 
     private enum Kind: Int32 {
-        case forward = 1, createSession, touch, syncRequest, syncReply
+        case forward = 1
+        case createSession
+        case touch
+        case syncRequest
+        case syncReply
     }
 
     func encoded() -> [UInt8] {
@@ -54,12 +58,15 @@ enum PeerRequest: Equatable, Sendable {
             let cxid = try reader.readInt32("cxid")
             let ids = try reader.readRecords(Id.self, "ids", minimumSize: 8)
             let type = try reader.readInt32("type")
-            return .forward(session: session, cxid: cxid, ids: ids, request: try Request.read(type: type, from: &reader))
+            return .forward(
+                session: session, cxid: cxid, ids: ids, request: try Request.read(type: type, from: &reader))
         case .createSession:
             return .createSession(session: try reader.readInt64("session"), timeout: try reader.readInt32("timeout"))
         case .touch:
             let count = try reader.readInt32("sessions")
-            guard count >= 0, Int(count) <= reader.remaining / 8 else { throw .badLength(field: "sessions", length: count) }
+            guard count >= 0, Int(count) <= reader.remaining / 8 else {
+                throw .badLength(field: "sessions", length: count)
+            }
             var sessions: [Int64] = []
             for _ in 0..<count { sessions.append(try reader.readInt64("session")) }
             return .touch(sessions)

@@ -52,8 +52,9 @@ public struct ConnectResponse: Hashable, Sendable, JuteRecord {
     /// Sent only to clients that sent the byte in their request.
     public var readOnly: Bool?
 
-    public init(protocolVersion: Int32 = 0, timeout: Int32, sessionId: Int64, password: [UInt8], readOnly: Bool? = false)
-    {
+    public init(
+        protocolVersion: Int32 = 0, timeout: Int32, sessionId: Int64, password: [UInt8], readOnly: Bool? = false
+    ) {
         self.protocolVersion = protocolVersion
         self.timeout = timeout
         self.sessionId = sessionId

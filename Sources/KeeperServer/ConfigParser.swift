@@ -47,7 +47,9 @@ public enum ConfigParser {
             let setting = Setting(file: file, line: line, key: key, value: value)
             if let warning = try apply(setting, to: &config) { warnings.append(warning) }
             if key == "forceSync" && !config.forceSync {
-                warnings.append("\(file):\(line): forceSync=no: writes are acknowledged before they reach the disk and a crash can lose them; use it only for tests")
+                warnings.append(
+                    "\(file):\(line): forceSync=no: writes are acknowledged before they reach the disk and a crash can lose them; use it only for tests"
+                )
             }
         }
         try check(config, file: file)
@@ -64,7 +66,9 @@ public enum ConfigParser {
 
         func int(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
             guard let number = Int(value) else { throw fail("'\(value)' is not a whole number") }
-            guard range.contains(number) else { throw fail("\(number) is outside \(range.lowerBound)...\(range.upperBound)") }
+            guard range.contains(number) else {
+                throw fail("\(number) is outside \(range.lowerBound)...\(range.upperBound)")
+            }
             return number
         }
 
@@ -115,7 +119,9 @@ public enum ConfigParser {
         var words: Set<String> = ["srvr"]
         for word in s.value.split(separator: ",").map({ String($0.trimmingSpaces) }) where !word.isEmpty {
             guard word == "*" || KeeperConfig.allFourLetterWords.contains(word) else {
-                throw s.fail("'\(word)' is not a four-letter word Keeper knows (\(KeeperConfig.allFourLetterWords.sorted().joined(separator: ", ")))")
+                throw s.fail(
+                    "'\(word)' is not a four-letter word Keeper knows (\(KeeperConfig.allFourLetterWords.sorted().joined(separator: ", ")))"
+                )
             }
             words.insert(word)
         }
@@ -131,7 +137,10 @@ public enum ConfigParser {
         let parts = halves[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, !parts[0].isEmpty, let peerPort = Int(parts[1]), let electionPort = Int(parts[2]),
             (1...65535).contains(peerPort), (1...65535).contains(electionPort)
-        else { throw s.fail("expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got '\(s.value)'") }
+        else {
+            throw s.fail(
+                "expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got '\(s.value)'")
+        }
         var peer = KeeperConfig.Peer(id: id, host: parts[0], peerPort: peerPort, electionPort: electionPort)
         if parts.count > 3, parts[3] != "participant" {
             throw s.fail("role '\(parts[3])' is not supported: every Keeper server is a voting participant")
@@ -151,7 +160,9 @@ public enum ConfigParser {
         if config.effectiveMinSessionTimeout > config.effectiveMaxSessionTimeout {
             throw ConfigError(
                 file: file, line: 0, key: "minSessionTimeout",
-                message: "\(config.effectiveMinSessionTimeout) is above maxSessionTimeout \(config.effectiveMaxSessionTimeout)")
+                message:
+                    "\(config.effectiveMinSessionTimeout) is above maxSessionTimeout \(config.effectiveMaxSessionTimeout)"
+            )
         }
         var ids = Set<Int>()
         for peer in config.peers where !ids.insert(peer.id).inserted {

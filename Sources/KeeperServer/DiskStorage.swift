@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 import Zab
 
-
 /// What the log thread does, in order: appends (synced together), the cut of a log a new
 /// leader does not share, and a leader's state replacing ours.
 enum LogOperation: Sendable {
@@ -121,7 +120,8 @@ final class DiskStorage {
                 case .truncate(let zxid):
                     try writer.value.truncate(after: zxid)
                 case .installSnapshot(let bytes, let zxid):
-                    try SnapshotFile.write(body: bytes, zxid: zxid, fileSystem: PosixFileSystem(), directory: snapshotDirectory)
+                    try SnapshotFile.write(
+                        body: bytes, zxid: zxid, fileSystem: PosixFileSystem(), directory: snapshotDirectory)
                 }
             }
             if appended > 0 { try writer.value.sync() }
@@ -141,7 +141,9 @@ final class DiskStorage {
             startSyncIfIdle()
             if let last = written.last { onDurable(last) }
         case .failure(let error):
-            logger.critical("cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable")
+            logger.critical(
+                "cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable"
+            )
             onFailure(error)
         }
     }
@@ -158,7 +160,8 @@ final class DiskStorage {
         let started = NIODeadline.now()
         let this = NIOLoopBound(self, eventLoop: loop)
         snapshotThread.runIfActive(eventLoop: loop) { () -> (path: String, size: Int) in
-            let written = try SnapshotFile.write(contents, fileSystem: PosixFileSystem(), directory: settings.snapshotDirectory)
+            let written = try SnapshotFile.write(
+                contents, fileSystem: PosixFileSystem(), directory: settings.snapshotDirectory)
             return written
         }.whenComplete { result in
             let `self` = this.value
@@ -166,9 +169,13 @@ final class DiskStorage {
             switch result {
             case .success(let written):
                 let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
-                self.logger.info("wrote snapshot \(written.path): zxid 0x\(StorageFormat.hex16(contents.zxid)), \(contents.tree.nodeCount) znodes, \(written.size) bytes in \(ms) ms")
+                self.logger.info(
+                    "wrote snapshot \(written.path): zxid 0x\(StorageFormat.hex16(contents.zxid)), \(contents.tree.nodeCount) znodes, \(written.size) bytes in \(ms) ms"
+                )
             case .failure(let error):
-                self.logger.error("snapshot at zxid 0x\(StorageFormat.hex16(contents.zxid)) failed: \(error); the log still holds every transaction")
+                self.logger.error(
+                    "snapshot at zxid 0x\(StorageFormat.hex16(contents.zxid)) failed: \(error); the log still holds every transaction"
+                )
             }
         }
     }
@@ -184,7 +191,9 @@ final class DiskStorage {
         }.whenComplete { result in
             switch result {
             case .success(let removed):
-                if !removed.isEmpty { logger.info("purged \(removed.count) old files: \(removed.joined(separator: ", "))") }
+                if !removed.isEmpty {
+                    logger.info("purged \(removed.count) old files: \(removed.joined(separator: ", "))")
+                }
             case .failure(let error):
                 logger.warning("purge failed: \(error)")
             }

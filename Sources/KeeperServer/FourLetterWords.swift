@@ -106,31 +106,34 @@ struct FourLetterWords {
 
     private func mntr(_ status: NodeStatus) -> String {
         let c = status.counters
-        let values: [(String, String)] = [
-            ("version", Self.version),
-            ("server_state", status.mode),
-            ("avg_latency", Self.decimal(c.averageLatency)),
-            ("max_latency", "\(c.maxLatency)"),
-            ("min_latency", "\(c.minLatency)"),
-            ("packets_received", "\(c.received)"),
-            ("packets_sent", "\(c.sent)"),
-            ("num_alive_connections", "\(status.connections.count)"),
-            ("outstanding_requests", "\(status.outstandingRequests)"),
-            ("uptime", "\(uptimeMilliseconds)"),
-            ("znode_count", "\(status.nodeCount)"),
-            ("watch_count", "\(status.watchCount)"),
-            ("ephemerals_count", "\(status.ephemeralCount)"),
-            ("approximate_data_size", "\(status.approximateDataSize)"),
-            ("global_sessions", "\(status.sessionCount)"),
-            ("local_sessions", "0"),
-            ("auth_failed_count", "\(c.authFailures)"),
-        ] + ensembleMetrics(status)
+        let values: [(String, String)] =
+            [
+                ("version", Self.version),
+                ("server_state", status.mode),
+                ("avg_latency", Self.decimal(c.averageLatency)),
+                ("max_latency", "\(c.maxLatency)"),
+                ("min_latency", "\(c.minLatency)"),
+                ("packets_received", "\(c.received)"),
+                ("packets_sent", "\(c.sent)"),
+                ("num_alive_connections", "\(status.connections.count)"),
+                ("outstanding_requests", "\(status.outstandingRequests)"),
+                ("uptime", "\(uptimeMilliseconds)"),
+                ("znode_count", "\(status.nodeCount)"),
+                ("watch_count", "\(status.watchCount)"),
+                ("ephemerals_count", "\(status.ephemeralCount)"),
+                ("approximate_data_size", "\(status.approximateDataSize)"),
+                ("global_sessions", "\(status.sessionCount)"),
+                ("local_sessions", "0"),
+                ("auth_failed_count", "\(c.authFailures)"),
+            ] + ensembleMetrics(status)
         return values.map { "zk_\($0.0)\t\($0.1)\n" }.joined()
     }
 
     private func ensembleMetrics(_ status: NodeStatus) -> [(String, String)] {
         guard config.isEnsemble else { return [] }
-        var values: [(String, String)] = [("epoch", "\(status.epoch)"), ("last_logged_zxid", "0x\(Self.hex(status.lastLoggedZxid))")]
+        var values: [(String, String)] = [
+            ("epoch", "\(status.epoch)"), ("last_logged_zxid", "0x\(Self.hex(status.lastLoggedZxid))"),
+        ]
         if status.mode == "leader" {
             values.append(("followers", "\(status.followers.count)"))
             values.append(("synced_followers", "\(status.followers.filter(\.synced).count)"))

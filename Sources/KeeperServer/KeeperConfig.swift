@@ -12,7 +12,10 @@ public struct KeeperConfig: Sendable, Equatable {
         public var clientAddress: String?
         public var clientPort: Int?
 
-        public init(id: Int, host: String, peerPort: Int, electionPort: Int, clientAddress: String? = nil, clientPort: Int? = nil) {
+        public init(
+            id: Int, host: String, peerPort: Int, electionPort: Int, clientAddress: String? = nil,
+            clientPort: Int? = nil
+        ) {
             self.id = id
             self.host = host
             self.peerPort = peerPort
@@ -90,7 +93,9 @@ public struct KeeperConfig: Sendable, Equatable {
     /// line, its files in its own subdirectory of dataDir and dataLogDir.
     public func forServer(_ id: Int) throws(ConfigError) -> KeeperConfig {
         guard let peer = peers.first(where: { $0.id == id }) else {
-            throw ConfigError(file: "", line: 0, key: "server.\(id)", message: "no server.\(id) line; servers listed: \(peers.map(\.id))")
+            throw ConfigError(
+                file: "", line: 0, key: "server.\(id)",
+                message: "no server.\(id) line; servers listed: \(peers.map(\.id))")
         }
         var config = self
         config.myId = id

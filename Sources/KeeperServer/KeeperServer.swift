@@ -41,7 +41,9 @@ public final class KeeperServer: Sendable {
 
     /// Recovers the state in dataDir (if set), then serves `config`; returns once the client
     /// port is bound.
-    public static func start(config: KeeperConfig, logger: Logger = Logger(label: "keeper")) async throws -> KeeperServer {
+    public static func start(config: KeeperConfig, logger: Logger = Logger(label: "keeper")) async throws
+        -> KeeperServer
+    {
         let node = try recoverNode(config, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -61,11 +63,13 @@ public final class KeeperServer: Sendable {
             if config.isEnsemble { try await startQuorum(config, host: host, group: group, loop: loop, logger: logger) }
             let ticker = try await loop.submit { scheduleTimers(host, config: config, loop: loop) }.get()
             let server = KeeperServer(
-                config: config, group: group, listener: listener, host: host, ticker: ticker, failed: failed, logger: logger)
+                config: config, group: group, listener: listener, host: host, ticker: ticker, failed: failed,
+                logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
             let mode = config.isEnsemble ? "server \(config.myId ?? 0) of \(config.peers.count)" : "standalone"
             logger.info(
-                "serving clients on \(config.clientPortAddress):\(server.port) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)")
+                "serving clients on \(config.clientPortAddress):\(server.port) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)"
+            )
             return server
         } catch {
             failed.fail(error)
@@ -80,7 +84,8 @@ public final class KeeperServer: Sendable {
         _ config: KeeperConfig, host: NIOLoopBound<NodeHost>, group: EventLoopGroup, loop: EventLoop, logger: Logger
     ) async throws {
         guard let me = config.peers.first(where: { $0.id == config.myId }) else {
-            throw ConfigError(file: "", line: 0, key: "server.\(config.myId ?? 0)", message: "this server is not in the ensemble")
+            throw ConfigError(
+                file: "", line: 0, key: "server.\(config.myId ?? 0)", message: "this server is not in the ensemble")
         }
         _ = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -102,13 +107,16 @@ public final class KeeperServer: Sendable {
     }
 
     /// The tick (session expiry, reaping) and, if configured, the purge of old files.
-    private static func scheduleTimers(_ host: NIOLoopBound<NodeHost>, config: KeeperConfig, loop: EventLoop) -> NIOLoopBound<RepeatedTask> {
+    private static func scheduleTimers(_ host: NIOLoopBound<NodeHost>, config: KeeperConfig, loop: EventLoop)
+        -> NIOLoopBound<RepeatedTask>
+    {
         if config.purgeInterval > 0 && config.dataDir != nil {
             let interval = TimeAmount.hours(Int64(config.purgeInterval))
             loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in host.value.purge() }
         }
         return NIOLoopBound(
-            loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in host.value.handle(.tick) },
+            loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in host.value.handle(.tick)
+            },
             eventLoop: loop)
     }
 
@@ -134,14 +142,18 @@ public final class KeeperServer: Sendable {
             let fileSystem = PosixFileSystem()
             let report: RecoveryReport
             (state, pending, report) = try Recovery.recover(
-                fileSystem: fileSystem, snapshotDirectory: settings.snapshotDirectory, logDirectory: settings.logDirectory,
+                fileSystem: fileSystem, snapshotDirectory: settings.snapshotDirectory,
+                logDirectory: settings.logDirectory,
                 applyLog: !config.isEnsemble)
-            if config.isEnsemble { epochs = try EpochFiles.read(fileSystem: fileSystem, directory: settings.snapshotDirectory) }
+            if config.isEnsemble {
+                epochs = try EpochFiles.read(fileSystem: fileSystem, directory: settings.snapshotDirectory)
+            }
             for note in report.notes { logger.warning("\(note)") }
             let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
             let source = report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
             logger.info(
-                "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions")
+                "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions"
+            )
         } else {
             logger.warning("no dataDir: nothing is written to disk, and every write is lost when this server stops")
         }
@@ -149,14 +161,18 @@ public final class KeeperServer: Sendable {
             return KeeperNode(config: nodeConfig, startedAt: time, tree: state.tree, sessions: state.sessions)
         }
         let zab = ZabConfig(
-            id: myId, voters: config.peers.map(\.id), tickTime: Int64(config.tickTime), initLimit: Int64(config.initLimit),
+            id: myId, voters: config.peers.map(\.id), tickTime: Int64(config.tickTime),
+            initLimit: Int64(config.initLimit),
             syncLimit: Int64(config.syncLimit))
         return KeeperNode(
-            config: nodeConfig, startedAt: time, state: state, log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
+            config: nodeConfig, startedAt: time, state: state,
+            log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
             zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
     }
 
-    private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig) -> ServerBootstrap {
+    private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig)
+        -> ServerBootstrap
+    {
         ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

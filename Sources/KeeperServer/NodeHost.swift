@@ -66,12 +66,15 @@ final class NodeHost {
     // MARK: - Quorum connections
 
     func helloFrame(allocator: ByteBufferAllocator) -> ByteBuffer {
-        QuorumFrameDecoder.frame(QuorumHello(id: config.myId ?? 0, ensemble: config.ensembleIdentity).encoded(), allocator: allocator)
+        QuorumFrameDecoder.frame(
+            QuorumHello(id: config.myId ?? 0, ensemble: config.ensembleIdentity).encoded(), allocator: allocator)
     }
 
     func checkHello(_ hello: QuorumHello) throws {
         guard hello.ensemble == config.ensembleIdentity else {
-            throw QuorumError("server \(hello.id) belongs to another ensemble (\(hello.ensemble)); ours is \(config.ensembleIdentity)")
+            throw QuorumError(
+                "server \(hello.id) belongs to another ensemble (\(hello.ensemble)); ours is \(config.ensembleIdentity)"
+            )
         }
         guard hello.id != config.myId, config.peers.contains(where: { $0.id == hello.id }) else {
             throw QuorumError("server id \(hello.id) is not another member of this ensemble")
@@ -97,7 +100,9 @@ final class NodeHost {
     }
 
     func quorumFailure(_ reason: String, peer: PeerID?, channel: Channel) {
-        logger.warning("closing the quorum connection \(peer.map { "with server \($0)" } ?? "from \(channel.remoteAddress?.description ?? "?")"): \(reason)")
+        logger.warning(
+            "closing the quorum connection \(peer.map { "with server \($0)" } ?? "from \(channel.remoteAddress?.description ?? "?")"): \(reason)"
+        )
         channel.close(promise: nil)
     }
 
@@ -105,7 +110,8 @@ final class NodeHost {
     /// buffer as one write.
     private func sendPeer(_ peer: PeerID, _ message: ZabMessage) {
         guard let channel = peerChannels[peer] else { return }
-        QuorumFrameDecoder.append(ZabWire.encode(message), to: &peerOutgoing[peer, default: channel.allocator.buffer(capacity: 4096)])
+        QuorumFrameDecoder.append(
+            ZabWire.encode(message), to: &peerOutgoing[peer, default: channel.allocator.buffer(capacity: 4096)])
     }
 
     private func flushPeer(_ peer: PeerID, _ frames: ByteBuffer) {
@@ -113,7 +119,9 @@ final class NodeHost {
         let size = frames.readableBytes
         let queued = (peerQueued[peer] ?? 0) + size
         guard queued <= Self.peerQueueMax else {
-            logger.warning("server \(peer) is not keeping up: \(queued) bytes queued, over \(Self.peerQueueMax); dropping the connection")
+            logger.warning(
+                "server \(peer) is not keeping up: \(queued) bytes queued, over \(Self.peerQueueMax); dropping the connection"
+            )
             channel.close(promise: nil)
             return
         }
@@ -148,7 +156,8 @@ final class NodeHost {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         let open = connectionsPerAddress[address, default: 0]
         if config.maxClientCnxns > 0 && open >= config.maxClientCnxns {
-            logger.warning("too many connections from \(address): max is \(config.maxClientCnxns) (maxClientCnxns); closing")
+            logger.warning(
+                "too many connections from \(address): max is \(config.maxClientCnxns) (maxClientCnxns); closing")
             channel.close(promise: nil)
             return nil
         }
@@ -249,7 +258,9 @@ final class NodeHost {
             case .saveEpochs(let accepted, let current):
                 saveEpochs(accepted: accepted, current: current)
             case .truncateLog(let zxid):
-                logger.info("truncating the log after zxid 0x\(StorageFormat.hex16(zxid)): the new leader does not have what follows")
+                logger.info(
+                    "truncating the log after zxid 0x\(StorageFormat.hex16(zxid)): the new leader does not have what follows"
+                )
                 storage?.truncate(after: zxid)
             case .installSnapshot(let bytes, let zxid):
                 storage?.installSnapshot(bytes, zxid: zxid)
@@ -265,7 +276,8 @@ final class NodeHost {
     private func saveEpochs(accepted: Int64, current: Int64) {
         guard let directory = config.dataDir else { return }
         do {
-            try EpochFiles.write(fileSystem: PosixFileSystem(), directory: directory, accepted: accepted, current: current)
+            try EpochFiles.write(
+                fileSystem: PosixFileSystem(), directory: directory, accepted: accepted, current: current)
         } catch {
             logger.critical("cannot write the epoch files in \(directory): \(error); stopping")
             failure = error

@@ -27,7 +27,9 @@ struct QuorumHello: Equatable {
         var reader = JuteReader(bytes)
         guard try reader.readInt32("magic") == magic else { throw QuorumError("not a Keeper quorum peer (bad magic)") }
         let version = try reader.readInt32("version")
-        guard version == Self.version else { throw QuorumError("quorum protocol version \(version); this server speaks \(Self.version)") }
+        guard version == Self.version else {
+            throw QuorumError("quorum protocol version \(version); this server speaks \(Self.version)")
+        }
         return QuorumHello(id: Int(try reader.readInt32("id")), ensemble: try reader.readString("ensemble"))
     }
 }
@@ -51,7 +53,9 @@ final class QuorumFrameDecoder: ByteToMessageDecoder {
 
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-        guard Int(length) <= maxLength else { throw QuorumError("frame of \(length) bytes is over the \(maxLength)-byte bound") }
+        guard Int(length) <= maxLength else {
+            throw QuorumError("frame of \(length) bytes is over the \(maxLength)-byte bound")
+        }
         guard buffer.readableBytes >= 8 + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
         let checksum = buffer.readInteger(as: UInt32.self)!

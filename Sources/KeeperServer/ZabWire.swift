@@ -5,8 +5,19 @@ import Zab
 /// with its length and a CRC32C (QuorumFrameDecoder).
 enum ZabWire {
     private enum Tag: Int32 {
-        case vote = 1, followerInfo, leaderInfo, ackEpoch, sync, newLeader, ackNewLeader, upToDate, proposal, ack, commit
-        case ping, app
+        case vote = 1
+        case followerInfo
+        case leaderInfo
+        case ackEpoch
+        case sync
+        case newLeader
+        case ackNewLeader
+        case upToDate
+        case proposal
+        case ack
+        case commit
+        case ping
+        case app
     }
 
     static func encode(_ message: ZabMessage) -> [UInt8] {
@@ -83,24 +94,33 @@ enum ZabWire {
             let epoch = try reader.readInt64("epoch")
             let round = try reader.readInt64("round")
             let stateValue = try reader.readInt32("state")
-            guard let state = PeerState(rawValue: stateValue) else { throw .invalidValue(field: "state", value: Int64(stateValue)) }
+            guard let state = PeerState(rawValue: stateValue) else {
+                throw .invalidValue(field: "state", value: Int64(stateValue))
+            }
             return .vote(Vote(leader: leader, zxid: zxid, epoch: epoch, round: round, state: state))
         case .followerInfo:
-            return .followerInfo(acceptedEpoch: try reader.readInt64("acceptedEpoch"), lastZxid: try reader.readInt64("lastZxid"))
+            return .followerInfo(
+                acceptedEpoch: try reader.readInt64("acceptedEpoch"), lastZxid: try reader.readInt64("lastZxid"))
         case .leaderInfo:
             return .leaderInfo(epoch: try reader.readInt64("epoch"))
         case .ackEpoch:
-            return .ackEpoch(currentEpoch: try reader.readInt64("currentEpoch"), lastZxid: try reader.readInt64("lastZxid"))
+            return .ackEpoch(
+                currentEpoch: try reader.readInt64("currentEpoch"), lastZxid: try reader.readInt64("lastZxid"))
         case .sync:
             let truncate = try reader.readInt64("truncateAfter")
             let snapshot = try reader.readBuffer("snapshot")
             let snapshotZxid = try reader.readInt64("snapshotZxid")
             let count = try reader.readInt32("entries")
-            guard count >= 0, Int(count) <= reader.remaining / 12 else { throw .badLength(field: "entries", length: count) }
+            guard count >= 0, Int(count) <= reader.remaining / 12 else {
+                throw .badLength(field: "entries", length: count)
+            }
             var entries: [ZabEntry] = []
             entries.reserveCapacity(Int(count))
             for _ in 0..<count { entries.append(try readEntry(&reader)) }
-            return .sync(.init(truncateAfter: truncate < 0 ? nil : truncate, snapshot: snapshot, snapshotZxid: snapshotZxid, entries: entries))
+            return .sync(
+                .init(
+                    truncateAfter: truncate < 0 ? nil : truncate, snapshot: snapshot, snapshotZxid: snapshotZxid,
+                    entries: entries))
         case .newLeader:
             return .newLeader(epoch: try reader.readInt64("epoch"), historyEnd: try reader.readInt64("historyEnd"))
         case .ackNewLeader:

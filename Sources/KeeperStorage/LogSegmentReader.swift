@@ -71,7 +71,9 @@ public struct LogSegmentReader {
 
     private static func readHeader(_ bytes: [UInt8], path: String) throws -> Int64 {
         let size = StorageFormat.logHeaderSize
-        guard bytes.count >= size else { throw HeaderError(path: path, reason: "shorter (\(bytes.count) bytes) than a header") }
+        guard bytes.count >= size else {
+            throw HeaderError(path: path, reason: "shorter (\(bytes.count) bytes) than a header")
+        }
         guard bytes.bigEndian(at: 0, as: UInt32.self) == StorageFormat.logMagic else {
             throw HeaderError(path: path, reason: "not a Keeper log segment (bad magic)")
         }
@@ -80,7 +82,8 @@ public struct LogSegmentReader {
         }
         let version = bytes.bigEndian(at: 4, as: UInt32.self)
         guard version == StorageFormat.version else {
-            throw HeaderError(path: path, reason: "format version \(version); this build reads \(StorageFormat.version)")
+            throw HeaderError(
+                path: path, reason: "format version \(version); this build reads \(StorageFormat.version)")
         }
         return Int64(bitPattern: bytes.bigEndian(at: 8, as: UInt64.self))
     }
@@ -92,7 +95,9 @@ public struct LogSegmentReader {
             try file.ensure(offset + StorageFormat.recordHeaderSize)
             guard offset + StorageFormat.recordHeaderSize <= file.loaded.count else { break }
             let length = Int(file.loaded.bigEndian(at: offset, as: UInt32.self))
-            if length <= StorageFormat.recordLengthMax { try file.ensure(offset + StorageFormat.recordHeaderSize + length) }
+            if length <= StorageFormat.recordLengthMax {
+                try file.ensure(offset + StorageFormat.recordHeaderSize + length)
+            }
             switch Self.check(file.loaded, at: offset, after: lastZxid) {
             case .end:
                 return
@@ -113,7 +118,9 @@ public struct LogSegmentReader {
         }
         let bytes = file.loaded
         if offset < bytes.count && bytes[offset...].contains(where: { $0 != 0 }) {
-            stop = Stop(offset: offset, reason: "record header cut short", validRecordFollows: false, bytesAfter: bytes.count - offset)
+            stop = Stop(
+                offset: offset, reason: "record header cut short", validRecordFollows: false,
+                bytesAfter: bytes.count - offset)
         }
     }
 
@@ -140,7 +147,8 @@ public struct LogSegmentReader {
         guard zxid > lastZxid else {
             return .bad("zxid 0x\(StorageFormat.hex16(zxid)) does not follow 0x\(StorageFormat.hex16(lastZxid))")
         }
-        return .record(Record(zxid: zxid, payload: Array(bytes[start..<(start + length)]), offset: offset), next: start + length)
+        return .record(
+            Record(zxid: zxid, payload: Array(bytes[start..<(start + length)]), offset: offset), next: start + length)
     }
 
     /// Whether any offset after `offset` holds a record that checks out: if so the bad

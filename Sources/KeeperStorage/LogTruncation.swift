@@ -27,7 +27,10 @@ public enum EpochFiles {
     public static let currentName = "currentEpoch"
 
     public static func read(fileSystem: any FileSystem, directory: String) throws -> (accepted: Int64, current: Int64) {
-        (try readOne(fileSystem, directory + "/" + acceptedName), try readOne(fileSystem, directory + "/" + currentName))
+        (
+            try readOne(fileSystem, directory + "/" + acceptedName),
+            try readOne(fileSystem, directory + "/" + currentName)
+        )
     }
 
     private static func readOne(_ fileSystem: any FileSystem, _ path: String) throws -> Int64 {
@@ -36,7 +39,9 @@ public enum EpochFiles {
         defer { try? file.close() }
         let text = String(decoding: try file.readFully(at: 0, count: try file.size()), as: UTF8.self)
         guard let value = Int64(text.filter { !$0.isWhitespace }) else {
-            throw RecoveryError("\(path) does not hold an epoch number: '\(text)'. Restore it from a backup, or remove the server's data and let it sync from the ensemble.")
+            throw RecoveryError(
+                "\(path) does not hold an epoch number: '\(text)'. Restore it from a backup, or remove the server's data and let it sync from the ensemble."
+            )
         }
         return value
     }
@@ -47,7 +52,9 @@ public enum EpochFiles {
         try fileSystem.syncDirectory(directory)
     }
 
-    private static func writeOne(_ fileSystem: any FileSystem, _ directory: String, _ name: String, _ value: Int64) throws {
+    private static func writeOne(_ fileSystem: any FileSystem, _ directory: String, _ name: String, _ value: Int64)
+        throws
+    {
         let temporary = directory + "/" + name + ".tmp"
         let file = try fileSystem.open(temporary, create: true)
         try file.truncate(to: 0)

@@ -7,7 +7,9 @@ public enum Purge {
 
     /// Returns the paths it removed.
     @discardableResult
-    public static func run(fileSystem: any FileSystem, snapshotDirectory: String, logDirectory: String, retain: Int) throws -> [String] {
+    public static func run(fileSystem: any FileSystem, snapshotDirectory: String, logDirectory: String, retain: Int)
+        throws -> [String]
+    {
         let keep = max(retain, retainMin)
         let snapshots = try Recovery.files(.snapshot, in: snapshotDirectory, fileSystem).sorted { $0.zxid > $1.zxid }
         guard snapshots.count > keep else { return [] }

@@ -36,7 +36,8 @@ public enum Recovery {
     public static func recover(
         fileSystem: any FileSystem, snapshotDirectory: String, logDirectory: String
     ) throws -> (SnapshotContents, RecoveryReport) {
-        let (state, _, report) = try recover(fileSystem: fileSystem, snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, applyLog: true)
+        let (state, _, report) = try recover(
+            fileSystem: fileSystem, snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, applyLog: true)
         return (state, report)
     }
 
@@ -81,14 +82,18 @@ public enum Recovery {
         var zxid: Int64
     }
 
-    static func files(_ kind: StorageFormat.FileKind, in directory: String, _ fileSystem: any FileSystem) throws -> [Listed] {
+    static func files(_ kind: StorageFormat.FileKind, in directory: String, _ fileSystem: any FileSystem) throws
+        -> [Listed]
+    {
         try fileSystem.list(directory).compactMap { name in
             guard let (found, zxid) = StorageFormat.parse(name), found == kind else { return nil }
             return Listed(path: directory + "/" + name, zxid: zxid)
         }
     }
 
-    private static func removePartialSnapshots(_ fileSystem: any FileSystem, _ directory: String, _ report: inout RecoveryReport) throws {
+    private static func removePartialSnapshots(
+        _ fileSystem: any FileSystem, _ directory: String, _ report: inout RecoveryReport
+    ) throws {
         for partial in try files(.partialSnapshot, in: directory, fileSystem) {
             try fileSystem.remove(partial.path)
             report.notes.append("removed \(partial.path), a snapshot whose writing was interrupted")
@@ -115,7 +120,8 @@ public enum Recovery {
         if let first = firstLogZxid, first & 0xFFFF_FFFF != 1 {
             throw RecoveryError(
                 "no snapshot in \(directory) checks out and the log starts at zxid 0x\(StorageFormat.hex16(first)), "
-                    + "not at the beginning: transactions before it are lost. Restore a snapshot from a backup or a replica.")
+                    + "not at the beginning: transactions before it are lost. Restore a snapshot from a backup or a replica."
+            )
         }
         return SnapshotContents(tree: DataTree(), sessions: [:])
     }
@@ -148,7 +154,8 @@ public enum Recovery {
         guard isLast && !stop.validRecordFollows else {
             throw RecoveryError(
                 "\(path) is damaged at offset \(stop.offset): \(stop.reason). "
-                    + (stop.validRecordFollows ? "Valid records follow, so this is not a torn write. " : "Later segments exist. ")
+                    + (stop.validRecordFollows
+                        ? "Valid records follow, so this is not a torn write. " : "Later segments exist. ")
                     + "Keeper will not start over lost transactions: restore the file from a replica or a backup.")
         }
         let file = try fileSystem.open(path, create: false)
@@ -167,7 +174,8 @@ public enum Recovery {
         guard sameEpochNext || newEpochStart else {
             throw RecoveryError(
                 "\(path) at offset \(offset): zxid 0x\(StorageFormat.hex16(zxid)) follows 0x\(StorageFormat.hex16(last)); "
-                    + "the transactions between are missing. Restore the missing log segment from a backup or a replica.")
+                    + "the transactions between are missing. Restore the missing log segment from a backup or a replica."
+            )
         }
     }
 
@@ -175,7 +183,9 @@ public enum Recovery {
         do {
             return try TxnEntry.decode(record.payload)
         } catch {
-            throw RecoveryError("\(path) at offset \(record.offset): the record of zxid 0x\(StorageFormat.hex16(record.zxid)) does not decode: \(error)")
+            throw RecoveryError(
+                "\(path) at offset \(record.offset): the record of zxid 0x\(StorageFormat.hex16(record.zxid)) does not decode: \(error)"
+            )
         }
     }
 

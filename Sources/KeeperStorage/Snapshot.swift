@@ -16,7 +16,9 @@ public enum SnapshotFile {
 
     /// Writes `contents` into `directory`; returns the final path and the size in bytes.
     @discardableResult
-    public static func write(_ contents: SnapshotContents, fileSystem: any FileSystem, directory: String) throws -> (path: String, size: Int) {
+    public static func write(_ contents: SnapshotContents, fileSystem: any FileSystem, directory: String) throws -> (
+        path: String, size: Int
+    ) {
         try write(zxid: contents.zxid, fileSystem: fileSystem, directory: directory) { out in
             try SnapshotCodec.encode(contents) { try out.append($0) }
         }
@@ -24,7 +26,9 @@ public enum SnapshotFile {
 
     /// Writes a snapshot whose contents are already encoded (a leader's state).
     @discardableResult
-    public static func write(body: [UInt8], zxid: Int64, fileSystem: any FileSystem, directory: String) throws -> (path: String, size: Int) {
+    public static func write(body: [UInt8], zxid: Int64, fileSystem: any FileSystem, directory: String) throws -> (
+        path: String, size: Int
+    ) {
         try write(zxid: zxid, fileSystem: fileSystem, directory: directory) { try $0.append(body) }
     }
 
@@ -66,7 +70,9 @@ public enum SnapshotFile {
         let file = try fileSystem.open(path, create: false)
         defer { try? file.close() }
         let header = try file.readFully(at: 0, count: StorageFormat.snapshotHeaderSize)
-        guard header.count == StorageFormat.snapshotHeaderSize else { throw Damage(path: path, reason: "shorter than a header") }
+        guard header.count == StorageFormat.snapshotHeaderSize else {
+            throw Damage(path: path, reason: "shorter than a header")
+        }
         return Int64(bitPattern: header.bigEndian(at: 8, as: UInt64.self))
     }
 
@@ -86,7 +92,9 @@ public enum SnapshotFile {
     /// Checks magic, version, end magic and checksum.
     public static func verify(_ bytes: [UInt8], path: String) throws {
         let minimum = StorageFormat.snapshotHeaderSize + StorageFormat.snapshotTrailerSize
-        guard bytes.count >= minimum else { throw Damage(path: path, reason: "\(bytes.count) bytes is shorter than header and trailer") }
+        guard bytes.count >= minimum else {
+            throw Damage(path: path, reason: "\(bytes.count) bytes is shorter than header and trailer")
+        }
         guard bytes.bigEndian(at: 0, as: UInt32.self) == StorageFormat.snapshotMagic else {
             throw Damage(path: path, reason: "not a Keeper snapshot (bad magic)")
         }

@@ -28,12 +28,15 @@ public struct StorageInspector {
         public var health: Health
 
         public var line: String {
-            let range = firstZxid.map { first in "0x\(StorageFormat.hex16(first))...0x\(StorageFormat.hex16(lastZxid ?? first))" } ?? "empty"
+            let range =
+                firstZxid.map { first in "0x\(StorageFormat.hex16(first))...0x\(StorageFormat.hex16(lastZxid ?? first))"
+                } ?? "empty"
             let what = kind == .log ? "\(records) transactions" : kind == .snapshot ? "snapshot" : "partial snapshot"
             let status: String
             switch health {
             case .ok: status = "checksums ok"
-            case .tornTail(let offset, let reason): status = "torn tail at offset \(offset) (\(reason)); cut at next start"
+            case .tornTail(let offset, let reason):
+                status = "torn tail at offset \(offset) (\(reason)); cut at next start"
             case .damaged(let reason): status = "DAMAGED: \(reason)"
             }
             return "\(name)  \(range)  \(what)  \(bytes) bytes  \(status)"
@@ -49,7 +52,9 @@ public struct StorageInspector {
             case .log: return try logReport(name, isLast: name == logs.last)
             case .snapshot: return try snapshotReport(name, zxid: zxid)
             case .partialSnapshot:
-                return FileReport(name: name, kind: kind, firstZxid: zxid, lastZxid: zxid, records: 0, bytes: try size(name), health: .tornTail(offset: 0, reason: "writing was interrupted"))
+                return FileReport(
+                    name: name, kind: kind, firstZxid: zxid, lastZxid: zxid, records: 0, bytes: try size(name),
+                    health: .tornTail(offset: 0, reason: "writing was interrupted"))
             }
         }
     }
@@ -91,7 +96,8 @@ public struct StorageInspector {
             report.records = segment.records.count
             report.bytes = segment.validEnd
             if let stop = segment.stop {
-                report.health = isLast && !stop.validRecordFollows
+                report.health =
+                    isLast && !stop.validRecordFollows
                     ? .tornTail(offset: stop.offset, reason: stop.reason)
                     : .damaged("at offset \(stop.offset): \(stop.reason)")
             }
@@ -102,7 +108,9 @@ public struct StorageInspector {
     }
 
     private func snapshotReport(_ name: String, zxid: Int64) throws -> FileReport {
-        var report = FileReport(name: name, kind: .snapshot, firstZxid: zxid, lastZxid: zxid, records: 0, bytes: try size(name), health: .ok)
+        var report = FileReport(
+            name: name, kind: .snapshot, firstZxid: zxid, lastZxid: zxid, records: 0, bytes: try size(name), health: .ok
+        )
         do {
             let file = try fileSystem.open(directory + "/" + name, create: false)
             defer { try? file.close() }

@@ -18,7 +18,8 @@ extension Txn {
         case .closeSession(let ephemerals):
             return "closeSession" + (ephemerals.isEmpty ? "" : " deleting \(ephemerals.joined(separator: " "))")
         case .create(let path, let data, let acl, let kind, let parentCVersion):
-            return "create \(path) \(Self.describe(kind)) \(data?.count ?? 0) bytes acl=\(acl.map { "\($0.id):\($0.perms)" }.joined(separator: ",")) parentCVersion=\(parentCVersion)"
+            return
+                "create \(path) \(Self.describe(kind)) \(data?.count ?? 0) bytes acl=\(acl.map { "\($0.id):\($0.perms)" }.joined(separator: ",")) parentCVersion=\(parentCVersion)"
         case .delete(let path):
             return "delete \(path)"
         case .deleteContainer(let path):

@@ -40,8 +40,10 @@ extension ZabPeer {
     var settledVote: Vote? {
         switch role {
         case .looking: return nil
-        case .following(let f): return Vote(leader: f.leader, zxid: f.electedZxid, epoch: f.electedEpoch, round: f.round, state: .following)
-        case .leading(let l): return Vote(leader: config.id, zxid: l.electedZxid, epoch: l.electedEpoch, round: l.round, state: .leading)
+        case .following(let f):
+            return Vote(leader: f.leader, zxid: f.electedZxid, epoch: f.electedEpoch, round: f.round, state: .following)
+        case .leading(let l):
+            return Vote(leader: config.id, zxid: l.electedZxid, epoch: l.electedEpoch, round: l.round, state: .leading)
         }
     }
 
@@ -62,7 +64,8 @@ extension ZabPeer {
                 electionRound = vote.round
                 election.received = [:]
                 let own = ownVote(round: vote.round)
-                election.vote = vote.isBetter(than: own) && config.voters.contains(vote.leader) ? withRound(vote, vote.round) : own
+                election.vote =
+                    vote.isBetter(than: own) && config.voters.contains(vote.leader) ? withRound(vote, vote.round) : own
                 election.decideAt = nil
                 changed = true
             } else if vote.round < election.round {
@@ -100,7 +103,9 @@ extension ZabPeer {
             election.decideAt = nil
         }
         role = .looking(election)
-        if let decideAt = election.decideAt, now >= decideAt || config.voters.count == 1 { decide(election.vote, round: election.round) }
+        if let decideAt = election.decideAt, now >= decideAt || config.voters.count == 1 {
+            decide(election.vote, round: election.round)
+        }
     }
 
     private func same(_ a: Vote, _ b: Vote) -> Bool {
@@ -133,7 +138,8 @@ extension ZabPeer {
     }
 
     private mutating func decide(_ vote: Vote, round: Int64) {
-        actions.append(.notice("elected \(vote.leader) in round \(round) (epoch \(vote.epoch), zxid \(Zxid.hex(vote.zxid)))"))
+        actions.append(
+            .notice("elected \(vote.leader) in round \(round) (epoch \(vote.epoch), zxid \(Zxid.hex(vote.zxid)))"))
         if vote.leader == config.id {
             startLeading(round: round, electedZxid: vote.zxid, electedEpoch: vote.epoch)
         } else {

@@ -28,7 +28,9 @@ struct FollowerState: Sendable {
 /// after they are on disk, delivering on COMMIT.
 extension ZabPeer {
     mutating func startFollowing(_ leader: PeerID, round: Int64, electedZxid: Int64, electedEpoch: Int64) {
-        role = .following(FollowerState(leader: leader, round: round, electedZxid: electedZxid, electedEpoch: electedEpoch, lastHeard: now))
+        role = .following(
+            FollowerState(
+                leader: leader, round: round, electedZxid: electedZxid, electedEpoch: electedEpoch, lastHeard: now))
         announce()
         if connected.contains(leader) { sendFollowerInfo() }
     }
@@ -61,7 +63,8 @@ extension ZabPeer {
             follower.phase = .broadcast
             role = .following(follower)
             deliver(through: max(follower.historyEnd, min(follower.pendingCommit, history.lastZxid)))
-            actions.append(.notice("following \(from) in epoch \(currentEpoch), up to date at \(Zxid.hex(history.delivered))"))
+            actions.append(
+                .notice("following \(from) in epoch \(currentEpoch), up to date at \(Zxid.hex(history.delivered))"))
             announce()
         case .proposal(let entry):
             guard follower.phase != .connecting, entry.zxid > history.lastZxid else {
@@ -74,7 +77,8 @@ extension ZabPeer {
         case .commit(let zxid):
             if follower.phase == .broadcast {
                 guard zxid <= history.lastZxid else {
-                    return startLooking("commit of \(Zxid.hex(zxid)) beyond the history at \(Zxid.hex(history.lastZxid))")
+                    return startLooking(
+                        "commit of \(Zxid.hex(zxid)) beyond the history at \(Zxid.hex(history.lastZxid))")
                 }
                 deliver(through: zxid)
             } else {

@@ -64,7 +64,8 @@ struct History: Sendable {
     mutating func deliver(through zxid: Int64) -> [ZabEntry] {
         guard zxid > delivered else { return [] }
         let due = entries(after: delivered, through: zxid)
-        precondition(due.last?.zxid == zxid, "deliver through \(Zxid.hex(zxid)) but history ends at \(Zxid.hex(lastZxid))")
+        precondition(
+            due.last?.zxid == zxid, "deliver through \(Zxid.hex(zxid)) but history ends at \(Zxid.hex(lastZxid))")
         delivered = zxid
         return due
     }

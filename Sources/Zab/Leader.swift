@@ -82,7 +82,8 @@ extension ZabPeer {
             if (followerEpoch, lastZxid) > (currentEpoch, history.lastZxid) {
                 role = .leading(leader)
                 return startLooking(
-                    "follower \(from) is ahead (epoch \(followerEpoch), zxid \(Zxid.hex(lastZxid))) of this leader (epoch \(currentEpoch), zxid \(Zxid.hex(history.lastZxid)))")
+                    "follower \(from) is ahead (epoch \(followerEpoch), zxid \(Zxid.hex(lastZxid))) of this leader (epoch \(currentEpoch), zxid \(Zxid.hex(history.lastZxid)))"
+                )
             }
             leader.followers[from]!.lastZxid = lastZxid
             leader.epochAcks.insert(from)
@@ -147,7 +148,10 @@ extension ZabPeer {
             send(.sync(.init(truncateAfter: truncate, entries: history.entries(after: point, through: end))), to: id)
             held = max(point, end)
         } else {
-            actions.append(.sendSnapshot(to: id, delivered: history.delivered, entries: history.entries(after: history.delivered, through: end)))
+            actions.append(
+                .sendSnapshot(
+                    to: id, delivered: history.delivered,
+                    entries: history.entries(after: history.delivered, through: end)))
         }
         send(.newLeader(epoch: leader.epoch, historyEnd: end), to: id)
         for entry in history.entries(after: held) { send(.proposal(entry), to: id) }
@@ -165,7 +169,10 @@ extension ZabPeer {
         leader.established = true
         leader.committed = leader.historyEnd
         role = .leading(leader)
-        actions.append(.notice("established as leader of epoch \(leader.epoch) with \(leader.newLeaderAcks.sorted()) at \(Zxid.hex(leader.historyEnd))"))
+        actions.append(
+            .notice(
+                "established as leader of epoch \(leader.epoch) with \(leader.newLeaderAcks.sorted()) at \(Zxid.hex(leader.historyEnd))"
+            ))
         deliver(through: leader.historyEnd)
         for id in leader.newLeaderAcks.sorted() { activate(id) }
         announce()

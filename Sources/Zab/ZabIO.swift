@@ -45,7 +45,8 @@ public enum ZabRole: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .looking: return "looking"
         case .following(let leader, let serving): return serving ? "following \(leader)" : "syncing with \(leader)"
-        case .leading(let epoch, let established): return established ? "leading epoch \(epoch)" : "leading (establishing)"
+        case .leading(let epoch, let established):
+            return established ? "leading epoch \(epoch)" : "leading (establishing)"
         }
     }
 }

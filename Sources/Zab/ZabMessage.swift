@@ -75,7 +75,8 @@ public enum ZabMessage: Hashable, Sendable {
         public var snapshotZxid: Int64
         public var entries: [ZabEntry]
 
-        public init(truncateAfter: Int64? = nil, snapshot: [UInt8]? = nil, snapshotZxid: Int64 = 0, entries: [ZabEntry]) {
+        public init(truncateAfter: Int64? = nil, snapshot: [UInt8]? = nil, snapshotZxid: Int64 = 0, entries: [ZabEntry])
+        {
             self.truncateAfter = truncateAfter
             self.snapshot = snapshot
             self.snapshotZxid = snapshotZxid

@@ -35,7 +35,9 @@ public struct ZabPeer: Sendable {
 
     /// A peer starting from what its disk holds: the epochs, the zxid its recovered state
     /// stands at, and the logged entries after it (accepted, not known to be committed).
-    public init(config: ZabConfig, acceptedEpoch: Int64, currentEpoch: Int64, stateZxid: Int64, log: [ZabEntry], now: Int64) {
+    public init(
+        config: ZabConfig, acceptedEpoch: Int64, currentEpoch: Int64, stateZxid: Int64, log: [ZabEntry], now: Int64
+    ) {
         precondition(config.voters.contains(config.id), "peer \(config.id) is not among the voters \(config.voters)")
         self.config = config
         self.acceptedEpoch = acceptedEpoch

@@ -12,7 +12,7 @@ struct Keeper: AsyncParsableCommand {
     @Option(help: "Which server.N line of the config this server is.")
     var id: Int?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -26,5 +26,3 @@ struct Keeper: AsyncParsableCommand {
         if let failure { throw failure }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,7 +1,8 @@
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Logging
 
 /// With CORRAL_EXIT_WITH_PARENT=PID in its environment, a server exits once process PID
 /// (the test run that started it) is gone, so a run that crashes leaves no servers

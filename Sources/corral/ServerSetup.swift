@@ -17,13 +17,23 @@ enum ServerSetup {
         if let id {
             config = try config.forServer(id)
         } else if config.peers.count > 1 && !allowEnsemble {
-            throw ValidationError("\(path) lists \(config.peers.count) servers (server.N lines): pass --id N to say which one this is")
+            throw ValidationError(
+                "\(path) lists \(config.peers.count) servers (server.N lines): pass --id N to say which one this is")
         }
         return config
     }
 }
 
 enum LogSetup {
+    /// A `--log-level` argument.
+    static func level(_ argument: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: argument) else {
+            throw ValidationError(
+                "'\(argument)' is not a log level: use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
     /// Log lines to stderr at `level`.
     static func bootstrap(label: String, level: Logger.Level) -> Logger {
         LoggingSystem.bootstrap { label in
@@ -34,7 +44,6 @@ enum LogSetup {
         return Logger(label: label)
     }
 }
-
 
 /// Waits for SIGINT or SIGTERM, or for the server to fail; returns the failure.
 enum SignalWaiter {

@@ -8,7 +8,8 @@ struct Storage: ParsableCommand {
         subcommands: [Show.self, Log.self, Verify.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List snapshots and log segments with their zxid ranges and checksum status.")
+        static let configuration = CommandConfiguration(
+            abstract: "List snapshots and log segments with their zxid ranges and checksum status.")
         @Argument(help: "A server's data directory (dataDir, or dataDir/N with --id N).") var directory: String
 
         func run() throws {
@@ -34,14 +35,17 @@ struct Storage: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every checksum; exit 1 if any file is damaged.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check every checksum; exit 1 if any file is damaged.")
         @Argument(help: "A server's data directory.") var directory: String
 
         func run() throws {
             let (reports, damaged) = try StorageInspector(directory: directory).verify()
             for report in reports { print(report.line) }
             if damaged {
-                print("damage found: a server will refuse to start on it; restore the damaged file from a replica or a backup")
+                print(
+                    "damage found: a server will refuse to start on it; restore the damaged file from a replica or a backup"
+                )
                 throw ExitCode(1)
             }
             print("\(reports.count) files check out")

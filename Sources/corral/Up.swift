@@ -17,7 +17,7 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Where the cluster keeps its files (each server in its own subdirectory).")
     var data = "data"
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -28,11 +28,14 @@ struct Up: AsyncParsableCommand {
         let ids = base.peers.map(\.id).sorted()
         for id in ids.isEmpty ? [0] : ids {
             let serverConfig = id == 0 ? base : try base.forServer(id)
-            servers.append(try await KeeperServer.start(config: serverConfig, logger: Logger(label: id == 0 ? "keeper" : "keeper-\(id)")))
+            servers.append(
+                try await KeeperServer.start(
+                    config: serverConfig, logger: Logger(label: id == 0 ? "keeper" : "keeper-\(id)")))
         }
         let connect = servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
         let zkcli = Self.zkcliCommand()
-        print("""
+        print(
+            """
 
             Corral is up: \(servers.count == 1 ? "one Keeper server" : "a Keeper ensemble of \(servers.count) servers") (data in \(data)/).
               Connect:  \(connect)

@@ -14,7 +14,8 @@ struct ChildProcessTests {
         let log = temporaryLog()
         defer { try? FileManager.default.removeItem(atPath: log) }
         try "before\n".write(toFile: log, atomically: true, encoding: .utf8)
-        let child = try ChildProcess(arguments: ["sh", "-c", "echo out; echo err >&2; read line; exit 3"], logPath: log)
+        let child = try ChildProcess(
+            arguments: ["sh", "-c", "echo out; echo err >&2; read line; exit 3"], logPath: log)
         #expect(child.waitUntilExit() == 3)
         #expect(!child.isRunning)
         #expect(child.terminationStatus == 3)

@@ -4,8 +4,10 @@ import Testing
 
 @Suite("zkcli ensemble")
 struct EnsembleReportTests {
-    static let leader = "Zookeeper version: 3.8.0-corral-0.1\nZxid: 0x300000010\nMode: leader\nNode count: 9\nEpoch: 3\n"
-    static let follower = "Zookeeper version: 3.8.0-corral-0.1\nZxid: 0x30000000c\nMode: follower\nNode count: 9\nEpoch: 3\n"
+    static let leader =
+        "Zookeeper version: 3.8.0-corral-0.1\nZxid: 0x300000010\nMode: leader\nNode count: 9\nEpoch: 3\n"
+    static let follower =
+        "Zookeeper version: 3.8.0-corral-0.1\nZxid: 0x30000000c\nMode: follower\nNode count: 9\nEpoch: 3\n"
 
     @Test("one row per server with mode, zxid, epoch and lag behind the leader")
     func rows() {

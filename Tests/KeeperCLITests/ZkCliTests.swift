@@ -165,7 +165,8 @@ struct ZkCliTests {
         let slash = servers.firstIndex(of: "/") ?? servers.endIndex
         let first = servers[..<slash].split(separator: ",")[0].split(separator: ":")
         let fullPath = String(servers[slash...]) + path
-        let lines = try await FourLetterWord.ask("wchp", host: String(first[0]), port: Int(first[1])!).split(separator: "\n")
+        let lines = try await FourLetterWord.ask("wchp", host: String(first[0]), port: Int(first[1])!).split(
+            separator: "\n")
         guard let at = lines.firstIndex(of: Substring(fullPath)) else { return [] }
         return Set(lines[(at + 1)...].prefix { $0.hasPrefix("\t") }.map { $0.trimmingCharacters(in: .whitespaces) })
     }
@@ -270,7 +271,9 @@ struct ZkCliTests {
             ]
             for (done, change) in changes.enumerated() {
                 try await withTimeout {
-                    while terminal.stdout.split(separator: "\n").count < done { try await Task.sleep(for: .milliseconds(20)) }
+                    while terminal.stdout.split(separator: "\n").count < done {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                 }
                 try await change()
             }

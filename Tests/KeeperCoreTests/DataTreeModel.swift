@@ -229,7 +229,9 @@ struct ModelTree {
         return results
     }
 
-    private mutating func single(_ request: Request, _ context: Context, _ events: inout [TreeEvent], inMulti: Bool = false) -> Result {
+    private mutating func single(
+        _ request: Request, _ context: Context, _ events: inout [TreeEvent], inMulti: Bool = false
+    ) -> Result {
         switch request {
         case .create(let create): return self.create(create, context, &events, inMulti: inMulti)
         case .delete(let path, let version): return delete(path, version, context, &events)
@@ -242,7 +244,9 @@ struct ModelTree {
 
     /// As in ZooKeeper, a container needs op createContainer, except inside a multi, where
     /// the container flag alone makes one.
-    private mutating func create(_ request: CreateRequest, _ context: Context, _ events: inout [TreeEvent], inMulti: Bool) -> Result {
+    private mutating func create(
+        _ request: CreateRequest, _ context: Context, _ events: inout [TreeEvent], inMulti: Bool
+    ) -> Result {
         let flags = request.flags
         guard (0...6).contains(flags) else { return Result(error: .badArguments) }
         let isTTL = flags == 5 || flags == 6

@@ -46,10 +46,13 @@ struct NodeMapTests {
         var perShard = [Int](repeating: 0, count: NodeMap.shardCount)
         let names = 256_000
         for i in 0..<names {
-            perShard[NodeMap.shard(of: "/bench/client-3/n" + String(repeating: "0", count: 10 - String(i).count) + String(i))] += 1
+            perShard[
+                NodeMap.shard(of: "/bench/client-3/n" + String(repeating: "0", count: 10 - String(i).count) + String(i))
+            ] += 1
         }
         let mean = names / NodeMap.shardCount
-        #expect(perShard.min()! > mean * 3 / 4 && perShard.max()! < mean * 5 / 4, "\(perShard.min()!)...\(perShard.max()!)")
+        #expect(
+            perShard.min()! > mean * 3 / 4 && perShard.max()! < mean * 5 / 4, "\(perShard.min()!)...\(perShard.max()!)")
         #expect(NodeMap.shard(of: "") == NodeMap.shard(of: ""))
     }
 }

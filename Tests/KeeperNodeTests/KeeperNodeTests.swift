@@ -189,7 +189,9 @@ struct KeeperNodeTests {
     func membership() throws {
         var h = NodeHarness { $0.membership = Array("server.1=a:1:2:participant;a:3\nversion=0".utf8) }
         _ = h.openSession(1)
-        guard case .data(let data?, let stat) = h.response(h.send(1, 1, .getData(path: "/zookeeper/config", watch: false)), to: 1)
+        guard
+            case .data(let data?, let stat) = h.response(
+                h.send(1, 1, .getData(path: "/zookeeper/config", watch: false)), to: 1)
         else {
             Issue.record("no GetDataResponse")
             return

@@ -1,7 +1,7 @@
 import KeeperCore
 import KeeperProtocol
-import Zab
 import Testing
+import Zab
 
 @testable import KeeperNode
 
@@ -209,7 +209,9 @@ func create(
 /// The transaction inside a logged entry, for assertions.
 extension ZabEntry {
     var entry: TxnEntry {
-        do { return try TxnEntry.decode(payload) } catch { preconditionFailure("entry \(zxid) does not decode: \(error)") }
+        do { return try TxnEntry.decode(payload) } catch {
+            preconditionFailure("entry \(zxid) does not decode: \(error)")
+        }
     }
     var txn: Txn { entry.txn }
     var header: TxnHeader { entry.header }

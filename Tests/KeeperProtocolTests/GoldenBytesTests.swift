@@ -34,7 +34,8 @@ struct GoldenBytesTests {
 
     @Test("a ConnectResponse")
     func connectResponse() {
-        let response = ConnectResponse(timeout: 4000, sessionId: 0x0100_0000_0000_0001, password: Array(repeating: 0xab, count: 16))
+        let response = ConnectResponse(
+            timeout: 4000, sessionId: 0x0100_0000_0000_0001, password: Array(repeating: 0xab, count: 16))
         let expected =
             "00000000" + "00000fa0" + "0100000000000001" + "00000010" + String(repeating: "ab", count: 16) + "00"
         #expect(hex(response.juteBytes()) == expected)
@@ -48,7 +49,8 @@ struct GoldenBytesTests {
 
     @Test("create of an ephemeral sequential node with open ACL")
     func create() {
-        let request = Request.create(CreateRequest(op: .create, path: "/n-", data: [0x78], acl: ACL.openUnsafe, flags: 3))
+        let request = Request.create(
+            CreateRequest(op: .create, path: "/n-", data: [0x78], acl: ACL.openUnsafe, flags: 3))
         let frame = Frame.request(xid: 7, request)
         let expected =
             "00000033" + "00000007" + "00000001"  // length 51, xid, type create
@@ -101,8 +103,10 @@ struct PathRulesTests {
 
     @Test(
         "invalid paths",
-        arguments: ["", "a", "/a/", "//a", "/a//b", "/.", "/./a", "/..", "/a/..", "/a/../b", "/a\u{0}b", "/a\u{1}",
-                    "/a\u{7f}", "/a\u{fff5}", "/emoji\u{1F600}", "/private\u{E000}"])
+        arguments: [
+            "", "a", "/a/", "//a", "/a//b", "/.", "/./a", "/..", "/a/..", "/a/../b", "/a\u{0}b", "/a\u{1}",
+            "/a\u{7f}", "/a\u{fff5}", "/emoji\u{1F600}", "/private\u{E000}",
+        ])
     func invalid(path: String) {
         #expect(!PathRules.isValid(path))
     }

@@ -70,7 +70,9 @@ struct RecordRoundTripTests {
         .checkWatches(path: "/a", type: 3),
         .removeWatches(path: "/a", type: 1),
         .auth(scheme: "digest", credentials: Array("bob:secret".utf8)),
-        .setWatches(SetWatches(relativeZxid: 42, dataWatches: ["/a"], existWatches: ["/b"], childWatches: [], isVersion2: false)),
+        .setWatches(
+            SetWatches(relativeZxid: 42, dataWatches: ["/a"], existWatches: ["/b"], childWatches: [], isVersion2: false)
+        ),
         .setWatches(
             SetWatches(
                 relativeZxid: 42, dataWatches: ["/a"], existWatches: [], childWatches: ["/"],

@@ -26,7 +26,8 @@ struct BadInputTests {
             let bad = try RawConnection(port: server.port)
             _ = try bad.handshake()
             // A create whose data alone is over the limit.
-            let big = Request.create(CreateRequest(path: "/big", data: Array(repeating: 7, count: 5000), acl: ACL.openUnsafe, flags: 0))
+            let big = Request.create(
+                CreateRequest(path: "/big", data: Array(repeating: 7, count: 5000), acl: ACL.openUnsafe, flags: 0))
             try bad.send(Frame.request(xid: 1, big))
             #expect(bad.isClosedByPeer())
 
@@ -53,11 +54,12 @@ struct BadInputTests {
             let connection = try RawConnection(port: server.port)
             _ = try connection.handshake()
             // getData whose path length runs past the end of the frame.
-            try connection.send(Frame.encode { writer in
-                RequestHeader(xid: 1, type: OpCode.getData.rawValue).write(to: &writer)
-                writer.write(Int32(100))
-                writer.writeRaw([0x2f])
-            })
+            try connection.send(
+                Frame.encode { writer in
+                    RequestHeader(xid: 1, type: OpCode.getData.rawValue).write(to: &writer)
+                    writer.write(Int32(100))
+                    writer.writeRaw([0x2f])
+                })
             #expect(connection.isClosedByPeer())
 
             let other = try RawConnection(port: server.port)

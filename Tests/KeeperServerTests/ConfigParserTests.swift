@@ -44,11 +44,12 @@ struct ConfigParserTests {
             server.1=a:2888:3888:participant;2181
             """
         let config = try ConfigParser.parse(text, file: "t.conf").config
-        #expect(config.membership == """
-            server.1=a:2888:3888:participant;10.0.0.9:2181
-            server.2=b:2889:3889:participant;127.0.0.1:2182
-            version=0
-            """)
+        #expect(
+            config.membership == """
+                server.1=a:2888:3888:participant;10.0.0.9:2181
+                server.2=b:2889:3889:participant;127.0.0.1:2182
+                version=0
+                """)
         #expect(try ConfigParser.parse("server.1=a:1:2", file: "t.conf").config.membership == "")
     }
 
@@ -66,7 +67,10 @@ struct ConfigParserTests {
             ("\nclientPort=70000", "t.conf:2: clientPort: 70000 is outside 0...65535"),
             ("extendedTypesEnabled=maybe", "t.conf:1: extendedTypesEnabled: 'maybe' is not true or false"),
             ("4lw.commands.whitelist=ruok,hack", "t.conf:1: 4lw.commands.whitelist: 'hack' is not a four-letter word"),
-            ("server.1=localhost:2888", "t.conf:1: server.1: expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got 'localhost:2888'"),
+            (
+                "server.1=localhost:2888",
+                "t.conf:1: server.1: expected host:peerPort:electionPort[:participant][;[clientAddress:]clientPort], got 'localhost:2888'"
+            ),
             ("server.1=a:1:2:observer", "t.conf:1: server.1: role 'observer' is not supported"),
             ("server.1=a:1:2;x:y:3", "t.conf:1: server.1: bad client address in 'a:1:2;x:y:3'"),
             ("justtext", "t.conf:1: justtext: expected key=value"),
@@ -87,12 +91,16 @@ struct ConfigParserTests {
 
     @Test("min above max session timeout is refused")
     func timeoutOrder() {
-        #expect(throws: ConfigError.self) { _ = try ConfigParser.parse("minSessionTimeout=9000\nmaxSessionTimeout=100", file: "t") }
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigParser.parse("minSessionTimeout=9000\nmaxSessionTimeout=100", file: "t")
+        }
     }
 
     @Test("ensemble.conf at the repository root parses")
     func shippedEnsemble() throws {
-        let parsed = try ConfigParser.load(path: #filePath.replacingOccurrences(of: "Tests/KeeperServerTests/ConfigParserTests.swift", with: "ensemble.conf"))
+        let parsed = try ConfigParser.load(
+            path: #filePath.replacingOccurrences(
+                of: "Tests/KeeperServerTests/ConfigParserTests.swift", with: "ensemble.conf"))
         #expect(parsed.warnings.isEmpty)
         #expect(parsed.config.peers.map(\.clientPort) == [2181, 2182, 2183])
         #expect(parsed.config.clientPortAddress == "127.0.0.1")

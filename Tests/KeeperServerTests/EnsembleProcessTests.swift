@@ -40,10 +40,17 @@ struct EnsembleProcessTests {
         #expect(writes.count > 100, "only \(writes.count) writes acknowledged\n\(ensemble.logs())")
         for server in ensemble.servers {
             let missing = try await onThread { try verifyWrites(writes, port: server.port) }
-            #expect(missing.isEmpty, "server \(server.id ?? 0) lacks \(missing.count) of \(writes.count) acknowledged writes, e.g. \(missing.prefix(3))\n\(ensemble.logs())")
+            #expect(
+                missing.isEmpty,
+                "server \(server.id ?? 0) lacks \(missing.count) of \(writes.count) acknowledged writes, e.g. \(missing.prefix(3))\n\(ensemble.logs())"
+            )
         }
-        let shown = failovers.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) ms" }
-        print("leader kill: writes served by the new leader \(shown.joined(separator: ", ")) after the kill; \(writes.count) acknowledged writes checked on 3 servers")
+        let shown = failovers.map {
+            "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) ms"
+        }
+        print(
+            "leader kill: writes served by the new leader \(shown.joined(separator: ", ")) after the kill; \(writes.count) acknowledged writes checked on 3 servers"
+        )
     }
 
     @Test(
@@ -85,7 +92,9 @@ struct EnsembleProcessTests {
         let writes = writer.acknowledged.merging(healedWriter.acknowledged) { $1 }
         for server in ensemble.servers {
             let missing = try await onThread { try verifyWrites(writes, port: server.port) }
-            #expect(missing.isEmpty, "server \(server.id ?? 0) lacks \(missing.count) acknowledged writes\n\(ensemble.logs())")
+            #expect(
+                missing.isEmpty,
+                "server \(server.id ?? 0) lacks \(missing.count) acknowledged writes\n\(ensemble.logs())")
         }
     }
 }

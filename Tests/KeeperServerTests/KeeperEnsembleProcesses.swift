@@ -9,11 +9,14 @@ final class KeeperEnsembleProcesses: @unchecked Sendable {
     let directory: String
 
     init(count: Int, tickTime: Int = 200) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-ensemble-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "corral-ensemble-\(UUID().uuidString)"
+        ).path
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var lines = [
-            "tickTime=\(tickTime)", "initLimit=10", "syncLimit=5", "dataDir=\(directory)/data", "clientPortAddress=127.0.0.1",
+            "tickTime=\(tickTime)", "initLimit=10", "syncLimit=5", "dataDir=\(directory)/data",
+            "clientPortAddress=127.0.0.1",
             "4lw.commands.whitelist=*", "maxClientCnxns=0",
         ]
         var ports: [Int] = []
@@ -26,7 +29,9 @@ final class KeeperEnsembleProcesses: @unchecked Sendable {
         }
         let configPath = directory + "/ensemble.conf"
         try lines.joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-        servers = (1...count).map { KeeperProcess(member: $0, port: ports[$0 - 1], directory: directory, configPath: configPath) }
+        servers = (1...count).map {
+            KeeperProcess(member: $0, port: ports[$0 - 1], directory: directory, configPath: configPath)
+        }
     }
 
     deinit {
@@ -40,7 +45,8 @@ final class KeeperEnsembleProcesses: @unchecked Sendable {
 
     /// What `srvr` says a server's mode is, or nil if it does not answer.
     static func mode(port: Int) -> String? {
-        guard let connection = try? RawConnection(port: port, timeoutSeconds: 1), (try? connection.send(Array("srvr".utf8))) != nil,
+        guard let connection = try? RawConnection(port: port, timeoutSeconds: 1),
+            (try? connection.send(Array("srvr".utf8))) != nil,
             let answer = try? connection.receiveAll()
         else { return nil }
         let text = String(decoding: answer, as: UTF8.self)
@@ -59,7 +65,8 @@ final class KeeperEnsembleProcesses: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         let report = servers.map { "\($0.id ?? 0): \(Self.mode(port: $0.port) ?? "down")" }.joined(separator: ", ")
-        throw RawConnection.Failure(description: "no leader with every running server following within \(timeout): \(report)")
+        throw RawConnection.Failure(
+            description: "no leader with every running server following within \(timeout): \(report)")
     }
 
     func logs() -> String { servers.map { "--- server \($0.id ?? 0)\n\($0.log.suffix(3000))" }.joined(separator: "\n") }
@@ -113,7 +120,9 @@ final class EnsembleWriter: Sendable {
     }
 
     private func writeUntilFailure(port: Int, next: inout Int) {
-        guard let connection = try? RawConnection(port: port, timeoutSeconds: 3), (try? connection.handshake(timeout: 4000)) != nil else {
+        guard let connection = try? RawConnection(port: port, timeoutSeconds: 3),
+            (try? connection.handshake(timeout: 4000)) != nil
+        else {
             return
         }
         var pending: [Int32: (String, [UInt8])] = [:]
@@ -122,7 +131,8 @@ final class EnsembleWriter: Sendable {
             next += 1
             let path = "/\(name)-\(next)"
             let data = Array("\(name) write \(next)".utf8)
-            try connection.send(Frame.request(xid: xid, .create(CreateRequest(path: path, data: data, acl: ACL.openUnsafe, flags: 0))))
+            try connection.send(
+                Frame.request(xid: xid, .create(CreateRequest(path: path, data: data, acl: ACL.openUnsafe, flags: 0))))
             pending[xid] = (path, data)
             xid += 1
         }
@@ -158,12 +168,15 @@ func verifyWrites(_ writes: [String: [UInt8]], port: Int) throws -> [String] {
     for batchStart in stride(from: 0, to: paths.count, by: 200) {
         let batch = paths[batchStart..<min(batchStart + 200, paths.count)]
         var bytes: [UInt8] = []
-        for (offset, path) in batch.enumerated() { bytes += Frame.request(xid: Int32(offset + 2), .getData(path: path, watch: false)) }
+        for (offset, path) in batch.enumerated() {
+            bytes += Frame.request(xid: Int32(offset + 2), .getData(path: path, watch: false))
+        }
         try connection.send(bytes)
         for path in batch {
             var reader = JuteReader(try connection.receiveFrame())
             let header = try ReplyHeader(from: &reader)
-            guard header.error == .ok, case .data(let data, _) = try Response.read(op: .getData, from: &reader), data == writes[path]
+            guard header.error == .ok, case .data(let data, _) = try Response.read(op: .getData, from: &reader),
+                data == writes[path]
             else {
                 missing.append(path)
                 continue

@@ -24,7 +24,8 @@ final class KeeperProcess: @unchecked Sendable {
 
     /// Writes a config into a fresh directory under /tmp.
     init(extraConfig: String = "") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-process-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("corral-process-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
         let config = """
@@ -63,9 +64,12 @@ final class KeeperProcess: @unchecked Sendable {
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["keeper", "--config", configPath, "--log-level", "info"] + (id.map { ["--id", "\($0)"] } ?? [])
+        process.arguments =
+            ["keeper", "--config", configPath, "--log-level", "info"] + (id.map { ["--id", "\($0)"] } ?? [])
         // A crashed test run must not leave servers behind.
-        process.environment = ProcessInfo.processInfo.environment.merging(["CORRAL_EXIT_WITH_PARENT": "\(getpid())"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["CORRAL_EXIT_WITH_PARENT": "\(getpid())"]) {
+            $1
+        }
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }

@@ -6,16 +6,20 @@ import Testing
 struct ParentWatchTests {
     @Test("with CORRAL_EXIT_WITH_PARENT=PID it exits once that process is gone", .timeLimit(.minutes(1)))
     func exitsWithParent() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-parent-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "corral-parent-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try KeeperProcess.freePort()
-        try "clientPort=\(port)\nclientPortAddress=127.0.0.1\n".write(toFile: directory + "/keeper.conf", atomically: true, encoding: .utf8)
+        try "clientPort=\(port)\nclientPortAddress=127.0.0.1\n".write(
+            toFile: directory + "/keeper.conf", atomically: true, encoding: .utf8)
         // A shell starts the server in the background, writes its pid to a file and exits.
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = [
-            "-c", "CORRAL_EXIT_WITH_PARENT=$$ \"$0\" keeper --config \"$1\" > \"$2\" 2>&1 < /dev/null & echo $! > \"$3\"",
+            "-c",
+            "CORRAL_EXIT_WITH_PARENT=$$ \"$0\" keeper --config \"$1\" > \"$2\" 2>&1 < /dev/null & echo $! > \"$3\"",
             KeeperProcess.binary, directory + "/keeper.conf", directory + "/keeper.log", directory + "/pid",
         ]
         try await onThread {

@@ -20,13 +20,15 @@ private final class Writer: Sendable {
 
     /// Runs until the server goes away.
     func run() {
-        guard let connection = try? RawConnection(port: port, timeoutSeconds: 10), (try? connection.handshake()) != nil else { return }
+        guard let connection = try? RawConnection(port: port, timeoutSeconds: 10), (try? connection.handshake()) != nil
+        else { return }
         var pending: [Int32: (String, [UInt8])] = [:]
         var next: Int32 = 1
         func send() throws {
             let path = "/r\(round)-\(next)"
             let data = Array("round \(round) write \(next)".utf8)
-            try connection.send(Frame.request(xid: next, .create(CreateRequest(path: path, data: data, acl: ACL.openUnsafe, flags: 0))))
+            try connection.send(
+                Frame.request(xid: next, .create(CreateRequest(path: path, data: data, acl: ACL.openUnsafe, flags: 0))))
             pending[next] = (path, data)
             next += 1
         }
@@ -47,7 +49,8 @@ private final class Writer: Sendable {
 
 @Suite("process crashes", .serialized)
 struct ProcessCrashTests {
-    @Test("every acknowledged write survives SIGKILL at random moments, several times in a row", .timeLimit(.minutes(3)))
+    @Test(
+        "every acknowledged write survives SIGKILL at random moments, several times in a row", .timeLimit(.minutes(3)))
     func sigkillUnderLoad() async throws {
         let server = try KeeperProcess(extraConfig: "snapCount=400")
         var random = SystemRandomNumberGenerator()
@@ -78,6 +81,8 @@ struct ProcessCrashTests {
     private func verify(_ writes: [String: [UInt8]], port: Int, context: String) throws {
         guard !writes.isEmpty else { return }
         let missing = try verifyWrites(writes, port: port)
-        #expect(missing.isEmpty, "\(context): \(missing.count) of \(writes.count) acknowledged writes lost, e.g. \(missing.prefix(5))")
+        #expect(
+            missing.isEmpty,
+            "\(context): \(missing.count) of \(writes.count) acknowledged writes lost, e.g. \(missing.prefix(5))")
     }
 }

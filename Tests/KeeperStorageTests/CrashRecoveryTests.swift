@@ -23,7 +23,8 @@ private func runStorage(_ workload: Workload, on fileSystem: SimulatedFileSystem
             batchStart += entries.count
             if batch % 7 == 0 {
                 try writer.roll()
-                let contents = SnapshotContents(tree: workload.trees[Int(acknowledged)], sessions: workload.sessions[Int(acknowledged)])
+                let contents = SnapshotContents(
+                    tree: workload.trees[Int(acknowledged)], sessions: workload.sessions[Int(acknowledged)])
                 try SnapshotFile.write(contents, fileSystem: fileSystem, directory: "/data")
                 try Purge.run(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", retain: 3)
             }
@@ -48,7 +49,9 @@ private func checkRecovered(_ state: SnapshotContents, _ workload: Workload, ack
         Issue.record("\(context): recovered zxid \(state.zxid) was never written")
         return
     }
-    #expect(fingerprint(state.tree) == fingerprint(workload.trees[Int(state.zxid)]), "\(context): tree differs at zxid \(state.zxid)")
+    #expect(
+        fingerprint(state.tree) == fingerprint(workload.trees[Int(state.zxid)]),
+        "\(context): tree differs at zxid \(state.zxid)")
     #expect(state.sessions == workload.sessions[Int(state.zxid)], "\(context): sessions differ")
 }
 
@@ -102,7 +105,8 @@ struct CrashRecoveryTests {
             let acknowledged = runStorage(Self.workload, on: fileSystem, from: first.zxid)
             fileSystem.reboot(random: &random)
             let (second, _) = try recover(fileSystem)
-            checkRecovered(second, Self.workload, acknowledged: max(acknowledged, first.zxid), "second crash after \(crashAt)")
+            checkRecovered(
+                second, Self.workload, acknowledged: max(acknowledged, first.zxid), "second crash after \(crashAt)")
         }
     }
 
@@ -155,7 +159,8 @@ struct DamageTests {
         let (fileSystem, path, workload) = try logOnly()
         let last = try recordOffsets(fileSystem, path).last!
         fileSystem.truncateDurably(path, to: last + 20)
-        let (state, report) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
+        let (state, report) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
         #expect(state.zxid == 39)
         #expect(fingerprint(state.tree) == fingerprint(workload.trees[39]))
         #expect(report.notes.contains { $0.contains("torn tail at offset \(last)") })
@@ -166,7 +171,8 @@ struct DamageTests {
         let (fileSystem, path, _) = try logOnly()
         let last = try recordOffsets(fileSystem, path).last!
         fileSystem.flipBit(path, at: last + 30, bit: 3)
-        let (state, report) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
+        let (state, report) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
         #expect(state.zxid == 39)
         #expect(report.notes.contains { $0.contains("checksum mismatch") })
     }
@@ -179,7 +185,8 @@ struct DamageTests {
         #expect {
             _ = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
         } throws: { error in
-            "\(error)".contains(path) && "\(error)".contains("offset \(offsets[10])") && "\(error)".contains("Valid records follow")
+            "\(error)".contains(path) && "\(error)".contains("offset \(offsets[10])")
+                && "\(error)".contains("Valid records follow")
         }
     }
 
@@ -201,15 +208,19 @@ struct DamageTests {
         let writer = LogWriter(fileSystem: fileSystem, directory: "/data", preallocationStep: 4096, lastZxid: 0)
         try writer.append(Array(workload.entries[0..<20]))
         try writer.sync()
-        try SnapshotFile.write(SnapshotContents(tree: workload.trees[20], sessions: workload.sessions[20]), fileSystem: fileSystem, directory: "/data")
+        try SnapshotFile.write(
+            SnapshotContents(tree: workload.trees[20], sessions: workload.sessions[20]), fileSystem: fileSystem,
+            directory: "/data")
         try writer.append(Array(workload.entries[20..<40]))
         try writer.sync()
         let newest = try SnapshotFile.write(
-            SnapshotContents(tree: workload.trees[40], sessions: workload.sessions[40]), fileSystem: fileSystem, directory: "/data")
+            SnapshotContents(tree: workload.trees[40], sessions: workload.sessions[40]), fileSystem: fileSystem,
+            directory: "/data")
         try writer.append(Array(workload.entries[40..<60]))
         try writer.sync()
         fileSystem.flipBit(newest.path, at: 100)
-        let (state, report) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
+        let (state, report) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
         #expect(report.snapshotZxid == 20 && report.replayed == 40)
         #expect(report.notes.contains { $0.contains("checksum mismatch") })
         #expect(fingerprint(state.tree) == fingerprint(workload.trees[60]))
@@ -278,7 +289,10 @@ struct StorageFormatTests {
         try fileSystem.makeDirectory("/s")
         var tree = workload.trees[200]
         var preparer = Preparer(extendedTypesEnabled: true)
-        let acl = [ACL(perms: [.read, .write], id: Id(scheme: "digest", id: "bob:x")), ACL(perms: .read, id: Id(scheme: "ip", id: "10.0.0.0/8")), ACL(perms: .create, id: .anyone)]
+        let acl = [
+            ACL(perms: [.read, .write], id: Id(scheme: "digest", id: "bob:x")),
+            ACL(perms: .read, id: Id(scheme: "ip", id: "10.0.0.0/8")), ACL(perms: .create, id: .anyone),
+        ]
         let requests: [Request] = [
             .create(CreateRequest(op: .createContainer, path: "/c", data: nil, acl: acl, flags: 4)),
             .create(CreateRequest(op: .createTTL, path: "/t", data: [1, 2], acl: ACL.openUnsafe, flags: 5, ttl: 5000)),
@@ -286,10 +300,14 @@ struct StorageFormatTests {
         ]
         for (i, request) in requests.enumerated() {
             let zxid = Int64(201 + i)
-            let txn = preparer.prepare(request, in: tree, context: RequestContext(session: 0x55, ids: [], zxid: zxid, time: 5))
-            _ = tree.apply(TxnEntry(header: TxnHeader(session: 0x55, cxid: 1, zxid: zxid, time: 5, type: txn.type.rawValue), txn: txn))
+            let txn = preparer.prepare(
+                request, in: tree, context: RequestContext(session: 0x55, ids: [], zxid: zxid, time: 5))
+            _ = tree.apply(
+                TxnEntry(
+                    header: TxnHeader(session: 0x55, cxid: 1, zxid: zxid, time: 5, type: txn.type.rawValue), txn: txn))
         }
-        let written = try SnapshotFile.write(SnapshotContents(tree: tree, sessions: [0x55: 6000, 0x56: 4000]), fileSystem: fileSystem, directory: "/s")
+        let written = try SnapshotFile.write(
+            SnapshotContents(tree: tree, sessions: [0x55: 6000, 0x56: 4000]), fileSystem: fileSystem, directory: "/s")
         #expect(written.path == "/s/snapshot.00000000000000cb")
         let read = try SnapshotFile.read(fileSystem: fileSystem, path: written.path)
         #expect(fingerprint(read.tree) == fingerprint(tree))
@@ -311,9 +329,12 @@ struct StorageFormatTests {
             try writer.sync()
             try writer.roll()
             let zxid = (step + 1) * 20
-            try SnapshotFile.write(SnapshotContents(tree: workload.trees[zxid], sessions: workload.sessions[zxid]), fileSystem: fileSystem, directory: "/data")
+            try SnapshotFile.write(
+                SnapshotContents(tree: workload.trees[zxid], sessions: workload.sessions[zxid]), fileSystem: fileSystem,
+                directory: "/data")
         }
-        let removed = try Purge.run(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", retain: 1)
+        let removed = try Purge.run(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", retain: 1)
         // Snapshots 20 and 40 go; so do the segments starting at 1, 21 and 41, which end by
         // zxid 60, the oldest snapshot kept.
         #expect(removed.count == 5, "\(removed)")

@@ -12,7 +12,9 @@ struct ReplicaStorageTests {
         let writer = LogWriter(fileSystem: fileSystem, directory: "/data", preallocationStep: 4096, lastZxid: 0)
         try writer.append(Array(workload.entries[0..<20]))
         try writer.sync()
-        try SnapshotFile.write(SnapshotContents(tree: workload.trees[20], sessions: workload.sessions[20]), fileSystem: fileSystem, directory: "/data")
+        try SnapshotFile.write(
+            SnapshotContents(tree: workload.trees[20], sessions: workload.sessions[20]), fileSystem: fileSystem,
+            directory: "/data")
         try writer.roll()
         try writer.append(Array(workload.entries[20..<count]))
         try writer.sync()
@@ -22,7 +24,8 @@ struct ReplicaStorageTests {
     @Test("without applying, recovery returns the snapshot and the records after it, in order")
     func pendingRecords() throws {
         let (fileSystem, workload, _) = try logged(50)
-        let (state, pending, report) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
+        let (state, pending, report) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
         #expect(state.zxid == 20)
         #expect(fingerprint(state.tree) == fingerprint(workload.trees[20]))
         #expect(pending.map(\.zxid) == Array(21...50))
@@ -35,14 +38,17 @@ struct ReplicaStorageTests {
         let (fileSystem, workload, writer) = try logged(50)
         try writer.truncate(after: 33)
         #expect(writer.lastZxid == 33)
-        let (state, pending, _) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
+        let (state, pending, _) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
         #expect(state.zxid == 20 && pending.last?.zxid == 33)
         try writer.append(Array(workload.entries[33..<40]))
         try writer.sync()
-        let (applied, _) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
+        let (applied, _) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data")
         #expect(fingerprint(applied.tree) == fingerprint(workload.trees[40]))
         try writer.truncate(after: 10)
-        let (below, pendingBelow, _) = try Recovery.recover(fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
+        let (below, pendingBelow, _) = try Recovery.recover(
+            fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
         #expect(below.zxid == 20 && pendingBelow.isEmpty)
     }
 

@@ -18,7 +18,9 @@ struct Workload {
         for zxid in Int64(1)...Int64(count) {
             let (txn, session) = Self.next(&random, &preparer, tree, live, zxid: zxid)
             let entry = TxnEntry(
-                header: TxnHeader(session: session, cxid: Int32(zxid), zxid: zxid, time: 1_700_000_000_000 + zxid, type: txn.type.rawValue),
+                header: TxnHeader(
+                    session: session, cxid: Int32(zxid), zxid: zxid, time: 1_700_000_000_000 + zxid,
+                    type: txn.type.rawValue),
                 txn: txn)
             _ = tree.apply(entry)
             preparer.applied(upTo: zxid)
@@ -42,7 +44,8 @@ struct Workload {
         let request: Request
         switch random.next() % 10 {
         case 0, 1, 2:
-            request = .create(CreateRequest(path: name, data: data, acl: ACL.openUnsafe, flags: Int32(random.next() % 4)))
+            request = .create(
+                CreateRequest(path: name, data: data, acl: ACL.openUnsafe, flags: Int32(random.next() % 4)))
         case 3, 4:
             request = .setData(path: name, data: data, version: -1)
         case 5:

@@ -14,20 +14,24 @@ private func clusterSeeds() -> [UInt64] {
 
 @Suite("Keeper servers under simulated faults")
 struct ClusterSimulationTests {
-    @Test("3- and 5-server ensembles with clients writing lose no acknowledged write through power losses, failing disks and partitions, and converge")
+    @Test(
+        "3- and 5-server ensembles with clients writing lose no acknowledged write through power losses, failing disks and partitions, and converge"
+    )
     func randomSeeds() async throws {
         let trace = ProcessInfo.processInfo.environment["CORRAL_TRACE"] == "1"
         let failures = try await onThread("cluster-simulation") { () -> [String] in
             var failures: [String] = []
             let seedFile = FileManager.default.temporaryDirectory.appendingPathComponent("corral-cluster-seed").path
             for seed in clusterSeeds() {
-                try? "CORRAL_CLUSTER_SEED=\(seed) swift test --filter ClusterSimulationTests\n".write(toFile: seedFile, atomically: false, encoding: .utf8)
+                try? "CORRAL_CLUSTER_SEED=\(seed) swift test --filter ClusterSimulationTests\n".write(
+                    toFile: seedFile, atomically: false, encoding: .utf8)
                 var simulation = ClusterSimulation(.fromSeed(seed))
                 simulation.traceAll = trace
                 do {
                     _ = try simulation.run()
                 } catch {
-                    failures.append("\(error)\nreplay: CORRAL_CLUSTER_SEED=\(seed) swift test --filter ClusterSimulationTests")
+                    failures.append(
+                        "\(error)\nreplay: CORRAL_CLUSTER_SEED=\(seed) swift test --filter ClusterSimulationTests")
                     if failures.count >= 3 { break }
                 }
             }

@@ -57,8 +57,12 @@ struct ZabScenarioTests {
         try simulation.restartPeer(leader)
         try simulation.advance(by: 1500)
         try simulation.checkHealthy()
-        #expect(stale.allSatisfy { !simulation.committed.contains($0) }, "an uncommitted proposal of the old epoch was delivered")
-        #expect(stale.allSatisfy { !simulation.logged(leader).contains($0) }, "the rejoined peer kept entries the leader does not have")
+        #expect(
+            stale.allSatisfy { !simulation.committed.contains($0) },
+            "an uncommitted proposal of the old epoch was delivered")
+        #expect(
+            stale.allSatisfy { !simulation.logged(leader).contains($0) },
+            "the rejoined peer kept entries the leader does not have")
         #expect(simulation.delivered(leader) == simulation.committed)
         #expect(simulation.committed.count == 10)
     }
@@ -84,7 +88,9 @@ struct ZabScenarioTests {
             try simulation.advance(by: 2500)
             try simulation.checkHealthy()
             #expect(acknowledged.isSubset(of: Set(simulation.committed)), "seed \(seed): acknowledged entries lost")
-            for id in [1, 2, 3] { #expect(simulation.delivered(id) == simulation.committed, "seed \(seed): peer \(id) diverged") }
+            for id in [1, 2, 3] {
+                #expect(simulation.delivered(id) == simulation.committed, "seed \(seed): peer \(id) diverged")
+            }
         }
     }
 }

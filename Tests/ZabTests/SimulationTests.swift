@@ -29,7 +29,8 @@ struct ZabSimulationTests {
         // A broken invariant inside a peer traps; this file says which seed it was.
         let seedFile = FileManager.default.temporaryDirectory.appendingPathComponent("corral-zab-seed").path
         for seed in seeds() {
-            try? "CORRAL_SEED=\(seed) swift test --filter ZabSimulationTests\n".write(toFile: seedFile, atomically: false, encoding: .utf8)
+            try? "CORRAL_SEED=\(seed) swift test --filter ZabSimulationTests\n".write(
+                toFile: seedFile, atomically: false, encoding: .utf8)
             var simulation = ZabSimulation(.fromSeed(seed))
             simulation.traceAll = ProcessInfo.processInfo.environment["CORRAL_TRACE"] == "1"
             do {

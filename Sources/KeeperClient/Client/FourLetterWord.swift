@@ -7,16 +7,23 @@ public enum FourLetterWord {
     /// The most an answer may be; more is cut off.
     public static let answerMax = 1 << 20
 
-    public static func ask(_ word: String, host: String, port: Int, timeout: Duration = .seconds(3)) async throws -> String {
+    public static func ask(_ word: String, host: String, port: Int, timeout: Duration = .seconds(3)) async throws
+        -> String
+    {
         let collector = AnswerCollector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            .connectTimeout(
+                .milliseconds(
+                    Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+            )
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
             }
             .connect(host: host, port: port).get()
         try await channel.writeAndFlush(channel.allocator.buffer(string: word)).get()
-        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)) {
+        let deadline = channel.eventLoop.scheduleTask(
+            in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
+        ) {
             channel.close(promise: nil)
         }
         try await channel.closeFuture.get()
