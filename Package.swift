@@ -31,10 +31,15 @@ let package = Package(
             name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab"],
             swiftSettings: strict),
         // Edges.
+        // The client port's length-prefixed framing over NIO, shared by server, client and bench.
+        .target(
+            name: "KeeperFraming",
+            dependencies: ["KeeperProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict),
         .target(
             name: "KeeperServer",
             dependencies: [
-                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab",
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab", "KeeperFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -43,7 +48,7 @@ let package = Package(
         .target(
             name: "KeeperClient",
             dependencies: [
-                "KeeperProtocol",
+                "KeeperProtocol", "KeeperFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,7 +59,7 @@ let package = Package(
         .target(
             name: "KeeperBench",
             dependencies: [
-                "KeeperProtocol", "KeeperStorage",
+                "KeeperProtocol", "KeeperStorage", "KeeperFraming",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -81,6 +86,15 @@ let package = Package(
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KeeperFramingTests",
+            dependencies: [
+                "KeeperFraming", "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperCoreTests",
             dependencies: ["KeeperCore", "KeeperProtocol", .product(name: "Crypto", package: "swift-crypto")],
@@ -122,7 +136,6 @@ let package = Package(
                 "KeeperClient", "KeeperProtocol", "KeeperTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

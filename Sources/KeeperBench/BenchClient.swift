@@ -1,3 +1,4 @@
+import KeeperFraming
 import KeeperProtocol
 import NIOCore
 import NIOPosix
@@ -28,29 +29,12 @@ final class ClientCounters: Sendable {
     let errors = Atomic<Int>(0)
 }
 
-/// Splits the reply stream into frames (the 4-byte length is dropped).
-struct ReplyFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
-    let maxLength: Int
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
-        guard length >= 0 && Int(length) <= maxLength else {
-            throw BenchError.protocolViolation("reply frame length \(length)")
-        }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        context.fireChannelRead(Self.wrapInboundOut(buffer.readSlice(length: Int(length))!))
-        return .continue
-    }
-}
-
 /// One benchmark client: one connection, one session, and up to `limit` requests in flight.
 /// Replies of a session come back in request order, so the requests in flight are a FIFO
 /// queue of (xid, kind, send time); a reply that is not for the queue's head breaks the
 /// protocol and closes the connection. Everything runs on the channel's event loop.
 final class BenchClientHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = LengthPrefixedFrame
     typealias OutboundOut = ByteBuffer
 
     private struct InFlight {
@@ -103,7 +87,8 @@ final class BenchClientHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var frame = Self.unwrapInboundIn(data)
+        // The decoder looks for no four-letter words: every frame is a packet.
+        guard case .packet(var frame) = Self.unwrapInboundIn(data) else { return }
         if case .connecting(let promise) = state {
             onConnectResponse(frame, promise: promise, context: context)
             return

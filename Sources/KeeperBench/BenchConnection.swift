@@ -1,3 +1,4 @@
+import KeeperFraming
 import KeeperProtocol
 import NIOCore
 import NIOPosix
@@ -25,9 +26,9 @@ struct BenchConnection: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(
-                            ReplyFrameDecoder(maxLength: Frame.maxBufferDefault + Frame.headerAllowance)))
+                    let decoder = LengthPrefixedFrameDecoder(
+                        lengthMax: Frame.maxBufferDefault + Frame.headerAllowance, limit: "jute.maxbuffer")
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
                     try channel.pipeline.syncOperations.addHandler(
                         BenchClientHandler(connected: connected, counters: counters))
                 }

@@ -1,3 +1,4 @@
+import KeeperFraming
 import KeeperNode
 import KeeperProtocol
 import Logging
@@ -7,7 +8,7 @@ import NIOCore
 /// ConnectRequest and the requests after it and hands them over; everything else is the
 /// node's business. A frame that does not decode closes the connection with a log line.
 final class ClientChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = ClientFrame
+    typealias InboundIn = LengthPrefixedFrame
 
     private let host: NodeHost
     private var id: ConnectionID?
@@ -15,6 +16,15 @@ final class ClientChannelHandler: ChannelInboundHandler {
 
     init(host: NodeHost) {
         self.host = host
+    }
+
+    /// A client connection's pipeline: packets bounded by jute.maxbuffer, and a four-letter
+    /// word recognised in the first four bytes, then this handler.
+    static func install(on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost, juteMaxBuffer: Int) throws {
+        let decoder = LengthPrefixedFrameDecoder(
+            lengthMax: juteMaxBuffer, limit: "jute.maxbuffer", fourLetterWords: true)
+        try pipeline.addHandler(ByteToMessageHandler(decoder))
+        try pipeline.addHandler(ClientChannelHandler(host: host))
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -32,7 +42,8 @@ final class ClientChannelHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .fourLetterWord(let word):
             host.fourLetterWord(word, on: id)
-        case .frame(let bytes):
+        case .packet(let packet):
+            let bytes = Array(packet.readableBytesView)
             do {
                 try handshaken ? received(bytes, on: id) : handshake(bytes, on: id)
             } catch {

@@ -92,8 +92,7 @@ public final class KeeperServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(QuorumFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(QuorumChannelHandler(host: host.value))
+                    try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host.value)
                 }
             }
             .bind(host: me.host, port: me.peerPort).get()
@@ -180,9 +179,8 @@ public final class KeeperServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(ClientFrameDecoder(maxLength: config.juteMaxBuffer)))
-                    try channel.pipeline.syncOperations.addHandler(ClientChannelHandler(host: host.value))
+                    try ClientChannelHandler.install(
+                        on: channel.pipeline.syncOperations, host: host.value, juteMaxBuffer: config.juteMaxBuffer)
                 }
             }
     }

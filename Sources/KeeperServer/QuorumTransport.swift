@@ -90,6 +90,12 @@ final class QuorumChannelHandler: ChannelInboundHandler {
         self.host = host
     }
 
+    /// A quorum connection's pipeline, either way it was opened.
+    static func install(on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost) throws {
+        try pipeline.addHandler(ByteToMessageHandler(QuorumFrameDecoder()))
+        try pipeline.addHandler(QuorumChannelHandler(host: host))
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(host.helloFrame(allocator: context.channel.allocator)), promise: nil)
         context.fireChannelActive()
@@ -174,8 +180,7 @@ final class QuorumConnector {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(QuorumFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(QuorumChannelHandler(host: host.value))
+                    try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host.value)
                 }
             }
             .connect(host: peer.host, port: peer.peerPort)

@@ -1,9 +1,10 @@
+import KeeperFraming
 import NIOCore
 
 /// The end of one connection's pipeline: hands decoded frames and the connection's end
 /// to the session driver, which lives on the same event loop.
 final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = [UInt8]
+    typealias InboundIn = LengthPrefixedFrame
 
     private let id: ConnectionID
     private let driver: NIOLoopBoundBox<SessionDriver>
@@ -14,7 +15,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        driver.value.onFrame(unwrapInboundIn(data), on: id)
+        // The client's decoder looks for no four-letter words: every frame is a packet.
+        guard case .packet(let packet) = unwrapInboundIn(data) else { return }
+        driver.value.onFrame(Array(packet.readableBytesView), on: id)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,3 +1,4 @@
+import KeeperFraming
 import KeeperProtocol
 import Logging
 import NIOCore
@@ -192,11 +193,14 @@ final class SessionDriver {
     /// The connection is closed after this; only a frame over the bound is worth a warning,
     /// resets and the like are what reconnecting is for.
     func onConnectionError(_ error: any Error, on id: ConnectionID) {
-        let metadata: Logger.Metadata = ["connection": "\(id.rawValue)", "error": "\(error)"]
-        if error is FrameDecoder.FrameLengthError {
-            logger.warning("server sent a frame over packetLengthMax; dropping the connection", metadata: metadata)
+        if let error = error as? FrameLengthError {
+            // In the words of ZooKeeper's Java client.
+            let text = "Packet len \(error.length) is out of range (0...\(error.lengthMax))"
+            logger.warning(
+                "server sent a frame over packetLengthMax; dropping the connection",
+                metadata: ["connection": "\(id.rawValue)", "error": "\(text)"])
         } else {
-            logger.info("connection error", metadata: metadata)
+            logger.info("connection error", metadata: ["connection": "\(id.rawValue)", "error": "\(error)"])
         }
     }
 
@@ -210,7 +214,8 @@ final class SessionDriver {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(FrameDecoder(lengthMax: frameLengthMax)),
+                        ByteToMessageHandler(
+                            LengthPrefixedFrameDecoder(lengthMax: frameLengthMax, limit: "packetLengthMax")),
                         ConnectionHandler(id: id, driver: box))
                 }
             }
