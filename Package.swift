@@ -114,10 +114,12 @@ let package = Package(
         .testTarget(
             name: "KeeperServerTests",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport",
+                "KeeperServer", "KeeperClient", "KeeperProtocol", "Zab", "corral", "KeeperTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: strict),
         // Test support: finds (or starts) a server to test against, and a TCP proxy to cut.
