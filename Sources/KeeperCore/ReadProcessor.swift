@@ -16,8 +16,9 @@ public struct Reader: Sendable {
 
 /// The requests that do not change the tree, answered from the local replica in the
 /// connection's order (ZooKeeper's FinalRequestProcessor for reads, plus the watch
-/// operations). Checks and error codes follow ZooKeeper: a read needs READ on the node,
-/// getACL READ or ADMIN, exists on a missing node sets an exist watch.
+/// operations). Checks and error codes follow ZooKeeper 3.8: a read needs READ on the node,
+/// getACL READ or ADMIN; exists needs nothing (3.8.0 to 3.8.3 check no ACL for it, and
+/// clients written for them rely on that), and on a missing node it sets an exist watch.
 public enum ReadProcessor {
     public static func read(
         _ request: Request, tree: DataTree, watches: inout WatchRegistry, by reader: Reader
@@ -35,12 +36,8 @@ public enum ReadProcessor {
         switch request {
         case .exists(let path, let watch):
             guard !path.contains("\u{0}") else { throw .badArguments }
-            guard let node = tree.node(at: path) else {
-                if watch { watches.add(.data, for: reader.watcher, at: path) }
-                throw .noNode
-            }
-            try require(.read, tree.acl(of: node), reader)
             if watch { watches.add(.data, for: reader.watcher, at: path) }
+            guard let node = tree.node(at: path) else { throw .noNode }
             return .stat(node.stat)
         case .getData(let path, let watch):
             let node = try readable(path, tree, reader)

@@ -48,17 +48,24 @@ struct ReadProcessorTests {
         #expect(watches.count == 2)
     }
 
-    @Test("exists needs READ only when the node exists, refuses NUL, and sets no watch when refused")
-    func existsRefused() {
+    @Test("exists needs no permission, as in ZooKeeper 3.8: it answers and watches where getData is refused")
+    func existsWithoutRead() {
         var watches = WatchRegistry()
-        #expect(read(.exists(path: "/secret", watch: true), &watches) == .failure(.noAuth))
+        for path in ["/secret", "/adminonly"] {
+            #expect(read(.exists(path: path, watch: true), &watches) == .success(.stat(tree.stat(at: path)!)))
+            #expect(watches.kinds(of: 1, at: path) == .data)
+            #expect(read(.getData(path: path, watch: false), &watches) == .failure(.noAuth))
+        }
         #expect(read(.exists(path: "/secret/missing", watch: true), &watches) == .failure(.noNode))
-        #expect(read(.exists(path: "/a\u{0}", watch: true), &watches) == .failure(.badArguments))
-        #expect(watches.count == 1)
         #expect(watches.kinds(of: 1, at: "/secret/missing") == .data)
-        #expect(
-            read(.exists(path: "/secret", watch: true), &watches, by: alice)
-                == .success(.stat(tree.stat(at: "/secret")!)))
+        #expect(watches.count == 3)
+    }
+
+    @Test("exists refuses a path with NUL and sets no watch for it")
+    func existsNul() {
+        var watches = WatchRegistry()
+        #expect(read(.exists(path: "/a\u{0}", watch: true), &watches) == .failure(.badArguments))
+        #expect(watches.count == 0)
     }
 
     @Test("getData returns data and stat and sets a data watch only on success")
