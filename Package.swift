@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(
             name: "KeeperServerTests",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperProtocol", "Zab", "corral", "KeeperTestSupport",
+                "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperNode", "KeeperCore", "Zab", "corral",
+                "KeeperTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -67,6 +67,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
 
     /// The end of a read burst: the replies to its requests leave together.
     func channelReadComplete(context: ChannelHandlerContext) {
+        if let id { host.heard(from: id) }
         host.flushWrites()
         context.fireChannelReadComplete()
     }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import Glibc
+import KeeperCore
 import KeeperNode
 import KeeperStorage
 import NIOCore
@@ -13,7 +15,7 @@ struct FourLetterWords {
 
     let config: KeeperConfig
     let uptime: NIODeadline
-    let remotes: [ConnectionID: (address: String, port: Int)]
+    let remotes: [ConnectionID: ClientRemote]
 
     func answer(_ word: String, status: NodeStatus) -> String {
         guard config.allows(word) else { return "\(word) is not executed because it is not in the whitelist.\n" }
@@ -38,6 +40,91 @@ struct FourLetterWords {
 
     func wchp(_ watches: [(path: String, sessions: [Int64])]) -> String {
         lines(watches.flatMap { [$0.path] + $0.sessions.map { "\t0x\(Self.hex($0))" } } + [""])
+    }
+
+    // MARK: - dump
+
+    /// What ZooKeeper answers any word that needs a running server while it has none
+    /// (electing a leader, or not yet in sync with one).
+    static let notServing = "This ZooKeeper instance is not currently serving requests\n"
+    /// ZooKeeper's `zookeeper.nio.sessionlessCnxnTimeout`: how long a connection without a
+    /// session lives, and the width of its connection factory's expiry buckets.
+    static let sessionlessConnectionTimeout: Int64 = 10_000
+
+    /// `dump`, as ZooKeeper 3.8's DumpCommand prints it with its (default) NIO connection
+    /// factory: the session tracker, the ephemeral nodes by session, and the connections by
+    /// when they expire. A leader or a standalone server expires sessions and lists them in
+    /// its expiry buckets (tickTime apart); a follower only knows each session's timeout.
+    /// Buckets come in time order and everything within one in id order (ZooKeeper's are
+    /// hash sets); an emptied bucket is gone at once, where ZooKeeper lists it with 0 until
+    /// its time comes.
+    func dump(_ status: NodeStatus, sessions: SessionTable, ephemerals: [Int64: Set<String>], now: NodeTime)
+        -> String
+    {
+        guard status.serving else { return Self.notServing }
+        let ordered = sessions.sessions.values.sorted { $0.id < $1.id }
+        let tracker = status.mode == "follower" ? globalSessions(ordered) : sessionSets(ordered, now: now)
+        return lines(
+            ["SessionTracker dump:"] + tracker + ["ephemeral nodes dump:"] + ephemeralLines(ephemerals)
+                + ["Connections dump:"] + connectionSets(status.connections, now: now))
+    }
+
+    /// SessionTrackerImpl: `Session Sets (buckets)/(sessions):`, then each bucket.
+    private func sessionSets(_ sessions: [SessionTable.Session], now: NodeTime) -> [String] {
+        let buckets = Dictionary(grouping: sessions, by: \.expiresAt).mapValues { $0.map { "0x\(Self.hex($0.id))" } }
+        return ["Session " + Self.expirySets(buckets, count: sessions.count, now: now)]
+    }
+
+    /// LearnerSessionTracker: `Global Sessions(count):`, then `0xid<TAB>timeoutms` by id.
+    private func globalSessions(_ sessions: [SessionTable.Session]) -> [String] {
+        let rows = sessions.map { "0x\(Self.hex($0.id))\t\($0.timeout)ms" }
+        return ["Global Sessions(\(rows.count)):"] + rows
+    }
+
+    /// DataTree.dumpEphemerals: each session with ephemerals, then its paths.
+    private func ephemeralLines(_ ephemerals: [Int64: Set<String>]) -> [String] {
+        let owners = ephemerals.keys.sorted()
+        return ["Sessions with Ephemerals (\(owners.count)):"]
+            + owners.flatMap { ["0x\(Self.hex($0)):"] + (ephemerals[$0] ?? []).sorted().map { "\t" + $0 } }
+    }
+
+    /// NIOServerCnxnFactory: a connection expires its session timeout (a sessionless one
+    /// 10 s) after it was last heard from, rounded up to the next 10 s. `connections` come
+    /// in id order.
+    private func connectionSets(_ connections: [ConnectionStatus], now: NodeTime) -> [String] {
+        let interval = Self.sessionlessConnectionTimeout
+        var buckets: [Int64: [String]] = [:]
+        for connection in connections {
+            let heardAt =
+                remotes[connection.id].map { Int64($0.heardAt.uptimeNanoseconds / 1_000_000) } ?? now.monotonic
+            let timeout = connection.session == 0 ? interval : Int64(connection.timeout)
+            let deadline = ((heardAt + timeout) / interval + 1) * interval
+            buckets[deadline, default: []].append(
+                "ip: \(remote(connection)) sessionId: 0x\(Self.hex(connection.session))")
+        }
+        return ["Connections " + Self.expirySets(buckets, count: connections.count, now: now)]
+    }
+
+    /// ExpiryQueue.dump: `Sets (buckets)/(members):`, then per bucket in time order
+    /// `N expire at DATE:` and its members (in the order given), one per line after a tab.
+    private static func expirySets(_ buckets: [Int64: [String]], count: Int, now: NodeTime) -> String {
+        var text = "Sets (\(buckets.count))/(\(count)):"
+        for deadline in buckets.keys.sorted() {
+            let members = buckets[deadline]!
+            let wall = now.wall + deadline - now.monotonic
+            text += "\n\(members.count) expire at \(javaDate(wall)):" + members.map { "\n\t" + $0 }.joined()
+        }
+        return text
+    }
+
+    /// java.util.Date's toString in the local time zone: `Wed Dec 02 19:23:34 UTC 2026`.
+    static func javaDate(_ millis: Int64) -> String {
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var text = [CChar](repeating: 0, count: 64)
+        let count = strftime(&text, text.count, "%a %b %d %H:%M:%S %Z %Y", &parts)
+        return String(decoding: text[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private func dirs() -> String {

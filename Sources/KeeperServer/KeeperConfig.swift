@@ -85,6 +85,7 @@ public struct KeeperConfig: Sendable, Equatable {
     /// Every four-letter word Keeper answers.
     public static let allFourLetterWords: Set<String> = [
         "ruok", "srvr", "stat", "mntr", "conf", "cons", "wchs", "wchc", "wchp", "envi", "isro", "dirs", "srst", "crst",
+        "dump",
     ]
 
     public func allows(_ word: String) -> Bool { fourLetterWords.contains(word) || fourLetterWords.contains("*") }

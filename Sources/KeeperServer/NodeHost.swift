@@ -7,6 +7,15 @@ import Logging
 import NIOCore
 import Zab
 
+/// The far end of a client connection, and when it was last heard from: like ZooKeeper's
+/// NIO connection factory, which touches a connection on every read, so that `dump` can
+/// say when each would expire.
+struct ClientRemote {
+    var address: String
+    var port: Int
+    var heardAt: NIODeadline
+}
+
 /// Owns a KeeperNode on the server's event loop and carries out its actions: writes to
 /// channels, closes, back-pressure, logging. Every connection lives on the same loop, so
 /// the node is touched by one thread only and needs no lock.
@@ -16,7 +25,7 @@ final class NodeHost {
     private let logger: Logger
     private let startedAt: NIODeadline
     private var channels: [ConnectionID: Channel] = [:]
-    private var remotes: [ConnectionID: (address: String, port: Int)] = [:]
+    private var remotes: [ConnectionID: ClientRemote] = [:]
     private var connectionsPerAddress: [String: Int] = [:]
     private var nextID: ConnectionID = 1
     /// Packets for each client connection since the last flush, in one buffer each.
@@ -164,7 +173,7 @@ final class NodeHost {
         let id = nextID
         nextID += 1
         channels[id] = channel
-        remotes[id] = (address, channel.remoteAddress?.port ?? 0)
+        remotes[id] = ClientRemote(address: address, port: channel.remoteAddress?.port ?? 0, heardAt: .now())
         connectionsPerAddress[address] = open + 1
         handle(.connected(id, address: address))
         return id
@@ -175,6 +184,11 @@ final class NodeHost {
         connectionsPerAddress[remote.address, default: 1] -= 1
         if connectionsPerAddress[remote.address] == 0 { connectionsPerAddress[remote.address] = nil }
         handle(.disconnected(id))
+    }
+
+    /// The connection delivered a read burst.
+    func heard(from id: ConnectionID) {
+        remotes[id]?.heardAt = .now()
     }
 
     func malformed(_ id: ConnectionID, reason: String) {
@@ -197,6 +211,9 @@ final class NodeHost {
             answer = words.wchc(node.watchesBySession)
         case "wchp":
             answer = words.wchp(node.watchesByPath)
+        case "dump":
+            answer = words.dump(
+                node.status, sessions: node.sessions, ephemerals: node.tree.ephemerals, now: Self.now())
         default:
             answer = words.answer(word, status: node.status)
         }

@@ -1,7 +1,11 @@
 import Foundation
+import KeeperCore
 import KeeperProtocol
-import KeeperServer
+import NIOCore
 import Testing
+
+@testable import KeeperNode
+@testable import KeeperServer
 
 @Suite("four-letter words")
 struct FourLetterWordTests {
@@ -87,6 +91,169 @@ struct FourLetterWordTests {
             #expect(ruokAnswer == "ruok is not executed because it is not in the whitelist.\n")
             let srvrAnswer = try ask("srvr", port: server.port)
             #expect(srvrAnswer.hasPrefix("Zookeeper version"))
+            let dumpAnswer = try ask("dump", port: server.port)
+            #expect(dumpAnswer == "dump is not executed because it is not in the whitelist.\n")
         }
+        let parsed = try ConfigParser.parse("4lw.commands.whitelist=dump, ruok", file: "t.conf")
+        #expect(parsed.config.fourLetterWords == ["srvr", "dump", "ruok"])
+    }
+
+    @Test("dump lists the sessions by expiry, their ephemerals and the connections, as ZooKeeper does")
+    func dump() async throws {
+        try await withServer({ $0.tickTime = 1000 }) { server in
+            let owner = try RawConnection(port: server.port)
+            let ownerSession = try owner.handshake(timeout: 4000).sessionId
+            for path in ["/e2", "/e1"] {
+                let create = Request.create(CreateRequest(path: path, data: [], acl: ACL.openUnsafe, flags: 1))
+                #expect(try owner.call(xid: 1, create).0.error == .ok)
+            }
+            let idle = try RawConnection(port: server.port)
+            let idleSession = try idle.handshake(timeout: 10_000).sessionId
+            let hex = { (session: Int64) in "0x" + String(UInt64(bitPattern: session), radix: 16) }
+            var lines = try ask("dump", port: server.port).split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init)[...]
+            #expect(lines.first == "SessionTracker dump:")
+            lines.removeFirst()
+            // 4000 ms and 10000 ms from now fall in two buckets, in that order.
+            let sessionBuckets = try Self.expirySets("Session", &lines)
+            #expect(sessionBuckets == [["\t" + hex(ownerSession)], ["\t" + hex(idleSession)]])
+            let ephemerals = ["Sessions with Ephemerals (1):", "\(hex(ownerSession)):", "\t/e1", "\t/e2"]
+            #expect(Array(lines.prefix(6)) == ["ephemeral nodes dump:"] + ephemerals + ["Connections dump:"])
+            lines.removeFirst(6)
+            // The owner's, the idle session's and dump's own connection, in buckets 10 s wide.
+            let connections = try Self.expirySets("Connections", &lines).joined().map { line in
+                let match = try #require(line.wholeMatch(of: #/\tip: /127\.0\.0\.1:\d+ sessionId: (0x[0-9a-f]+)/#))
+                return String(match.1)
+            }
+            #expect(Set(connections) == [hex(ownerSession), hex(idleSession), "0x0"])
+            #expect(lines == [""])
+        }
+    }
+
+    /// Reads ZooKeeper's ExpiryQueue dump (`<kind> Sets (B)/(N):`, then B buckets of
+    /// `n expire at DATE:` and n members) off the front of `lines`; returns the buckets.
+    private static func expirySets(_ kind: String, _ lines: inout ArraySlice<String>) throws -> [[String]] {
+        let first = lines.popFirst() ?? ""
+        let header = try #require(
+            first.wholeMatch(of: try Regex("\(kind) Sets \\((\\d+)\\)/\\((\\d+)\\):")), "\(first)")
+        let bucketCount = Int(header.output[1].substring!)!
+        let memberCount = Int(header.output[2].substring!)!
+        var buckets: [[String]] = []
+        for _ in 0..<bucketCount {
+            let line = lines.popFirst() ?? ""
+            let bucket = try #require(
+                line.wholeMatch(of: #/(\d+) expire at [A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \S+ \d{4}:/#),
+                "\(line)")
+            let count = Int(bucket.1)!
+            buckets.append(Array(lines.prefix(count)))
+            lines.removeFirst(count)
+        }
+        #expect(buckets.joined().count == memberCount)
+        return buckets
+    }
+}
+
+/// `dump`'s text for given sessions, ephemerals and connections, to the character.
+@Suite("dump format")
+struct DumpFormatTests {
+    /// Sessions touched at 1000 ms on the monotonic clock, tickTime 500: 0x11 and 0x33 with
+    /// 4000 ms expire in the bucket at 5500 ms, 0x22 with 10000 ms at 11500 ms.
+    let now = NodeTime(wall: 1_800_000_000_000, monotonic: 1_000)
+    let sessions: SessionTable
+    let ephemerals: [Int64: Set<String>] = [0x22: ["/b", "/a"], 0x11: ["/c"]]
+    let connections = [
+        ConnectionStatus(
+            id: 1, address: "127.0.0.1", session: 0x11, timeout: 4000, queued: 0, stats: ConnectionStats()),
+        ConnectionStatus(id: 2, address: "127.0.0.1", session: 0, timeout: 0, queued: 0, stats: ConnectionStats()),
+    ]
+    let words: FourLetterWords
+
+    init() {
+        var sessions = SessionTable(tickTime: 500)
+        for (id, timeout) in [(0x22, 10_000), (0x33, 4000), (0x11, 4000)] as [(Int64, Int32)] {
+            sessions.add(id, timeout: timeout, now: 1_000)
+        }
+        self.sessions = sessions
+        let heardAt = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        words = FourLetterWords(
+            config: KeeperConfig(), uptime: .now(),
+            remotes: [
+                1: ClientRemote(address: "127.0.0.1", port: 5001, heardAt: heardAt),
+                2: ClientRemote(address: "127.0.0.1", port: 5002, heardAt: heardAt),
+            ])
+    }
+
+    private func status(_ mode: String, serving: Bool = true) -> NodeStatus {
+        NodeStatus(
+            zxid: 0, nodeCount: 4, approximateDataSize: 0, ephemeralCount: 3, sessionCount: 3, watchCount: 0,
+            watchedPathCount: 0, watchingConnectionCount: 0, outstandingRequests: 0, counters: ServerCounters(),
+            connections: connections, mode: mode, serving: serving, epoch: 1, lastLoggedZxid: 0, followers: [])
+    }
+
+    /// The date ZooKeeper prints for a deadline on the monotonic clock.
+    private func date(_ deadline: Int64) -> String {
+        FourLetterWords.javaDate(now.wall + deadline - now.monotonic)
+    }
+
+    private var rest: String {
+        """
+        ephemeral nodes dump:
+        Sessions with Ephemerals (2):
+        0x11:
+        \t/c
+        0x22:
+        \t/a
+        \t/b
+        Connections dump:
+        Connections Sets (2)/(2):
+        1 expire at \(date(10_000)):
+        \tip: /127.0.0.1:5001 sessionId: 0x11
+        1 expire at \(date(20_000)):
+        \tip: /127.0.0.1:5002 sessionId: 0x0
+
+        """
+    }
+
+    @Test(
+        "a leader or a standalone server lists its sessions in their expiry buckets",
+        arguments: ["leader", "standalone"])
+    func expiring(mode: String) {
+        let expected = """
+            SessionTracker dump:
+            Session Sets (2)/(3):
+            2 expire at \(date(5_500)):
+            \t0x11
+            \t0x33
+            1 expire at \(date(11_500)):
+            \t0x22
+
+            """
+        #expect(words.dump(status(mode), sessions: sessions, ephemerals: ephemerals, now: now) == expected + rest)
+    }
+
+    @Test("a follower lists every session with its timeout")
+    func follower() {
+        let expected = """
+            SessionTracker dump:
+            Global Sessions(3):
+            0x11\t4000ms
+            0x22\t10000ms
+            0x33\t4000ms
+
+            """
+        #expect(words.dump(status("follower"), sessions: sessions, ephemerals: ephemerals, now: now) == expected + rest)
+    }
+
+    @Test("a server that is not serving says so")
+    func notServing() {
+        #expect(
+            words.dump(status("looking", serving: false), sessions: sessions, ephemerals: ephemerals, now: now)
+                == "This ZooKeeper instance is not currently serving requests\n")
+    }
+
+    @Test("dates read as java.util.Date prints them")
+    func javaDate() {
+        let text = FourLetterWords.javaDate(1_800_000_000_000)
+        #expect(text.wholeMatch(of: #/(Thu|Fri) Jan (14|15) \d{2}:\d{2}:\d{2} \S+ 2027/#) != nil, "\(text)")
     }
 }

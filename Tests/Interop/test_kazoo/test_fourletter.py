@@ -178,6 +178,81 @@ def test_wchs_wchc_wchp(zk, root):
     assert wchp[wchp.index(root + "/w") + 1] == "\t" + session
 
 
+DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \S+ \d{4}"
+
+
+def expiry_sets(kind, lines):
+    """Reads ZooKeeper's ExpiryQueue dump off the front of lines: `<kind> Sets (B)/(N):`,
+    then B buckets of `n expire at DATE:` and n tab-indented members (ZooKeeper also lists
+    buckets emptied since, with n = 0). Returns the members."""
+    header = re.fullmatch(r"%s Sets \((\d+)\)/\((\d+)\):" % kind, lines.pop(0))
+    assert header, kind
+    members = []
+    for _ in range(int(header.group(1))):
+        bucket = re.fullmatch(r"(\d+) expire at %s:" % DATE, lines.pop(0))
+        assert bucket, lines
+        for _ in range(int(bucket.group(1))):
+            members.append(lines.pop(0))
+    assert all(member.startswith("\t") for member in members), members
+    assert len(members) == int(header.group(2))
+    return [member[1:] for member in members]
+
+
+def test_dump(zk, root):
+    """dump: the sessions (a leader or standalone server lists them by expiry, a follower
+    with their timeouts), the ephemerals by session, and the connections by expiry."""
+    zk.create(root + "/e2", ephemeral=True)
+    zk.create(root + "/e1", ephemeral=True)
+    session = "0x%x" % zk.client_id[0]
+    server = helpers.connected_server(zk)
+    mode = parse_kv(helpers.four_letter("srvr", server=server), ":")["Mode"]
+    lines = helpers.four_letter("dump", server=server).split("\n")
+    assert lines.pop(0) == "SessionTracker dump:"
+    if mode == "follower":
+        header = re.fullmatch(r"Global Sessions\((\d+)\):", lines.pop(0))
+        rows = [lines.pop(0) for _ in range(int(header.group(1)))]
+        assert all(re.fullmatch(r"0x[0-9a-f]+\t\d+ms", row) for row in rows), rows
+        assert session + "\t10000ms" in rows  # kazoo asks for 10 s, within 1-30 s
+    else:
+        assert session in expiry_sets("Session", lines)
+    assert lines.pop(0) == "ephemeral nodes dump:"
+    owners = int(re.fullmatch(r"Sessions with Ephemerals \((\d+)\):", lines.pop(0)).group(1))
+    ephemerals = {}
+    for _ in range(owners):
+        owner = re.fullmatch(r"(0x[0-9a-f]+):", lines.pop(0)).group(1)
+        ephemerals[owner] = set()
+        while lines[0].startswith("\t"):
+            ephemerals[owner].add(lines.pop(0)[1:])
+    assert {root + "/e1", root + "/e2"} <= ephemerals[session]
+    assert lines.pop(0) == "Connections dump:"
+    connections = expiry_sets("Connections", lines)
+    pattern = r"ip: /127\.0\.0\.1:\d+ sessionId: (0x[0-9a-f]+)"
+    assert all(re.fullmatch(pattern, line) for line in connections), connections
+    sessions = [re.fullmatch(pattern, line).group(1) for line in connections]
+    assert session in sessions and "0x0" in sessions  # dump's own connection has none
+    assert lines == [""]
+
+
+@pytest.mark.skipif(not helpers.is_ensemble(), reason="standalone: no leader or followers")
+def test_dump_on_each_server(zk):
+    """Only the leader expires sessions: its dump lists them by expiry; each follower's
+    lists every session with its timeout, once it has applied the session's creation."""
+    session = "0x%x" % zk.client_id[0]
+    for server in helpers.host_ports():
+        mode = parse_kv(helpers.four_letter("srvr", server=server), ":")["Mode"]
+
+        def tracker():
+            lines = helpers.four_letter("dump", server=server).split("\n")
+            assert lines.pop(0) == "SessionTracker dump:"
+            if mode == "leader":
+                return session in expiry_sets("Session", lines)
+            header = re.fullmatch(r"Global Sessions\((\d+)\):", lines[0])
+            assert header, lines
+            return session + "\t10000ms" in lines[1:int(header.group(1)) + 1]
+
+        helpers.wait_until(tracker, timeout=10, what="%s in %s's dump (%s)" % (session, server, mode))
+
+
 def test_dirs_srst_crst(zk):
     assert re.fullmatch(r"datadir_size: \d+\nlogdir_size: \d+\n", zk.command(b"dirs"))
     assert zk.command(b"srst") == "Server stats reset.\n"
@@ -189,6 +264,6 @@ def test_unknown_word_closes_without_output():
     assert helpers.four_letter("abcd") == ""
 
 
-@pytest.mark.parametrize("word", ["ruok", "srvr", "stat", "conf", "envi", "mntr", "cons", "wchs"])
+@pytest.mark.parametrize("word", ["ruok", "srvr", "stat", "conf", "envi", "mntr", "cons", "wchs", "dump"])
 def test_words_answer_on_raw_socket(word):
     assert helpers.four_letter(word) != ""
