@@ -100,9 +100,10 @@ let package = Package(
         .testTarget(
             name: "KeeperServerTests",
             dependencies: [
-                "KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport",
+                "KeeperServer", "KeeperClient", "KeeperProtocol", "corral", "KeeperTestSupport", "KeeperNode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),

@@ -40,9 +40,27 @@ struct ClientConnection: Sendable {
     var timeout: Int32 = 0
     var ids: [Id]
     var queue = RingQueue<Queued>()
+    /// Why the node has asked the shell to stop reading from this connection.
+    struct ReadPauses: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// pendingRequestsPerSessionMax requests queued; lifted at half.
+        static let queueFull = ReadPauses(rawValue: 1)
+        /// The output budget is spent (`outputBlockedSince`).
+        static let outputFull = ReadPauses(rawValue: 2)
+    }
+
     /// Syncs the leader has answered, ready to reply when they reach the front.
     var answeredSyncs: Set<Int64> = []
+    var readPauses: ReadPauses = []
+    /// What the shell was last told: stop reading (true) or read.
     var isPaused = false
+    /// Bytes sent since the shell last reported the connection writable: what its client
+    /// may not have taken yet, as far as the node knows.
+    var outputUnconfirmed = 0
+    /// When `outputUnconfirmed` reached clientOutputBytesMax (monotonic ms): from then on
+    /// nothing more is answered until the shell reports the connection writable. nil while
+    /// replies flow.
+    var outputBlockedSince: Int64?
     /// Whether the client sent ConnectRequest.readOnly, so the response carries it too.
     var sendsReadOnlyByte = true
     var stats = ConnectionStats()
@@ -55,6 +73,15 @@ struct ClientConnection: Sendable {
     }
 
     var reader: Reader { Reader(watcher: id, session: session, ids: ids) }
+
+    /// Counts a packet against the output budget; true if this packet spent it.
+    mutating func spend(_ bytes: Int, budget: Int, at time: Int64) -> Bool {
+        stats.sent += 1
+        outputUnconfirmed += bytes
+        guard outputUnconfirmed >= budget && outputBlockedSince == nil else { return false }
+        outputBlockedSince = time
+        return true
+    }
 }
 
 /// Per-connection counters for the `cons` and `stat` four-letter words.

@@ -101,6 +101,8 @@ extension KeeperNode {
 
     private mutating func enqueue(_ id: ConnectionID, xid: Int32, work: ClientConnection.Queued.Work) {
         connections[id]!.queue.append(ClientConnection.Queued(xid: xid, work: work, arrivedAt: now.monotonic))
+        // The shell stops reading at pendingRequestsPerSessionMax (settleReading); a client
+        // still sending at twice that ignores it.
         let queued = connections[id]!.queue.count
         if queued > config.pendingRequestsPerSessionMax * 2 {
             notice(
@@ -108,21 +110,18 @@ extension KeeperNode {
                     "closing connection from \(connections[id]!.address): \(queued) requests queued, "
                         + "over twice pendingRequestsPerSessionMax (\(config.pendingRequestsPerSessionMax))"))
             close(id)
-        } else if queued >= config.pendingRequestsPerSessionMax && !connections[id]!.isPaused {
-            connections[id]!.isPaused = true
-            actions.append(.pauseReading(id))
         }
     }
 
     /// Sends every reply at the front of the queue that is ready, stopping at a write whose
-    /// transaction is not applied yet.
+    /// transaction is not applied yet, or once the connection's output budget is spent.
     mutating func drain(_ id: ConnectionID) {
-        while let head = connections[id]?.queue.first {
+        while let head = connections[id]?.queue.first, connections[id]!.outputBlockedSince == nil {
             switch head.work {
             case .write:
-                return resumeIfDrained(id)
+                return settleReading(id)
             case .sync(let path, let token):
-                guard connections[id]!.answeredSyncs.remove(token) != nil else { return resumeIfDrained(id) }
+                guard connections[id]!.answeredSyncs.remove(token) != nil else { return settleReading(id) }
                 _ = connections[id]!.queue.popFirst()
                 answer(.sync(path: path), xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .read(let request):
@@ -134,15 +133,7 @@ extension KeeperNode {
                 if closeAfter { return close(id) }
             }
         }
-        resumeIfDrained(id)
-    }
-
-    private mutating func resumeIfDrained(_ id: ConnectionID) {
-        guard let connection = connections[id], connection.isPaused,
-            connection.queue.count <= config.pendingRequestsPerSessionMax / 2
-        else { return }
-        connections[id]!.isPaused = false
-        actions.append(.resumeReading(id))
+        settleReading(id)
     }
 
     /// A read, answered from the tree as it stands now.

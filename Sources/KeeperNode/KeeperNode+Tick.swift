@@ -5,11 +5,12 @@ import Zab
 /// What time alone sets off: session expiry and the reaping of empty containers and expired
 /// TTL nodes (ZooKeeper's ContainerManager), both decided by the leader (or a standalone
 /// server); a follower's report of session activity to the leader; abandoned handshakes;
-/// and ZAB's own timers.
+/// connections whose clients stopped reading; and ZAB's own timers.
 extension KeeperNode {
     mutating func onTick() {
         if zab != nil { stepZab(.tick) }
         closeStaleHandshakes()
+        closeStuckConnections()
         if isLeaderOrStandalone {
             expireSessions()
             if now.monotonic >= nextReapCheck {
@@ -24,7 +25,10 @@ extension KeeperNode {
 
     private mutating func expireSessions() {
         for session in sessions.expire(now: now.monotonic) {
-            notice(.info("expired session 0x\(hex(session))"))
+            // A paused connection's pings stay unread too: its session may expire first.
+            notice(
+                stuckConnection(of: session).map { stuckNotice($0, outcome: "expiring the session") }
+                    ?? .info("expired session 0x\(hex(session))"))
             let txn = preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
             propose(txn, session: session, cxid: 0)
         }

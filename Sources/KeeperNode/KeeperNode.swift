@@ -120,6 +120,8 @@ public struct KeeperNode: Sendable {
             onReceived(id, xid: xid, request)
         case .disconnected(let id):
             onDisconnected(id)
+        case .writable(let id):
+            onWritable(id)
         case .tick:
             onTick()
         case .persisted(let zxid):
@@ -171,10 +173,15 @@ public struct KeeperNode: Sendable {
 
     // MARK: - Sending
 
+    /// Sends a packet, counting it against the connection's output budget. The packet that
+    /// spends the budget pauses the connection: while paused, the shell reports when its
+    /// output is taken, which is what renews the budget.
     mutating func send(_ id: ConnectionID, _ packet: [UInt8]) {
         actions.append(.send(id, packet))
-        connections[id]?.stats.sent += 1
         counters.sent += 1
+        if connections[id]?.spend(packet.count, budget: config.clientOutputBytesMax, at: now.monotonic) == true {
+            settleReading(id)
+        }
     }
 
     /// Closes a connection the node gives up on; its session lives on until it expires.

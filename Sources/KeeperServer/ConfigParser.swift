@@ -99,6 +99,7 @@ public enum ConfigParser {
         case "maxSessionTimeout": config.maxSessionTimeout = try s.int(-1...Int(Int32.max))
         case "4lw.commands.whitelist": config.fourLetterWords = try fourLetterWords(s)
         case "jute.maxbuffer": config.juteMaxBuffer = try s.int(1024...(256 << 20))
+        case "clientOutputBytesMax": config.clientOutputBytesMax = try s.int((64 << 10)...(1 << 30))
         case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)

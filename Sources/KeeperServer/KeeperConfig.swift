@@ -38,6 +38,10 @@ public struct KeeperConfig: Sendable, Equatable {
     public var maxSessionTimeout = -1
     public var fourLetterWords: Set<String> = ["srvr"]
     public var juteMaxBuffer = Frame.maxBufferDefault
+    /// Bytes of replies a connection may have waiting in the server before the server stops
+    /// answering and reading it; it goes on at half. Stuck longer than its session timeout,
+    /// it is closed.
+    public var clientOutputBytesMax = 4 << 20
     public var extendedTypesEnabled = false
     public var containerCheckInterval = 60_000
     public var initLimit = 10

@@ -60,6 +60,14 @@ struct ConfigParserTests {
         #expect(config.fourLetterWords == ["srvr"])
     }
 
+    @Test("the limits on what one client may hold are read, and have their defaults")
+    func limits() throws {
+        let defaults = try ConfigParser.parse("", file: "t.conf").config
+        #expect(defaults.clientOutputBytesMax == 4 << 20)
+        let config = try ConfigParser.parse("clientOutputBytesMax=1048576", file: "t.conf").config
+        #expect(config.clientOutputBytesMax == 1 << 20)
+    }
+
     @Test(
         "a malformed value names the file, line and key",
         arguments: [
@@ -74,6 +82,7 @@ struct ConfigParserTests {
             ("server.1=a:1:2:observer", "t.conf:1: server.1: role 'observer' is not supported"),
             ("server.1=a:1:2;x:y:3", "t.conf:1: server.1: bad client address in 'a:1:2;x:y:3'"),
             ("justtext", "t.conf:1: justtext: expected key=value"),
+            ("clientOutputBytesMax=1000", "t.conf:1: clientOutputBytesMax: 1000 is outside 65536...1073741824"),
         ])
     func malformed(line: String, message: String) {
         #expect {

@@ -1,0 +1,71 @@
+/// Flow control: what the node holds for a client is bounded, and a client that does not
+/// keep up is read from no further until it does.
+///
+/// Two limits per connection. Requests: at pendingRequestsPerSessionMax queued the shell
+/// stops reading, and reads again at half. Replies: after clientOutputBytesMax bytes sent,
+/// the node answers nothing more on the connection and stops reading from it until the
+/// shell reports it `.writable` (its buffered output under the low water mark). So a
+/// client that pipelines reads and never takes the replies leaves its unread requests in
+/// the kernel, not reply bytes in the server; one that stays blocked for longer than its
+/// session timeout is closed. ZooKeeper 3.8 has neither limit: NIOServerCnxn queues every
+/// reply, so such a client costs it memory without bound.
+extension KeeperNode {
+    /// Tells the shell to stop or resume reading from a connection when the reasons change.
+    mutating func settleReading(_ id: ConnectionID) {
+        guard let connection = connections[id] else { return }
+        var pauses = connection.readPauses
+        let queued = connection.queue.count
+        if queued >= config.pendingRequestsPerSessionMax {
+            pauses.insert(.queueFull)
+        } else if queued <= config.pendingRequestsPerSessionMax / 2 {
+            pauses.remove(.queueFull)
+        }
+        if connection.outputBlockedSince != nil { pauses.insert(.outputFull) } else { pauses.remove(.outputFull) }
+        if pauses != connection.readPauses { connections[id]!.readPauses = pauses }
+        let pause = !pauses.isEmpty
+        guard pause != connection.isPaused else { return }
+        connections[id]!.isPaused = pause
+        actions.append(pause ? .pauseReading(id) : .resumeReading(id))
+    }
+
+    /// What was sent has mostly left the server: a new output budget, and the replies that
+    /// waited for it.
+    mutating func onWritable(_ id: ConnectionID) {
+        guard connections[id] != nil else { return }
+        connections[id]!.outputUnconfirmed = 0
+        guard connections[id]!.outputBlockedSince != nil else { return }
+        connections[id]!.outputBlockedSince = nil
+        drain(id)
+    }
+
+    /// Closes the connections whose clients have not taken their replies for longer than
+    /// their session timeout.
+    mutating func closeStuckConnections() {
+        let stuck = connections.values.filter { connection in
+            guard let since = connection.outputBlockedSince else { return false }
+            return now.monotonic - since > Int64(max(connection.timeout, config.minSessionTimeout))
+        }
+        for connection in stuck.sorted(by: { $0.id < $1.id }) {
+            notice(stuckNotice(connection, outcome: "closing the connection"))
+            close(connection.id)
+        }
+    }
+
+    /// The connection of `session`, if its client has stopped taking its replies.
+    func stuckConnection(of session: Int64) -> ClientConnection? {
+        guard let id = sessionConnection[session], let connection = connections[id],
+            connection.outputBlockedSince != nil
+        else { return nil }
+        return connection
+    }
+
+    /// One line for the operator: which client, for how long, and what to do about it.
+    func stuckNotice(_ connection: ClientConnection, outcome: String) -> Notice {
+        let blocked = now.monotonic - (connection.outputBlockedSince ?? now.monotonic)
+        return .warning(
+            "\(outcome) from \(connection.address) (session 0x\(hex(connection.session))): its client has not read "
+                + "its replies for \(blocked) ms (session timeout \(connection.timeout) ms), "
+                + "\(connection.outputUnconfirmed) bytes waiting; that client must read what it asks for, or, if it "
+                + "reads large replies slowly, raise clientOutputBytesMax (\(config.clientOutputBytesMax))")
+    }
+}

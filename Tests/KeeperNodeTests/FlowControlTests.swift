@@ -1,0 +1,100 @@
+import KeeperCore
+import KeeperProtocol
+import Testing
+
+@testable import KeeperNode
+
+@Suite("KeeperNode flow control: output budget")
+struct FlowControlTests {
+    /// A getData reply of `/big` is about 690 bytes, so two of them spend a 1000-byte budget.
+    static func harness() -> NodeHarness {
+        var h = NodeHarness { $0.clientOutputBytesMax = 1000 }
+        _ = h.openSession(1)
+        _ = h.write(1, 1, create("/big", [UInt8](repeating: 7, count: 600)))
+        return h
+    }
+
+    @Test("once clientOutputBytesMax is sent the node answers no more and pauses; .writable lets the next budget out")
+    func outputBudget() {
+        var h = Self.harness()
+        #expect(h.trace(h.send(1, 2, .getData(path: "/big", watch: false))) == ["1: reply 2 zxid 2 err 0"])
+        #expect(h.trace(h.send(1, 3, .getData(path: "/big", watch: false))) == ["1: reply 3 zxid 2 err 0", "pause 1"])
+        // Requests the shell had already read wait in the queue, unanswered.
+        #expect(h.trace(h.send(1, 4, .getData(path: "/big", watch: false))) == [])
+        #expect(h.trace(h.send(1, 5, .getData(path: "/big", watch: false))) == [])
+        #expect(h.node.status.connections.first?.queued == 2)
+        #expect(h.trace(h.step(.writable(1))) == ["1: reply 4 zxid 2 err 0", "1: reply 5 zxid 2 err 0"])
+        // The second budget is spent too: still paused until the next report.
+        #expect(h.trace(h.step(.writable(1))) == ["resume 1"])
+        #expect(h.trace(h.step(.writable(1))) == [])
+    }
+
+    @Test("a write's reply and watch events still go out on a blocked connection; the reads behind wait")
+    func blockedWrites() {
+        var h = Self.harness()
+        _ = h.send(1, 2, .getData(path: "/big", watch: true))
+        #expect(h.trace(h.send(1, 3, .getData(path: "/big", watch: false))) == ["1: reply 3 zxid 2 err 0", "pause 1"])
+        _ = h.send(1, 4, .setData(path: "/big", data: [1], version: -1))
+        _ = h.send(1, 5, .exists(path: "/big", watch: false))
+        #expect(
+            h.trace(h.persistAll()) == ["1: event NodeDataChanged /big", "1: reply 4 zxid 3 err 0"])
+        #expect(h.trace(h.step(.writable(1))) == ["1: reply 5 zxid 3 err 0", "resume 1"])
+    }
+
+    @Test("an event that spends the budget pauses the connection, so the shell reports when it is taken")
+    func eventSpendsBudget() {
+        var h = Self.harness()
+        _ = h.openSession(2)
+        _ = h.send(1, 2, .getData(path: "/big", watch: true))
+        let write = h.write(2, 1, .setData(path: "/big", data: [UInt8](repeating: 1, count: 600), version: -1))
+        #expect(h.trace(write) == ["persist 4", "1: event NodeDataChanged /big", "2: reply 1 zxid 4 err 0"])
+        _ = h.send(1, 3, .getData(path: "/big", watch: true))
+        #expect(h.trace(h.send(1, 4, .exists(path: "/big", watch: false))) == [])
+        #expect(h.trace(h.step(.writable(1))) == ["1: reply 4 zxid 4 err 0", "resume 1"])
+    }
+
+    @Test("a connection blocked for longer than its session timeout is closed, with a notice naming its client")
+    func stuckConnectionClosed() {
+        var h = Self.harness()
+        let session = h.node.session(of: 1)!
+        _ = h.send(1, 2, .getData(path: "/big", watch: false))
+        _ = h.send(1, 3, .getData(path: "/big", watch: false))
+        for _ in 0..<5 {
+            h.advance(2000)
+            // Keeps the session alive, as a leader does for a follower's sessions it hears of.
+            _ = h.node.sessions.touch(session, now: h.time.monotonic)
+            _ = h.step(.tick)
+        }
+        h.advance(2000)
+        let actions = h.step(.tick)
+        #expect(h.trace(actions) == ["close 1"])
+        let notices = actions.compactMap { if case .notice(let notice) = $0 { notice.message } else { nil } }
+        #expect(notices.count == 1)
+        #expect(notices.first?.contains("closing the connection from 10.0.0.1") == true)
+        #expect(notices.first?.contains("clientOutputBytesMax (1000)") == true)
+        #expect(h.node.connectionIDs.isEmpty)
+    }
+
+    @Test("a session whose connection blocked after its last request expires first, and the notice says why")
+    func stuckSessionExpires() {
+        var h = Self.harness()
+        _ = h.openSession(2)
+        let long = "/" + String(repeating: "x", count: 300)
+        _ = h.send(1, 2, .getData(path: "/big", watch: false))
+        _ = h.send(1, 3, .exists(path: long, watch: true))
+        // Session 1's deadline is now 62000 (rounded up to a tick); its client then stops
+        // reading, and an event it is sent spends its budget at 53000.
+        h.advance(3000)
+        #expect(
+            h.trace(h.write(2, 1, create(long))) == [
+                "persist 4", "1: event NodeCreated \(long)", "pause 1", "2: reply 1 zxid 4 err 0",
+            ])
+        h.advance(9000)
+        let actions = h.step(.tick)
+        #expect(h.trace(actions) == ["persist 5"])
+        let notices = actions.compactMap { if case .notice(let notice) = $0 { notice.message } else { nil } }
+        #expect(notices.count == 1)
+        #expect(notices.first?.hasPrefix("expiring the session from 10.0.0.1") == true)
+        #expect(h.trace(h.persistAll()) == ["close 1"])
+    }
+}

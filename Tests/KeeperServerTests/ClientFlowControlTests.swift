@@ -1,0 +1,75 @@
+import Foundation
+import KeeperNode
+import KeeperProtocol
+import KeeperTestSupport
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import KeeperServer
+
+@Suite("client flow control in the NIO shell")
+struct ClientFlowControlTests {
+    /// One client connection on an EmbeddedChannel: the handler, a NodeHost and its node.
+    static func embedded(_ adjust: (inout KeeperConfig) -> Void = { _ in }) throws -> EmbeddedChannel {
+        var config = KeeperConfig()
+        adjust(&config)
+        var logger = Logger(label: "test-keeper")
+        logger.logLevel = .critical
+        let node = KeeperNode(config: KeeperServer.nodeConfig(config), startedAt: NodeHost.now())
+        let host = NodeHost(config: config, node: node, storage: nil, logger: logger)
+        let channel = EmbeddedChannel(handler: ClientChannelHandler(host: host))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2181)).wait()
+        let handshake = ConnectRequest(timeout: 10_000)
+        try channel.writeInbound(ClientFrame.frame(Array(Frame.encode { handshake.write(to: &$0) }.dropFirst(4))))
+        return channel
+    }
+
+    static func request(_ xid: Int32, _ request: Request) -> [UInt8] {
+        Array(Frame.request(xid: xid, request).dropFirst(4))
+    }
+
+    @Test("a paused connection parks what NIO still delivers, and closes past parkedBytesMax")
+    func parkedFramesBounded() throws {
+        let channel = try Self.embedded { $0.clientOutputBytesMax = 1 }
+        // The ConnectResponse spent the 1-byte budget; the channel stays unwritable, so no
+        // report renews it.
+        channel.isWritable = false
+        try channel.writeInbound(ClientFrame.frame(Self.request(1, .exists(path: "/", watch: false))))
+        #expect(channel.isActive)
+        let frame = Self.request(2, .exists(path: "/" + String(repeating: "p", count: 1000), watch: false))
+        for _ in 0..<ClientChannelHandler.parkedBytesMax / frame.count {
+            try channel.writeInbound(ClientFrame.frame(frame))
+        }
+        #expect(channel.isActive, "closed before parkedBytesMax")
+        try channel.writeInbound(ClientFrame.frame(frame))
+        #expect(!channel.isActive, "still open past parkedBytesMax")
+    }
+
+    @Test("a client that pipelines large reads and takes its replies late gets every one, in order")
+    func lateReader() async throws {
+        try await withServer({ $0.clientOutputBytesMax = 256 << 10 }) { server in
+            let port = server.port
+            try await onThread {
+                let connection = try RawConnection(port: port, timeoutSeconds: 20)
+                _ = try connection.handshake()
+                let data = [UInt8](repeating: 9, count: 100_000)
+                let create = CreateRequest(path: "/big", data: data, acl: ACL.openUnsafe, flags: 0)
+                #expect(try connection.call(xid: 1, .create(create)).0.error == .ok)
+                let count = 300
+                try connection.send(
+                    Array(
+                        (2...count + 1).map { Frame.request(xid: Int32($0), .getData(path: "/big", watch: false)) }
+                            .joined()))
+                usleep(1_000_000)
+                for xid in 2...count + 1 {
+                    var reader = JuteReader(try connection.receiveFrame())
+                    let header = try ReplyHeader(from: &reader)
+                    #expect(header.xid == Int32(xid) && header.error == .ok)
+                }
+                #expect(try connection.call(xid: 400, .exists(path: "/big", watch: false)).0.error == .ok)
+            }
+        }
+    }
+}
