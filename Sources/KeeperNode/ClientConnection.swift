@@ -47,6 +47,9 @@ struct ClientConnection: Sendable {
         static let queueFull = ReadPauses(rawValue: 1)
         /// The output budget is spent (`outputBlockedSince`).
         static let outputFull = ReadPauses(rawValue: 2)
+        /// Over globalOutstandingLimit requests outstanding server-wide, some of them this
+        /// connection's.
+        static let serverBusy = ReadPauses(rawValue: 4)
     }
 
     /// Syncs the leader has answered, ready to reply when they reach the front.

@@ -1,6 +1,11 @@
 /// Flow control: what the node holds for a client is bounded, and a client that does not
 /// keep up is read from no further until it does.
 ///
+/// Server-wide, over globalOutstandingLimit requests outstanding (received, not answered),
+/// every connection with requests of its own outstanding stops being read, as ZooKeeper's
+/// `shouldThrottle` does; it is read again once the server is back at the limit or its own
+/// requests are answered. A connection with nothing outstanding may always send one.
+///
 /// Two limits per connection. Requests: at pendingRequestsPerSessionMax queued the shell
 /// stops reading, and reads again at half. Replies: after clientOutputBytesMax bytes sent,
 /// the node answers nothing more on the connection and stops reading from it until the
@@ -21,6 +26,13 @@ extension KeeperNode {
             pauses.remove(.queueFull)
         }
         if connection.outputBlockedSince != nil { pauses.insert(.outputFull) } else { pauses.remove(.outputFull) }
+        // As ZooKeeper throttles: a connection with nothing outstanding may always send, so a
+        // light client is not starved by a busy one.
+        if outstandingRequests > config.globalOutstandingLimit && queued > 0 {
+            pauses.insert(.serverBusy)
+        } else {
+            pauses.remove(.serverBusy)
+        }
         if pauses != connection.readPauses { connections[id]!.readPauses = pauses }
         let pause = !pauses.isEmpty
         guard pause != connection.isPaused else { return }

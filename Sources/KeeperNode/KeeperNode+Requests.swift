@@ -101,6 +101,7 @@ extension KeeperNode {
 
     private mutating func enqueue(_ id: ConnectionID, xid: Int32, work: ClientConnection.Queued.Work) {
         connections[id]!.queue.append(ClientConnection.Queued(xid: xid, work: work, arrivedAt: now.monotonic))
+        outstandingRequests += 1
         // The shell stops reading at pendingRequestsPerSessionMax (settleReading); a client
         // still sending at twice that ignores it.
         let queued = connections[id]!.queue.count
@@ -122,18 +123,25 @@ extension KeeperNode {
                 return settleReading(id)
             case .sync(let path, let token):
                 guard connections[id]!.answeredSyncs.remove(token) != nil else { return settleReading(id) }
-                _ = connections[id]!.queue.popFirst()
+                dequeue(id)
                 answer(.sync(path: path), xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .read(let request):
-                _ = connections[id]!.queue.popFirst()
+                dequeue(id)
                 answer(request, xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .reply(let header, let response, let closeAfter):
-                _ = connections[id]!.queue.popFirst()
+                dequeue(id)
                 reply(id, header, response, arrivedAt: head.arrivedAt)
                 if closeAfter { return close(id) }
             }
         }
         settleReading(id)
+    }
+
+    /// Takes the request at the front of a connection's queue: it is being answered.
+    mutating func dequeue(_ id: ConnectionID) {
+        _ = connections[id]!.queue.popFirst()
+        outstandingRequests -= 1
+        precondition(outstandingRequests >= 0, "dequeued from connection \(id) with no request outstanding")
     }
 
     /// A read, answered from the tree as it stands now.

@@ -24,6 +24,9 @@ public struct KeeperNode: Sendable {
     var sessionIds: SessionIdGenerator
     var connections = ConnectionTable()
     var sessionConnection: [Int64: ConnectionID] = [:]
+    /// Requests received and not answered yet, in every connection's queue (ZooKeeper's
+    /// requests in process, which globalOutstandingLimit bounds).
+    var outstandingRequests = 0
     /// Writes whose reply a local connection waits for, by session and xid.
     var pendingWrites: [SessionXid: ConnectionID] = [:]
     /// New sessions whose createSession a local connection waits for.
@@ -194,6 +197,7 @@ public struct KeeperNode: Sendable {
     @discardableResult
     mutating func forget(_ id: ConnectionID) -> Bool {
         guard let connection = connections.removeValue(forKey: id) else { return false }
+        outstandingRequests -= connection.queue.count
         if connection.session != 0 && sessionConnection[connection.session] == id {
             sessionConnection[connection.session] = nil
         }

@@ -20,6 +20,9 @@ public struct NodeConfig: Sendable {
     /// answers nothing more there and reads nothing more from it. A connection blocked for
     /// longer than its session timeout is closed.
     public var clientOutputBytesMax = 4 << 20
+    /// Requests received and not yet answered, server-wide, over which connections with
+    /// requests of their own outstanding stop being read (ZooKeeper's globalOutstandingLimit).
+    public var globalOutstandingLimit = 1000
     /// A connection that has not sent its handshake by then is closed.
     public var handshakeTimeout: Int64 = 10_000
     public var digest: DigestAuth

@@ -100,6 +100,8 @@ public enum ConfigParser {
         case "4lw.commands.whitelist": config.fourLetterWords = try fourLetterWords(s)
         case "jute.maxbuffer": config.juteMaxBuffer = try s.int(1024...(256 << 20))
         case "clientOutputBytesMax": config.clientOutputBytesMax = try s.int((64 << 10)...(1 << 30))
+        case "globalOutstandingLimit", "zookeeper.globalOutstandingLimit":
+            config.globalOutstandingLimit = try s.int(1...10_000_000)
         case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)

@@ -42,6 +42,9 @@ public struct KeeperConfig: Sendable, Equatable {
     /// answering and reading it; it goes on at half. Stuck longer than its session timeout,
     /// it is closed.
     public var clientOutputBytesMax = 4 << 20
+    /// Requests received and not yet answered, server-wide, over which the connections with
+    /// requests outstanding are read no further until it drains (ZooKeeper's).
+    public var globalOutstandingLimit = 1000
     public var extendedTypesEnabled = false
     public var containerCheckInterval = 60_000
     public var initLimit = 10

@@ -209,6 +209,7 @@ public final class KeeperServer: Sendable {
         node.extendedTypesEnabled = config.extendedTypesEnabled
         node.containerCheckInterval = Int64(config.containerCheckInterval)
         node.clientOutputBytesMax = config.clientOutputBytesMax
+        node.globalOutstandingLimit = config.globalOutstandingLimit
         node.membership = Array(config.membership.utf8)
         return node
     }

@@ -97,4 +97,41 @@ struct FlowControlTests {
         #expect(notices.first?.hasPrefix("expiring the session from 10.0.0.1") == true)
         #expect(h.trace(h.persistAll()) == ["close 1"])
     }
+
+    // MARK: - globalOutstandingLimit
+
+    @Test("over globalOutstandingLimit server-wide, connections with requests outstanding pause; idle ones may send")
+    func globalOutstandingLimit() {
+        var h = NodeHarness { $0.globalOutstandingLimit = 3 }
+        for id in ConnectionID(1)...3 { _ = h.openSession(id) }
+        var lines: [String] = []
+        for xid in Int32(1)...3 { lines += h.trace(h.send(1, xid, create("/a\(xid)"))) }
+        #expect(lines == ["persist 4", "persist 5", "persist 6"])
+        // The fourth outstanding request is one too many: its connection pauses.
+        #expect(h.trace(h.send(1, 4, create("/a4"))) == ["pause 1", "persist 7"])
+        // So does the next connection that sends while the server is over; it got one in.
+        #expect(h.trace(h.send(2, 1, create("/b1"))) == ["pause 2", "persist 8"])
+        #expect(h.node.status.outstandingRequests == 5)
+        // A read is answered at once, so it never counts; a connection answered in full
+        // reads again, and so does every other once the server is back at the limit.
+        #expect(h.trace(h.send(3, 1, .exists(path: "/", watch: false))) == ["3: reply 1 zxid 3 err 0"])
+        #expect(
+            h.trace(h.persistAll()) == [
+                "1: reply 1 zxid 4 err 0", "1: reply 2 zxid 5 err 0", "resume 1", "1: reply 3 zxid 6 err 0",
+                "1: reply 4 zxid 7 err 0", "2: reply 1 zxid 8 err 0", "resume 2",
+            ])
+        #expect(h.node.status.outstandingRequests == 0)
+    }
+
+    @Test("a closed connection's queued requests no longer count against globalOutstandingLimit")
+    func globalOutstandingForgetsClosed() {
+        var h = NodeHarness { $0.globalOutstandingLimit = 2 }
+        _ = h.openSession(1)
+        _ = h.openSession(2)
+        for xid in Int32(1)...3 { _ = h.send(1, xid, create("/a\(xid)")) }
+        #expect(h.node.status.outstandingRequests == 3)
+        _ = h.step(.disconnected(1))
+        #expect(h.node.status.outstandingRequests == 0)
+        #expect(h.trace(h.send(2, 1, create("/b"))) == ["persist 6"])
+    }
 }

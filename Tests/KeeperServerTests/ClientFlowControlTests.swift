@@ -47,6 +47,37 @@ struct ClientFlowControlTests {
         #expect(!channel.isActive, "still open past parkedBytesMax")
     }
 
+    @Test("with globalOutstandingLimit 10, clients pipelining 500 writes each get every reply, in order")
+    func globalOutstandingLimit() async throws {
+        try await withServer({ $0.globalOutstandingLimit = 10 }) { server in
+            let port = server.port
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        try await onThread {
+                            let connection = try RawConnection(port: port, timeoutSeconds: 20)
+                            _ = try connection.handshake()
+                            let writes = (1...500).map { xid in
+                                let create = CreateRequest(
+                                    path: "/c\(client)-\(xid)", data: [], acl: ACL.openUnsafe, flags: 0)
+                                return Frame.request(xid: Int32(xid), .create(create))
+                            }
+                            try connection.send(Array(writes.joined()))
+                            for xid in 1...500 {
+                                var reader = JuteReader(try connection.receiveFrame())
+                                let header = try ReplyHeader(from: &reader)
+                                #expect(header.xid == Int32(xid) && header.error == .ok)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let status = try await server.status()
+            #expect(status.outstandingRequests == 0 && status.nodeCount == 4 * 500 + 4)
+        }
+    }
+
     @Test("a client that pipelines large reads and takes its replies late gets every one, in order")
     func lateReader() async throws {
         try await withServer({ $0.clientOutputBytesMax = 256 << 10 }) { server in

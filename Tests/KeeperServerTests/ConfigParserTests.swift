@@ -64,8 +64,17 @@ struct ConfigParserTests {
     func limits() throws {
         let defaults = try ConfigParser.parse("", file: "t.conf").config
         #expect(defaults.clientOutputBytesMax == 4 << 20)
-        let config = try ConfigParser.parse("clientOutputBytesMax=1048576", file: "t.conf").config
+        #expect(defaults.globalOutstandingLimit == 1000)
+        let text = """
+            clientOutputBytesMax=1048576
+            globalOutstandingLimit=50
+            """
+        let config = try ConfigParser.parse(text, file: "t.conf").config
         #expect(config.clientOutputBytesMax == 1 << 20)
+        #expect(config.globalOutstandingLimit == 50)
+        // ZooKeeper's system property name, as a zoo.cfg key.
+        let zooKeeper = try ConfigParser.parse("zookeeper.globalOutstandingLimit=9", file: "t.conf")
+        #expect(zooKeeper.config.globalOutstandingLimit == 9 && zooKeeper.warnings.isEmpty)
     }
 
     @Test(
@@ -83,6 +92,7 @@ struct ConfigParserTests {
             ("server.1=a:1:2;x:y:3", "t.conf:1: server.1: bad client address in 'a:1:2;x:y:3'"),
             ("justtext", "t.conf:1: justtext: expected key=value"),
             ("clientOutputBytesMax=1000", "t.conf:1: clientOutputBytesMax: 1000 is outside 65536...1073741824"),
+            ("globalOutstandingLimit=0", "t.conf:1: globalOutstandingLimit: 0 is outside 1...10000000"),
         ])
     func malformed(line: String, message: String) {
         #expect {
