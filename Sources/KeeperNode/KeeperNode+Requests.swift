@@ -148,9 +148,13 @@ extension KeeperNode {
     private mutating func answer(_ request: Request, xid: Int32, arrivedAt: Int64, on id: ConnectionID) {
         let zxid = tree.lastProcessedZxid
         if case .setWatches(let request) = request {
-            let missed = ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: id)
-            for event in missed { send(id, Frame.notification(event)) }
-            return reply(id, ReplyHeader(xid: xid, zxid: zxid), .empty, arrivedAt: arrivedAt)
+            do {
+                let missed = try ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: id)
+                for event in missed { send(id, Frame.notification(event)) }
+                return reply(id, ReplyHeader(xid: xid, zxid: zxid), .empty, arrivedAt: arrivedAt)
+            } catch {
+                return reply(id, ReplyHeader(xid: xid, zxid: zxid, err: error), .empty, arrivedAt: arrivedAt)
+            }
         }
         switch ReadProcessor.read(request, tree: tree, watches: &watches, by: connections[id]!.reader) {
         case .success(let response): reply(id, ReplyHeader(xid: xid, zxid: zxid), response, arrivedAt: arrivedAt)

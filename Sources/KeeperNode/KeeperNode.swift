@@ -60,6 +60,7 @@ public struct KeeperNode: Sendable {
         self.now = time
         self.tree = tree
         self.tree.setMembership(config.membership)
+        self.watches = WatchRegistry(watchesPerWatcherMax: config.watchesPerSessionMax)
         self.sessions = SessionTable(tickTime: Int64(config.tickTime))
         for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) {
             self.sessions.add(id, timeout: timeout, now: time.monotonic)

@@ -23,6 +23,9 @@ public struct NodeConfig: Sendable {
     /// Requests received and not yet answered, server-wide, over which connections with
     /// requests of their own outstanding stop being read (ZooKeeper's globalOutstandingLimit).
     public var globalOutstandingLimit = 1000
+    /// Watches one session may hold (each kind at each path counts one); a read that would
+    /// set more fails with QUOTAEXCEEDED and sets none.
+    public var watchesPerSessionMax = 100_000
     /// A connection that has not sent its handshake by then is closed.
     public var handshakeTimeout: Int64 = 10_000
     public var digest: DigestAuth

@@ -102,6 +102,7 @@ public enum ConfigParser {
         case "clientOutputBytesMax": config.clientOutputBytesMax = try s.int((64 << 10)...(1 << 30))
         case "globalOutstandingLimit", "zookeeper.globalOutstandingLimit":
             config.globalOutstandingLimit = try s.int(1...10_000_000)
+        case "watchesPerSessionMax": config.watchesPerSessionMax = try s.int(1...100_000_000)
         case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)

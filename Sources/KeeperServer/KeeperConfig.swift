@@ -45,6 +45,8 @@ public struct KeeperConfig: Sendable, Equatable {
     /// Requests received and not yet answered, server-wide, over which the connections with
     /// requests outstanding are read no further until it drains (ZooKeeper's).
     public var globalOutstandingLimit = 1000
+    /// Watches one session may hold; a read that would set more fails with QUOTAEXCEEDED.
+    public var watchesPerSessionMax = 100_000
     public var extendedTypesEnabled = false
     public var containerCheckInterval = 60_000
     public var initLimit = 10

@@ -210,6 +210,7 @@ public final class KeeperServer: Sendable {
         node.containerCheckInterval = Int64(config.containerCheckInterval)
         node.clientOutputBytesMax = config.clientOutputBytesMax
         node.globalOutstandingLimit = config.globalOutstandingLimit
+        node.watchesPerSessionMax = config.watchesPerSessionMax
         node.membership = Array(config.membership.utf8)
         return node
     }

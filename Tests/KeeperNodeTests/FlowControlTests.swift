@@ -134,4 +134,32 @@ struct FlowControlTests {
         #expect(h.node.status.outstandingRequests == 0)
         #expect(h.trace(h.send(2, 1, create("/b"))) == ["persist 6"])
     }
+
+    // MARK: - watchesPerSessionMax
+
+    @Test("a read that would take its session over watchesPerSessionMax fails with QUOTAEXCEEDED and sets none")
+    func watchLimit() {
+        var h = NodeHarness { $0.watchesPerSessionMax = 2 }
+        _ = h.openSession(1)
+        _ = h.openSession(2)
+        for (xid, path) in ["/a", "/b"].enumerated() { _ = h.write(1, Int32(xid + 1), create(path)) }
+        #expect(h.trace(h.send(1, 3, .getData(path: "/a", watch: true))) == ["1: reply 3 zxid 4 err 0"])
+        #expect(h.trace(h.send(1, 4, .getChildren(path: "/a", watch: true))) == ["1: reply 4 zxid 4 err 0"])
+        let quotaExceeded = ErrorCode.quotaExceeded.rawValue
+        #expect(h.trace(h.send(1, 5, .exists(path: "/b", watch: true))) == ["1: reply 5 zxid 4 err \(quotaExceeded)"])
+        #expect(h.trace(h.send(1, 6, .exists(path: "/c", watch: true))) == ["1: reply 6 zxid 4 err \(quotaExceeded)"])
+        let setWatches = SetWatches(relativeZxid: 4, dataWatches: ["/b"], existWatches: ["/gone"])
+        #expect(
+            h.trace(h.send(1, SpecialXid.setWatches, .setWatches(setWatches))) == [
+                "1: reply \(SpecialXid.setWatches) zxid 4 err \(quotaExceeded)"
+            ])
+        #expect(h.node.watches.count == 2 && h.node.watches.paths(of: 1) == ["/a"])
+        // The limit is per session; a fired watch makes room again.
+        #expect(h.trace(h.send(2, 1, .exists(path: "/b", watch: true))) == ["2: reply 1 zxid 4 err 0"])
+        #expect(
+            h.trace(h.write(2, 2, .setData(path: "/a", data: [1], version: -1))) == [
+                "persist 5", "1: event NodeDataChanged /a", "2: reply 2 zxid 5 err 0",
+            ])
+        #expect(h.trace(h.send(1, 7, .exists(path: "/b", watch: true))) == ["1: reply 7 zxid 5 err 0"])
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KeeperClient
 import KeeperNode
 import KeeperProtocol
 import KeeperTestSupport
@@ -101,6 +102,37 @@ struct ClientFlowControlTests {
                 }
                 #expect(try connection.call(xid: 400, .exists(path: "/big", watch: false)).0.error == .ok)
             }
+        }
+    }
+}
+
+@Suite("watchesPerSessionMax through the Swift client")
+struct WatchLimitClientTests {
+    @Test("a watch over the limit throws QUOTAEXCEEDED, the client holds no watch for it, and the session goes on")
+    func watchLimit() async throws {
+        try await withServer({ $0.watchesPerSessionMax = 2 }) { server in
+            let client = try await KeeperClient.connect(
+                "127.0.0.1:\(server.port)", configuration: TestServers.testConfiguration())
+            for path in ["/a", "/b", "/c"] { _ = try await client.create(path, data: []) }
+            _ = try await client.getDataAndWatch("/a")
+            _ = try await client.getChildrenAndWatch("/a")
+            do {
+                _ = try await client.getDataAndWatch("/b")
+                Issue.record("a third watch was accepted")
+            } catch let error as KeeperError {
+                #expect(error.code == .quotaExceeded)
+                #expect("\(error)" == "Quota has exceeded: /b")
+            }
+            await #expect(throws: KeeperError(.quotaExceeded, path: "/p")) {
+                _ = try await client.addWatch("/p")
+            }
+            #expect(try await client.getData("/c").data == [])
+            // A watch that fires makes room for another.
+            let (_, _, watch) = try await client.getDataAndWatch("/a")
+            _ = try await client.setData("/a", data: [1])
+            _ = try await watch.event()
+            _ = try await client.getDataAndWatch("/b")
+            await client.close()
         }
     }
 }
