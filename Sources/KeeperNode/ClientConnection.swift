@@ -50,6 +50,8 @@ struct ClientConnection: Sendable {
         /// Over globalOutstandingLimit requests outstanding server-wide, some of them this
         /// connection's.
         static let serverBusy = ReadPauses(rawValue: 4)
+        /// The log's queue is over its bound (`.logQueue(full: true)`).
+        static let logFull = ReadPauses(rawValue: 8)
     }
 
     /// Syncs the leader has answered, ready to reply when they reach the front.

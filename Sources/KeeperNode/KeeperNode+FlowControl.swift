@@ -1,10 +1,12 @@
 /// Flow control: what the node holds for a client is bounded, and a client that does not
 /// keep up is read from no further until it does.
 ///
-/// Server-wide, over globalOutstandingLimit requests outstanding (received, not answered),
-/// every connection with requests of its own outstanding stops being read, as ZooKeeper's
-/// `shouldThrottle` does; it is read again once the server is back at the limit or its own
-/// requests are answered. A connection with nothing outstanding may always send one.
+/// Server-wide, two limits. While the log's queue for its next sync is over its bound (the
+/// shell's `.logQueue(full:)`), no client connection is read. Over globalOutstandingLimit
+/// requests outstanding (received, not answered), every connection with requests of its own
+/// outstanding stops being read, as ZooKeeper's `shouldThrottle` does; it is read again
+/// once the server is back at the limit or its own requests are answered. A connection
+/// with nothing outstanding may always send one.
 ///
 /// Two limits per connection. Requests: at pendingRequestsPerSessionMax queued the shell
 /// stops reading, and reads again at half. Replies: after clientOutputBytesMax bytes sent,
@@ -33,11 +35,21 @@ extension KeeperNode {
         } else {
             pauses.remove(.serverBusy)
         }
+        if logQueueFull { pauses.insert(.logFull) } else { pauses.remove(.logFull) }
         if pauses != connection.readPauses { connections[id]!.readPauses = pauses }
         let pause = !pauses.isEmpty
         guard pause != connection.isPaused else { return }
         connections[id]!.isPaused = pause
         actions.append(pause ? .pauseReading(id) : .resumeReading(id))
+    }
+
+    /// The disk is behind: every client connection stops (or goes on) being read. Requests
+    /// already read are still answered; quorum traffic goes on.
+    mutating func onLogQueue(full: Bool) {
+        guard full != logQueueFull else { return }
+        logQueueFull = full
+        if full { counters.logQueueFulls += 1 }
+        for id in connections.keys.sorted() { settleReading(id) }
     }
 
     /// What was sent has mostly left the server: a new output budget, and the replies that

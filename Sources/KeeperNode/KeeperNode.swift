@@ -27,6 +27,8 @@ public struct KeeperNode: Sendable {
     /// Requests received and not answered yet, in every connection's queue (ZooKeeper's
     /// requests in process, which globalOutstandingLimit bounds).
     var outstandingRequests = 0
+    /// The log's queue is over its bound: no client connection is read.
+    var logQueueFull = false
     /// Writes whose reply a local connection waits for, by session and xid.
     var pendingWrites: [SessionXid: ConnectionID] = [:]
     /// New sessions whose createSession a local connection waits for.
@@ -126,6 +128,8 @@ public struct KeeperNode: Sendable {
             onDisconnected(id)
         case .writable(let id):
             onWritable(id)
+        case .logQueue(let full):
+            onLogQueue(full: full)
         case .tick:
             onTick()
         case .persisted(let zxid):
@@ -221,6 +225,8 @@ public struct ServerCounters: Hashable, Sendable {
     public var totalLatency: Int64 = 0
     public var replies = 0
     public var authFailures = 0
+    /// Times the log's queue went over its bound and client reads paused.
+    public var logQueueFulls = 0
 
     mutating func replied(latency: Int64) {
         minLatency = replies == 0 ? latency : min(minLatency, latency)

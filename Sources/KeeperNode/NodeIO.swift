@@ -32,6 +32,9 @@ public enum NodeEvent: Sendable {
     case tick
     /// Every transaction up to this zxid is on stable storage.
     case persisted(upTo: Int64)
+    /// The log's queue for its next sync went over its bound (true), or was taken by the
+    /// log thread (false): client reads pause meanwhile.
+    case logQueue(full: Bool)
     /// The channel to another server of the ensemble is up, or went down.
     case peerConnected(PeerID)
     case peerDisconnected(PeerID)

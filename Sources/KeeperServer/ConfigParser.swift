@@ -113,6 +113,7 @@ public enum ConfigParser {
         case "autopurge.purgeInterval": config.purgeInterval = try s.int(0...100_000)
         case "preAllocSize": config.preAllocSize = try s.int(4...(16 << 20))
         case "forceSync": config.forceSync = try s.bool()
+        case "logQueueBytesMax": config.logQueueBytesMax = try s.int((1 << 20)...(1 << 34))
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }

@@ -61,6 +61,9 @@ public struct KeeperConfig: Sendable, Equatable {
     public var preAllocSize = 65_536
     /// Sync the log before acknowledging; off only for tests.
     public var forceSync = true
+    /// Bytes of transactions waiting for the next log sync over which the server stops
+    /// reading from clients until the log thread takes them.
+    public var logQueueBytesMax = 64 << 20
     public var peers: [Peer] = []
     /// This server's `server.N` number, once chosen with `forServer`.
     public var myId: Int?

@@ -125,7 +125,8 @@ public final class KeeperServer: Sendable {
         return StorageSettings(
             snapshotDirectory: dataDir, logDirectory: config.dataLogDir ?? dataDir, snapCount: config.snapCount,
             snapRetainCount: config.snapRetainCount, purgeIntervalHours: config.purgeInterval,
-            preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync)
+            preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync,
+            queueBytesMax: config.logQueueBytesMax)
     }
 
     /// Reads the snapshot and log in dataDir (an empty tree without one) and builds the

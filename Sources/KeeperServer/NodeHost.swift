@@ -54,6 +54,7 @@ final class NodeHost {
             self.storage?.snapshotIfDue(SnapshotContents(tree: self.node.tree, sessions: self.node.sessionTimeouts))
         }
         storage?.onFailure = { [unowned self] error in self.fail(error) }
+        storage?.onBacklog = { [unowned self] full in self.handle(.logQueue(full: full), flush: false) }
         onFatal = { [unowned self] error in self.fail(error) }
         self.failureHandler = onFailure
     }

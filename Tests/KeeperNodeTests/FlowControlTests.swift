@@ -135,6 +135,33 @@ struct FlowControlTests {
         #expect(h.trace(h.send(2, 1, create("/b"))) == ["persist 6"])
     }
 
+    // MARK: - The log's queue
+
+    @Test("while the log's queue is full no client is read; what was read is still answered; then all read again")
+    func logQueueFull() {
+        var h = NodeHarness()
+        _ = h.openSession(1)
+        _ = h.openSession(2)
+        #expect(h.trace(h.send(1, 1, create("/a"))) == ["persist 3"])
+        #expect(h.trace(h.step(.logQueue(full: true))) == ["pause 1", "pause 2"])
+        #expect(h.node.status.counters.logQueueFulls == 1)
+        // A request the shell had read already still goes through.
+        #expect(h.trace(h.send(2, 1, create("/b"))) == ["persist 4"])
+        #expect(h.trace(h.persistAll()) == ["1: reply 1 zxid 3 err 0", "2: reply 1 zxid 4 err 0"])
+        #expect(h.trace(h.step(.logQueue(full: true))) == [])
+        #expect(h.trace(h.step(.logQueue(full: false))) == ["resume 1", "resume 2"])
+    }
+
+    @Test("a connection paused for the log and for its output budget reads again only once both are over")
+    func logQueueAndOutput() {
+        var h = Self.harness()
+        _ = h.send(1, 2, .getData(path: "/big", watch: false))
+        #expect(h.trace(h.send(1, 3, .getData(path: "/big", watch: false))) == ["1: reply 3 zxid 2 err 0", "pause 1"])
+        #expect(h.trace(h.step(.logQueue(full: true))) == [])
+        #expect(h.trace(h.step(.writable(1))) == [])
+        #expect(h.trace(h.step(.logQueue(full: false))) == ["resume 1"])
+    }
+
     // MARK: - watchesPerSessionMax
 
     @Test("a read that would take its session over watchesPerSessionMax fails with QUOTAEXCEEDED and sets none")

@@ -79,6 +79,59 @@ struct ClientFlowControlTests {
         }
     }
 
+    @Test(
+        "past logQueueBytesMax client reads pause until the log thread takes the queue; every acknowledged write survives a restart"
+    )
+    func logQueueBound() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-logqueue-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = [UInt8](repeating: 5, count: 1000)
+        let fulls = try await withServer({
+            $0.dataDir = directory
+            $0.logQueueBytesMax = 1
+        }) { server in
+            let port = server.port
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        try await onThread { try Self.pipelineCreates(port: port, prefix: "/q\(client)-", data: data) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            return try await server.status().counters.logQueueFulls
+        }
+        #expect(fulls > 0, "the log's queue never went over its bound")
+        try await withServer({ $0.dataDir = directory }) { server in
+            let port = server.port
+            let missing = try await onThread {
+                try verifyWrites(
+                    Dictionary(
+                        uniqueKeysWithValues: (0..<4).flatMap { client in (1...250).map { ("/q\(client)-\($0)", data) }
+                        }),
+                    port: port)
+            }
+            #expect(missing.isEmpty, "\(missing.count) acknowledged writes lost")
+        }
+    }
+
+    /// Pipelines 250 creates and expects every reply, ok and in order.
+    static func pipelineCreates(port: Int, prefix: String, data: [UInt8]) throws {
+        let connection = try RawConnection(port: port, timeoutSeconds: 20)
+        _ = try connection.handshake()
+        let writes = (1...250).map { xid in
+            Frame.request(
+                xid: Int32(xid),
+                .create(CreateRequest(path: "\(prefix)\(xid)", data: data, acl: ACL.openUnsafe, flags: 0)))
+        }
+        try connection.send(Array(writes.joined()))
+        for xid in 1...250 {
+            var reader = JuteReader(try connection.receiveFrame())
+            let header = try ReplyHeader(from: &reader)
+            #expect(header.xid == Int32(xid) && header.error == .ok)
+        }
+    }
+
     @Test("a client that pipelines large reads and takes its replies late gets every one, in order")
     func lateReader() async throws {
         try await withServer({ $0.clientOutputBytesMax = 256 << 10 }) { server in

@@ -65,14 +65,17 @@ struct ConfigParserTests {
         let defaults = try ConfigParser.parse("", file: "t.conf").config
         #expect(defaults.clientOutputBytesMax == 4 << 20)
         #expect(defaults.globalOutstandingLimit == 1000 && defaults.watchesPerSessionMax == 100_000)
+        #expect(defaults.logQueueBytesMax == 64 << 20)
         let text = """
             clientOutputBytesMax=1048576
             globalOutstandingLimit=50
             watchesPerSessionMax=7
+            logQueueBytesMax=2097152
             """
         let config = try ConfigParser.parse(text, file: "t.conf").config
         #expect(config.clientOutputBytesMax == 1 << 20)
         #expect(config.globalOutstandingLimit == 50 && config.watchesPerSessionMax == 7)
+        #expect(config.logQueueBytesMax == 2 << 20)
         // ZooKeeper's system property name, as a zoo.cfg key.
         let zooKeeper = try ConfigParser.parse("zookeeper.globalOutstandingLimit=9", file: "t.conf")
         #expect(zooKeeper.config.globalOutstandingLimit == 9 && zooKeeper.warnings.isEmpty)
