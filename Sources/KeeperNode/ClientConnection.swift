@@ -50,7 +50,8 @@ struct ClientConnection: Sendable {
         /// Over globalOutstandingLimit requests outstanding server-wide, some of them this
         /// connection's.
         static let serverBusy = ReadPauses(rawValue: 4)
-        /// The log's queue is over its bound (`.logQueue(full: true)`).
+        /// The log's queue is over its bound (`.logQueue(full: true)`), and some of its
+        /// requests are outstanding.
         static let logFull = ReadPauses(rawValue: 8)
     }
 
@@ -79,13 +80,18 @@ struct ClientConnection: Sendable {
 
     var reader: Reader { Reader(watcher: id, session: session, ids: ids) }
 
-    /// Counts a packet against the output budget; true if this packet spent it.
-    mutating func spend(_ bytes: Int, budget: Int, at time: Int64) -> Bool {
+    enum Spending { case within, budgetSpent, overrun }
+
+    /// Counts a packet against the output budget: `budgetSpent` for the packet that spends
+    /// it, `overrun` past twice the budget (what a blocked connection is still sent: write
+    /// replies and watch events).
+    mutating func spend(_ bytes: Int, budget: Int, at time: Int64) -> Spending {
         stats.sent += 1
         outputUnconfirmed += bytes
-        guard outputUnconfirmed >= budget && outputBlockedSince == nil else { return false }
+        if outputUnconfirmed > budget * 2 { return .overrun }
+        guard outputUnconfirmed >= budget && outputBlockedSince == nil else { return .within }
         outputBlockedSince = time
-        return true
+        return .budgetSpent
     }
 }
 

@@ -1,12 +1,14 @@
 /// Flow control: what the node holds for a client is bounded, and a client that does not
 /// keep up is read from no further until it does.
 ///
-/// Server-wide, two limits. While the log's queue for its next sync is over its bound (the
-/// shell's `.logQueue(full:)`), no client connection is read. Over globalOutstandingLimit
-/// requests outstanding (received, not answered), every connection with requests of its own
-/// outstanding stops being read, as ZooKeeper's `shouldThrottle` does; it is read again
-/// once the server is back at the limit or its own requests are answered. A connection
-/// with nothing outstanding may always send one.
+/// Server-wide, two limits, both applied as ZooKeeper's `shouldThrottle` applies
+/// globalOutstandingLimit: while the log's queue for its next sync is over its bound (the
+/// shell's `.logQueue(full:)`), or while over globalOutstandingLimit requests are
+/// outstanding (received, not answered), every connection with requests of its own
+/// outstanding stops being read. It is read again once the server is back under the limit
+/// or its own requests are answered. A connection with nothing outstanding may always send
+/// one, so each client gets its turn: pausing everyone would let whichever connection is
+/// resumed first refill the queue, round after round.
 ///
 /// Two limits per connection. Requests: at pendingRequestsPerSessionMax queued the shell
 /// stops reading, and reads again at half. Replies: after clientOutputBytesMax bytes sent,
@@ -14,7 +16,8 @@
 /// shell reports it `.writable` (its buffered output under the low water mark). So a
 /// client that pipelines reads and never takes the replies leaves its unread requests in
 /// the kernel, not reply bytes in the server; one that stays blocked for longer than its
-/// session timeout is closed. ZooKeeper 3.8 has neither limit: NIOServerCnxn queues every
+/// session timeout is closed, and so is one that is still sent (write replies, watch
+/// events) more than twice the budget meanwhile. ZooKeeper 3.8 has neither limit: NIOServerCnxn queues every
 /// reply, so such a client costs it memory without bound.
 extension KeeperNode {
     /// Tells the shell to stop or resume reading from a connection when the reasons change.
@@ -35,7 +38,7 @@ extension KeeperNode {
         } else {
             pauses.remove(.serverBusy)
         }
-        if logQueueFull { pauses.insert(.logFull) } else { pauses.remove(.logFull) }
+        if logQueueFull && queued > 0 { pauses.insert(.logFull) } else { pauses.remove(.logFull) }
         if pauses != connection.readPauses { connections[id]!.readPauses = pauses }
         let pause = !pauses.isEmpty
         guard pause != connection.isPaused else { return }
@@ -43,8 +46,8 @@ extension KeeperNode {
         actions.append(pause ? .pauseReading(id) : .resumeReading(id))
     }
 
-    /// The disk is behind: every client connection stops (or goes on) being read. Requests
-    /// already read are still answered; quorum traffic goes on.
+    /// The disk is behind (or caught up): connections with requests outstanding stop (or go
+    /// on) being read. Requests already read are still answered; quorum traffic goes on.
     mutating func onLogQueue(full: Bool) {
         guard full != logQueueFull else { return }
         logQueueFull = full
@@ -62,17 +65,18 @@ extension KeeperNode {
         drain(id)
     }
 
-    /// Closes the connections whose clients have not taken their replies for longer than
-    /// their session timeout.
-    mutating func closeStuckConnections() {
-        let stuck = connections.values.filter { connection in
-            guard let since = connection.outputBlockedSince else { return false }
-            return now.monotonic - since > Int64(max(connection.timeout, config.minSessionTimeout))
-        }
-        for connection in stuck.sorted(by: { $0.id < $1.id }) {
-            notice(stuckNotice(connection, outcome: "closing the connection"))
-            close(connection.id)
-        }
+    /// Whether the server stopped reading a session's connection for its own reasons (its
+    /// queue, the server's load, the disk), not because the client stopped taking replies.
+    /// Its client's pings go unread then, so the session is kept alive meanwhile.
+    func isHeld(_ connection: ClientConnection) -> Bool {
+        connection.isPaused && connection.session != 0 && !connection.readPauses.contains(.outputFull)
+    }
+
+    /// Whether a connection's client has not taken its replies for longer than its session
+    /// timeout: it is closed (on the tick).
+    func isStuck(_ connection: ClientConnection) -> Bool {
+        guard let since = connection.outputBlockedSince else { return false }
+        return now.monotonic - since > Int64(max(connection.timeout, config.minSessionTimeout))
     }
 
     /// The connection of `session`, if its client has stopped taking its replies.
@@ -81,6 +85,16 @@ extension KeeperNode {
             connection.outputBlockedSince != nil
         else { return nil }
         return connection
+    }
+
+    mutating func closeOverrun(_ id: ConnectionID) {
+        guard let connection = connections[id] else { return }
+        notice(
+            .warning(
+                "closing connection from \(connection.address) (session 0x\(hex(connection.session))): "
+                    + "\(connection.outputUnconfirmed) bytes of replies and events unread, over twice "
+                    + "clientOutputBytesMax (\(config.clientOutputBytesMax)); its client is not reading them"))
+        close(id)
     }
 
     /// One line for the operator: which client, for how long, and what to do about it.

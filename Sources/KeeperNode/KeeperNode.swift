@@ -183,12 +183,18 @@ public struct KeeperNode: Sendable {
 
     /// Sends a packet, counting it against the connection's output budget. The packet that
     /// spends the budget pauses the connection: while paused, the shell reports when its
-    /// output is taken, which is what renews the budget.
+    /// output is taken, which is what renews the budget. A connection sent twice the
+    /// budget without taking it (events keep coming to a blocked one) is closed.
     mutating func send(_ id: ConnectionID, _ packet: [UInt8]) {
+        guard
+            let spending = connections[id]?.spend(packet.count, budget: config.clientOutputBytesMax, at: now.monotonic)
+        else { return }
         actions.append(.send(id, packet))
         counters.sent += 1
-        if connections[id]?.spend(packet.count, budget: config.clientOutputBytesMax, at: now.monotonic) == true {
-            settleReading(id)
+        switch spending {
+        case .within: break
+        case .budgetSpent: settleReading(id)
+        case .overrun: closeOverrun(id)
         }
     }
 

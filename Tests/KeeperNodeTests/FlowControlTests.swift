@@ -53,6 +53,30 @@ struct FlowControlTests {
         #expect(h.trace(h.step(.writable(1))) == ["1: reply 4 zxid 4 err 0", "resume 1"])
     }
 
+    @Test("a blocked connection sent twice clientOutputBytesMax in events is closed, with a notice why")
+    func eventsOverrun() {
+        var h = Self.harness()
+        _ = h.openSession(2)
+        let long = "/" + String(repeating: "x", count: 300)
+        _ = h.send(1, 2, .addWatch(path: long, mode: AddWatchMode.persistent.rawValue))
+        _ = h.send(1, 3, .getData(path: "/big", watch: false))
+        #expect(h.trace(h.send(1, 4, .getData(path: "/big", watch: false))) == ["1: reply 4 zxid 3 err 0", "pause 1"])
+        // Each event is about 330 bytes: the second takes connection 1 past 2000.
+        #expect(
+            h.trace(h.write(2, 1, create(long))) == [
+                "persist 4", "1: event NodeCreated \(long)", "2: reply 1 zxid 4 err 0",
+            ])
+        let overrun = h.write(2, 2, .setData(path: long, data: [1], version: -1))
+        #expect(
+            h.trace(overrun) == ["persist 5", "1: event NodeDataChanged \(long)", "close 1", "2: reply 2 zxid 5 err 0"])
+        let notices = overrun.compactMap { if case .notice(let notice) = $0 { notice.message } else { nil } }
+        #expect(notices.first?.contains("over twice clientOutputBytesMax (1000)") == true)
+        #expect(
+            h.trace(h.write(2, 3, .setData(path: long, data: [2], version: -1))) == [
+                "persist 6", "2: reply 3 zxid 6 err 0",
+            ])
+    }
+
     @Test("a connection blocked for longer than its session timeout is closed, with a notice naming its client")
     func stuckConnectionClosed() {
         var h = Self.harness()
@@ -137,19 +161,36 @@ struct FlowControlTests {
 
     // MARK: - The log's queue
 
-    @Test("while the log's queue is full no client is read; what was read is still answered; then all read again")
+    @Test("while the log's queue is full connections with writes waiting pause; an idle one may send one")
     func logQueueFull() {
         var h = NodeHarness()
-        _ = h.openSession(1)
-        _ = h.openSession(2)
-        #expect(h.trace(h.send(1, 1, create("/a"))) == ["persist 3"])
-        #expect(h.trace(h.step(.logQueue(full: true))) == ["pause 1", "pause 2"])
+        for id in ConnectionID(1)...3 { _ = h.openSession(id) }
+        #expect(h.trace(h.send(1, 1, create("/a"))) == ["persist 4"])
+        #expect(h.trace(h.step(.logQueue(full: true))) == ["pause 1"])
         #expect(h.node.status.counters.logQueueFulls == 1)
-        // A request the shell had read already still goes through.
-        #expect(h.trace(h.send(2, 1, create("/b"))) == ["persist 4"])
-        #expect(h.trace(h.persistAll()) == ["1: reply 1 zxid 3 err 0", "2: reply 1 zxid 4 err 0"])
-        #expect(h.trace(h.step(.logQueue(full: true))) == [])
-        #expect(h.trace(h.step(.logQueue(full: false))) == ["resume 1", "resume 2"])
+        // Connection 2 had nothing outstanding: its write gets in, then it waits too.
+        #expect(h.trace(h.send(2, 1, create("/b"))) == ["pause 2", "persist 5"])
+        // Reads never wait for the disk.
+        #expect(h.trace(h.send(3, 1, .exists(path: "/", watch: false))) == ["3: reply 1 zxid 3 err 0"])
+        // Answered in full, a connection may send again even while the queue is full.
+        #expect(
+            h.trace(h.persistAll()) == ["1: reply 1 zxid 4 err 0", "resume 1", "2: reply 1 zxid 5 err 0", "resume 2"])
+        #expect(h.trace(h.step(.logQueue(full: false))) == [])
+    }
+
+    @Test("a session whose connection the server paused does not expire; one whose client stopped reading does")
+    func heldSessions() {
+        var h = NodeHarness { $0.pendingRequestsPerSessionMax = 2 }
+        _ = h.openSession(1)
+        _ = h.openSession(2, timeout: 4000)
+        for xid in Int32(1)...2 { _ = h.send(1, xid, create("/a\(xid)")) }
+        #expect(h.node.connectionIDs == [1, 2])
+        // The disk is stuck for longer than both sessions' timeouts: connection 1 is paused
+        // with its queue full and stays; idle connection 2 is not paused and expires.
+        for _ in 0..<12 { _ = h.tick(after: 1000) }
+        #expect(h.node.sessions.session(h.node.session(of: 1)!) != nil)
+        #expect(h.trace(h.persistAll()).contains("close 2"))
+        #expect(h.node.connectionIDs == [1])
     }
 
     @Test("a connection paused for the log and for its output budget reads again only once both are over")
@@ -157,12 +198,12 @@ struct FlowControlTests {
         var h = Self.harness()
         _ = h.send(1, 2, .getData(path: "/big", watch: false))
         #expect(h.trace(h.send(1, 3, .getData(path: "/big", watch: false))) == ["1: reply 3 zxid 2 err 0", "pause 1"])
+        #expect(h.trace(h.send(1, 4, create("/w"))) == ["persist 3"])
         #expect(h.trace(h.step(.logQueue(full: true))) == [])
         #expect(h.trace(h.step(.writable(1))) == [])
         #expect(h.trace(h.step(.logQueue(full: false))) == ["resume 1"])
+        #expect(h.trace(h.persistAll()) == ["1: reply 4 zxid 3 err 0"])
     }
-
-    // MARK: - watchesPerSessionMax
 
     @Test("a read that would take its session over watchesPerSessionMax fails with QUOTAEXCEEDED and sets none")
     func watchLimit() {

@@ -33,9 +33,9 @@ struct ClientFlowControlTests {
 
     @Test("a paused connection parks what NIO still delivers, and closes past parkedBytesMax")
     func parkedFramesBounded() throws {
-        let channel = try Self.embedded { $0.clientOutputBytesMax = 1 }
-        // The ConnectResponse spent the 1-byte budget; the channel stays unwritable, so no
+        // The first reply spends the 100-byte budget; the channel stays unwritable, so no
         // report renews it.
+        let channel = try Self.embedded { $0.clientOutputBytesMax = 100 }
         channel.isWritable = false
         try channel.writeInbound(ClientFrame.frame(Self.request(1, .exists(path: "/", watch: false))))
         #expect(channel.isActive)
