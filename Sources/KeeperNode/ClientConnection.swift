@@ -32,14 +32,6 @@ struct ClientConnection: Sendable {
         var arrivedAt: Int64
     }
 
-    let id: ConnectionID
-    let address: String
-    let openedAt: Int64
-    var phase: Phase = .handshaking
-    var session: Int64 = 0
-    var timeout: Int32 = 0
-    var ids: [Id]
-    var queue = RingQueue<Queued>()
     /// Why the node has asked the shell to stop reading from this connection.
     struct ReadPauses: OptionSet, Sendable {
         let rawValue: UInt8
@@ -55,6 +47,14 @@ struct ClientConnection: Sendable {
         static let logFull = ReadPauses(rawValue: 8)
     }
 
+    let id: ConnectionID
+    let address: String
+    let openedAt: Int64
+    var phase: Phase = .handshaking
+    var session: Int64 = 0
+    var timeout: Int32 = 0
+    var ids: [Id]
+    var queue = RingQueue<Queued>()
     /// Syncs the leader has answered, ready to reply when they reach the front.
     var answeredSyncs: Set<Int64> = []
     var readPauses: ReadPauses = []

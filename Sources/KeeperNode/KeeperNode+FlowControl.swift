@@ -15,10 +15,10 @@
 /// the node answers nothing more on the connection and stops reading from it until the
 /// shell reports it `.writable` (its buffered output under the low water mark). So a
 /// client that pipelines reads and never takes the replies leaves its unread requests in
-/// the kernel, not reply bytes in the server; one that stays blocked for longer than its
-/// session timeout is closed, and so is one that is still sent (write replies, watch
-/// events) more than twice the budget meanwhile. ZooKeeper 3.8 has neither limit: NIOServerCnxn queues every
-/// reply, so such a client costs it memory without bound.
+/// the kernel, not reply bytes in the server. One that stays blocked for longer than its
+/// session timeout is closed, and so is one still sent (write replies, watch events) more
+/// than twice the budget meanwhile. ZooKeeper 3.8 has no such limit: NIOServerCnxn queues
+/// every reply, so such a client costs it memory without bound.
 extension KeeperNode {
     /// Tells the shell to stop or resume reading from a connection when the reasons change.
     mutating func settleReading(_ id: ConnectionID) {

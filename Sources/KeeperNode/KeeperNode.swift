@@ -27,7 +27,7 @@ public struct KeeperNode: Sendable {
     /// Requests received and not answered yet, in every connection's queue (ZooKeeper's
     /// requests in process, which globalOutstandingLimit bounds).
     var outstandingRequests = 0
-    /// The log's queue is over its bound: no client connection is read.
+    /// The log's queue is over its bound: connections with requests outstanding are not read.
     var logQueueFull = false
     /// Writes whose reply a local connection waits for, by session and xid.
     var pendingWrites: [SessionXid: ConnectionID] = [:]

@@ -33,7 +33,7 @@ public enum NodeEvent: Sendable {
     /// Every transaction up to this zxid is on stable storage.
     case persisted(upTo: Int64)
     /// The log's queue for its next sync went over its bound (true), or was taken by the
-    /// log thread (false): client reads pause meanwhile.
+    /// log thread (false): connections with requests outstanding are not read meanwhile.
     case logQueue(full: Bool)
     /// The channel to another server of the ensemble is up, or went down.
     case peerConnected(PeerID)
@@ -47,8 +47,8 @@ public enum NodeAction: Sendable, Equatable {
     case send(ConnectionID, [UInt8])
     /// Flush what was sent, then close the connection.
     case close(ConnectionID)
-    /// Stop reading from a connection (its queue is full, or its client is not taking its
-    /// replies); resume when that is over. While a connection is paused the shell reports
+    /// Stop reading from a connection (its queue is full, its client is not taking its
+    /// replies, or the server or its disk is behind); resume when that is over. While a connection is paused the shell reports
     /// `.writable` whenever its buffered output is under the low water mark.
     case pauseReading(ConnectionID)
     case resumeReading(ConnectionID)

@@ -23,7 +23,7 @@ struct StorageSettings: Sendable {
     var purgeIntervalHours: Int
     var preallocationStep: Int
     var forceSync: Bool
-    /// Bytes of entries waiting for the next sync over which client reads pause.
+    /// Bytes of entries waiting for the next sync over which client reads pause (logQueueBytesMax).
     var queueBytesMax: Int
 }
 
@@ -33,8 +33,8 @@ struct StorageSettings: Sendable {
 /// a copy-on-write copy of the tree, so writes continue while they are taken.
 ///
 /// The queue for the next sync is bounded by `queueBytesMax`: past it `onBacklog(true)`
-/// asks the node to stop reading from clients, and once the log thread has taken the
-/// queue `onBacklog(false)` lets them go on. Nothing is refused or dropped at the bound:
+/// asks the node to stop reading from the clients with requests outstanding, and once the
+/// log thread has taken the queue `onBacklog(false)` lets them go on. Nothing is refused or dropped at the bound:
 /// what was queued was promised a place in the log, in order.
 ///
 /// Confined to the server's event loop, except the writer, which only the log thread touches.
