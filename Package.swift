@@ -115,11 +115,11 @@ let package = Package(
             name: "KeeperServerTests",
             dependencies: [
                 "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperNode", "KeeperCore", "Zab", "corral",
-                "KeeperTestSupport",
+                "KeeperTestSupport", "KeeperFraming",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: strict),

@@ -18,7 +18,9 @@ public struct Reader: Sendable {
 /// connection's order (ZooKeeper's FinalRequestProcessor for reads, plus the watch
 /// operations). Checks and error codes follow ZooKeeper 3.8: a read needs READ on the node,
 /// getACL READ or ADMIN; exists needs nothing (3.8.0 to 3.8.3 check no ACL for it, and
-/// clients written for them rely on that), and on a missing node it sets an exist watch.
+/// clients written for them rely on that), and on a missing node it sets an exist watch. A
+/// read that would take its session over the registry's watchesPerWatcherMax fails with
+/// QUOTAEXCEEDED instead, after every other check, and sets no watch.
 public enum ReadProcessor {
     public static func read(
         _ request: Request, tree: DataTree, watches: inout WatchRegistry, by reader: Reader
@@ -36,16 +38,19 @@ public enum ReadProcessor {
         switch request {
         case .exists(let path, let watch):
             guard !path.contains("\u{0}") else { throw .badArguments }
-            if watch { watches.add(.data, for: reader.watcher, at: path) }
-            guard let node = tree.node(at: path) else { throw .noNode }
+            guard let node = tree.node(at: path) else {
+                if watch { try register([(.data, path)], in: &watches, for: reader.watcher) }
+                throw .noNode
+            }
+            if watch { try register([(.data, path)], in: &watches, for: reader.watcher) }
             return .stat(node.stat)
         case .getData(let path, let watch):
             let node = try readable(path, tree, reader)
-            if watch { watches.add(.data, for: reader.watcher, at: path) }
+            if watch { try register([(.data, path)], in: &watches, for: reader.watcher) }
             return .data(node.data, node.stat)
         case .getChildren(let path, let watch), .getChildren2(let path, let watch):
             let node = try readable(path, tree, reader)
-            if watch { watches.add(.child, for: reader.watcher, at: path) }
+            if watch { try register([(.child, path)], in: &watches, for: reader.watcher) }
             let children = node.children.sorted()
             if case .getChildren = request { return .children(children) }
             return .children2(children, node.stat)
@@ -68,7 +73,7 @@ public enum ReadProcessor {
             return .whoAmI(reader.ids.map(clientInfo))
         case .addWatch(let path, let mode):
             guard let mode = AddWatchMode(rawValue: mode) else { throw .marshallingError }
-            watches.add(mode == .persistent ? .persistent : .recursive, for: reader.watcher, at: path)
+            try register([(mode == .persistent ? .persistent : .recursive, path)], in: &watches, for: reader.watcher)
             return .errorResponse(.ok)
         case .removeWatches(let path, let type):
             guard watches.remove(try kinds(type), for: reader.watcher, at: path) != [] else { throw .noWatcher }
@@ -83,6 +88,17 @@ public enum ReadProcessor {
         default:
             throw .marshallingError
         }
+    }
+
+    /// Sets the watches a request asks for, all or none: over the watcher's allowance the
+    /// request fails with QUOTAEXCEEDED (the code ZooKeeper 3.7+ gives a hard quota, which
+    /// the Java client and kazoo raise as QuotaExceeded) and sets nothing.
+    private static func register(
+        _ plan: [(kinds: WatchRegistry.Kinds, path: String)], in watches: inout WatchRegistry,
+        for watcher: WatchRegistry.Watcher
+    ) throws(ErrorCode) {
+        guard watches.admits(plan, for: watcher) else { throw .quotaExceeded }
+        for watch in plan { watches.add(watch.kinds, for: watcher, at: watch.path) }
     }
 
     /// multiRead runs each op on its own: a failure is that op's result, not the request's.
@@ -148,17 +164,19 @@ public enum ReadProcessor {
 
     /// Re-registers a reconnecting client's watches, and returns the events it missed
     /// while away (ZooKeeper's `DataTree.setWatches`): changes after `relativeZxid` fire
-    /// at once instead of registering.
+    /// at once instead of registering. Over the watcher's allowance it throws
+    /// QUOTAEXCEEDED, registering nothing and reporting no missed event.
     public static func setWatches(
         _ request: SetWatches, tree: DataTree, watches: inout WatchRegistry, watcher: WatchRegistry.Watcher
-    ) -> [WatcherEvent] {
+    ) throws(ErrorCode) -> [WatcherEvent] {
         var missed: [WatcherEvent] = []
+        var plan: [(kinds: WatchRegistry.Kinds, path: String)] = []
         for path in request.dataWatches {
             if let node = tree.node(at: path) {
                 if node.mzxid > request.relativeZxid {
                     missed.append(WatcherEvent(type: .nodeDataChanged, path: path))
                 } else {
-                    watches.add(.data, for: watcher, at: path)
+                    plan.append((.data, path))
                 }
             } else {
                 missed.append(WatcherEvent(type: .nodeDeleted, path: path))
@@ -168,7 +186,7 @@ public enum ReadProcessor {
             if tree.node(at: path) != nil {
                 missed.append(WatcherEvent(type: .nodeCreated, path: path))
             } else {
-                watches.add(.data, for: watcher, at: path)
+                plan.append((.data, path))
             }
         }
         for path in request.childWatches {
@@ -176,14 +194,15 @@ public enum ReadProcessor {
                 if node.pzxid > request.relativeZxid {
                     missed.append(WatcherEvent(type: .nodeChildrenChanged, path: path))
                 } else {
-                    watches.add(.child, for: watcher, at: path)
+                    plan.append((.child, path))
                 }
             } else {
                 missed.append(WatcherEvent(type: .nodeDeleted, path: path))
             }
         }
-        for path in request.persistentWatches { watches.add(.persistent, for: watcher, at: path) }
-        for path in request.persistentRecursiveWatches { watches.add(.recursive, for: watcher, at: path) }
+        plan += request.persistentWatches.map { (.persistent, $0) }
+        plan += request.persistentRecursiveWatches.map { (.recursive, $0) }
+        try register(plan, in: &watches, for: watcher)
         return missed
     }
 }

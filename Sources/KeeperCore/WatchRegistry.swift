@@ -10,6 +10,10 @@ import KeeperProtocol
 /// watcher, whatever mix of watches it holds. Departure from ZooKeeper: a one-shot watch
 /// set on a path that also has a persistent watch does not turn the persistent one back
 /// into a one-shot watch.
+///
+/// A watcher may hold at most `watchesPerWatcherMax` registrations (ZooKeeper has no such
+/// limit). `add` does not check it: a reader asks `admits` first, so that a request over
+/// the limit sets none of its watches.
 public struct WatchRegistry: Sendable {
     public typealias Watcher = UInt64
 
@@ -24,9 +28,13 @@ public struct WatchRegistry: Sendable {
 
     private var byPath: [String: [Watcher: Kinds]] = [:]
     private var byWatcher: [Watcher: Set<String>] = [:]
+    private var countByWatcher: [Watcher: Int] = [:]
     private var recursiveCount = 0
+    public let watchesPerWatcherMax: Int
 
-    public init() {}
+    public init(watchesPerWatcherMax: Int = .max) {
+        self.watchesPerWatcherMax = watchesPerWatcherMax
+    }
 
     /// The number of (watcher, path, kind) registrations, as mntr's watch_count.
     public private(set) var count = 0
@@ -35,6 +43,21 @@ public struct WatchRegistry: Sendable {
     public var watcherCount: Int { byWatcher.count }
 
     public func paths(of watcher: Watcher) -> Set<String> { byWatcher[watcher] ?? [] }
+
+    /// The registrations `watcher` holds, each kind at each path counting one.
+    public func count(of watcher: Watcher) -> Int { countByWatcher[watcher] ?? 0 }
+
+    /// Whether `watcher` may add these watches and stay within watchesPerWatcherMax; ones
+    /// it already holds cost nothing.
+    public func admits(_ watches: [(kinds: Kinds, path: String)], for watcher: Watcher) -> Bool {
+        var added: [String: Kinds] = [:]
+        for watch in watches { added[watch.path, default: []].formUnion(watch.kinds) }
+        let new = added.reduce(0) { sum, entry in
+            let held = kinds(of: watcher, at: entry.key)
+            return sum + held.union(entry.value).bitCount - held.bitCount
+        }
+        return new == 0 || count(of: watcher) + new <= watchesPerWatcherMax
+    }
 
     /// Every watched path with its watchers, sorted, for the `wchp` four-letter word.
     public var watchersByPath: [(path: String, watchers: [Watcher])] {
@@ -55,6 +78,7 @@ public struct WatchRegistry: Sendable {
         byPath[path, default: [:]][watcher] = new
         byWatcher[watcher, default: []].insert(path)
         count += new.bitCount - old.bitCount
+        countByWatcher[watcher, default: 0] += new.bitCount - old.bitCount
         if new.contains(.recursive) && !old.contains(.recursive) { recursiveCount += 1 }
     }
 
@@ -66,6 +90,8 @@ public struct WatchRegistry: Sendable {
         guard !removed.isEmpty else { return [] }
         let new = old.subtracting(kinds)
         count -= removed.bitCount
+        countByWatcher[watcher, default: 0] -= removed.bitCount
+        if countByWatcher[watcher] == 0 { countByWatcher[watcher] = nil }
         if removed.contains(.recursive) { recursiveCount -= 1 }
         if new.isEmpty {
             byPath[path]![watcher] = nil

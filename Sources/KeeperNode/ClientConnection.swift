@@ -32,6 +32,21 @@ struct ClientConnection: Sendable {
         var arrivedAt: Int64
     }
 
+    /// Why the node has asked the shell to stop reading from this connection.
+    struct ReadPauses: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// pendingRequestsPerSessionMax requests queued; lifted at half.
+        static let queueFull = ReadPauses(rawValue: 1)
+        /// The output budget is spent (`outputBlockedSince`).
+        static let outputFull = ReadPauses(rawValue: 2)
+        /// Over globalOutstandingLimit requests outstanding server-wide, some of them this
+        /// connection's.
+        static let serverBusy = ReadPauses(rawValue: 4)
+        /// The log's queue is over its bound (`.logQueue(full: true)`), and some of its
+        /// requests are outstanding.
+        static let logFull = ReadPauses(rawValue: 8)
+    }
+
     let id: ConnectionID
     let address: String
     let openedAt: Int64
@@ -42,7 +57,16 @@ struct ClientConnection: Sendable {
     var queue = RingQueue<Queued>()
     /// Syncs the leader has answered, ready to reply when they reach the front.
     var answeredSyncs: Set<Int64> = []
+    var readPauses: ReadPauses = []
+    /// What the shell was last told: stop reading (true) or read.
     var isPaused = false
+    /// Bytes sent since the shell last reported the connection writable: what its client
+    /// may not have taken yet, as far as the node knows.
+    var outputUnconfirmed = 0
+    /// When `outputUnconfirmed` reached clientOutputBytesMax (monotonic ms): from then on
+    /// nothing more is answered until the shell reports the connection writable. nil while
+    /// replies flow.
+    var outputBlockedSince: Int64?
     /// Whether the client sent ConnectRequest.readOnly, so the response carries it too.
     var sendsReadOnlyByte = true
     var stats = ConnectionStats()
@@ -55,6 +79,20 @@ struct ClientConnection: Sendable {
     }
 
     var reader: Reader { Reader(watcher: id, session: session, ids: ids) }
+
+    enum Spending { case within, budgetSpent, overrun }
+
+    /// Counts a packet against the output budget: `budgetSpent` for the packet that spends
+    /// it, `overrun` past twice the budget (what a blocked connection is still sent: write
+    /// replies and watch events).
+    mutating func spend(_ bytes: Int, budget: Int, at time: Int64) -> Spending {
+        stats.sent += 1
+        outputUnconfirmed += bytes
+        if outputUnconfirmed > budget * 2 { return .overrun }
+        guard outputUnconfirmed >= budget && outputBlockedSince == nil else { return .within }
+        outputBlockedSince = time
+        return .budgetSpent
+    }
 }
 
 /// Per-connection counters for the `cons` and `stat` four-letter words.

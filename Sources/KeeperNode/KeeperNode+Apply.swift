@@ -44,7 +44,7 @@ extension KeeperNode {
                 "applied zxid \(entry.zxid) (xid \(entry.header.cxid)) is not the write at the front of connection \(id)"
             )
         }
-        _ = connections[id]!.queue.popFirst()
+        dequeue(id)
         let (error, response) = Self.response(to: request, entry.txn, outcome)
         reply(id, ReplyHeader(xid: head.xid, zxid: entry.zxid, err: error), response, arrivedAt: head.arrivedAt)
         drain(id)

@@ -101,6 +101,9 @@ extension KeeperNode {
 
     private mutating func enqueue(_ id: ConnectionID, xid: Int32, work: ClientConnection.Queued.Work) {
         connections[id]!.queue.append(ClientConnection.Queued(xid: xid, work: work, arrivedAt: now.monotonic))
+        outstandingRequests += 1
+        // The shell stops reading at pendingRequestsPerSessionMax (settleReading); a client
+        // still sending at twice that ignores it.
         let queued = connections[id]!.queue.count
         if queued > config.pendingRequestsPerSessionMax * 2 {
             notice(
@@ -108,50 +111,50 @@ extension KeeperNode {
                     "closing connection from \(connections[id]!.address): \(queued) requests queued, "
                         + "over twice pendingRequestsPerSessionMax (\(config.pendingRequestsPerSessionMax))"))
             close(id)
-        } else if queued >= config.pendingRequestsPerSessionMax && !connections[id]!.isPaused {
-            connections[id]!.isPaused = true
-            actions.append(.pauseReading(id))
         }
     }
 
     /// Sends every reply at the front of the queue that is ready, stopping at a write whose
-    /// transaction is not applied yet.
+    /// transaction is not applied yet, or once the connection's output budget is spent.
     mutating func drain(_ id: ConnectionID) {
-        while let head = connections[id]?.queue.first {
+        while let head = connections[id]?.queue.first, connections[id]!.outputBlockedSince == nil {
             switch head.work {
             case .write:
-                return resumeIfDrained(id)
+                return settleReading(id)
             case .sync(let path, let token):
-                guard connections[id]!.answeredSyncs.remove(token) != nil else { return resumeIfDrained(id) }
-                _ = connections[id]!.queue.popFirst()
+                guard connections[id]!.answeredSyncs.remove(token) != nil else { return settleReading(id) }
+                dequeue(id)
                 answer(.sync(path: path), xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .read(let request):
-                _ = connections[id]!.queue.popFirst()
+                dequeue(id)
                 answer(request, xid: head.xid, arrivedAt: head.arrivedAt, on: id)
             case .reply(let header, let response, let closeAfter):
-                _ = connections[id]!.queue.popFirst()
+                dequeue(id)
                 reply(id, header, response, arrivedAt: head.arrivedAt)
                 if closeAfter { return close(id) }
             }
         }
-        resumeIfDrained(id)
+        settleReading(id)
     }
 
-    private mutating func resumeIfDrained(_ id: ConnectionID) {
-        guard let connection = connections[id], connection.isPaused,
-            connection.queue.count <= config.pendingRequestsPerSessionMax / 2
-        else { return }
-        connections[id]!.isPaused = false
-        actions.append(.resumeReading(id))
+    /// Takes the request at the front of a connection's queue: it is being answered.
+    mutating func dequeue(_ id: ConnectionID) {
+        _ = connections[id]!.queue.popFirst()
+        outstandingRequests -= 1
+        precondition(outstandingRequests >= 0, "dequeued from connection \(id) with no request outstanding")
     }
 
     /// A read, answered from the tree as it stands now.
     private mutating func answer(_ request: Request, xid: Int32, arrivedAt: Int64, on id: ConnectionID) {
         let zxid = tree.lastProcessedZxid
         if case .setWatches(let request) = request {
-            let missed = ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: id)
-            for event in missed { send(id, Frame.notification(event)) }
-            return reply(id, ReplyHeader(xid: xid, zxid: zxid), .empty, arrivedAt: arrivedAt)
+            do {
+                let missed = try ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: id)
+                for event in missed { send(id, Frame.notification(event)) }
+                return reply(id, ReplyHeader(xid: xid, zxid: zxid), .empty, arrivedAt: arrivedAt)
+            } catch {
+                return reply(id, ReplyHeader(xid: xid, zxid: zxid, err: error), .empty, arrivedAt: arrivedAt)
+            }
         }
         switch ReadProcessor.read(request, tree: tree, watches: &watches, by: connections[id]!.reader) {
         case .success(let response): reply(id, ReplyHeader(xid: xid, zxid: zxid), response, arrivedAt: arrivedAt)

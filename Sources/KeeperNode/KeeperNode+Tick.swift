@@ -5,11 +5,11 @@ import Zab
 /// What time alone sets off: session expiry and the reaping of empty containers and expired
 /// TTL nodes (ZooKeeper's ContainerManager), both decided by the leader (or a standalone
 /// server); a follower's report of session activity to the leader; abandoned handshakes;
-/// and ZAB's own timers.
+/// connections whose clients stopped reading; and ZAB's own timers.
 extension KeeperNode {
     mutating func onTick() {
         if zab != nil { stepZab(.tick) }
-        closeStaleHandshakes()
+        reviewConnections()
         if isLeaderOrStandalone {
             expireSessions()
             if now.monotonic >= nextReapCheck {
@@ -24,21 +24,40 @@ extension KeeperNode {
 
     private mutating func expireSessions() {
         for session in sessions.expire(now: now.monotonic) {
-            notice(.info("expired session 0x\(hex(session))"))
+            // A paused connection's pings stay unread too: its session may expire first.
+            notice(
+                stuckConnection(of: session).map { stuckNotice($0, outcome: "expiring the session") }
+                    ?? .info("expired session 0x\(hex(session))"))
             let txn = preparer.prepareCloseSession(session, in: tree, zxid: nextZxid())
             propose(txn, session: session, cxid: 0)
         }
     }
 
-    private mutating func closeStaleHandshakes() {
-        let stale = connections.values.filter {
-            $0.phase == .handshaking && now.monotonic - $0.openedAt > config.handshakeTimeout
+    /// One pass over the connections: closes those that sent no handshake within
+    /// handshakeTimeout and those whose clients have not taken their replies for longer
+    /// than their session timeout, and keeps alive the sessions the server itself stopped
+    /// hearing (`isHeld`).
+    private mutating func reviewConnections() {
+        var abandoned: [(id: ConnectionID, why: Notice)] = []
+        for connection in connections.values {
+            if isHeld(connection) {
+                if isLeaderOrStandalone {
+                    _ = sessions.touch(connection.session, now: now.monotonic)
+                } else {
+                    touchedSessions.insert(connection.session)
+                }
+            }
+            if connection.phase == .handshaking && now.monotonic - connection.openedAt > config.handshakeTimeout {
+                let why =
+                    "closing connection from \(connection.address): no handshake within \(config.handshakeTimeout) ms"
+                abandoned.append((connection.id, .info(why)))
+            } else if isStuck(connection) {
+                abandoned.append((connection.id, stuckNotice(connection, outcome: "closing the connection")))
+            }
         }
-        for connection in stale.sorted(by: { $0.id < $1.id }) {
-            notice(
-                .info(
-                    "closing connection from \(connection.address): no handshake within \(config.handshakeTimeout) ms"))
-            close(connection.id)
+        for (id, why) in abandoned.sorted(by: { $0.id < $1.id }) {
+            notice(why)
+            close(id)
         }
     }
 

@@ -24,6 +24,11 @@ public struct KeeperNode: Sendable {
     var sessionIds: SessionIdGenerator
     var connections = ConnectionTable()
     var sessionConnection: [Int64: ConnectionID] = [:]
+    /// Requests received and not answered yet, in every connection's queue (ZooKeeper's
+    /// requests in process, which globalOutstandingLimit bounds).
+    var outstandingRequests = 0
+    /// The log's queue is over its bound: connections with requests outstanding are not read.
+    var logQueueFull = false
     /// Writes whose reply a local connection waits for, by session and xid.
     var pendingWrites: [SessionXid: ConnectionID] = [:]
     /// New sessions whose createSession a local connection waits for.
@@ -57,6 +62,7 @@ public struct KeeperNode: Sendable {
         self.now = time
         self.tree = tree
         self.tree.setMembership(config.membership)
+        self.watches = WatchRegistry(watchesPerWatcherMax: config.watchesPerSessionMax)
         self.sessions = SessionTable(tickTime: Int64(config.tickTime))
         for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) {
             self.sessions.add(id, timeout: timeout, now: time.monotonic)
@@ -120,6 +126,10 @@ public struct KeeperNode: Sendable {
             onReceived(id, xid: xid, request)
         case .disconnected(let id):
             onDisconnected(id)
+        case .writable(let id):
+            onWritable(id)
+        case .logQueue(let full):
+            onLogQueue(full: full)
         case .tick:
             onTick()
         case .persisted(let zxid):
@@ -171,10 +181,21 @@ public struct KeeperNode: Sendable {
 
     // MARK: - Sending
 
+    /// Sends a packet, counting it against the connection's output budget. The packet that
+    /// spends the budget pauses the connection: while paused, the shell reports when its
+    /// output is taken, which is what renews the budget. A connection sent twice the
+    /// budget without taking it (events keep coming to a blocked one) is closed.
     mutating func send(_ id: ConnectionID, _ packet: [UInt8]) {
+        guard
+            let spending = connections[id]?.spend(packet.count, budget: config.clientOutputBytesMax, at: now.monotonic)
+        else { return }
         actions.append(.send(id, packet))
-        connections[id]?.stats.sent += 1
         counters.sent += 1
+        switch spending {
+        case .within: break
+        case .budgetSpent: settleReading(id)
+        case .overrun: closeOverrun(id)
+        }
     }
 
     /// Closes a connection the node gives up on; its session lives on until it expires.
@@ -187,6 +208,7 @@ public struct KeeperNode: Sendable {
     @discardableResult
     mutating func forget(_ id: ConnectionID) -> Bool {
         guard let connection = connections.removeValue(forKey: id) else { return false }
+        outstandingRequests -= connection.queue.count
         if connection.session != 0 && sessionConnection[connection.session] == id {
             sessionConnection[connection.session] = nil
         }
@@ -209,6 +231,8 @@ public struct ServerCounters: Hashable, Sendable {
     public var totalLatency: Int64 = 0
     public var replies = 0
     public var authFailures = 0
+    /// Times the log's queue went over its bound and client reads paused.
+    public var logQueueFulls = 0
 
     mutating func replied(latency: Int64) {
         minLatency = replies == 0 ? latency : min(minLatency, latency)

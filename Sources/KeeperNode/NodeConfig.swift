@@ -15,6 +15,17 @@ public struct NodeConfig: Sendable {
     public var reapsPerCheckMax = 1000
     /// Requests queued on one connection before the node stops reading from it.
     public var pendingRequestsPerSessionMax = 1000
+    /// Bytes the node sends one connection before it waits for the shell to report the
+    /// connection writable (its buffered output under the low water mark): until then it
+    /// answers nothing more there and reads nothing more from it. A connection blocked for
+    /// longer than its session timeout is closed.
+    public var clientOutputBytesMax = 4 << 20
+    /// Requests received and not yet answered, server-wide, over which connections with
+    /// requests of their own outstanding stop being read (ZooKeeper's globalOutstandingLimit).
+    public var globalOutstandingLimit = 1000
+    /// Watches one session may hold (each kind at each path counts one); a read that would
+    /// set more fails with QUOTAEXCEEDED and sets none.
+    public var watchesPerSessionMax = 100_000
     /// A connection that has not sent its handshake by then is closed.
     public var handshakeTimeout: Int64 = 10_000
     public var digest: DigestAuth

@@ -25,10 +25,16 @@ public enum NodeEvent: Sendable {
     case handshake(ConnectionID, ConnectRequest)
     case received(ConnectionID, xid: Int32, Request)
     case disconnected(ConnectionID)
+    /// The connection's buffered output is under its low water mark: what was sent to it
+    /// has mostly left the server, and it may be sent another clientOutputBytesMax.
+    case writable(ConnectionID)
     /// Time passed; expire sessions, reap containers.
     case tick
     /// Every transaction up to this zxid is on stable storage.
     case persisted(upTo: Int64)
+    /// The log's queue for its next sync went over its bound (true), or was taken by the
+    /// log thread (false): connections with requests outstanding are not read meanwhile.
+    case logQueue(full: Bool)
     /// The channel to another server of the ensemble is up, or went down.
     case peerConnected(PeerID)
     case peerDisconnected(PeerID)
@@ -41,7 +47,9 @@ public enum NodeAction: Sendable, Equatable {
     case send(ConnectionID, [UInt8])
     /// Flush what was sent, then close the connection.
     case close(ConnectionID)
-    /// Stop reading from a connection whose queue is full; resume when it drains.
+    /// Stop reading from a connection (its queue is full, its client is not taking its
+    /// replies, or the server or its disk is behind); resume when that is over. While a connection is paused the shell reports
+    /// `.writable` whenever its buffered output is under the low water mark.
     case pauseReading(ConnectionID)
     case resumeReading(ConnectionID)
     /// Append to the transaction log and report `.persisted` once it is synced. Replies

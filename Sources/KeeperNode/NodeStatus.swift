@@ -47,7 +47,7 @@ extension KeeperNode {
             zxid: tree.lastProcessedZxid, nodeCount: tree.nodeCount, approximateDataSize: tree.approximateDataSize,
             ephemeralCount: tree.ephemeralCount, sessionCount: sessions.count, watchCount: watches.count,
             watchedPathCount: watches.pathCount, watchingConnectionCount: watches.watcherCount,
-            outstandingRequests: pendingWrites.count + unpersisted.count,
+            outstandingRequests: outstandingRequests,
             counters: counters,
             connections: connections.values.sorted { $0.id < $1.id }.map {
                 ConnectionStatus(

@@ -7,12 +7,27 @@ import NIOCore
 /// The thin handler between one client connection and the node: it decodes the
 /// ConnectRequest and the requests after it and hands them over; everything else is the
 /// node's business. A frame that does not decode closes the connection with a log line.
+///
+/// When the node pauses the connection, reading stops (autoRead off) and the frames NIO
+/// still delivers from the read burst it is in are parked here, in order, until the node
+/// resumes it: the node gets no request it asked not to get.
 final class ClientChannelHandler: ChannelInboundHandler {
     typealias InboundIn = LengthPrefixedFrame
+
+    /// Request bytes a paused connection may park: NIO ends the read burst it is in after
+    /// reading is turned off, which is at most this much. More means reading did not stop.
+    static let parkedBytesMax = KeeperServer.readBurstBytesMax
 
     private let host: NodeHost
     private var id: ConnectionID?
     private var handshaken = false
+    private var context: ChannelHandlerContext?
+    private(set) var isPaused = false
+    private var parked: [[UInt8]] = []
+    private var parkedNext = 0
+    private var parkedBytes = 0
+    /// Reading did not stop when asked: the connection is being closed, nothing more is taken.
+    private var overran = false
 
     init(host: NodeHost) {
         self.host = host
@@ -27,8 +42,16 @@ final class ClientChannelHandler: ChannelInboundHandler {
         try pipeline.addHandler(ClientChannelHandler(host: host))
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
-        id = host.connected(context.channel)
+        id = host.connected(context.channel, handler: self)
         context.fireChannelActive()
     }
 
@@ -38,17 +61,25 @@ final class ClientChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let id else { return }
+        guard let id, !overran else { return }
         switch unwrapInboundIn(data) {
         case .fourLetterWord(let word):
             host.fourLetterWord(word, on: id)
         case .packet(let packet):
             let bytes = Array(packet.readableBytesView)
-            do {
-                try handshaken ? received(bytes, on: id) : handshake(bytes, on: id)
-            } catch {
-                host.malformed(id, reason: "\(error)")
+            if isPaused || parkedNext < parked.count {
+                park(bytes, on: id)
+            } else {
+                handOver(bytes, on: id)
             }
+        }
+    }
+
+    private func handOver(_ bytes: [UInt8], on id: ConnectionID) {
+        do {
+            try handshaken ? received(bytes, on: id) : handshake(bytes, on: id)
+        } catch {
+            host.malformed(id, reason: "\(error)")
         }
     }
 
@@ -72,7 +103,60 @@ final class ClientChannelHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if let id, isPaused, context.channel.isWritable { host.reportWritable(id) }
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if let id { host.malformed(id, reason: "\(error)") } else { context.close(promise: nil) }
+    }
+
+    // MARK: - Pausing
+
+    /// Stops reading; frames still arriving wait in `parked`.
+    func pauseReading() {
+        guard !isPaused, let context else { return }
+        isPaused = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+    }
+
+    /// Hands the parked frames over, then reads again, on a later turn of the loop: the
+    /// node asks for this in the middle of carrying out its actions, where handing it new
+    /// requests would reorder them.
+    func resumeReading() {
+        guard isPaused, let context else { return }
+        isPaused = false
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute { this.value.unpark() }
+    }
+
+    private func unpark() {
+        guard !isPaused, let context, let id else { return }
+        while !isPaused && parkedNext < parked.count {
+            let bytes = parked[parkedNext]
+            parkedNext += 1
+            parkedBytes -= bytes.count
+            handOver(bytes, on: id)
+        }
+        if parkedNext == parked.count {
+            parked.removeAll()
+            parkedNext = 0
+        }
+        host.flushWrites()
+        guard !isPaused else { return }
+        // Turning autoRead on reads at once.
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+    }
+
+    private func park(_ bytes: [UInt8], on id: ConnectionID) {
+        parkedBytes += bytes.count
+        guard parkedBytes <= Self.parkedBytesMax else {
+            overran = true
+            return host.malformed(
+                id,
+                reason: "\(parkedBytes) bytes of requests arrived after reading stopped, over \(Self.parkedBytesMax)")
+        }
+        parked.append(bytes)
     }
 }

@@ -99,6 +99,10 @@ public enum ConfigParser {
         case "maxSessionTimeout": config.maxSessionTimeout = try s.int(-1...Int(Int32.max))
         case "4lw.commands.whitelist": config.fourLetterWords = try fourLetterWords(s)
         case "jute.maxbuffer": config.juteMaxBuffer = try s.int(1024...(256 << 20))
+        case "clientOutputBytesMax": config.clientOutputBytesMax = try s.int((64 << 10)...(1 << 30))
+        case "globalOutstandingLimit", "zookeeper.globalOutstandingLimit":
+            config.globalOutstandingLimit = try s.int(1...10_000_000)
+        case "watchesPerSessionMax": config.watchesPerSessionMax = try s.int(1...100_000_000)
         case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)
@@ -109,6 +113,7 @@ public enum ConfigParser {
         case "autopurge.purgeInterval": config.purgeInterval = try s.int(0...100_000)
         case "preAllocSize": config.preAllocSize = try s.int(4...(16 << 20))
         case "forceSync": config.forceSync = try s.bool()
+        case "logQueueBytesMax": config.logQueueBytesMax = try s.int((1 << 20)...(1 << 34))
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }

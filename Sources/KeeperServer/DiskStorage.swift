@@ -23,12 +23,19 @@ struct StorageSettings: Sendable {
     var purgeIntervalHours: Int
     var preallocationStep: Int
     var forceSync: Bool
+    /// Bytes of entries waiting for the next sync over which client reads pause (logQueueBytesMax).
+    var queueBytesMax: Int
 }
 
 /// The transaction log and snapshots of a running server, with group commit: while one
 /// batch is being written and synced on the log thread, new transactions gather, and go
 /// to disk together in the next sync. Snapshots are written on a thread of their own from
 /// a copy-on-write copy of the tree, so writes continue while they are taken.
+///
+/// The queue for the next sync is bounded by `queueBytesMax`: past it `onBacklog(true)`
+/// asks the node to stop reading from the clients with requests outstanding, and once the
+/// log thread has taken the queue `onBacklog(false)` lets them go on. Nothing is refused or dropped at the bound:
+/// what was queued was promised a place in the log, in order.
 ///
 /// Confined to the server's event loop, except the writer, which only the log thread touches.
 final class DiskStorage {
@@ -39,6 +46,9 @@ final class DiskStorage {
     private let writer: LogWriterBox
     private let logger: Logger
     private var pending: [LogOperation] = []
+    /// Bytes in `pending`.
+    private var pendingBytes = 0
+    private var backlogged = false
     private var syncing = false
     /// A start of the next sync is queued on the loop.
     private var syncScheduled = false
@@ -51,6 +61,9 @@ final class DiskStorage {
     var onDurable: (Int64) -> Void = { _ in }
     /// Called on the loop when the log cannot be written: nothing more may be acknowledged.
     var onFailure: (Error) -> Void = { _ in }
+    /// Called on the loop when the queue goes over queueBytesMax (true), and when the log
+    /// thread has taken it (false).
+    var onBacklog: (Bool) -> Void = { _ in }
 
     init(settings: StorageSettings, lastZxid: Int64, loop: EventLoop, logger: Logger) {
         self.settings = settings
@@ -77,6 +90,7 @@ final class DiskStorage {
     /// of its first write alone and the rest a whole sync later.
     func persist(_ entries: [ZabEntry]) {
         pending.append(.append(entries))
+        queued(entries.reduce(0) { $0 + $1.payload.count })
         guard !syncing, !syncScheduled else { return }
         syncScheduled = true
         let this = NIOLoopBound(self, eventLoop: loop)
@@ -94,13 +108,26 @@ final class DiskStorage {
 
     func installSnapshot(_ bytes: [UInt8], zxid: Int64) {
         pending.append(.installSnapshot(bytes, zxid: zxid))
+        queued(bytes.count)
         startSyncIfIdle()
+    }
+
+    private func queued(_ bytes: Int) {
+        pendingBytes += bytes
+        guard !backlogged, pendingBytes > settings.queueBytesMax else { return }
+        backlogged = true
+        onBacklog(true)
     }
 
     private func startSyncIfIdle() {
         guard !syncing, !pending.isEmpty else { return }
         let batch = pending
         pending = []
+        pendingBytes = 0
+        if backlogged {
+            backlogged = false
+            onBacklog(false)
+        }
         syncing = true
         let roll = rollBeforeNextBatch
         rollBeforeNextBatch = false

@@ -38,6 +38,15 @@ public struct KeeperConfig: Sendable, Equatable {
     public var maxSessionTimeout = -1
     public var fourLetterWords: Set<String> = ["srvr"]
     public var juteMaxBuffer = Frame.maxBufferDefault
+    /// Bytes of replies a connection may have waiting in the server before the server stops
+    /// answering and reading it; it goes on at half. Stuck longer than its session timeout,
+    /// it is closed.
+    public var clientOutputBytesMax = 4 << 20
+    /// Requests received and not yet answered, server-wide, over which the connections with
+    /// requests outstanding are read no further until it drains (ZooKeeper's).
+    public var globalOutstandingLimit = 1000
+    /// Watches one session may hold; a read that would set more fails with QUOTAEXCEEDED.
+    public var watchesPerSessionMax = 100_000
     public var extendedTypesEnabled = false
     public var containerCheckInterval = 60_000
     public var initLimit = 10
@@ -52,6 +61,9 @@ public struct KeeperConfig: Sendable, Equatable {
     public var preAllocSize = 65_536
     /// Sync the log before acknowledging; off only for tests.
     public var forceSync = true
+    /// Bytes of transactions waiting for the next log sync over which the server stops
+    /// reading from clients until the log thread takes them.
+    public var logQueueBytesMax = 64 << 20
     public var peers: [Peer] = []
     /// This server's `server.N` number, once chosen with `forServer`.
     public var myId: Int?

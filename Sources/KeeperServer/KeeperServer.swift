@@ -124,7 +124,8 @@ public final class KeeperServer: Sendable {
         return StorageSettings(
             snapshotDirectory: dataDir, logDirectory: config.dataLogDir ?? dataDir, snapCount: config.snapCount,
             snapRetainCount: config.snapRetainCount, purgeIntervalHours: config.purgeInterval,
-            preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync)
+            preallocationStep: config.preAllocSize * 1024, forceSync: config.forceSync,
+            queueBytesMax: config.logQueueBytesMax)
     }
 
     /// Reads the snapshot and log in dataDir (an empty tree without one) and builds the
@@ -169,14 +170,28 @@ public final class KeeperServer: Sendable {
             zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
     }
 
+    /// Reads NIO makes from one client in a row, and the most each read takes: once the node
+    /// pauses a connection, at most one such burst still arrives.
+    static let readsPerBurstMax = 16
+    static let readSizeMax = 64 << 10
+    static let readBurstBytesMax = readsPerBurstMax * readSizeMax
+
     private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig)
         -> ServerBootstrap
     {
-        ServerBootstrap(group: group)
+        // NIO's writability follows the node's output budget: a connection is unwritable
+        // past clientOutputBytesMax buffered and writable again under half of it.
+        let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
+            low: config.clientOutputBytesMax / 2, high: config.clientOutputBytesMax)
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.maxMessagesPerRead, value: UInt(readsPerBurstMax))
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: readSizeMax)
+            )
+            .childChannelOption(.writeBufferWaterMark, value: waterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try ClientChannelHandler.install(
@@ -192,6 +207,9 @@ public final class KeeperServer: Sendable {
         node.maxSessionTimeout = Int32(config.effectiveMaxSessionTimeout)
         node.extendedTypesEnabled = config.extendedTypesEnabled
         node.containerCheckInterval = Int64(config.containerCheckInterval)
+        node.clientOutputBytesMax = config.clientOutputBytesMax
+        node.globalOutstandingLimit = config.globalOutstandingLimit
+        node.watchesPerSessionMax = config.watchesPerSessionMax
         node.membership = Array(config.membership.utf8)
         return node
     }

@@ -25,6 +25,9 @@ final class NodeHost {
     private let logger: Logger
     private let startedAt: NIODeadline
     private var channels: [ConnectionID: Channel] = [:]
+    private var handlers: [ConnectionID: ClientChannelHandler] = [:]
+    /// Connections with a `.writable` report on its way to the node.
+    private var writableReports: Set<ConnectionID> = []
     private var remotes: [ConnectionID: ClientRemote] = [:]
     private var connectionsPerAddress: [String: Int] = [:]
     private var nextID: ConnectionID = 1
@@ -41,6 +44,9 @@ final class NodeHost {
 
     /// Bytes queued to one peer before its connection is dropped as not keeping up.
     static let peerQueueMax = 256 << 20
+    /// How long a connection the node closes may take to flush its last replies, for a
+    /// client that stops reading with less than the high water mark buffered.
+    static let closeFlushTimeMax = TimeAmount.seconds(10)
 
     init(config: KeeperConfig, node: KeeperNode, storage: DiskStorage?, logger: Logger) {
         self.config = config
@@ -57,6 +63,7 @@ final class NodeHost {
             self.storage?.snapshotIfDue(SnapshotContents(tree: self.node.tree, sessions: self.node.sessionTimeouts))
         }
         storage?.onFailure = { [unowned self] error in self.fail(error) }
+        storage?.onBacklog = { [unowned self] full in self.handle(.logQueue(full: full), flush: false) }
         onFatal = { [unowned self] error in self.fail(error) }
         self.failureHandler = onFailure
     }
@@ -161,7 +168,7 @@ final class NodeHost {
     // MARK: - Connections
 
     /// Admits a connection unless its address already has maxClientCnxns open.
-    func connected(_ channel: Channel) -> ConnectionID? {
+    func connected(_ channel: Channel, handler: ClientChannelHandler) -> ConnectionID? {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         let open = connectionsPerAddress[address, default: 0]
         if config.maxClientCnxns > 0 && open >= config.maxClientCnxns {
@@ -173,6 +180,7 @@ final class NodeHost {
         let id = nextID
         nextID += 1
         channels[id] = channel
+        handlers[id] = handler
         remotes[id] = ClientRemote(address: address, port: channel.remoteAddress?.port ?? 0, heardAt: .now())
         connectionsPerAddress[address] = open + 1
         handle(.connected(id, address: address))
@@ -181,6 +189,7 @@ final class NodeHost {
 
     func disconnected(_ id: ConnectionID) {
         guard channels.removeValue(forKey: id) != nil, let remote = remotes.removeValue(forKey: id) else { return }
+        handlers[id] = nil
         connectionsPerAddress[remote.address, default: 1] -= 1
         if connectionsPerAddress[remote.address] == 0 { connectionsPerAddress[remote.address] = nil }
         handle(.disconnected(id))
@@ -236,9 +245,16 @@ final class NodeHost {
     }
 
     /// Sends what was written to every client and peer connection since the last flush.
+    /// A paused connection whose buffered output is under the low water mark after this
+    /// write (the kernel took it) gets its `.writable` report now: no writability change
+    /// would come to say so.
     func flushWrites() {
         if !outgoing.isEmpty {
-            for (id, packets) in outgoing { channels[id]?.writeAndFlush(packets, promise: nil) }
+            for (id, packets) in outgoing {
+                guard let channel = channels[id] else { continue }
+                channel.writeAndFlush(packets, promise: nil)
+                if handlers[id]?.isPaused == true && channel.isWritable { reportWritable(id) }
+            }
             outgoing.removeAll(keepingCapacity: true)
         }
         guard !peerOutgoing.isEmpty else { return }
@@ -257,10 +273,9 @@ final class NodeHost {
             case .close(let id):
                 closeAfterFlush(id)
             case .pauseReading(let id):
-                channels[id]?.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+                handlers[id]?.pauseReading()
             case .resumeReading(let id):
-                guard let channel = channels[id] else { continue }
-                channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
+                handlers[id]?.resumeReading()
             case .persist(let entries):
                 if let storage {
                     storage.persist(entries)
@@ -304,10 +319,28 @@ final class NodeHost {
 
     var onFatal: ((Error) -> Void)?
 
+    /// Tells the node, on a later turn of the loop, that a paused connection's buffered
+    /// output is under the low water mark. Later: this is called while writing, where
+    /// stepping the node again would reorder what it sends.
+    func reportWritable(_ id: ConnectionID) {
+        guard let channel = channels[id], writableReports.insert(id).inserted else { return }
+        let this = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        channel.eventLoop.execute {
+            this.value.writableReports.remove(id)
+            this.value.handle(.writable(id))
+        }
+    }
+
+    /// Closes once the last replies are written. A connection over its high water mark is
+    /// closed at once: its client is not taking what it was sent (the node blocks a
+    /// connection only while it is unwritable), and the flush would wait on it forever.
     private func closeAfterFlush(_ id: ConnectionID) {
         guard let channel = channels[id] else { return }
         let packets = outgoing.removeValue(forKey: id) ?? channel.allocator.buffer(capacity: 0)
+        guard channel.isWritable else { return channel.close(promise: nil) }
+        let deadline = channel.eventLoop.scheduleTask(in: Self.closeFlushTimeMax) { channel.close(promise: nil) }
         channel.writeAndFlush(packets).whenComplete { _ in
+            deadline.cancel()
             channel.close(promise: nil)
         }
     }

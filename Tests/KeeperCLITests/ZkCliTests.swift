@@ -326,7 +326,7 @@ struct ZkCliTests {
             _ = await zk(["create", "/a", "v1"])
             let client = try await KeeperClient.connect(servers, configuration: TestServers.testConfiguration())
             let oneShot = Task { await Self.zkcli(servers, ["get", "-w", "/a"]) }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Self.waitForNewWatcher(of: "/a", servers: servers, besides: [])
             try await client.setData("/a", data: Array("v2".utf8))
             let result = try await withTimeout { await oneShot.value }
             #expect(result.out == "v1\nWatchedEvent state:SyncConnected type:NodeDataChanged path:/a\n")
@@ -341,6 +341,7 @@ struct ZkCliTests {
             try await withTimeout {
                 while !terminal.stdout.contains("v2") { try await Task.sleep(for: .milliseconds(20)) }
             }
+            try await Self.waitForNewWatcher(of: "/a", servers: servers, besides: [])
             try await client.setData("/a", data: Array("v3".utf8))
             try await withTimeout {
                 while !terminal.stdout.contains("WATCHER::") { try await Task.sleep(for: .milliseconds(20)) }

@@ -242,7 +242,7 @@ struct ReadProcessorTests {
     }
 
     @Test("setWatches reports what was missed since relativeZxid and registers the rest")
-    func setWatches() {
+    func setWatches() throws {
         var watches = WatchRegistry()
         let open = tree.node(at: "/open")!
         let secret = tree.node(at: "/secret")!
@@ -253,7 +253,7 @@ struct ReadProcessorTests {
             relativeZxid: relative, dataWatches: ["/open", "/gone", "/secret"], existWatches: ["/open/b", "/future"],
             childWatches: ["/open/a/e2", "/gone", "/secret", "/open/a"], persistentWatches: ["/p"],
             persistentRecursiveWatches: ["/r"])
-        let missed = ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: 4)
+        let missed = try ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: 4)
         let openA = tree.node(at: "/open/a")!
         #expect(openA.pzxid > relative)
         #expect(
@@ -271,5 +271,47 @@ struct ReadProcessorTests {
         #expect(watches.kinds(of: 4, at: "/r") == .recursive)
         #expect(watches.kinds(of: 4, at: "/open") == [])
         #expect(watches.count == 5)
+    }
+
+    @Test("a read over watchesPerWatcherMax fails with QUOTAEXCEEDED after its other checks and sets no watch")
+    func watchAllowance() {
+        var watches = WatchRegistry(watchesPerWatcherMax: 1)
+        #expect(
+            read(.getData(path: "/open", watch: true), &watches)
+                == .success(.data(Array("hello".utf8), tree.stat(at: "/open")!)))
+        #expect(read(.exists(path: "/open/b", watch: true), &watches) == .failure(.quotaExceeded))
+        #expect(read(.exists(path: "/missing", watch: true), &watches) == .failure(.quotaExceeded))
+        #expect(read(.getChildren(path: "/open", watch: true), &watches) == .failure(.quotaExceeded))
+        #expect(
+            read(.addWatch(path: "/p", mode: AddWatchMode.persistent.rawValue), &watches) == .failure(.quotaExceeded))
+        // Checks that come first still answer first; reads without a watch are untouched.
+        #expect(read(.getData(path: "/nope", watch: true), &watches) == .failure(.noNode))
+        #expect(read(.getData(path: "/secret", watch: true), &watches) == .failure(.noAuth))
+        #expect(read(.exists(path: "/open/b", watch: false), &watches) == .success(.stat(tree.stat(at: "/open/b")!)))
+        // The watch it already holds is set again at no cost.
+        #expect(
+            read(.getData(path: "/open", watch: true), &watches)
+                == .success(.data(Array("hello".utf8), tree.stat(at: "/open")!)))
+        #expect(watches.count == 1 && watches.kinds(of: 1, at: "/open") == .data)
+    }
+
+    @Test("setWatches over watchesPerWatcherMax registers nothing and reports nothing missed")
+    func setWatchesAllowance() throws {
+        var watches = WatchRegistry(watchesPerWatcherMax: 2)
+        let request = SetWatches(
+            relativeZxid: 0, dataWatches: ["/gone"], existWatches: ["/future"], childWatches: [],
+            persistentWatches: ["/p"], persistentRecursiveWatches: ["/r"])
+        #expect(throws: ErrorCode.quotaExceeded) {
+            try ReadProcessor.setWatches(request, tree: tree, watches: &watches, watcher: 4)
+        }
+        #expect(watches.count == 0)
+        let fits = SetWatches(
+            relativeZxid: 0, dataWatches: ["/gone"], existWatches: ["/future"], childWatches: [],
+            persistentWatches: ["/p"], persistentRecursiveWatches: [])
+        #expect(
+            try ReadProcessor.setWatches(fits, tree: tree, watches: &watches, watcher: 4) == [
+                WatcherEvent(type: .nodeDeleted, path: "/gone")
+            ])
+        #expect(watches.count(of: 4) == 2)
     }
 }

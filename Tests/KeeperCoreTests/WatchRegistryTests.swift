@@ -163,4 +163,24 @@ struct WatchRegistryTests {
         }
         #expect(watches.count == 4)
     }
+
+    @Test("each watcher's count follows its registrations; admits counts only watches it does not hold")
+    func perWatcherAllowance() {
+        var watches = WatchRegistry(watchesPerWatcherMax: 3)
+        watches.add([.data, .child], for: 1, at: "/a")
+        watches.add(.data, for: 2, at: "/a")
+        #expect(watches.count(of: 1) == 2 && watches.count(of: 2) == 1)
+        #expect(watches.admits([(.data, "/a"), (.persistent, "/b")], for: 1))
+        #expect(!watches.admits([(.data, "/b"), (.child, "/b")], for: 1))
+        // The same watch twice in one request costs one.
+        #expect(watches.admits([(.data, "/c"), (.data, "/c")], for: 1))
+        // What a watcher already holds is admitted even at the limit.
+        watches.add(.data, for: 1, at: "/c")
+        #expect(watches.admits([(.data, "/a"), (.data, "/c")], for: 1))
+        #expect(!watches.admits([(.recursive, "/a")], for: 1))
+        _ = watches.trigger(.nodeDataChanged, at: "/c")
+        #expect(watches.count(of: 1) == 2)
+        watches.removeAll(for: 1)
+        #expect(watches.count(of: 1) == 0 && watches.count(of: 2) == 1)
+    }
 }

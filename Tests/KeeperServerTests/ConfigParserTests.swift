@@ -60,6 +60,27 @@ struct ConfigParserTests {
         #expect(config.fourLetterWords == ["srvr"])
     }
 
+    @Test("the limits on what one client may hold are read, and have their defaults")
+    func limits() throws {
+        let defaults = try ConfigParser.parse("", file: "t.conf").config
+        #expect(defaults.clientOutputBytesMax == 4 << 20)
+        #expect(defaults.globalOutstandingLimit == 1000 && defaults.watchesPerSessionMax == 100_000)
+        #expect(defaults.logQueueBytesMax == 64 << 20)
+        let text = """
+            clientOutputBytesMax=1048576
+            globalOutstandingLimit=50
+            watchesPerSessionMax=7
+            logQueueBytesMax=2097152
+            """
+        let config = try ConfigParser.parse(text, file: "t.conf").config
+        #expect(config.clientOutputBytesMax == 1 << 20)
+        #expect(config.globalOutstandingLimit == 50 && config.watchesPerSessionMax == 7)
+        #expect(config.logQueueBytesMax == 2 << 20)
+        // ZooKeeper's system property name, as a zoo.cfg key.
+        let zooKeeper = try ConfigParser.parse("zookeeper.globalOutstandingLimit=9", file: "t.conf")
+        #expect(zooKeeper.config.globalOutstandingLimit == 9 && zooKeeper.warnings.isEmpty)
+    }
+
     @Test(
         "a malformed value names the file, line and key",
         arguments: [
@@ -74,6 +95,9 @@ struct ConfigParserTests {
             ("server.1=a:1:2:observer", "t.conf:1: server.1: role 'observer' is not supported"),
             ("server.1=a:1:2;x:y:3", "t.conf:1: server.1: bad client address in 'a:1:2;x:y:3'"),
             ("justtext", "t.conf:1: justtext: expected key=value"),
+            ("clientOutputBytesMax=1000", "t.conf:1: clientOutputBytesMax: 1000 is outside 65536...1073741824"),
+            ("globalOutstandingLimit=0", "t.conf:1: globalOutstandingLimit: 0 is outside 1...10000000"),
+            ("watchesPerSessionMax=-1", "t.conf:1: watchesPerSessionMax: -1 is outside 1...100000000"),
         ])
     func malformed(line: String, message: String) {
         #expect {

@@ -58,6 +58,20 @@ final class KeeperProcess: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning == true }
 
+    /// The server's process id while it runs.
+    var pid: Int32? { process?.processIdentifier }
+
+    /// The server's resident memory in MiB now (VmRSS), or its peak (VmHWM), from /proc.
+    func memoryMiB(_ field: String = "VmRSS") -> Double? {
+        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            return nil
+        }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.dropFirst(field.count + 1).filter(\.isNumber)).map { Double($0) / 1024 }
+        }
+        return nil
+    }
+
     private var logPath: String { directory + "/keeper\(id.map { "-\($0)" } ?? "").log" }
 
     /// Starts the server and waits until it accepts connections.
@@ -77,14 +91,22 @@ final class KeeperProcess: @unchecked Sendable {
         log.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
+        let served = servingLines
         try process.run()
         self.process = process
+        // Its own "serving" line, not just a listener: another test's server may have
+        // taken the port since this one was killed.
         for _ in 0..<200 {
-            if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
+            guard process.isRunning else {
+                throw RawConnection.Failure(description: "corral keeper exited at start; log: \(self.log)")
+            }
+            if servingLines > served, (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
             usleep(25_000)
         }
         throw RawConnection.Failure(description: "corral keeper did not listen on \(port) within 5 s; log: \(self.log)")
     }
+
+    private var servingLines: Int { log.components(separatedBy: "serving clients on").count - 1 }
 
     /// SIGKILL, then wait for the process to be gone.
     func kill() {

@@ -48,6 +48,21 @@ final class RawConnection {
         }
     }
 
+    /// As much of `bytes` as the socket takes without waiting; returns how much it took.
+    /// A client that stops reading soon finds the server's receive buffer and its own send
+    /// buffer full, and this returns 0.
+    func sendWithoutWaiting(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            guard sent > 0 else { return offset }
+            offset += sent
+        }
+        return offset
+    }
+
     /// Up to `count` bytes; empty when the peer closed.
     func receive(upTo count: Int = 65536) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)

@@ -1,3 +1,4 @@
+import Foundation
 import KeeperServer
 import Logging
 
@@ -13,7 +14,7 @@ func withServer<T>(
     config.tickTime = 100
     adjust(&config)
     var logger = Logger(label: "test-keeper")
-    logger.logLevel = .critical
+    logger.logLevel = ProcessInfo.processInfo.environment["CORRAL_TEST_LOG"] != nil ? .info : .critical
     let server = try await KeeperServer.start(config: config, logger: logger)
     do {
         let result = try await body(server)
