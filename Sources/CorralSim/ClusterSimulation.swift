@@ -13,7 +13,7 @@ import Zab
 /// Checked: at most one leader established per epoch, during the run; after healing, every
 /// server serves, all trees are identical, and every write a client was told succeeded is
 /// on every server.
-public struct ClusterSimulation: LinkFaults {
+public struct ClusterSimulation: LinkFaults, Simulation {
     public struct Settings: Sendable {
         public var servers = 3
         public var seed: UInt64
@@ -45,9 +45,7 @@ public struct ClusterSimulation: LinkFaults {
         }
     }
 
-    public typealias Violation = ZabSimulation.Violation
-
-    enum Event: Sendable {
+    public enum Event: Sendable {
         case tick(PeerID)
         case arrive(from: PeerID, to: PeerID, generation: Int, ZabMessage)
         case diskDone(PeerID, incarnation: Int)
@@ -55,13 +53,10 @@ public struct ClusterSimulation: LinkFaults {
         case fault
         case heal
         case connectAll
-    }
-
-    /// A disk operation waiting for the disk, in order (as DiskStorage queues them).
-    enum DiskOperation {
-        case append([ZabEntry])
-        case truncate(after: Int64)
-        case installSnapshot([UInt8], zxid: Int64)
+        /// A channel one end closed is made again, as the shell's connector does.
+        case reconnect(PeerID, PeerID)
+        /// A client connection's output drained.
+        case writable(PeerID, ConnectionID)
     }
 
     struct Server {
@@ -69,23 +64,24 @@ public struct ClusterSimulation: LinkFaults {
         var incarnation = 0
         let fileSystem = SimulatedFileSystem()
         var writer: LogWriter?
-        var queue: [DiskOperation] = []
+        var queue: [LogOperation] = []
         var diskBusy = false
         var diskLatency: Int64 = 2
         var appliedAtSnapshot: Int64 = 0
     }
 
     public let settings: Settings
+    public var seed: UInt64 { settings.seed }
     var random: SeededRandom
-    var now: Int64 = 0
-    var queue = EventQueue<Event>()
+    public var now: Int64 = 0
+    public var queue = EventQueue<Event>()
     var network = SimulatedNetwork()
     var servers: [PeerID: Server] = [:]
     var clients: [SimulatedClient] = []
     var leaders: [Int64: PeerID] = [:]
     var nextConnection: ConnectionID = 1
     var connectionOwner: [ConnectionID: Int] = [:]
-    public private(set) var trace: [String] = []
+    public var trace = Trace()
     let ids: [PeerID]
 
     public init(_ settings: Settings) {
@@ -108,12 +104,7 @@ public struct ClusterSimulation: LinkFaults {
     public var acknowledgedCount: Int { clients.reduce(0) { $0 + $1.acknowledged.count } }
 
     public mutating func run() throws -> String {
-        let end = settings.faultPhase + settings.healPhase
-        while let time = queue.nextTime, time <= end {
-            let (at, event) = queue.pop()!
-            now = at
-            try handle(event)
-        }
+        try runEvents(through: settings.faultPhase + settings.healPhase)
         try checkConverged()
         return
             "seed \(settings.seed): \(settings.servers) servers, \(acknowledgedCount) acknowledged writes, \(leaders.count) epochs"
@@ -126,9 +117,8 @@ public struct ClusterSimulation: LinkFaults {
     mutating func start(_ id: PeerID) {
         let fileSystem = servers[id]!.fileSystem
         do {
-            let (state, pending, _) = try Recovery.recover(
-                fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", applyLog: false)
-            let epochs = try EpochFiles.read(fileSystem: fileSystem, directory: "/data")
+            let boot = try ReplicaBoot.read(
+                fileSystem: fileSystem, snapshotDirectory: "/data", logDirectory: "/data", ensemble: true)
             var nodeConfig = NodeConfig(tickTime: 100, digest: DigestAuth())
             nodeConfig.serverId = Int64(id)
             nodeConfig.minSessionTimeout = 200
@@ -138,18 +128,16 @@ public struct ClusterSimulation: LinkFaults {
             zab.electionResend = 100
             zab.historyWindowMax = 50
             servers[id]!.node = KeeperNode(
-                config: nodeConfig, startedAt: time, state: state,
-                log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
-                zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
+                config: nodeConfig, startedAt: time, state: boot.state, log: boot.log, zab: zab,
+                acceptedEpoch: boot.acceptedEpoch, currentEpoch: boot.currentEpoch)
             servers[id]!.writer = LogWriter(
-                fileSystem: fileSystem, directory: "/data", preallocationStep: 8192,
-                lastZxid: pending.last?.zxid ?? state.zxid)
-            servers[id]!.appliedAtSnapshot = state.zxid
+                fileSystem: fileSystem, directory: "/data", preallocationStep: 8192, lastZxid: boot.lastZxid)
+            servers[id]!.appliedAtSnapshot = boot.state.zxid
             servers[id]!.incarnation += 1
             servers[id]!.queue = []
             servers[id]!.diskBusy = false
             queue.schedule(.tick(id), at: now + 1 + Int64(random.next() % 50))
-            note("start \(id) at zxid \(Zxid.hex(state.zxid)) + \(pending.count) logged")
+            note("start \(id) at zxid \(Zxid.hex(boot.state.zxid)) + \(boot.log.count) logged")
         } catch {
             // Recovery refusing to start is a finding: storage lost something it promised.
             fatalRecovery = "server \(id) cannot recover: \(error)"
@@ -190,7 +178,10 @@ public struct ClusterSimulation: LinkFaults {
             guard servers[id]?.node != nil else { return }
             switch action {
             case .send(let connection, let bytes):
-                if let client = connectionOwner[connection] { clients[client].received(bytes) }
+                guard let client = connectionOwner[connection] else { continue }
+                clients[client].received(bytes)
+                // The simulated client takes every reply at once: its buffer drains.
+                queue.schedule(.writable(id, connection), at: now + 1)
             case .close(let connection):
                 if let client = connectionOwner.removeValue(forKey: connection) { clients[client].disconnected() }
             case .pauseReading, .resumeReading, .notice:
@@ -199,6 +190,9 @@ public struct ClusterSimulation: LinkFaults {
                 enqueueDisk(.append(entries), on: id)
             case .sendPeer(let peer, let message):
                 send(message, from: id, to: peer)
+            case .disconnectPeer(let peer):
+                try disconnect(id, peer)
+                queue.schedule(.reconnect(id, peer), at: now + 5 + Int64(random.next() % 20))
             case .saveEpochs(let accepted, let current):
                 do {
                     try EpochFiles.write(
@@ -227,7 +221,7 @@ public struct ClusterSimulation: LinkFaults {
 
     // MARK: - Disks
 
-    private mutating func enqueueDisk(_ operation: DiskOperation, on id: PeerID) {
+    private mutating func enqueueDisk(_ operation: LogOperation, on id: PeerID) {
         servers[id]!.queue.append(operation)
         guard !servers[id]!.diskBusy else { return }
         servers[id]!.diskBusy = true
@@ -242,24 +236,22 @@ public struct ClusterSimulation: LinkFaults {
         server.queue = []
         server.diskBusy = false
         servers[id] = server
-        var last: Int64?
+        let done: [LogCompletion]
         do {
-            for operation in batch {
-                switch operation {
-                case .append(let entries):
-                    try server.writer!.append(entries)
-                    last = entries.last?.zxid ?? last
-                case .truncate(let zxid):
-                    try server.writer!.truncate(after: zxid)
-                case .installSnapshot(let bytes, let zxid):
-                    try SnapshotFile.write(body: bytes, zxid: zxid, fileSystem: server.fileSystem, directory: "/data")
-                }
-            }
-            if last != nil { try server.writer!.sync() }
+            done = try LogBatch.write(
+                batch, to: server.writer!, fileSystem: server.fileSystem, snapshotDirectory: "/data"
+            )
+            .done
         } catch {
             return try crash(id, "disk: \(error)")
         }
-        if let last { try step(id, .persisted(upTo: last)) }
+        for completion in done {
+            switch completion {
+            case .appended(let zxid): try step(id, .persisted(upTo: zxid))
+            case .truncated(let zxid): try step(id, .truncated(after: zxid))
+            case .snapshotInstalled(let zxid): try step(id, .snapshotInstalled(zxid: zxid))
+            }
+        }
         try snapshotIfDue(id)
     }
 
@@ -304,7 +296,7 @@ public struct ClusterSimulation: LinkFaults {
 
     // MARK: - Events
 
-    private mutating func handle(_ event: Event) throws {
+    public mutating func handle(_ event: Event) throws {
         switch event {
         case .tick(let id):
             guard servers[id]?.node != nil else { return }
@@ -332,6 +324,11 @@ public struct ClusterSimulation: LinkFaults {
             for a in ids { for b in ids where a < b { try connect(a, b) } }
         case .connectAll:
             for a in ids { for b in ids where a < b { try connect(a, b) } }
+        case .reconnect(let a, let b):
+            try connect(a, b)
+        case .writable(let id, let connection):
+            guard connectionOwner[connection] != nil else { return }
+            try step(id, .writable(connection))
         }
     }
 
@@ -401,19 +398,5 @@ public struct ClusterSimulation: LinkFaults {
             let node = tree.node(at: path)!
             return "\(path) \(node.data ?? []) \(node.stat)"
         }
-    }
-
-    func violation(_ message: String) -> Violation {
-        Violation(
-            seed: settings.seed, time: now,
-            message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
-    }
-
-    public var traceAll = false
-
-    mutating func note(_ text: String) {
-        if traceAll { print("\(now) \(text)") }
-        trace.append("\(now) \(text)")
-        if trace.count > 256 { trace.removeFirst(128) }
     }
 }

@@ -3,25 +3,19 @@ import Zab
 /// Scripted scenarios: no random faults and no proposals of their own; the test crashes,
 /// partitions and proposes, and every guarantee is still checked after every event.
 extension ZabSimulation {
-    public static func scripted(peers: Int, seed: UInt64 = 1) -> ZabSimulation {
+    public static func scripted(peers: Int, seed: UInt64 = 1, historyWindowMax: Int = 1000) -> ZabSimulation {
         var settings = Settings(seed: seed)
         settings.peers = peers
         settings.randomFaults = false
         settings.autoPropose = false
-        settings.historyWindowMax = 1000
+        settings.historyWindowMax = historyWindowMax
         settings.snapshotEvery = 1_000_000
         return ZabSimulation(settings)
     }
 
     /// Runs every event up to `milliseconds` from now.
     public mutating func advance(by milliseconds: Int64) throws {
-        let end = now + milliseconds
-        while let time = queue.nextTime, time <= end {
-            let (at, event) = queue.pop()!
-            now = at
-            try handle(event)
-        }
-        now = end
+        try runEvents(through: now + milliseconds)
     }
 
     /// The peer that leads an established epoch, if exactly one does.
@@ -31,6 +25,17 @@ extension ZabSimulation {
     }
 
     public mutating func crashPeer(_ id: PeerID) throws { try crash(id) }
+
+    /// A crash in which the disk finished nothing more than it had reported.
+    public mutating func crashPeerLosingUnfinishedWrites(_ id: PeerID) throws {
+        disks[id]!.pending = []
+        try crash(id)
+    }
+
+    /// `id`'s disk completes nothing for `milliseconds`.
+    public mutating func stallDisk(_ id: PeerID, for milliseconds: Int64) {
+        stallDisk(id, until: now + milliseconds)
+    }
     public mutating func restartPeer(_ id: PeerID) throws { try restart(id) }
 
     /// Cuts every channel of `id` and keeps them cut.
@@ -52,9 +57,10 @@ extension ZabSimulation {
         disks[id]!.latency = milliseconds
     }
 
-    /// Proposes on `id` (which must lead an established epoch); returns the zxid.
+    /// Proposes on `id` (which must lead an established epoch); returns the zxid, nil if
+    /// the epoch's counter is exhausted (and the leader stepped down).
     @discardableResult
-    public mutating func propose(on id: PeerID, _ text: String) throws -> Int64 {
+    public mutating func propose(on id: PeerID, _ text: String) throws -> Int64? {
         proposals += 1
         let (zxid, actions) = peers[id]!.zab!.propose(Array(text.utf8), at: now)
         try perform(actions, by: id)

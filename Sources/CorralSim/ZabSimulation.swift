@@ -12,9 +12,12 @@ import Zab
 ///
 /// The network is one FIFO channel per pair of peers, like the TCP connections ZAB
 /// assumes: a cut loses what is in flight and both ends hear of it; messages on different
-/// channels overtake each other; election votes may arrive twice. A disk completes writes
-/// in order after a delay, and a crash loses the writes not completed.
-public struct ZabSimulation: LinkFaults {
+/// channels overtake each other; election votes may arrive twice. A disk carries out what
+/// it is asked (appends, cuts of the log, snapshot installs) in order and in batches, each
+/// batch a while after it started, as the server's log thread does; it may stall for longer
+/// than an election takes; a crash keeps the batches completed and perhaps part of what
+/// came next, and loses the rest.
+public struct ZabSimulation: LinkFaults, Simulation {
     public struct Settings: Sendable {
         public var peers = 3
         public var seed: UInt64
@@ -25,7 +28,15 @@ public struct ZabSimulation: LinkFaults {
         public var cutChance = 0.003
         public var partitionChance = 0.0008
         public var duplicateVoteChance = 0.05
+        /// A disk stops completing anything for `diskStallLength` (longer than an election).
+        public var diskStallChance = 0.003
+        public var diskStallLength: ClosedRange<Int64> = 200...1500
+        /// A peer crashes within 100 ms of changing its role (elected, synced, established),
+        /// where a disk write in flight decides what survives.
+        public var roleChangeCrashChance = 0.1
         public var proposalInterval: Int64 = 20
+        /// No proposals in the last part of the healing.
+        public var quietPhase: Int64 = 500
         public var historyWindowMax = 30
         public var snapshotEvery = 25
         /// Off for scripted scenarios, which cause their faults themselves.
@@ -45,37 +56,56 @@ public struct ZabSimulation: LinkFaults {
             settings.crashChance *= roughness
             settings.cutChance *= roughness
             settings.partitionChance *= roughness
+            settings.diskStallChance *= roughness
             settings.historyWindowMax = 5 + Int(random.next() % 60)
             return settings
         }
     }
 
-    /// A broken guarantee, with the seed and the moment, so it can be replayed.
-    public struct Violation: Error, CustomStringConvertible {
-        public var seed: UInt64
-        public var time: Int64
-        public var message: String
-        public var description: String { "seed \(seed) at \(time) ms: \(message)" }
-    }
-
-    enum Event: Sendable {
+    public enum Event: Sendable {
         case tick(PeerID)
         case arrive(from: PeerID, to: PeerID, generation: Int, ZabMessage)
-        case diskDone(PeerID, incarnation: Int, upTo: Int64)
+        /// The disk finished the oldest operation it was given.
+        case diskDone(PeerID, incarnation: Int)
         case propose
         case fault
         case connectAll
+        /// A crash aimed at a moment that matters: just after a peer changed its role.
+        case crash(PeerID, incarnation: Int)
+        /// A channel one end closed is made again, as the shell's connector does.
+        case reconnect(PeerID, PeerID)
     }
 
-    /// What survives a crash.
+    /// What a peer asked its disk to do, not done yet.
+    enum DiskWrite {
+        case append([ZabEntry])
+        case truncate(after: Int64)
+        /// The leader's state replaces ours (its delivered zxids), at `zxid`.
+        case snapshot([Int64], zxid: Int64)
+    }
+
+    /// What survives a crash, and what is on its way there.
     struct Disk {
         var log: [ZabEntry] = []
         var acceptedEpoch: Int64 = 0
         var currentEpoch: Int64 = 0
         /// The state above ZAB: the zxids delivered, saved every so often and on snapshots.
         var snapshot: [Int64] = []
-        var pending: [ZabEntry] = []
+        /// In the order asked; the first `batch` of them are being written.
+        var pending: [DiskWrite] = []
+        var batch = 0
+        /// How long a batch takes.
         var latency: Int64 = 2
+        /// Nothing completes before then.
+        var stalledUntil: Int64 = 0
+
+        mutating func complete(_ write: DiskWrite) {
+            switch write {
+            case .append(let entries): log += entries
+            case .truncate(let zxid): log.removeAll { $0.zxid > zxid }
+            case .snapshot(let delivered, _): snapshot = delivered
+            }
+        }
     }
 
     struct Peer {
@@ -86,9 +116,10 @@ public struct ZabSimulation: LinkFaults {
     }
 
     public let settings: Settings
+    public var seed: UInt64 { settings.seed }
     var random: SeededRandom
-    var now: Int64 = 0
-    var queue = EventQueue<Event>()
+    public var now: Int64 = 0
+    public var queue = EventQueue<Event>()
     var peers: [PeerID: Peer] = [:]
     var disks: [PeerID: Disk] = [:]
     var network = SimulatedNetwork()
@@ -98,7 +129,7 @@ public struct ZabSimulation: LinkFaults {
     var acknowledged: Set<Int64> = []
     var leaders: [Int64: PeerID] = [:]
     var proposals = 0
-    public private(set) var trace: [String] = []
+    public var trace = Trace()
     public var committedCount: Int { order.count }
     let ids: [PeerID]
 
@@ -119,11 +150,7 @@ public struct ZabSimulation: LinkFaults {
 
     /// Runs the faults, then the healing, checking as it goes. Returns a summary line.
     public mutating func run() throws -> String {
-        let end = settings.faultPhase + settings.healPhase
-        while let (time, event) = queue.pop(), time <= end {
-            now = time
-            try handle(event)
-        }
+        try runEvents(through: settings.faultPhase + settings.healPhase)
         try checkConverged()
         return
             "seed \(settings.seed): \(settings.peers) peers, \(order.count) committed, \(acknowledged.count) acknowledged, \(leaders.count) epochs"
@@ -152,10 +179,7 @@ public struct ZabSimulation: LinkFaults {
         guard peers[id]?.zab != nil else { return }
         note("crash \(id)")
         peers[id]!.zab = nil
-        // Writes in flight are lost, except perhaps a prefix that made it.
-        let kept = Int(random.next() % UInt64(disks[id]!.pending.count + 1))
-        disks[id]!.log += disks[id]!.pending.prefix(kept)
-        disks[id]!.pending = []
+        loseUnfinishedWrites(id)
         for other in ids where other != id { try disconnect(id, other) }
     }
 
@@ -170,7 +194,7 @@ public struct ZabSimulation: LinkFaults {
 
     // MARK: - Events
 
-    mutating func handle(_ event: Event) throws {
+    public mutating func handle(_ event: Event) throws {
         switch event {
         case .tick(let id):
             guard peers[id]?.zab != nil else { return }
@@ -179,17 +203,19 @@ public struct ZabSimulation: LinkFaults {
         case .arrive(let from, let to, let generation, let message):
             guard network.isCurrent(from, to, generation: generation), peers[to]?.zab != nil else { return }
             try step(to, .received(from: from, message))
-        case .diskDone(let id, let incarnation, let zxid):
+        case .diskDone(let id, let incarnation):
             guard peers[id]?.incarnation == incarnation, peers[id]?.zab != nil else { return }
-            var disk = disks[id]!
-            while let first = disk.pending.first, first.zxid <= zxid {
-                disk.log.append(disk.pending.removeFirst())
-            }
-            disks[id] = disk
-            try step(id, .persisted(upTo: zxid))
+            try diskDone(id)
         case .connectAll:
             for a in ids { for b in ids where a < b { try connect(a, b) } }
+        case .reconnect(let a, let b):
+            try connect(a, b)
+        case .crash(let id, let incarnation):
+            guard peers[id]?.incarnation == incarnation, now < settings.faultPhase else { return }
+            try crash(id)
         case .propose:
+            // Proposals stop before the end, so that the last ones settle everywhere.
+            guard now < settings.faultPhase + settings.healPhase - settings.quietPhase else { return }
             try propose()
             queue.schedule(.propose, at: now + settings.proposalInterval)
         case .fault:
@@ -225,15 +251,12 @@ public struct ZabSimulation: LinkFaults {
             case .send(let to, let message):
                 send(message, from: id, to: to)
             case .persist(let entries):
-                disks[id]!.pending += entries
-                let done = now + disks[id]!.latency + Int64(random.next() % 3)
-                queue.schedule(.diskDone(id, incarnation: peers[id]!.incarnation, upTo: entries.last!.zxid), at: done)
+                write(.append(entries), on: id)
             case .saveEpochs(let accepted, let current):
                 disks[id]!.acceptedEpoch = accepted
                 disks[id]!.currentEpoch = current
             case .truncateLog(let zxid):
-                disks[id]!.log.removeAll { $0.zxid > zxid }
-                disks[id]!.pending.removeAll { $0.zxid > zxid }
+                write(.truncate(after: zxid), on: id)
             case .installSnapshot(let bytes, let zxid):
                 let delivered = Self.decode(bytes)
                 guard delivered.last ?? 0 == zxid, Array(order.prefix(delivered.count)) == delivered else {
@@ -242,7 +265,7 @@ public struct ZabSimulation: LinkFaults {
                     )
                 }
                 peers[id]!.delivered = delivered
-                disks[id]!.snapshot = delivered
+                write(.snapshot(delivered, zxid: zxid), on: id)
             case .deliver(let entries):
                 try deliver(entries, at: id)
             case .role(let role):
@@ -256,6 +279,9 @@ public struct ZabSimulation: LinkFaults {
                 let sync = ZabMessage.Sync(
                     snapshot: Self.encode(peers[id]!.delivered), snapshotZxid: delivered, entries: entries)
                 send(.sync(sync), from: id, to: to)
+            case .disconnect(let other):
+                try disconnect(id, other)
+                queue.schedule(.reconnect(id, other), at: now + 5 + Int64(random.next() % 20))
             case .notice(let text):
                 note("\(id): \(text)")
             }
@@ -286,11 +312,73 @@ public struct ZabSimulation: LinkFaults {
 
     private mutating func onRole(_ role: ZabRole, of id: PeerID) throws {
         note("\(id) is \(role)")
+        if settings.randomFaults, now < settings.faultPhase, random.chance(settings.roleChangeCrashChance) {
+            queue.schedule(.crash(id, incarnation: peers[id]!.incarnation), at: now + Int64(random.next() % 100))
+        }
         guard case .leading(let epoch, true) = role else { return }
         if let other = leaders[epoch], other != id {
             throw violation("two leaders established in epoch \(epoch): \(other) and \(id)")
         }
         leaders[epoch] = id
+    }
+
+    // MARK: - Disks
+
+    /// Queues a write. An idle disk starts on it at once; a busy one takes everything that
+    /// queued meanwhile as its next batch, with one sync, as the log thread does.
+    private mutating func write(_ write: DiskWrite, on id: PeerID) {
+        disks[id]!.pending.append(write)
+        if disks[id]!.batch == 0 { startBatch(id) }
+    }
+
+    private mutating func startBatch(_ id: PeerID) {
+        var disk = disks[id]!
+        disk.batch = disk.pending.count
+        disks[id] = disk
+        guard disk.batch > 0 else { return }
+        queue.schedule(
+            .diskDone(id, incarnation: peers[id]!.incarnation), at: now + disk.latency + Int64(random.next() % 3))
+    }
+
+    /// The batch is on disk, in order, and the peer is told of each write.
+    private mutating func diskDone(_ id: PeerID) throws {
+        guard now >= disks[id]!.stalledUntil else {
+            return queue.schedule(.diskDone(id, incarnation: peers[id]!.incarnation), at: disks[id]!.stalledUntil)
+        }
+        let batch = disks[id]!.pending.prefix(disks[id]!.batch)
+        disks[id]!.pending.removeFirst(batch.count)
+        disks[id]!.batch = 0
+        for write in batch { disks[id]!.complete(write) }
+        startBatch(id)
+        for write in batch {
+            guard peers[id]?.zab != nil else { return }
+            switch write {
+            case .append(let entries): try step(id, .persisted(upTo: entries.last!.zxid))
+            case .truncate(let zxid): try step(id, .truncated(after: zxid))
+            case .snapshot(_, let zxid): try step(id, .snapshotInstalled(zxid: zxid))
+            }
+        }
+    }
+
+    /// A crash: the disk keeps what it completed and perhaps some of what came next (the
+    /// last of it perhaps only in part); the rest never happened.
+    private mutating func loseUnfinishedWrites(_ id: PeerID) {
+        var disk = disks[id]!
+        let kept = Int(random.next() % UInt64(disk.pending.count + 1))
+        for write in disk.pending.prefix(kept) { disk.complete(write) }
+        if kept < disk.pending.count, case .append(let entries) = disk.pending[kept] {
+            disk.log += entries.prefix(Int(random.next() % UInt64(entries.count + 1)))
+        }
+        disk.pending = []
+        disk.batch = 0
+        disk.stalledUntil = 0
+        disks[id] = disk
+    }
+
+    /// The disk completes nothing more until `until`.
+    mutating func stallDisk(_ id: PeerID, until: Int64) {
+        note("disk of \(id) stalls until \(until)")
+        disks[id]!.stalledUntil = max(disks[id]!.stalledUntil, until)
     }
 
     // MARK: - Network
@@ -335,6 +423,7 @@ public struct ZabSimulation: LinkFaults {
 
     mutating func heal() throws {
         note("heal everything")
+        for id in ids { disks[id]!.stalledUntil = 0 }
         network.healAll()
         for id in ids { try restart(id) }
         for a in ids { for b in ids where a < b { try connect(a, b) } }
@@ -342,38 +431,34 @@ public struct ZabSimulation: LinkFaults {
 
     // MARK: - Checks
 
+    /// After the healing: a leader is established and every peer delivered exactly the
+    /// committed order, so nothing any leader delivered (acknowledged) was lost.
     mutating func checkConverged() throws {
-        let before = order.count
-        guard let leader = ids.first(where: { peers[$0]?.zab?.canPropose == true }) else {
+        guard ids.contains(where: { peers[$0]?.zab?.canPropose == true }) else {
             throw violation("no established leader \(settings.healPhase) ms after the faults healed")
         }
         for id in ids {
-            guard let delivered = peers[id]?.delivered, delivered.count >= before - 1 else {
-                throw violation(
-                    "peer \(id) delivered \(peers[id]?.delivered.count ?? 0) of \(before) committed entries after healing"
-                )
-            }
+            let delivered = peers[id]?.delivered ?? []
+            guard delivered != order else { continue }
+            let common = zip(delivered, order).prefix { $0 == $1 }.count
+            throw violation(
+                "peer \(id) delivered \(delivered.count) entries after healing, the committed order has \(order.count); "
+                    + "they agree on the first \(common)\n" + peerStates)
         }
         let lost = acknowledged.filter { !order.contains($0) }
         guard lost.isEmpty else {
             throw violation("acknowledged entries missing from the committed order: \(lost.sorted().map(Zxid.hex))")
         }
-        _ = leader
     }
 
-    private func violation(_ message: String) -> Violation {
-        Violation(
-            seed: settings.seed, time: now,
-            message: message + "\nlast events:\n" + trace.suffix(30).joined(separator: "\n"))
-    }
-
-    /// Prints every trace line as it happens (to follow one seed).
-    public var traceAll = false
-
-    mutating func note(_ text: String) {
-        if traceAll { print("\(now) \(text)") }
-        trace.append("\(now) \(text)")
-        if trace.count > 256 { trace.removeFirst(128) }
+    /// Each peer's role and how far its history, disk and deliveries reach, for a report.
+    var peerStates: String {
+        ids.map { id in
+            guard let zab = peers[id]?.zab else { return "\(id): down" }
+            return
+                "\(id): \(zab.currentRole), last \(Zxid.hex(zab.lastZxid)), delivered \(Zxid.hex(zab.lastDelivered)), "
+                + "\(disks[id]!.pending.count) disk writes pending"
+        }.joined(separator: "\n")
     }
 
     static func encode(_ delivered: [Int64]) -> [UInt8] {

@@ -61,6 +61,17 @@ public struct SessionTable: Sendable {
         if buckets[session.expiresAt]?.isEmpty == true { buckets[session.expiresAt] = nil }
     }
 
+    /// Every session gets a full timeout from `now` and is open again: what a server does
+    /// when its role in the ensemble changes. A session marked closing whose closeSession
+    /// never committed lives on; the leader that gains it expires it afresh if its client is
+    /// gone, as ZooKeeper's new leader does.
+    public mutating func restartTimers(now: Int64) {
+        let live = sessions.values.sorted { $0.id < $1.id }
+        sessions = [:]
+        buckets = [:]
+        for session in live { add(session.id, timeout: session.timeout, now: now) }
+    }
+
     /// Sessions whose deadline has passed, in id order, marked closing.
     public mutating func expire(now: Int64) -> [Int64] {
         var expired: [Int64] = []

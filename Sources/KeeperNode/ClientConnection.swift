@@ -10,6 +10,9 @@ struct ClientConnection: Sendable {
         case handshaking
         /// A new session's createSession transaction is on its way.
         case creatingSession(Int64)
+        /// A follower asked the leader whether this session, which the client reconnects
+        /// to, is still open.
+        case revalidating(Int64)
         case open
         /// A reply that ends the connection has been queued; nothing more is read.
         case closing

@@ -59,18 +59,40 @@ extension KeeperNode {
     }
 
     /// A client reconnecting to its session, maybe after moving from another connection or
-    /// another server.
+    /// another server. The leader (or a standalone server) decides from its own table; a
+    /// follower asks the leader, whose table is the one that expires sessions.
     private mutating func reopen(_ session: Int64, password: [UInt8], on id: ConnectionID) {
         if let previous = sessionConnection[session], previous != id { close(previous) }
-        guard SessionPassword.check(password, for: session), let known = sessions.session(session), !known.isClosing
-        else {
-            notice(.info("refused reconnect to session 0x\(hex(session)): expired or wrong password"))
-            sendConnectResponse(on: id, session: 0, timeout: 0)
-            return close(id)
+        guard SessionPassword.check(password, for: session) else { return refuseReconnect(session, on: id) }
+        if isLeaderOrStandalone {
+            guard let known = sessions.session(session), !known.isClosing else {
+                return refuseReconnect(session, on: id)
+            }
+            return reopened(session, on: id)
         }
+        let token = nextToken
+        nextToken += 1
+        revalidations[token] = id
+        connections[id]!.phase = .revalidating(session)
+        sendToLeader(.revalidate(session: session, token: token))
+    }
+
+    /// The leader's answer for a reconnect on this follower.
+    mutating func revalidated(_ id: ConnectionID, valid: Bool) {
+        guard case .revalidating(let session)? = connections[id]?.phase else { return }
+        valid ? reopened(session, on: id) : refuseReconnect(session, on: id)
+    }
+
+    private mutating func reopened(_ session: Int64, on id: ConnectionID) {
         sessions.add(session, timeout: connections[id]!.timeout, now: now.monotonic)
         touchedSessions.insert(session)
         bind(session, to: id)
+    }
+
+    private mutating func refuseReconnect(_ session: Int64, on id: ConnectionID) {
+        notice(.info("refused reconnect to session 0x\(hex(session)): expired or wrong password"))
+        sendConnectResponse(on: id, session: 0, timeout: 0)
+        close(id)
     }
 
     /// The createSession transaction is applied: the session exists everywhere.

@@ -12,6 +12,9 @@ extension KeeperNode {
     }
 
     mutating func onPeerMessage(_ peer: PeerID, _ message: ZabMessage) {
+        if case .sync(let sync) = message, let snapshot = sync.snapshot {
+            return onSnapshotSync(sync, snapshot, from: peer)
+        }
         guard case .app(let bytes) = message else { return stepZab(.received(from: peer, message)) }
         // ZAB keeps its own bookkeeping (the leader's liveness view) for app messages too.
         stepZab(.received(from: peer, message))
@@ -22,26 +25,63 @@ extension KeeperNode {
         }
     }
 
+    /// A sync that carries the leader's snapshot: decoded before ZAB takes it, so that one
+    /// that does not decode leaves ZAB's history as it was and sends the peer back to an
+    /// election, instead of ZAB moving on to a state this server never took.
+    private mutating func onSnapshotSync(_ sync: ZabMessage.Sync, _ snapshot: [UInt8], from peer: PeerID) {
+        do {
+            incomingSnapshot = try SnapshotCodec.decode(snapshot, zxid: sync.snapshotZxid)
+        } catch {
+            notice(.warning("the snapshot leader \(peer) sent does not decode (\(error)); going back to election"))
+            return stepZab(.syncRejected(from: peer, reason: "its snapshot does not decode: \(error)"))
+        }
+        stepZab(.received(from: peer, .sync(sync)))
+        incomingSnapshot = nil
+    }
+
+    /// What a follower asks: only an established leader answers, and only for sessions its
+    /// table holds open.
     private mutating func onPeerRequest(_ request: PeerRequest, from peer: PeerID) {
         switch request {
+        case .syncReply(let token):
+            guard let id = syncWaits.removeValue(forKey: token) else { return }
+            connections[id]?.answeredSyncs.insert(token)
+            drain(id)
+        case .revalidateReply(let token, let valid):
+            guard let id = revalidations.removeValue(forKey: token) else { return }
+            revalidated(id, valid: valid)
+        default:
+            guard zab?.canPropose == true else { return }
+            onFollowerRequest(request, from: peer)
+        }
+    }
+
+    private mutating func onFollowerRequest(_ request: PeerRequest, from peer: PeerID) {
+        switch request {
         case .forward(let session, let cxid, let ids, let request):
-            guard isLeaderOrStandalone, zab?.canPropose == true else { return }
-            _ = sessions.touch(session, now: now.monotonic)
+            // A session that is closing or gone takes no more writes: an ephemeral node
+            // created now would outlive its session (ZOOKEEPER-1208).
+            guard sessions.touch(session, now: now.monotonic) else {
+                return propose(.error(.sessionExpired), session: session, cxid: cxid)
+            }
             propose(prepareWrite(request, session: session, ids: ids), session: session, cxid: cxid)
         case .createSession(let session, let timeout):
-            guard zab?.canPropose == true else { return }
             propose(.createSession(timeout: timeout), session: session, cxid: 0)
         case .touch(let touched):
             for session in touched { _ = sessions.touch(session, now: now.monotonic) }
         case .syncRequest(let token):
             // Everything this leader committed before now is already on its way to the
             // follower, ahead of this answer in the same channel.
-            actions.append(.sendPeer(peer, .app(PeerRequest.syncReply(token: token).encoded())))
-        case .syncReply(let token):
-            guard let id = syncWaits.removeValue(forKey: token) else { return }
-            connections[id]?.answeredSyncs.insert(token)
-            drain(id)
+            replyToFollower(peer, .syncReply(token: token))
+        case .revalidate(let session, let token):
+            replyToFollower(peer, .revalidateReply(token: token, valid: sessions.touch(session, now: now.monotonic)))
+        case .syncReply, .revalidateReply:
+            break
         }
+    }
+
+    private mutating func replyToFollower(_ peer: PeerID, _ reply: PeerRequest) {
+        actions.append(.sendPeer(peer, .app(reply.encoded())))
     }
 
     mutating func sendToLeader(_ request: PeerRequest) {
@@ -63,6 +103,8 @@ extension KeeperNode {
                 actions.append(.truncateLog(after: zxid))
             case .installSnapshot(let bytes, let zxid):
                 installSnapshot(bytes, zxid: zxid)
+            case .disconnect(let peer):
+                actions.append(.disconnectPeer(peer))
             case .deliver(let entries):
                 for entry in entries { deliverEntry(entry) }
             case .role(let role):
@@ -115,17 +157,20 @@ extension KeeperNode {
         actions.append(.role(role))
         switch role {
         case .leading(_, true):
-            // A new leader gives every session a full timeout from now.
             preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)
             lastProposedZxid = tree.lastProcessedZxid
-            for session in sessions.sessions.keys.sorted() { _ = sessions.touch(session, now: now.monotonic) }
+            // From committed state: every session open, with a full timeout from now. One
+            // this server marked closing when it led before, whose close never committed,
+            // would otherwise never expire here and its ephemerals would live on.
+            sessions.restartTimers(now: now.monotonic)
         case .following(_, true):
-            break
+            sessions.restartTimers(now: now.monotonic)
         default:
             for id in connections.keys.sorted() { close(id) }
             pendingWrites = [:]
             creatingSessions = [:]
             syncWaits = [:]
+            revalidations = [:]
             touchedSessions = []
         }
     }

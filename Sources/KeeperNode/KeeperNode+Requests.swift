@@ -34,8 +34,8 @@ extension KeeperNode {
             connections[id]!.phase = .closing
             return .reply(ReplyHeader(xid: xid, zxid: -1, err: .unimplemented), .empty, closeAfter: true)
         case .sync(let path) where !isLeaderOrStandalone:
-            let token = nextSyncToken
-            nextSyncToken += 1
+            let token = nextToken
+            nextToken += 1
             syncWaits[token] = id
             sendToLeader(.syncRequest(token: token))
             return .sync(path: path, token: token)

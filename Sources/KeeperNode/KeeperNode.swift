@@ -42,7 +42,12 @@ public struct KeeperNode: Sendable {
     var touchedSessions: Set<Int64> = []
     /// Syncs a follower asked the leader for, by token.
     var syncWaits: [Int64: ConnectionID] = [:]
-    var nextSyncToken: Int64 = 1
+    /// Reconnects a follower asked the leader to revalidate, by token.
+    var revalidations: [Int64: ConnectionID] = [:]
+    /// Numbers a follower's questions to its leader (syncs, revalidations).
+    var nextToken: Int64 = 1
+    /// The leader's snapshot, decoded before ZAB took the sync that carried it.
+    var incomingSnapshot: SnapshotContents?
     var nextReapCheck: Int64
     var now: NodeTime
     var actions: [NodeAction] = []
@@ -134,6 +139,10 @@ public struct KeeperNode: Sendable {
             onTick()
         case .persisted(let zxid):
             if zab != nil { stepZab(.persisted(upTo: zxid)) } else { onPersisted(upTo: zxid) }
+        case .truncated(let zxid):
+            stepZab(.truncated(after: zxid))
+        case .snapshotInstalled(let zxid):
+            stepZab(.snapshotInstalled(zxid: zxid))
         case .peerConnected(let peer):
             stepZab(.connected(peer))
         case .peerDisconnected(let peer):
@@ -164,7 +173,10 @@ public struct KeeperNode: Sendable {
         lastProposedZxid = zxid
         if zab != nil {
             let (proposed, zabActions) = zab!.propose(entry.bytes(), at: now.monotonic)
-            precondition(proposed == zxid, "ZAB gave zxid \(proposed) to a transaction prepared for \(zxid)")
+            // Nil: the epoch's zxid counter ran out and the leader stepped down; the clients
+            // waiting for this write lose their connection and retry with the next leader.
+            precondition(
+                proposed == nil || proposed == zxid, "ZAB gave zxid \(proposed!) to a transaction prepared for \(zxid)")
             perform(zabActions)
         } else {
             unpersisted.append(entry)
@@ -215,6 +227,7 @@ public struct KeeperNode: Sendable {
         if case .creatingSession(let session) = connection.phase { creatingSessions[session] = nil }
         pendingWrites = pendingWrites.filter { $0.value != id }
         syncWaits = syncWaits.filter { $0.value != id }
+        revalidations = revalidations.filter { $0.value != id }
         watches.removeAll(for: id)
         return true
     }

@@ -32,6 +32,10 @@ public enum NodeEvent: Sendable {
     case tick
     /// Every transaction up to this zxid is on stable storage.
     case persisted(upTo: Int64)
+    /// The `truncateLog` asked for is on stable storage.
+    case truncated(after: Int64)
+    /// The `installSnapshot` asked for is on stable storage.
+    case snapshotInstalled(zxid: Int64)
     /// The log's queue for its next sync went over its bound (true), or was taken by the
     /// log thread (false): connections with requests outstanding are not read meanwhile.
     case logQueue(full: Bool)
@@ -59,12 +63,14 @@ public enum NodeAction: Sendable, Equatable {
     case notice(Notice)
     /// Send to another server of the ensemble.
     case sendPeer(PeerID, ZabMessage)
+    /// Close the channel to another server; it is made again as after any loss.
+    case disconnectPeer(PeerID)
     /// Durably, before the actions after it: the ZAB epochs.
     case saveEpochs(accepted: Int64, current: Int64)
-    /// Durably, before the actions after it: cut the log after this zxid.
+    /// Cut the log after this zxid, in order with `persist`; report `.truncated` once durable.
     case truncateLog(after: Int64)
-    /// Durably, before the actions after it: the leader's state replaced ours; write it as
-    /// a snapshot (SnapshotCodec bytes) at `zxid`.
+    /// The leader's state replaced ours: write it as a snapshot (SnapshotCodec bytes) at
+    /// `zxid`, in order with `persist`; report `.snapshotInstalled` once durable.
     case installSnapshot([UInt8], zxid: Int64)
     /// The server's role in the ensemble changed.
     case role(ZabRole)

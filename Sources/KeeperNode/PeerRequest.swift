@@ -12,6 +12,10 @@ enum PeerRequest: Equatable, Sendable {
     case touch([Int64])
     case syncRequest(token: Int64)
     case syncReply(token: Int64)
+    /// A client reconnects to `session` on a follower: does the leader still hold it open?
+    /// (ZooKeeper's REVALIDATE.)
+    case revalidate(session: Int64, token: Int64)
+    case revalidateReply(token: Int64, valid: Bool)
 
     private enum Kind: Int32 {
         case forward = 1
@@ -19,6 +23,8 @@ enum PeerRequest: Equatable, Sendable {
         case touch
         case syncRequest
         case syncReply
+        case revalidate
+        case revalidateReply
     }
 
     func encoded() -> [UInt8] {
@@ -45,6 +51,14 @@ enum PeerRequest: Equatable, Sendable {
         case .syncReply(let token):
             writer.write(Kind.syncReply.rawValue)
             writer.write(token)
+        case .revalidate(let session, let token):
+            writer.write(Kind.revalidate.rawValue)
+            writer.write(session)
+            writer.write(token)
+        case .revalidateReply(let token, let valid):
+            writer.write(Kind.revalidateReply.rawValue)
+            writer.write(token)
+            writer.write(valid)
         }
         return writer.bytes
     }
@@ -74,6 +88,10 @@ enum PeerRequest: Equatable, Sendable {
             return .syncRequest(token: try reader.readInt64("token"))
         case .syncReply:
             return .syncReply(token: try reader.readInt64("token"))
+        case .revalidate:
+            return .revalidate(session: try reader.readInt64("session"), token: try reader.readInt64("token"))
+        case .revalidateReply:
+            return .revalidateReply(token: try reader.readInt64("token"), valid: try reader.readBool("valid"))
         case nil:
             throw .invalidValue(field: "PeerRequest.kind", value: Int64(kind))
         }

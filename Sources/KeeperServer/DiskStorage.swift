@@ -5,14 +5,6 @@ import NIOCore
 import NIOPosix
 import Zab
 
-/// What the log thread does, in order: appends (synced together), the cut of a log a new
-/// leader does not share, and a leader's state replacing ours.
-enum LogOperation: Sendable {
-    case append([ZabEntry])
-    case truncate(after: Int64)
-    case installSnapshot([UInt8], zxid: Int64)
-}
-
 /// Where and how a server keeps its files (ZooKeeper's dataDir, dataLogDir, snapCount,
 /// autopurge, preAllocSize, forceSync).
 struct StorageSettings: Sendable {
@@ -57,8 +49,8 @@ final class DiskStorage {
     private var snapshotThreshold: Int
     private var snapshotting = false
     private var generator = SystemRandomNumberGenerator()
-    /// Called on the loop with the highest zxid that is on disk.
-    var onDurable: (Int64) -> Void = { _ in }
+    /// Called on the loop for each operation now on disk, in the order they were asked.
+    var onDurable: (LogCompletion) -> Void = { _ in }
     /// Called on the loop when the log cannot be written: nothing more may be acknowledged.
     var onFailure: (Error) -> Void = { _ in }
     /// Called on the loop when the queue goes over queueBytesMax (true), and when the log
@@ -134,31 +126,16 @@ final class DiskStorage {
         let writer = self.writer
         let snapshotDirectory = settings.snapshotDirectory
         let this = NIOLoopBound(self, eventLoop: loop)
-        logThread.runIfActive(eventLoop: loop) { () -> (appended: Int, last: Int64?) in
+        logThread.runIfActive(eventLoop: loop) { () -> (appended: Int, done: [LogCompletion]) in
             if roll { try writer.value.roll() }
-            var appended = 0
-            var last: Int64?
-            for operation in batch {
-                switch operation {
-                case .append(let entries):
-                    try writer.value.append(entries)
-                    appended += entries.count
-                    last = entries.last?.zxid ?? last
-                case .truncate(let zxid):
-                    try writer.value.truncate(after: zxid)
-                case .installSnapshot(let bytes, let zxid):
-                    try SnapshotFile.write(
-                        body: bytes, zxid: zxid, fileSystem: PosixFileSystem(), directory: snapshotDirectory)
-                }
-            }
-            if appended > 0 { try writer.value.sync() }
-            return (appended, last)
+            return try LogBatch.write(
+                batch, to: writer.value, fileSystem: PosixFileSystem(), snapshotDirectory: snapshotDirectory)
         }.whenComplete { result in
             this.value.batchWritten(result)
         }
     }
 
-    private func batchWritten(_ result: Result<(appended: Int, last: Int64?), Error>) {
+    private func batchWritten(_ result: Result<(appended: Int, done: [LogCompletion]), Error>) {
         syncing = false
         switch result {
         case .success(let written):
@@ -166,7 +143,7 @@ final class DiskStorage {
             // The disk first: what queued up during this sync starts on its way before the
             // loop spends its time applying and answering this batch.
             startSyncIfIdle()
-            if let last = written.last { onDurable(last) }
+            for completion in written.done { onDurable(completion) }
         case .failure(let error):
             logger.critical(
                 "cannot write the transaction log in \(settings.logDirectory): \(error); stopping, since nothing more can be made durable"

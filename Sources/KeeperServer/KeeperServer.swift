@@ -134,40 +134,31 @@ public final class KeeperServer: Sendable {
     static func recoverNode(_ config: KeeperConfig, logger: Logger) throws -> KeeperNode {
         let nodeConfig = Self.nodeConfig(config)
         let time = NodeHost.now()
-        var state = SnapshotContents(tree: DataTree(), sessions: [:])
-        var pending: [Recovery.PendingRecord] = []
-        var epochs: (accepted: Int64, current: Int64) = (0, 0)
+        var boot = ReplicaBoot.empty
         if let settings = storageSettings(config) {
             let started = NIODeadline.now()
-            let fileSystem = PosixFileSystem()
-            let report: RecoveryReport
-            (state, pending, report) = try Recovery.recover(
-                fileSystem: fileSystem, snapshotDirectory: settings.snapshotDirectory,
-                logDirectory: settings.logDirectory,
-                applyLog: !config.isEnsemble)
-            if config.isEnsemble {
-                epochs = try EpochFiles.read(fileSystem: fileSystem, directory: settings.snapshotDirectory)
-            }
-            for note in report.notes { logger.warning("\(note)") }
+            boot = try ReplicaBoot.read(
+                fileSystem: PosixFileSystem(), snapshotDirectory: settings.snapshotDirectory,
+                logDirectory: settings.logDirectory, ensemble: config.isEnsemble)
+            for note in boot.report.notes { logger.warning("\(note)") }
             let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
-            let source = report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
+            let source = boot.report.snapshot.map { "snapshot \($0)" } ?? "no snapshot"
             logger.info(
-                "recovered zxid 0x\(StorageFormat.hex16(report.lastZxid)) in \(ms) ms: \(source), \(report.replayed) transactions replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions"
+                "recovered zxid 0x\(StorageFormat.hex16(boot.report.lastZxid)) in \(ms) ms: \(source), \(boot.report.replayed) transactions replayed, \(boot.state.tree.nodeCount) znodes, \(boot.state.sessions.count) sessions"
             )
         } else {
             logger.warning("no dataDir: nothing is written to disk, and every write is lost when this server stops")
         }
         guard config.isEnsemble, let myId = config.myId else {
-            return KeeperNode(config: nodeConfig, startedAt: time, tree: state.tree, sessions: state.sessions)
+            return KeeperNode(config: nodeConfig, startedAt: time, tree: boot.state.tree, sessions: boot.state.sessions)
         }
         let zab = ZabConfig(
             id: myId, voters: config.peers.map(\.id), tickTime: Int64(config.tickTime),
             initLimit: Int64(config.initLimit),
             syncLimit: Int64(config.syncLimit))
         return KeeperNode(
-            config: nodeConfig, startedAt: time, state: state,
-            log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
-            zab: zab, acceptedEpoch: epochs.accepted, currentEpoch: epochs.current)
+            config: nodeConfig, startedAt: time, state: boot.state, log: boot.log, zab: zab,
+            acceptedEpoch: boot.acceptedEpoch, currentEpoch: boot.currentEpoch)
     }
 
     /// Reads NIO makes from one client in a row, and the most each read takes: once the node

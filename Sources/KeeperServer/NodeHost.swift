@@ -58,8 +58,12 @@ final class NodeHost {
 
     /// Connects the storage's callbacks; called once, on the loop.
     func attachStorage(onFailure: @escaping (Error) -> Void) {
-        storage?.onDurable = { [unowned self] zxid in
-            self.handle(.persisted(upTo: zxid))
+        storage?.onDurable = { [unowned self] completion in
+            switch completion {
+            case .appended(let zxid): self.handle(.persisted(upTo: zxid))
+            case .truncated(let zxid): self.handle(.truncated(after: zxid))
+            case .snapshotInstalled(let zxid): self.handle(.snapshotInstalled(zxid: zxid))
+            }
             self.storage?.snapshotIfDue(SnapshotContents(tree: self.node.tree, sessions: self.node.sessionTimeouts))
         }
         storage?.onFailure = { [unowned self] error in self.fail(error) }
@@ -264,7 +268,8 @@ final class NodeHost {
     }
 
     private func perform(_ actions: [NodeAction]) {
-        var persistedUpTo: Int64?
+        // In memory only (no dataDir), disk work counts as durable as soon as it is asked.
+        var durable: [NodeEvent] = []
         for action in actions {
             switch action {
             case .send(let id, let packet):
@@ -281,7 +286,7 @@ final class NodeHost {
                     storage.persist(entries)
                 } else {
                     // In memory only: a transaction counts as durable as soon as it is decided.
-                    persistedUpTo = entries.last?.zxid
+                    if let last = entries.last?.zxid { durable.append(.persisted(upTo: last)) }
                 }
             case .notice(let notice):
                 log(notice)
@@ -293,14 +298,20 @@ final class NodeHost {
                 logger.info(
                     "truncating the log after zxid 0x\(StorageFormat.hex16(zxid)): the new leader does not have what follows"
                 )
-                storage?.truncate(after: zxid)
+                if let storage { storage.truncate(after: zxid) } else { durable.append(.truncated(after: zxid)) }
             case .installSnapshot(let bytes, let zxid):
-                storage?.installSnapshot(bytes, zxid: zxid)
+                if let storage {
+                    storage.installSnapshot(bytes, zxid: zxid)
+                } else {
+                    durable.append(.snapshotInstalled(zxid: zxid))
+                }
+            case .disconnectPeer(let peer):
+                peerChannels[peer]?.close(promise: nil)
             case .role(let role):
                 logger.info("role: \(role)")
             }
         }
-        if let persistedUpTo { handle(.persisted(upTo: persistedUpTo), flush: false) }
+        for event in durable { handle(event, flush: false) }
     }
 
     /// Epochs must be on disk before the message that depends on them leaves: written here,

@@ -65,8 +65,10 @@ public final class LogWriter {
         try file.sync()
     }
 
-    /// Ends the current segment; the next append starts a new one.
+    /// Ends the current segment, synced (appends made before a truncation must be as
+    /// durable as the truncation is); the next append starts a new one.
     public func roll() throws {
+        try sync()
         try file?.close()
         file = nil
         appendsSinceRoll = 0

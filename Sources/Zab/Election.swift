@@ -16,10 +16,15 @@ struct Election: Sendable {
 }
 
 extension ZabPeer {
-    /// Leaves any role and starts an election round.
+    /// Leaves any role and starts an election round. A follower ends its session with its
+    /// leader, a leader with its followers: nothing either sends later may pass for it.
     mutating func startLooking(_ reason: String) {
         var election = Election()
-        if case .looking(let previous) = role { electionRound = max(electionRound, previous.round) }
+        switch role {
+        case .looking(let previous): electionRound = max(electionRound, previous.round)
+        case .following(let follower): actions.append(.disconnect(follower.leader))
+        case .leading(let leader): for id in leader.followers.keys.sorted() { actions.append(.disconnect(id)) }
+        }
         electionRound += 1
         election.round = electionRound
         election.vote = ownVote(round: election.round)
@@ -32,8 +37,11 @@ extension ZabPeer {
         checkQuorum()
     }
 
+    /// A vote for ourselves carries what is on our disk, not what is only in memory: an
+    /// entry still queued behind a slow sync would otherwise win us an election we could
+    /// not honour after a crash.
     func ownVote(round: Int64) -> Vote {
-        Vote(leader: config.id, zxid: history.lastZxid, epoch: currentEpoch, round: round, state: .looking)
+        Vote(leader: config.id, zxid: persisted, epoch: currentEpoch, round: round, state: .looking)
     }
 
     /// The vote this peer gives when asked while not looking.

@@ -42,8 +42,13 @@ extension ZabPeer {
 
     mutating func followerReceived(_ from: PeerID, _ message: ZabMessage) {
         guard case .following(var follower) = role, from == follower.leader else { return }
-        follower.lastHeard = now
-        role = .following(follower)
+        // What the servers above exchange says nothing of the leader's ZAB session: only
+        // its own messages (sync, proposals, commits, pings) keep the follower with it.
+        if case .app = message {
+        } else {
+            follower.lastHeard = now
+            role = .following(follower)
+        }
         switch message {
         case .leaderInfo(let epoch):
             onLeaderInfo(epoch)
@@ -69,6 +74,11 @@ extension ZabPeer {
         case .proposal(let entry):
             guard follower.phase != .connecting, entry.zxid > history.lastZxid else {
                 return startLooking("proposal \(Zxid.hex(entry.zxid)) out of order after \(Zxid.hex(history.lastZxid))")
+            }
+            guard follower.ackQueue.count < config.unsyncedProposalsMax else {
+                return startLooking(
+                    "\(follower.ackQueue.count) proposals are not on disk yet (unsyncedProposalsMax): the disk cannot keep up"
+                )
             }
             history.append(entry)
             follower.ackQueue.append(entry.zxid)
@@ -106,28 +116,27 @@ extension ZabPeer {
         send(.ackEpoch(currentEpoch: currentEpoch, lastZxid: history.lastZxid), to: follower.leader)
     }
 
-    /// Makes our history the leader's: truncate, or take its snapshot, then append.
+    /// Makes our history the leader's: truncate, or take its snapshot, then append. Each
+    /// goes to the disk in this order; NEWLEADER is acknowledged once all of it is there.
     private mutating func onSync(_ sync: ZabMessage.Sync) {
         guard case .following(let follower) = role, follower.phase == .syncing else { return }
         if let snapshot = sync.snapshot {
             history.reset(to: sync.snapshotZxid)
-            persisted = sync.snapshotZxid
-            actions.append(.truncateLog(after: sync.snapshotZxid))
-            actions.append(.installSnapshot(snapshot, zxid: sync.snapshotZxid))
+            cutLog(.truncateLog(after: sync.snapshotZxid), at: sync.snapshotZxid)
+            cutLog(.installSnapshot(snapshot, zxid: sync.snapshotZxid), at: sync.snapshotZxid)
         } else if let point = sync.truncateAfter {
             history.truncate(after: point)
-            persisted = min(persisted, point)
-            actions.append(.truncateLog(after: point))
+            cutLog(.truncateLog(after: point), at: point)
         }
         for entry in sync.entries { history.append(entry) }
         if !sync.entries.isEmpty { actions.append(.persist(sync.entries)) }
     }
 
-    /// Acknowledges what is now on disk: NEWLEADER (after saving the new epoch), then
-    /// each proposal.
+    /// Acknowledges what is now on disk: NEWLEADER (after saving the new epoch) once the
+    /// whole synced history is, cuts included, then each proposal.
     mutating func followerPersisted() {
         guard case .following(var follower) = role else { return }
-        if let at = follower.newLeaderAckAt, persisted >= at {
+        if let at = follower.newLeaderAckAt, disk.isSettled, persisted >= at {
             follower.newLeaderAckAt = nil
             role = .following(follower)
             saveEpochs(current: follower.newEpoch)

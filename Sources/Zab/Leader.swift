@@ -161,11 +161,12 @@ extension ZabPeer {
         role = .leading(leader)
     }
 
-    /// A quorum holds the initial history: it is committed; deliver it and serve.
+    /// A quorum holds the initial history on disk: it is committed; deliver it and serve.
+    /// The leader counts itself only once its own copy is on disk.
     private mutating func establishIfQuorum() {
-        guard case .leading(var leader) = role, !leader.established, leader.currentEpochSaved,
-            config.isQuorum(leader.newLeaderAcks.union([config.id]))
-        else { return }
+        guard case .leading(var leader) = role, !leader.established, leader.currentEpochSaved else { return }
+        let holdsHistory = disk.isSettled && persisted >= leader.historyEnd
+        guard config.isQuorum(leader.newLeaderAcks.union(holdsHistory ? [config.id] : [])) else { return }
         leader.established = true
         leader.committed = leader.historyEnd
         role = .leading(leader)
@@ -183,6 +184,13 @@ extension ZabPeer {
         leader.followers[id]!.phase = .active
         role = .leading(leader)
         send(.upToDate, to: id)
+    }
+
+    /// More of our history is on disk: it may complete the quorum for the initial history
+    /// or for proposals.
+    mutating func leaderPersisted() {
+        establishIfQuorum()
+        leaderAdvanceCommits()
     }
 
     /// Commits, in order, every proposal a quorum has on disk.

@@ -15,6 +15,9 @@ public struct ZabConfig: Sendable {
     /// Entries kept in memory to sync followers with a DIFF; a follower further behind gets
     /// a snapshot.
     public var historyWindowMax = 100_000
+    /// Proposals a follower holds in memory but not yet on disk; a follower whose disk falls
+    /// further behind its leader leaves it (and syncs again) rather than hold more.
+    public var unsyncedProposalsMax = 50_000
 
     public init(id: PeerID, voters: [PeerID], tickTime: Int64 = 2000, initLimit: Int64 = 10, syncLimit: Int64 = 5) {
         self.id = id

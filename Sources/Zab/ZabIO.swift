@@ -8,19 +8,29 @@ public enum ZabEvent: Sendable {
     case disconnected(PeerID)
     /// Every entry up to this zxid is on stable storage.
     case persisted(upTo: Int64)
+    /// The `truncateLog(after:)` asked for is on stable storage.
+    case truncated(after: Int64)
+    /// The `installSnapshot` asked for is on stable storage.
+    case snapshotInstalled(zxid: Int64)
+    /// The state above ZAB could not take what `from` sent in its sync (a snapshot that
+    /// does not decode): leave that leader and elect again.
+    case syncRejected(from: PeerID, reason: String)
 }
 
-/// What a peer asks its shell to do, in order. `saveEpochs`, `truncateLog` and
-/// `installSnapshot` must be durable before the actions after them are carried out;
-/// `persist` is asynchronous and answered by `.persisted`.
+/// What a peer asks its shell to do, in order. `saveEpochs` must be durable before the
+/// actions after it are carried out. `persist`, `truncateLog` and `installSnapshot` go to
+/// the disk in the order asked, asynchronously, and each is answered once durable (by
+/// `.persisted`, `.truncated` and `.snapshotInstalled`); nothing the peer sends depends on
+/// them before that answer.
 public enum ZabAction: Sendable, Equatable {
     case send(to: PeerID, ZabMessage)
     /// Append to the log; report `.persisted` once synced.
     case persist([ZabEntry])
     case saveEpochs(accepted: Int64, current: Int64)
-    /// Cut the log after this zxid.
+    /// Cut the log after this zxid; report `.truncated` once durable.
     case truncateLog(after: Int64)
-    /// Replace the state above ZAB with the leader's, at `zxid`, durably.
+    /// Replace the state above ZAB with the leader's, at `zxid`; report
+    /// `.snapshotInstalled` once durable.
     case installSnapshot([UInt8], zxid: Int64)
     /// Apply these committed entries, in order.
     case deliver([ZabEntry])
@@ -30,6 +40,10 @@ public enum ZabAction: Sendable, Equatable {
     /// sends `.sync(Sync(snapshot: state, snapshotZxid: delivered, entries: entries))` in
     /// this action's place.
     case sendSnapshot(to: PeerID, delivered: Int64, entries: [ZabEntry])
+    /// Close the channel to a peer (it reconnects on its own): a follower leaving its
+    /// leader, or a leader stepping down, ends the session between them, as ZooKeeper
+    /// closes the learner's socket, so nothing either sends later counts as that session's.
+    case disconnect(PeerID)
     case notice(String)
 }
 

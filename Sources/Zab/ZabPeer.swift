@@ -23,8 +23,10 @@ public struct ZabPeer: Sendable {
     var electionRound: Int64 = 0
     var connected: Set<PeerID> = []
     var now: Int64 = 0
-    /// The last zxid known to be on stable storage.
-    var persisted: Int64
+    /// What of the history is on disk.
+    var disk: DiskProgress
+    /// Every entry of the history up to here is on disk.
+    var persisted: Int64 { disk.durable }
     var actions: [ZabAction] = []
 
     enum Role: Sendable {
@@ -43,7 +45,7 @@ public struct ZabPeer: Sendable {
         self.acceptedEpoch = acceptedEpoch
         self.currentEpoch = currentEpoch
         self.history = History(base: stateZxid, entries: log)
-        self.persisted = history.lastZxid
+        self.disk = DiskProgress(durable: history.lastZxid)
         self.now = now
     }
 
@@ -93,17 +95,24 @@ public struct ZabPeer: Sendable {
         case .connected(let peer): onConnected(peer)
         case .disconnected(let peer): onDisconnected(peer)
         case .persisted(let zxid): onPersisted(zxid)
+        case .truncated(let zxid): onCutDone(at: zxid)
+        case .snapshotInstalled(let zxid): onCutDone(at: zxid)
+        case .syncRejected(let leader, let reason): onSyncRejected(from: leader, reason)
         }
-        let result = actions
-        actions = []
-        return result
+        return takeActions()
     }
 
-    /// A leader's new proposal: the caller built `payload` for `nextZxid`.
-    public mutating func propose(_ payload: [UInt8], at time: Int64) -> (Int64, [ZabAction]) {
+    /// A leader's new proposal: the caller built `payload` for `nextZxid`. Nil when the
+    /// epoch's zxid counter is exhausted: the peer then stops leading (see the actions) and
+    /// the proposal is not made.
+    public mutating func propose(_ payload: [UInt8], at time: Int64) -> (Int64?, [ZabAction]) {
         now = time
         guard case .leading(let leader) = role, leader.established else {
             preconditionFailure("propose while not an established leader: \(currentRole)")
+        }
+        guard Zxid.counter(nextZxid) < Zxid.counterExhausted else {
+            startLooking("the zxid counter of epoch \(leader.epoch) is exhausted; a new epoch starts it again")
+            return (nil, takeActions())
         }
         let entry = ZabEntry(zxid: nextZxid, payload: payload)
         history.append(entry)
@@ -112,9 +121,13 @@ public struct ZabPeer: Sendable {
             actions.append(.send(to: id, .proposal(entry)))
         }
         role = .leading(leader)
+        return (entry.zxid, takeActions())
+    }
+
+    private mutating func takeActions() -> [ZabAction] {
         let result = actions
         actions = []
-        return (entry.zxid, result)
+        return result
     }
 
     /// Sends an application message to a peer over the ZAB channel (FIFO with proposals).
@@ -167,13 +180,27 @@ public struct ZabPeer: Sendable {
     }
 
     private mutating func onPersisted(_ zxid: Int64) {
-        guard zxid > persisted else { return }
-        persisted = zxid
+        guard disk.appended(upTo: zxid) else { return }
+        onDurable()
+    }
+
+    private mutating func onCutDone(at zxid: Int64) {
+        disk.cutDone(at: zxid)
+        onDurable()
+    }
+
+    /// More of the history is on disk: acknowledge, count ourselves, commit.
+    private mutating func onDurable() {
         switch role {
         case .following: followerPersisted()
-        case .leading: leaderAdvanceCommits()
+        case .leading: leaderPersisted()
         case .looking: break
         }
+    }
+
+    private mutating func onSyncRejected(from leader: PeerID, _ reason: String) {
+        guard case .following(let follower) = role, follower.leader == leader else { return }
+        startLooking("could not take the sync from leader \(leader): \(reason)")
     }
 
     // MARK: - Shared
@@ -186,6 +213,12 @@ public struct ZabPeer: Sendable {
         if let accepted { acceptedEpoch = accepted }
         if let current { currentEpoch = current }
         actions.append(.saveEpochs(accepted: acceptedEpoch, current: currentEpoch))
+    }
+
+    /// Asks the disk to cut the log (or replace it with a snapshot) so it ends at `point`.
+    mutating func cutLog(_ action: ZabAction, at point: Int64) {
+        disk.cutAsked(at: point)
+        actions.append(action)
     }
 
     mutating func deliver(through zxid: Int64) {

@@ -171,6 +171,7 @@ struct NodeHarness {
             case .resumeReading(let id): lines.append("resume \(id)")
             case .persist(let entries): lines.append("persist " + entries.map { "\($0.zxid)" }.joined(separator: ","))
             case .sendPeer(let peer, let message): lines.append("peer \(peer): \(message)")
+            case .disconnectPeer(let peer): lines.append("disconnect \(peer)")
             case .saveEpochs(let accepted, let current): lines.append("epochs \(accepted) \(current)")
             case .truncateLog(let zxid): lines.append("truncate after \(zxid)")
             case .installSnapshot(_, let zxid): lines.append("install snapshot \(zxid)")

@@ -23,7 +23,7 @@ struct ZabScenarioTests {
         let followers = [1, 2, 3].filter { $0 != leader }
         // Followers take long to write: the proposal reaches them, no ACK comes back in time.
         for follower in followers { simulation.setDiskLatency(follower, 40) }
-        let proposal = try simulation.propose(on: leader, "in flight")
+        let proposal = try #require(try simulation.propose(on: leader, "in flight"))
         try simulation.advance(by: 10)
         #expect(!simulation.committed.contains(proposal))
         try simulation.crashPeer(leader)
@@ -45,7 +45,10 @@ struct ZabScenarioTests {
         // The leader is cut off, proposes anyway (it does not know yet), and crashes: only
         // its own log holds the proposals.
         try simulation.isolate(leader)
-        let stale = [try simulation.propose(on: leader, "lost 1"), try simulation.propose(on: leader, "lost 2")]
+        let stale = [
+            try #require(try simulation.propose(on: leader, "lost 1")),
+            try #require(try simulation.propose(on: leader, "lost 2")),
+        ]
         try simulation.advance(by: 50)
         #expect(stale.allSatisfy { simulation.logged(leader).contains($0) })
         try simulation.crashPeer(leader)
@@ -92,5 +95,75 @@ struct ZabScenarioTests {
                 #expect(simulation.delivered(id) == simulation.committed, "seed \(seed): peer \(id) diverged")
             }
         }
+    }
+}
+
+@Suite("ZAB scenarios: what is on disk, not in memory")
+struct ZabDurabilityScenarioTests {
+    /// A 3-peer ensemble with an established leader, its two followers (lower id first), and
+    /// `writes` committed entries.
+    private func settled(writes: Int, historyWindowMax: Int = 1000) throws -> (ZabSimulation, PeerID, [PeerID]) {
+        var simulation = ZabSimulation.scripted(peers: 3, historyWindowMax: historyWindowMax)
+        try simulation.advance(by: 600)
+        let leader = try #require(simulation.establishedLeader)
+        for i in 0..<writes { try simulation.propose(on: leader, "w\(i)") }
+        try simulation.advance(by: 200)
+        #expect(simulation.committed.count == writes)
+        return (simulation, leader, [1, 2, 3].filter { $0 != leader })
+    }
+
+    @Test(
+        "a follower synced by snapshot acknowledges NEWLEADER only once the snapshot is on its disk (ZOOKEEPER-3911, 4646)"
+    )
+    func snapshotDurableBeforeNewLeaderAck() throws {
+        var (simulation, leader, followers) = try settled(writes: 3, historyWindowMax: 5)
+        let (behind, other) = (followers[0], followers[1])
+        // `behind` misses enough to be synced by snapshot; the others commit it.
+        try simulation.crashPeer(behind)
+        for i in 0..<20 { try simulation.propose(on: leader, "while \(behind) is down \(i)") }
+        try simulation.advance(by: 200)
+        let committed = simulation.committed
+        // The leader goes; `other` leads the next epoch with `behind`, whose disk is slow to
+        // take the snapshot; both go down before it is written.
+        try simulation.crashPeer(leader)
+        try simulation.restartPeer(behind)
+        simulation.stallDisk(behind, for: 5000)
+        try simulation.advance(by: 1500)
+        try simulation.crashPeer(other)
+        try simulation.crashPeerLosingUnfinishedWrites(behind)
+        // The first leader, which holds every committed entry, comes back with `behind`.
+        try simulation.restartPeer(leader)
+        try simulation.restartPeer(behind)
+        try simulation.advance(by: 1500)
+        try simulation.restartPeer(other)
+        try simulation.advance(by: 1500)
+        try simulation.checkHealthy()
+        #expect(Array(simulation.committed.prefix(committed.count)) == committed)
+    }
+
+    @Test(
+        "a peer votes with what is on its disk: an entry it holds only in memory does not win it the election (ZOOKEEPER-4643, 4712)"
+    )
+    func votesCarryDurableHistory() throws {
+        var (simulation, leader, followers) = try settled(writes: 3)
+        let (durable, slow) = (followers[0], followers[1])
+        // `slow` (the higher id, so it wins a tie) receives the write but its disk stalls;
+        // the leader and `durable` commit it.
+        simulation.stallDisk(slow, for: 5000)
+        let write = try #require(try simulation.propose(on: leader, "committed by two"))
+        try simulation.advance(by: 50)
+        #expect(simulation.committed.contains(write))
+        try simulation.crashPeer(leader)
+        try simulation.advance(by: 1500)
+        try simulation.crashPeer(durable)
+        try simulation.crashPeerLosingUnfinishedWrites(slow)
+        try simulation.restartPeer(leader)
+        try simulation.restartPeer(slow)
+        try simulation.advance(by: 1500)
+        try simulation.restartPeer(durable)
+        try simulation.advance(by: 1500)
+        try simulation.checkHealthy()
+        #expect(simulation.committed.contains(write))
+        for id in [1, 2, 3] { #expect(simulation.delivered(id) == simulation.committed, "peer \(id) diverged") }
     }
 }
