@@ -28,6 +28,9 @@ public struct ClusterSimulation: LinkFaults, Simulation {
         public var cutChance = 0.02
         public var partitionChance = 0.01
         public var snapshotEvery = 100
+        /// Off for scripted scenarios, which cause their faults themselves (and make their
+        /// clients close sessions and go silent).
+        public var randomFaults = true
 
         public init(seed: UInt64) { self.seed = seed }
 
@@ -81,6 +84,10 @@ public struct ClusterSimulation: LinkFaults, Simulation {
     var leaders: [Int64: PeerID] = [:]
     var nextConnection: ConnectionID = 1
     var connectionOwner: [ConnectionID: Int] = [:]
+    /// When a client last used each session it was given (sent a request or reconnected).
+    var sessionUsed: [Int64: Int64] = [:]
+    /// The persistent create a client was told of last, and when.
+    var latestAcknowledged: (path: String, at: Int64)?
     public var trace = Trace()
     let ids: [PeerID]
 
@@ -97,8 +104,10 @@ public struct ClusterSimulation: LinkFaults, Simulation {
         clients = (0..<settings.clients).map { SimulatedClient(id: $0) }
         queue.schedule(.connectAll, at: 0)
         for client in clients.indices { queue.schedule(.client(client), at: 200 + Int64(client)) }
-        queue.schedule(.fault, at: 300)
-        queue.schedule(.heal, at: settings.faultPhase)
+        if settings.randomFaults {
+            queue.schedule(.fault, at: 300)
+            queue.schedule(.heal, at: settings.faultPhase)
+        }
     }
 
     public var acknowledgedCount: Int { clients.reduce(0) { $0 + $1.acknowledged.count } }
@@ -148,11 +157,23 @@ public struct ClusterSimulation: LinkFaults, Simulation {
 
     /// Power loss: the process stops, unsynced writes are lost or torn.
     mutating func crash(_ id: PeerID, _ why: String) throws {
+        try stop(id, why)
+        servers[id]!.fileSystem.reboot(random: &random)
+    }
+
+    /// The process is killed (SIGKILL) and the machine stays up: what it wrote and did not
+    /// sync is still in the page cache, readable after a restart, and lost only if the power
+    /// fails later.
+    mutating func kill(_ id: PeerID) throws {
+        try stop(id, "killed")
+    }
+
+    private mutating func stop(_ id: PeerID, _ why: String) throws {
         guard servers[id]?.node != nil else { return }
         note("crash \(id): \(why)")
         servers[id]!.node = nil
         servers[id]!.writer = nil
-        servers[id]!.fileSystem.reboot(random: &random)
+        servers[id]!.fileSystem.clearFaults()
         for other in ids where other != id { try disconnect(id, other) }
         for (connection, client) in connectionOwner.sorted(by: { $0.key < $1.key }) where clients[client].server == id {
             connectionOwner[connection] = nil
@@ -171,6 +192,8 @@ public struct ClusterSimulation: LinkFaults, Simulation {
         guard servers[id]?.node != nil else { return }
         let actions = servers[id]!.node!.step(event, at: time)
         try perform(actions, by: id)
+        try checkEphemerals(on: id)
+        try checkClients()
     }
 
     mutating func perform(_ actions: [NodeAction], by id: PeerID) throws {
@@ -184,8 +207,10 @@ public struct ClusterSimulation: LinkFaults, Simulation {
                 queue.schedule(.writable(id, connection), at: now + 1)
             case .close(let connection):
                 if let client = connectionOwner.removeValue(forKey: connection) { clients[client].disconnected() }
-            case .pauseReading, .resumeReading, .notice:
+            case .pauseReading, .resumeReading:
                 break
+            case .notice(let notice):
+                note("\(id): \(notice)")
             case .persist(let entries):
                 enqueueDisk(.append(entries), on: id)
             case .sendPeer(let peer, let message):
@@ -336,7 +361,21 @@ public struct ClusterSimulation: LinkFaults, Simulation {
         let id = ids[Int(random.next() % UInt64(ids.count))]
         let other = ids[Int(random.next() % UInt64(ids.count))]
         if random.chance(settings.crashChance) {
-            if servers[id]?.node != nil { try crash(id, "power loss") } else { try restart(id) }
+            if servers[id]?.node == nil {
+                try restart(id)
+            } else if random.chance(0.5) {
+                try kill(id)
+            } else if random.chance(0.5) {
+                try crash(id, "power loss")
+            } else {
+                // The power fails in the middle of what the disk does next.
+                let fileSystem = servers[id]!.fileSystem
+                fileSystem.crash(atOperation: fileSystem.operationCount + Int(random.next() % 8))
+            }
+        }
+        if random.chance(settings.crashChance), servers[id]?.node == nil {
+            note("power loss at \(id), whose process is down")
+            servers[id]!.fileSystem.reboot(random: &random)
         }
         if random.chance(settings.diskFailureChance), servers[id]?.node != nil {
             // The disk fails on one of the next few operations.
@@ -350,20 +389,72 @@ public struct ClusterSimulation: LinkFaults, Simulation {
     // MARK: - Clients
 
     private mutating func clientStep(_ index: Int) throws {
+        guard now >= clients[index].silentUntil else { return }
         if clients[index].server == nil {
-            let id = ids[Int(random.next() % UInt64(ids.count))]
+            let id = clients[index].pinnedServer ?? ids[Int(random.next() % UInt64(ids.count))]
             guard servers[id]?.node != nil else { return }
             let connection = nextConnection
             nextConnection += 1
             connectionOwner[connection] = index
             clients[index].connecting(to: id, connection: connection)
             try step(id, .connected(connection, address: "10.0.0.\(index + 1)"))
+            if let session = clients[index].session?.id { sessionUsed[session] = now }
             try step(id, .handshake(connection, clients[index].connectRequest()))
             return
         }
         guard let id = clients[index].server, let connection = clients[index].connection else { return }
-        for (xid, request) in clients[index].requests(upTo: settings.inFlight) {
+        guard let work = chooseWork(for: index) else { return }
+        for (xid, request) in clients[index].requests(work, upTo: settings.inFlight, now: now) {
+            if let session = clients[index].session?.id { sessionUsed[session] = now }
             try step(id, .received(connection, xid: xid, request))
+        }
+    }
+
+    /// Mostly creates; now and then an ephemeral create, a sync and read of the latest
+    /// acknowledged znode, a close of the session, or a silence long enough for the session
+    /// to expire (or nearly: its last request may race the expiry).
+    private mutating func chooseWork(for index: Int) -> SimulatedClient.Work? {
+        if clients[index].onlySyncsAndReads, let latest = latestAcknowledged {
+            return .syncThenRead(path: latest.path, acknowledgedAt: latest.at)
+        }
+        let roll = random.next() % 1000 + (settings.randomFaults ? 0 : 25)
+        switch roll {
+        case 0..<15:
+            clients[index].silentUntil = now + 700 + Int64(random.next() % 700)
+            note("client \(index) goes silent until \(clients[index].silentUntil)")
+            return nil
+        case 15..<25:
+            return .closeSession
+        case 25..<175:
+            return .create(ephemeral: true)
+        case 175..<300:
+            guard let latest = latestAcknowledged else { return .create(ephemeral: false) }
+            return .syncThenRead(path: latest.path, acknowledgedAt: latest.at)
+        default:
+            return .create(ephemeral: false)
+        }
+    }
+
+    // MARK: - Checks after every step
+
+    /// Collects what the clients were just told, and the guarantees their replies broke.
+    private mutating func checkClients() throws {
+        for index in clients.indices {
+            if let session = clients[index].session?.id, sessionUsed[session] == nil { sessionUsed[session] = now }
+            if let path = clients[index].newlyAcknowledged.last { latestAcknowledged = (path, now) }
+            clients[index].newlyAcknowledged = []
+            if let violation = clients[index].violations.first { throw self.violation(violation) }
+        }
+    }
+
+    /// No ephemeral znode belongs to a session the server holds closed (ZOOKEEPER-1208: a
+    /// create forwarded for a session whose close already committed).
+    private func checkEphemerals(on id: PeerID) throws {
+        guard let node = servers[id]?.node else { return }
+        for session in node.tree.ephemerals.keys.sorted() where node.sessions.session(session) == nil {
+            throw violation(
+                "server \(id) holds ephemeral \(node.tree.ephemerals[session]!.sorted()) of session "
+                    + "0x\(String(UInt64(bitPattern: session), radix: 16)), which is closed")
         }
     }
 
@@ -377,6 +468,7 @@ public struct ClusterSimulation: LinkFaults, Simulation {
                 "not every server serves \(settings.healPhase) ms after healing: \(ids.map { "\($0): \(servers[$0]?.node?.role.map { "\($0)" } ?? "down")" })"
             )
         }
+        try checkAbandonedSessionsExpired(running)
         let zxids = Set(running.map(\.tree.lastProcessedZxid))
         guard zxids.count == 1 else { throw violation("servers stopped at different zxids: \(zxids.map(Zxid.hex))") }
         let reference = Self.fingerprint(running[0].tree)
@@ -391,6 +483,21 @@ public struct ClusterSimulation: LinkFaults, Simulation {
             }
         }
         guard acknowledgedCount > 0 else { throw violation("no write was acknowledged in the whole run") }
+    }
+
+    /// A session its client stopped using is gone once healing had time to expire it: none
+    /// lives on because a server that once marked it closing leads again (its close never
+    /// committed, and a closing session is never expired twice).
+    private func checkAbandonedSessionsExpired(_ running: [KeeperNode]) throws {
+        let abandonedFor: Int64 = 2500
+        for (id, node) in zip(ids, running) {
+            for session in node.sessions.sessions.keys.sorted() {
+                guard let used = sessionUsed[session], now - used > abandonedFor else { continue }
+                throw violation(
+                    "server \(id) still holds session 0x\(String(UInt64(bitPattern: session), radix: 16)), "
+                        + "last used at \(used) ms, \(now - used) ms ago; its timeout is 1000 ms")
+            }
+        }
     }
 
     static func fingerprint(_ tree: DataTree) -> [String] {

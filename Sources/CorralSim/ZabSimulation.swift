@@ -103,7 +103,9 @@ public struct ZabSimulation: LinkFaults, Simulation {
             switch write {
             case .append(let entries): log += entries
             case .truncate(let zxid): log.removeAll { $0.zxid > zxid }
-            case .snapshot(let delivered, _): snapshot = delivered
+            case .snapshot(let delivered, let zxid):
+                log.removeAll { $0.zxid > zxid }
+                snapshot = delivered
             }
         }
     }

@@ -167,6 +167,9 @@ public struct KeeperNode: Sendable {
     /// Hands a prepared transaction on: standalone to storage, applied when `.persisted`
     /// covers it; on a leader to ZAB, applied when delivered.
     mutating func propose(_ txn: Txn, session: Int64, cxid: Int32) {
+        // A leader that stepped down earlier in this step (its zxid counter ran out) takes
+        // no more: the rest of a loop of expiries or reaps waits for the next leader.
+        if let zab, !zab.canPropose { return }
         let zxid = nextZxid()
         let header = TxnHeader(session: session, cxid: cxid, zxid: zxid, time: now.wall, type: txn.type.rawValue)
         let entry = TxnEntry(header: header, txn: txn)

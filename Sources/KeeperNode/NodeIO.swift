@@ -69,8 +69,9 @@ public enum NodeAction: Sendable, Equatable {
     case saveEpochs(accepted: Int64, current: Int64)
     /// Cut the log after this zxid, in order with `persist`; report `.truncated` once durable.
     case truncateLog(after: Int64)
-    /// The leader's state replaced ours: write it as a snapshot (SnapshotCodec bytes) at
-    /// `zxid`, in order with `persist`; report `.snapshotInstalled` once durable.
+    /// The leader's state replaced ours: cut the log after `zxid` and write the state as a
+    /// snapshot (SnapshotCodec bytes) at `zxid`, in order with `persist`; report
+    /// `.snapshotInstalled` once both are durable.
     case installSnapshot([UInt8], zxid: Int64)
     /// The server's role in the ensemble changed.
     case role(ZabRole)

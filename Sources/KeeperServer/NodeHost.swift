@@ -101,8 +101,17 @@ final class NodeHost {
         }
     }
 
+    /// A channel to `peer` said hello. One that replaces another (the peer reconnected while
+    /// the old socket still looked open) ends the old session first: the node hears of the
+    /// loss before the new channel, or a leader would keep counting a follower that restarted.
     func peerConnected(_ peer: PeerID, channel: Channel) {
-        if let old = peerChannels[peer], old !== channel { old.close(promise: nil) }
+        if let old = peerChannels[peer], old !== channel {
+            peerChannels[peer] = nil
+            peerOutgoing[peer] = nil
+            old.close(promise: nil)
+            logger.info("server \(peer) connected again; closing its previous connection")
+            handle(.peerDisconnected(peer))
+        }
         peerChannels[peer] = channel
         peerQueued[peer] = 0
         peerOutgoing[peer] = nil
@@ -110,6 +119,10 @@ final class NodeHost {
         logger.info("connected to server \(peer)")
         handle(.peerConnected(peer))
     }
+
+    /// Whether `channel` is the one the node knows for `peer`: frames from a replaced one are
+    /// dropped.
+    func isCurrent(_ channel: Channel, of peer: PeerID) -> Bool { peerChannels[peer] === channel }
 
     func peerDisconnected(_ peer: PeerID, channel: Channel) {
         guard peerChannels[peer] === channel else { return }
@@ -271,6 +284,8 @@ final class NodeHost {
         // In memory only (no dataDir), disk work counts as durable as soon as it is asked.
         var durable: [NodeEvent] = []
         for action in actions {
+            // A failed epoch write stops the server: nothing after it may leave.
+            guard failure == nil else { return }
             switch action {
             case .send(let id, let packet):
                 guard let channel = channels[id] else { continue }

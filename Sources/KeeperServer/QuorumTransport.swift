@@ -107,6 +107,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
         let payload = unwrapInboundIn(data)
         do {
             if let peer {
+                guard host.isCurrent(context.channel, of: peer) else { return }
                 host.handle(.peerMessage(from: peer, try ZabWire.decode(payload)), flush: false)
             } else {
                 let hello = try QuorumHello.decode(payload)

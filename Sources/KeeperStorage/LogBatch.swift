@@ -5,6 +5,8 @@ import Zab
 public enum LogOperation: Sendable {
     case append([ZabEntry])
     case truncate(after: Int64)
+    /// The leader's state replaces ours: the log is cut after `zxid`, the state written as
+    /// a snapshot at `zxid`.
     case installSnapshot([UInt8], zxid: Int64)
 }
 
@@ -36,7 +38,11 @@ public enum LogBatch {
                 try writer.truncate(after: zxid)
                 done.append(.truncated(after: zxid))
             case .installSnapshot(let bytes, let zxid):
-                try SnapshotFile.write(body: bytes, zxid: zxid, fileSystem: fileSystem, directory: snapshotDirectory)
+                // The log's old tail goes first: a crash between the two leaves the old state
+                // and a shorter log, never the new state with entries it does not hold.
+                try writer.truncate(after: zxid)
+                try SnapshotFile.write(
+                    body: bytes, zxid: zxid, source: .received, fileSystem: fileSystem, directory: snapshotDirectory)
                 done.append(.snapshotInstalled(zxid: zxid))
             }
         }

@@ -1,21 +1,23 @@
 /// Removing the tail of the log after a zxid, for a follower whose history holds proposals
 /// that the new leader does not have (ZAB's TRUNC).
+///
+/// The segments that start after `zxid` go first, durably, and only then is the one holding
+/// `zxid` cut: a crash in between leaves a longer log, never one with a hole (a cut segment
+/// followed by a later one that survived), which recovery would refuse.
 public enum LogTruncation {
     public static func truncate(fileSystem: any FileSystem, directory: String, after zxid: Int64) throws {
         let segments = try Recovery.files(.log, in: directory, fileSystem).sorted { $0.zxid < $1.zxid }
-        for segment in segments {
-            if segment.zxid > zxid {
-                try fileSystem.remove(segment.path)
-                continue
-            }
-            let reader = try LogSegmentReader(fileSystem: fileSystem, path: segment.path)
-            guard let cut = reader.records.first(where: { $0.zxid > zxid }) else { continue }
-            let file = try fileSystem.open(segment.path, create: false)
-            try file.truncate(to: cut.offset)
-            try file.sync()
-            try file.close()
-        }
-        try fileSystem.syncDirectory(directory)
+        let later = segments.filter { $0.zxid > zxid }
+        for segment in later.reversed() { try fileSystem.remove(segment.path) }
+        if !later.isEmpty { try fileSystem.syncDirectory(directory) }
+        // Only the last segment starting at or before `zxid` can hold records after it.
+        guard let holding = segments.last(where: { $0.zxid <= zxid }) else { return }
+        let reader = try LogSegmentReader(fileSystem: fileSystem, path: holding.path)
+        guard let cut = reader.records.first(where: { $0.zxid > zxid }) else { return }
+        let file = try fileSystem.open(holding.path, create: false)
+        try file.truncate(to: cut.offset)
+        try file.sync()
+        try file.close()
     }
 }
 

@@ -19,12 +19,26 @@ public struct ReplicaBoot: Sendable {
         let (state, pending, report) = try Recovery.recover(
             fileSystem: fileSystem, snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
             applyLog: !ensemble)
+        try syncLog(fileSystem: fileSystem, directory: logDirectory)
         let epochs =
             ensemble
             ? try EpochFiles.read(fileSystem: fileSystem, directory: snapshotDirectory) : (accepted: 0, current: 0)
         return ReplicaBoot(
             state: state, log: pending.map { ZabEntry(zxid: $0.zxid, payload: $0.payload) },
             acceptedEpoch: epochs.accepted, currentEpoch: epochs.current, report: report)
+    }
+
+    /// What recovery read may still be only in the page cache (a process killed before its
+    /// sync, the machine still up): synced now, before anything is acknowledged or voted on
+    /// the strength of it. A power loss later would otherwise take back what this server
+    /// already told the ensemble it holds.
+    private static func syncLog(fileSystem: any FileSystem, directory: String) throws {
+        for segment in try Recovery.files(.log, in: directory, fileSystem) {
+            let file = try fileSystem.open(segment.path, create: false)
+            try file.sync()
+            try file.close()
+        }
+        try fileSystem.syncDirectory(directory)
     }
 
     /// A server without a dataDir starts from nothing.

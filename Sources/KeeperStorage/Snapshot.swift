@@ -24,19 +24,29 @@ public enum SnapshotFile {
         }
     }
 
+    /// Who writes a snapshot: the server of its own state (on the snapshot thread), or the
+    /// log thread installing a leader's. Each writes beside the final name under its own
+    /// temporary name, so the two may write a snapshot at the same zxid at once; either
+    /// rename leaves a whole file.
+    public enum Source: Sendable {
+        case taken
+        case received
+    }
+
     /// Writes a snapshot whose contents are already encoded (a leader's state).
     @discardableResult
-    public static func write(body: [UInt8], zxid: Int64, fileSystem: any FileSystem, directory: String) throws -> (
-        path: String, size: Int
-    ) {
-        try write(zxid: zxid, fileSystem: fileSystem, directory: directory) { try $0.append(body) }
+    public static func write(
+        body: [UInt8], zxid: Int64, source: Source = .taken, fileSystem: any FileSystem, directory: String
+    ) throws -> (path: String, size: Int) {
+        try write(zxid: zxid, source: source, fileSystem: fileSystem, directory: directory) { try $0.append(body) }
     }
 
     private static func write(
-        zxid: Int64, fileSystem: any FileSystem, directory: String, body: (inout ChunkedOutput) throws -> Void
+        zxid: Int64, source: Source = .taken, fileSystem: any FileSystem, directory: String,
+        body: (inout ChunkedOutput) throws -> Void
     ) throws -> (path: String, size: Int) {
         let name = StorageFormat.snapshotName(zxid: zxid)
-        let temporary = directory + "/" + name + ".tmp"
+        let temporary = directory + "/" + name + (source == .received ? ".received.tmp" : ".tmp")
         let final = directory + "/" + name
         let file = try fileSystem.open(temporary, create: true)
         try file.truncate(to: 0)

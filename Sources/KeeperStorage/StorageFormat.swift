@@ -37,6 +37,8 @@ public enum StorageFormat {
         case ("log", 2): return (.log, Int64(bitPattern: zxid))
         case ("snapshot", 2): return (.snapshot, Int64(bitPattern: zxid))
         case ("snapshot", 3) where parts[2] == "tmp": return (.partialSnapshot, Int64(bitPattern: zxid))
+        case ("snapshot", 4) where parts[2] == "received" && parts[3] == "tmp":
+            return (.partialSnapshot, Int64(bitPattern: zxid))
         default: return nil
         }
     }

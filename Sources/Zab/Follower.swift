@@ -109,11 +109,15 @@ extension ZabPeer {
         if epoch < acceptedEpoch {
             return startLooking("leader proposed epoch \(epoch), below our accepted epoch \(acceptedEpoch)")
         }
+        // An epoch is acknowledged once: asked again for the epoch we already accepted (a
+        // leader that restarted its discovery), we answer -1, which the leader does not
+        // count toward its quorum, as ZooKeeper's Learner does.
+        let answer = epoch > acceptedEpoch ? currentEpoch : -1
         if epoch > acceptedEpoch { saveEpochs(accepted: epoch) }
         follower.newEpoch = epoch
         follower.phase = .syncing
         role = .following(follower)
-        send(.ackEpoch(currentEpoch: currentEpoch, lastZxid: history.lastZxid), to: follower.leader)
+        send(.ackEpoch(currentEpoch: answer, lastZxid: history.lastZxid), to: follower.leader)
     }
 
     /// Makes our history the leader's: truncate, or take its snapshot, then append. Each
@@ -122,7 +126,6 @@ extension ZabPeer {
         guard case .following(let follower) = role, follower.phase == .syncing else { return }
         if let snapshot = sync.snapshot {
             history.reset(to: sync.snapshotZxid)
-            cutLog(.truncateLog(after: sync.snapshotZxid), at: sync.snapshotZxid)
             cutLog(.installSnapshot(snapshot, zxid: sync.snapshotZxid), at: sync.snapshotZxid)
         } else if let point = sync.truncateAfter {
             history.truncate(after: point)

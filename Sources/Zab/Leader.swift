@@ -31,6 +31,8 @@ struct LeaderState: Sendable {
     var followers: [PeerID: FollowerTrack] = [:]
     /// Followers that acknowledged the new epoch (for the quorum before syncing).
     var epochAcks: Set<PeerID> = []
+    /// Followers that answered LEADERINFO, counted or not: each is synced once the epoch holds.
+    var epochAnswers: Set<PeerID> = []
     /// Followers that acknowledged NEWLEADER.
     var newLeaderAcks: Set<PeerID> = []
     /// The last zxid of the initial history.
@@ -78,15 +80,17 @@ extension ZabPeer {
         case .ackEpoch(let followerEpoch, let lastZxid):
             guard leader.epochDecided, leader.followers[from] != nil else { return }
             // A leader must hold every committed entry; a follower with a later history means
-            // this peer should not lead (ZooKeeper refuses it the same way).
-            if (followerEpoch, lastZxid) > (currentEpoch, history.lastZxid) {
+            // this peer should not lead (ZooKeeper refuses it the same way). A follower that
+            // had already accepted this epoch answers -1: it is synced but not counted.
+            if followerEpoch != -1, (followerEpoch, lastZxid) > (currentEpoch, history.lastZxid) {
                 role = .leading(leader)
                 return startLooking(
                     "follower \(from) is ahead (epoch \(followerEpoch), zxid \(Zxid.hex(lastZxid))) of this leader (epoch \(currentEpoch), zxid \(Zxid.hex(history.lastZxid)))"
                 )
             }
             leader.followers[from]!.lastZxid = lastZxid
-            leader.epochAcks.insert(from)
+            if followerEpoch != -1 { leader.epochAcks.insert(from) }
+            leader.epochAnswers.insert(from)
             role = .leading(leader)
             if leader.currentEpochSaved {
                 syncFollower(from)
@@ -95,7 +99,7 @@ extension ZabPeer {
                 leader.currentEpochSaved = true
                 leader.historyEnd = history.lastZxid
                 role = .leading(leader)
-                for id in leader.epochAcks.sorted() { syncFollower(id) }
+                for id in leader.epochAnswers.sorted() { syncFollower(id) }
             }
         case .ackNewLeader(let epoch):
             guard epoch == leader.epoch, leader.followers[from]?.phase == .syncing else { return }

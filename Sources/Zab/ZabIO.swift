@@ -29,8 +29,8 @@ public enum ZabAction: Sendable, Equatable {
     case saveEpochs(accepted: Int64, current: Int64)
     /// Cut the log after this zxid; report `.truncated` once durable.
     case truncateLog(after: Int64)
-    /// Replace the state above ZAB with the leader's, at `zxid`; report
-    /// `.snapshotInstalled` once durable.
+    /// Replace the state above ZAB with the leader's, at `zxid`, and cut the log after
+    /// `zxid`; report `.snapshotInstalled` once both are durable.
     case installSnapshot([UInt8], zxid: Int64)
     /// Apply these committed entries, in order.
     case deliver([ZabEntry])
