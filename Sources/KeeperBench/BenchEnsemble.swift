@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// How `corral bench serve` starts its servers.
+/// How `corral bench serve` and `corral bench election` start their servers.
 public struct EnsembleOptions: Sendable {
     public var server: ServerKind
     /// 1: one standalone server; more: an ensemble, a server.N line each.

@@ -169,6 +169,18 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+extension Duration {
+    /// This duration in seconds.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// `value` rounded to `decimals` places, for a report's figures.
+func rounded(_ value: Double, _ decimals: Int) -> Double {
+    var scale: Double = 1
+    for _ in 0..<decimals { scale *= 10 }
+    return (value * scale).rounded() / scale
+}
+
 /// `value` rounded to `decimals` places, printf's `%.Nf` without Foundation.
 func format(_ value: Double, _ decimals: Int) -> String {
     guard value.isFinite else { return "\(value)" }

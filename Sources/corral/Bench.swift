@@ -5,7 +5,7 @@ import KeeperBench
     import Glibc
 #endif
 
-/// `corral bench keeper|recovery|serve`: load generators that speak the ZooKeeper
+/// `corral bench keeper|recovery|election|serve`: load generators that speak the ZooKeeper
 /// protocol, and the servers to run them against.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
         discussion: """
             Benchmarks/keeper-vs-zookeeper.sh runs them all, side by side, for BENCHMARKS.md's table.
             """,
-        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchServe.self])
+        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self])
 }
 
 extension BenchOp: ExpressibleByArgument {}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import KeeperBench
 
-/// How `bench serve` starts its servers.
+/// How `bench serve` and `bench election` start their servers; both start them alike.
 struct BenchArguments: ParsableArguments {
     @Option(help: "keeper or zookeeper (Debian's zookeeper package, or ZK_CLASSPATH and ZK_JAVA).")
     var server: ServerKind = .keeper
@@ -101,5 +101,53 @@ struct BenchServe: AsyncParsableCommand {
                 try await ensemble.serveUntilCancelled()
             }
         }
+    }
+}
+
+struct BenchElection: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "election",
+        abstract: "Failover time: SIGKILL an ensemble's leader, time until a survivor leads and a write succeeds.",
+        discussion: """
+            Starts an ensemble as `corral bench serve --ensemble N` does. Then, --kills times, with no load: \
+            finds the leader with srvr, SIGKILLs it, and polls the survivors' srvr every 10 ms until one says \
+            it leads; then tries a write (a new session creating an ephemeral sequential znode) through the \
+            new leader, then the followers, until one succeeds. Both times run from the SIGKILL. The killed \
+            server then starts again on its data, and the next kill waits until it follows. Prints each kill \
+            and the medians; progress goes to stderr.
+            """)
+
+    @OptionGroup var servers: BenchArguments
+
+    @Option(help: "Servers in the ensemble: 3 or more.")
+    var ensemble: Int = 3
+
+    @Option(help: "Leader kills to time.")
+    var kills: Int = 5
+
+    @Option(help: "Seconds from a kill until a write must have succeeded.")
+    var timeout: Double = 60
+
+    @Flag(help: "Print the report as one JSON object on one line instead of the summary.")
+    var json = false
+
+    func validate() throws {
+        try BenchArguments.check { () throws(BenchError) in try options().validate() }
+    }
+
+    func run() async throws {
+        let options = options()
+        let report = try await BenchInterrupt.run { [options] in
+            try await ElectionBench.run(options, progress: StandardError.write)
+        }
+        StandardOutput.write(json ? report.json() : report.text())
+    }
+
+    private func options() -> ElectionOptions {
+        var options = ElectionOptions(server: servers.server)
+        options.ensemble = servers.options(size: ensemble)
+        options.kills = kills
+        options.timeout = timeout
+        return options
     }
 }

@@ -4,10 +4,10 @@ import Testing
 
 @testable import KeeperBench
 
-/// The servers `corral bench serve` starts, against the debug
+/// The servers `corral bench serve` and `corral bench election` start, against the debug
 /// build's `corral keeper` (and Apache ZooKeeper where it is installed), with short ticks.
 /// They check what the tools report and that nothing is left behind, never a timing.
-@Suite("corral bench serve")
+@Suite("corral bench serve and election")
 struct EnsembleBenchTests {
     /// The corral binary built beside the test bundle (or CORRAL_BINARY).
     static var corral: String {
@@ -48,6 +48,44 @@ struct EnsembleBenchTests {
         #expect(report.servers.split(separator: ",").count == 3 && report.pids.split(separator: ",").count == 3)
         #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) is still there")
         for member in report.members { #expect(kill(member.pid, 0) != 0, "server.\(member.id) still runs") }
+    }
+
+    @Test("election on a 3-server Keeper ensemble: two leader kills, each timed and healed", .timeLimit(.minutes(2)))
+    func keeperElection() async throws {
+        try await checkElection(.keeper, kills: 2)
+    }
+
+    @Test(
+        "election on a 3-server Apache ZooKeeper ensemble", .enabled(if: ApacheZooKeeper.isInstalled),
+        .timeLimit(.minutes(3)))
+    func zooKeeperElection() async throws {
+        try await checkElection(.zookeeper, kills: 1)
+    }
+
+    private func checkElection(_ server: ServerKind, kills: Int) async throws {
+        var options = ElectionOptions(server: server)
+        options.ensemble = Self.options(server, size: 3)
+        options.kills = kills
+        options.timeout = 30
+        let lines = LineSink()
+        let report = try await ElectionBench.run(options) { lines.append($0) }
+        #expect(report.kills.count == kills && report.server == server && report.ensemble == 3)
+        for kill in report.kills {
+            #expect(kill.killed != kill.newLeader, "\(kill)")
+            #expect(kill.leaderMs > 0 && kill.leaderMs <= kill.writeMs, "\(kill)")
+            #expect(kill.writeAttempts >= 1 && kill.rejoinSeconds > 0, "\(kill)")
+        }
+        #expect(report.leaderMsMedian > 0 && report.leaderMsMedian <= report.writeMsMedian)
+        #expect(lines.count >= 3 * kills, "progress: a line per kill, failover and return")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        for key in ["leader_ms_median", "write_ms_median", "kills", "server"] { #expect(json[key] != nil, "no \(key)") }
+    }
+
+    @Test("an election needs an ensemble of 3 or more")
+    func electionNeedsThree() async {
+        var options = ElectionOptions(server: .keeper)
+        options.ensemble.size = 1
+        await #expect(throws: BenchError.self) { try await ElectionBench.run(options) }
     }
 }
 
