@@ -21,6 +21,8 @@ public struct ServeReport: JSONReport, Sendable {
     /// srvr's version, such as 3.8.0-corral-0.1.
     public var version: String
     public var directory: String
+    /// How server.1 was started (the others differ in their id or config file).
+    public var command: [String]
     public var members: [MemberReport]
 
     public func text() -> String {
@@ -52,7 +54,7 @@ extension BenchEnsemble {
         return ServeReport(
             server: options.server, ensemble: members.count, servers: connectString,
             pids: members.map { "\($0.pid)" }.joined(separator: ","), version: version(), directory: directory,
-            members: members)
+            command: self.members[0].commandLine, members: members)
     }
 
     /// The version srvr gives ("Zookeeper version: 3.8.0-…, built on …"), up to its comma.

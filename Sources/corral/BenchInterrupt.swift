@@ -44,7 +44,8 @@ final class BenchInterrupt: Sendable {
 
     private func onSignal(_ number: Int32, grace: Double, cancel: @Sendable () -> Void) {
         guard received.exchange(number, ordering: .sequentiallyConsistent) == 0 else { Self.killServersAndExit(number) }
-        StandardError.write("corral bench: stopping the servers (a second Ctrl-C kills them at once)")
+        let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+        StandardError.write("corral bench: \(name), stopping the servers (another signal kills them at once)")
         cancel()
         DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
             if !self.finished.load(ordering: .sequentiallyConsistent) { Self.killServersAndExit(number) }

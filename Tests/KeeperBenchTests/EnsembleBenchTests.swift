@@ -45,6 +45,7 @@ struct EnsembleBenchTests {
         #expect(report.members.map(\.mode).sorted() == ["follower", "follower", "leader"])
         #expect(Set(report.members.map(\.pid)).count == 3 && report.members.allSatisfy { $0.rssKib > 0 })
         #expect(report.version.contains("corral"), "\(report.version)")
+        #expect(report.command.first == Self.corral && report.command.suffix(2) == ["--id", "1"], "\(report.command)")
         #expect(report.servers.split(separator: ",").count == 3 && report.pids.split(separator: ",").count == 3)
         #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) is still there")
         for member in report.members { #expect(kill(member.pid, 0) != 0, "server.\(member.id) still runs") }
