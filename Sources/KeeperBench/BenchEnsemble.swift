@@ -7,7 +7,7 @@ public struct EnsembleOptions: Sendable {
     public var size = 1
     /// Where the run's directory (configs, data, logs) goes.
     public var temporaryDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-    /// Ports to take the servers' from (nil: the kernel's picks).
+    /// The range the servers' ports come from; nil for ports the kernel picks.
     public var portRange: ClosedRange<Int>?
     public var tickTime = 2000
     public var corralBinary = RecoveryOptions.currentExecutable()
@@ -31,7 +31,8 @@ public struct EnsembleOptions: Sendable {
 /// get a copy naming their own dataDir, data/N, which holds its myid. A member's log is
 /// N/server.log; a member started again appends to it.
 ///
-/// One task owns an ensemble; `finish` stops every server, and dropping it SIGKILLs them.
+/// One task owns an ensemble; `finish` stops every server, and dropping it SIGKILLs them
+/// (each ServerProcess does as it goes).
 public final class BenchEnsemble {
     public struct Member: Sendable {
         public let ports: MemberPorts
@@ -66,10 +67,6 @@ public final class BenchEnsemble {
                     id: id, clientPort: ports[3 * id - 3], peerPort: ports[3 * id - 2], electionPort: ports[3 * id - 1])
         }
         members = try Self.writeFiles(options, directory: directory, members: memberPorts)
-    }
-
-    deinit {
-        for process in processes.values { process.kill() }
     }
 
     /// Starts the servers, runs `body` with them, and stops them. The directory goes at the
