@@ -148,7 +148,9 @@ let package = Package(
         .testTarget(
             name: "KeeperBenchTests",
             dependencies: [
-                "KeeperBench", "KeeperServer", "KeeperProtocol", .product(name: "Logging", package: "swift-log"),
+                // corral: `bench serve` and `bench election` start the corral built beside the tests.
+                "KeeperBench", "KeeperServer", "KeeperProtocol", "KeeperTestSupport", "corral",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
     ]

@@ -67,10 +67,25 @@ struct BenchConnection: Sendable {
         return promise.futureResult
     }
 
+    /// Runs one phase, but closes the connection if it has not ended `seconds` after the
+    /// start: the phase then ends with a connection loss for each request in flight.
+    func run(_ source: RequestSource, limit: Int, closingAfter seconds: Double) async throws -> PhaseResult {
+        let channel = self.channel
+        let closer = eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { channel.close(promise: nil) }
+        defer { closer.cancel() }
+        return try await run(source, limit: limit).get()
+    }
+
     /// Stops a timed phase; returns the replies counted so far.
     func stopIssuing() async throws -> Int {
         let handler = self.handler
         return try await eventLoop.submit { handler.value.stopIssuing() }.get()
+    }
+
+    /// Closes the connection without closeSession, for a server that may not answer: the
+    /// session expires on its own.
+    func abandon() async {
+        try? await channel.close()
     }
 
     /// closeSession, then close the connection.

@@ -55,8 +55,9 @@ public struct BenchOptions: Sendable {
     public var bulkInflight: Int = 64
     /// Progress lines to stderr once a second.
     public var progress: Bool = true
-    /// A server process to watch during the timed phase: its CPU time and RSS go into the report.
-    public var serverPid: Int32?
+    /// The server process to watch during the timed phase (its CPU time and RSS go into the
+    /// report), or one per server in `servers`' order, of which the leader's is watched.
+    public var serverPids: [Int32] = []
     /// Seeds the clients' random choices (client i uses seed + i).
     public var seed: UInt64 = 0x5eed
 
@@ -95,6 +96,10 @@ public struct BenchOptions: Sendable {
         guard (0...100).contains(readPercent) else { throw .invalidOption("--read-pct must be 0...100") }
         guard workingSet >= 1 && workingSet <= 10_000_000 else {
             throw .invalidOption("--working-set must be 1...10000000")
+        }
+        guard serverPids.count <= 1 || serverPids.count == servers.count else {
+            throw .invalidOption(
+                "--server-pid takes one pid, or one per server of --servers (\(servers.count)), in the same order")
         }
     }
 }

@@ -52,7 +52,7 @@ public struct CleanupReport: Codable, Sendable, Equatable {
 }
 
 /// Every figure of one `corral bench keeper` run; `--json` prints it as one object.
-public struct BenchReport: Codable, Sendable {
+public struct BenchReport: JSONReport, Sendable {
     public var servers: [String]
     public var op: BenchOp
     public var readPercent: Int?
@@ -103,14 +103,6 @@ public struct BenchReport: Codable, Sendable {
         errorsByCode = Dictionary(uniqueKeysWithValues: timed.errors.map { ("\($0.key)", $0.value) })
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// The human summary.
     public func text() -> String {
         var lines: [String] = []
@@ -153,6 +145,40 @@ public struct BenchReport: Codable, Sendable {
     private func row(_ label: String, _ value: String) -> String {
         label + String(repeating: " ", count: max(0, 12 - label.count)) + value
     }
+}
+
+/// A report that `--json` prints as one line: snake_case keys in sorted order, so that
+/// scripts read it with any JSON parser and diffs stay small.
+public protocol JSONReport: Codable {}
+
+extension JSONReport {
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count); 0 for none.
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+extension Duration {
+    /// This duration in seconds.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// `value` rounded to `decimals` places, for a report's figures.
+func rounded(_ value: Double, _ decimals: Int) -> Double {
+    var scale: Double = 1
+    for _ in 0..<decimals { scale *= 10 }
+    return (value * scale).rounded() / scale
 }
 
 /// `value` rounded to `decimals` places, printf's `%.Nf` without Foundation.

@@ -144,7 +144,7 @@ public enum KeeperBench {
         _ options: BenchOptions, clients: [BenchConnection], root: String, data: [UInt8],
         progress: @escaping @Sendable (String) -> Void
     ) async throws -> TimedOutcome {
-        var watch = options.serverPid.map { ServerWatch(pid: $0) }
+        var watch = try watchedPid(options).map { ServerWatch(pid: $0) }
         let start = NIODeadline.now()
         var futures: [EventLoopFuture<PhaseResult>] = []
         for (index, client) in clients.enumerated() {
@@ -194,6 +194,18 @@ public enum KeeperBench {
         return TimedOutcome(
             result: merged, completedInWindow: completedInWindow, elapsed: elapsed, createsIssued: createsIssued,
             server: server)
+    }
+
+    /// The server process whose CPU and RSS the report gives: the one pid given, or of one
+    /// per server, the leader's, looked up now: an ensemble's leader may have changed since
+    /// it started.
+    private static func watchedPid(_ options: BenchOptions) throws(BenchError) -> Int32? {
+        guard options.serverPids.count > 1 else { return options.serverPids.first }
+        for (server, pid) in zip(options.servers, options.serverPids) {
+            let reply = FourLetterWord.ask("srvr", host: server.host, port: server.port, timeout: 2)
+            if let reply, FourLetterWord.field("Mode", in: reply) == "leader" { return pid }
+        }
+        throw .serverFailed("none of \(options.servers.map(\.description).joined(separator: ",")) says it leads (srvr)")
     }
 
     /// Deletes, per client, the znodes of the timed phase, the working set and the subtree;

@@ -2,11 +2,12 @@ import FoundationEssentials
 import KeeperStorage
 
 public struct RecoveryOptions: Sendable {
-    public var server: RecoveryServerKind
+    public var server: ServerKind
     public var znodes = 1_000_000
     public var size = 100
-    /// 0 picks a free port.
+    /// 0 picks a free port (in `portRange`, if given).
     public var port = 0
+    public var portRange: ClosedRange<Int>?
     public var temporaryDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
     public var tickTime = 2000
     public var restarts = 1
@@ -16,7 +17,7 @@ public struct RecoveryOptions: Sendable {
     /// Seconds to wait for a (re)start to serve.
     public var startTimeout = 600.0
 
-    public init(server: RecoveryServerKind) { self.server = server }
+    public init(server: ServerKind) { self.server = server }
 
     /// This process's executable (so `corral bench recovery` starts its own `corral keeper`).
     public static func currentExecutable() -> String {
@@ -24,8 +25,8 @@ public struct RecoveryOptions: Sendable {
     }
 }
 
-public struct RecoveryReport: Codable, Sendable {
-    public var server: RecoveryServerKind
+public struct RecoveryReport: JSONReport, Sendable {
+    public var server: ServerKind
     public var znodes: Int
     public var size: Int
     public var command: [String]
@@ -44,14 +45,6 @@ public struct RecoveryReport: Codable, Sendable {
     public var rssRestartedPeakKib = 0
     /// The node count srvr gave after the last restart.
     public var nodeCount = 0
-
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
 
     public func text() -> String {
         func mib(_ kib: Int) -> String { format(Double(kib) / 1024, 1) + " MiB" }
@@ -74,6 +67,7 @@ public enum RecoveryBench {
         guard options.znodes >= 0, options.restarts >= 1 else {
             throw BenchError.invalidOption("--znodes must be at least 0 and --restarts at least 1")
         }
+        try ServerProcess.checkInstalled(options.server)
         let directory = options.temporaryDirectory + "/corral-recovery-\(KeeperBench.runID())"
         try FileManager.default.createDirectory(
             atPath: directory + "/data", withIntermediateDirectories: true)
@@ -84,10 +78,8 @@ public enum RecoveryBench {
                 try? FileManager.default.removeItem(atPath: directory)
             }
         }
-        guard let port = options.port > 0 ? options.port : FourLetterWord.freePort() else {
-            throw BenchError.invalidOption("no free port")
-        }
-        var settings = ServerSettings(port: port, dataDir: directory + "/data")
+        let port = options.port > 0 ? options.port : try PortPicker.pick(1, in: options.portRange)[0]
+        var settings = ServerSettings(listeners: .standalone(clientPort: port), dataDir: directory + "/data")
         settings.tickTime = options.tickTime
         let config = directory + "/zoo.cfg"
         guard FileManager.default.createFile(atPath: config, contents: Data(settings.zooCfg.utf8)) else {
@@ -132,8 +124,7 @@ public enum RecoveryBench {
             await server.stop()
             throw error
         }
-        let sorted = report.restartSeconds.sorted()
-        report.restartSecondsMedian = sorted[sorted.count / 2]
+        report.restartSecondsMedian = median(report.restartSeconds)
         guard report.nodeCount >= options.znodes else {
             throw BenchError.serverFailed(
                 "after restart the server holds \(report.nodeCount) znodes, fewer than \(options.znodes)")

@@ -28,13 +28,19 @@ struct FiniteRequests: Sendable {
     let count: Int
     let path: @Sendable (Int) -> String
     let data: [UInt8]
+    /// What the creates make.
+    let mode: CreateMode
     private(set) var issued = 0
 
-    init(kind: RequestKind, count: Int, data: [UInt8] = [], path: @escaping @Sendable (Int) -> String) {
+    init(
+        kind: RequestKind, count: Int, data: [UInt8] = [], mode: CreateMode = .persistent,
+        path: @escaping @Sendable (Int) -> String
+    ) {
         precondition(kind == .create || kind == .delete, "finite requests are creates or deletes, not \(kind)")
         self.kind = kind
         self.count = count
         self.data = data
+        self.mode = mode
         self.path = path
     }
 
@@ -44,7 +50,7 @@ struct FiniteRequests: Sendable {
         issued += 1
         switch kind {
         case .create:
-            let create = CreateRequest(path: path, data: data, acl: ACL.openUnsafe, mode: .persistent, withStat: false)
+            let create = CreateRequest(path: path, data: data, acl: ACL.openUnsafe, mode: mode, withStat: false)
             return Outgoing(kind: .create, frame: Frame.request(xid: xid, .create(create)))
         default:
             return Outgoing(kind: .delete, frame: Frame.request(xid: xid, .delete(path: path, version: -1)))

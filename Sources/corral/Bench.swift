@@ -1,16 +1,19 @@
 import ArgumentParser
-import Dispatch
 import KeeperBench
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// `corral bench keeper|recovery`: load generators that speak the ZooKeeper protocol.
+/// `corral bench keeper|recovery|election|serve`: load generators that speak the ZooKeeper
+/// protocol, and the servers to run them against.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks against Keeper or Apache ZooKeeper.",
-        subcommands: [BenchKeeper.self, BenchRecovery.self])
+        discussion: """
+            Benchmarks/keeper-vs-zookeeper.sh runs them all, side by side, for BENCHMARKS.md's table.
+            """,
+        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self])
 }
 
 extension BenchOp: ExpressibleByArgument {}
@@ -49,8 +52,15 @@ struct BenchKeeper: AsyncParsableCommand {
     @Option(help: "Znodes per client for set, get and mixed.")
     var workingSet: Int = 1000
 
-    @Option(help: "A server process id: report its CPU seconds and RSS during the timed phase (Linux /proc).")
-    var serverPid: Int32?
+    @Option(
+        help: ArgumentHelp(
+            "A server process id: report its CPU seconds and RSS during the timed phase (Linux /proc).",
+            discussion: """
+                With one pid per server of --servers, in the same order (an ensemble, as `corral bench serve` \
+                prints them), the leader's, as srvr says when the timed phase starts.
+                """,
+            valueName: "pid[,pid…]"))
+    var serverPid: String?
 
     @Option(help: "Client event-loop threads (default: one per core).")
     var threads: Int = 0
@@ -69,7 +79,7 @@ struct BenchKeeper: AsyncParsableCommand {
         options.duration = duration
         options.size = size
         options.workingSet = workingSet
-        options.serverPid = serverPid
+        options.serverPids = try serverPid.map(Self.parsePids) ?? []
         options.threads = threads
         options.progress = !quiet
         do {
@@ -80,6 +90,15 @@ struct BenchKeeper: AsyncParsableCommand {
         let report = try await KeeperBench.run(options) { line in StandardError.write(line) }
         print(json ? report.json() : report.text())
         if report.errors > 0 || !report.cleanup.complete { throw ExitCode(1) }
+    }
+
+    private static func parsePids(_ text: String) throws -> [Int32] {
+        try text.split(separator: ",").map { item in
+            guard let pid = Int32(item), pid > 0 else {
+                throw ValidationError("--server-pid: '\(item)' is not a process id")
+            }
+            return pid
+        }
     }
 }
 
@@ -95,7 +114,7 @@ struct BenchRecovery: AsyncParsableCommand {
             """)
 
     @Option(help: "keeper or zookeeper.")
-    var server: RecoveryServerKind = .keeper
+    var server: ServerKind = .keeper
 
     @Option(help: "Znodes to load.")
     var znodes: Int = 1_000_000
@@ -105,6 +124,9 @@ struct BenchRecovery: AsyncParsableCommand {
 
     @Option(help: "Client port (default: a free one).")
     var port: Int = 0
+
+    @Option(help: "Take the free port from LO-HI.", transform: BenchArguments.portRange)
+    var portRange: ClosedRange<Int>?
 
     @Option(help: "Where the temporary dataDir goes.")
     var tmpdir: String = RecoveryOptions(server: .keeper).temporaryDirectory
@@ -132,46 +154,42 @@ struct BenchRecovery: AsyncParsableCommand {
         options.znodes = znodes
         options.size = size
         options.port = port
+        options.portRange = portRange
         options.temporaryDirectory = tmpdir
         options.tickTime = tickTime
         options.restarts = restarts
         options.corralBinary = corral ?? RecoveryOptions.currentExecutable()
         options.jvmFlags = jvmFlags.split(separator: " ").map(String.init)
         options.keep = keep
-        let signals = StopServersOnSignal()
-        defer { signals.cancel() }
-        let report = try await RecoveryBench.run(options) { line in StandardError.write(line) }
+        let report = try await BenchInterrupt.run { [options] in
+            try await RecoveryBench.run(options) { line in StandardError.write(line) }
+        }
         print(json ? report.json() : report.text())
     }
 }
 
-extension RecoveryServerKind: ExpressibleByArgument {}
+extension ServerKind: ExpressibleByArgument {}
 
-/// Ctrl-C or SIGTERM during `bench recovery` must not leave its server running.
-final class StopServersOnSignal {
-    private let sources: [DispatchSourceSignal]
-
-    init() {
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                ServerProcess.killAll()
-                exit(128 + number)
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-    }
+/// Lines written straight to stderr, unbuffered.
+enum StandardError {
+    static func write(_ line: String) { writeLine(line, to: 2) }
 }
 
-enum StandardError {
-    static func write(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+/// Lines written straight to stdout: a line is out when the call returns, even to a file
+/// that a script polls (`print` would hold it in a buffer).
+enum StandardOutput {
+    static func write(_ line: String) { writeLine(line, to: 1) }
+}
+
+private func writeLine(_ line: String, to descriptor: Int32) {
+    var text = line + "\n"
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 }

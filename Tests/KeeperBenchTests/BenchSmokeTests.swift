@@ -35,7 +35,7 @@ struct BenchSmokeTests {
         options.size = 100
         options.workingSet = 50
         options.progress = false
-        options.serverPid = getpid()
+        options.serverPids = [getpid()]
         return options
     }
 
