@@ -65,11 +65,15 @@ extension KeeperNode {
         drain(id)
     }
 
-    /// Whether the server stopped reading a session's connection for its own reasons (its
-    /// queue, the server's load, the disk), not because the client stopped taking replies.
-    /// Its client's pings go unread then, so the session is kept alive meanwhile.
+    /// Whether the server is what keeps a session's client waiting: it stopped reading the
+    /// connection for its own reasons (its queue, the server's load, the disk), or it owes the
+    /// client replies (requests read, not yet answered: a slow disk), and the client has not
+    /// stopped taking replies. Its pings go unread or unanswered then, so the session is kept
+    /// alive meanwhile; ZooKeeper touches a session as each request arrives, so a disk slower
+    /// than the session timeout does not expire the clients waiting on it either.
     func isHeld(_ connection: ClientConnection) -> Bool {
-        connection.isPaused && connection.session != 0 && !connection.readPauses.contains(.outputFull)
+        connection.session != 0 && !connection.readPauses.contains(.outputFull)
+            && (connection.isPaused || !connection.queue.isEmpty)
     }
 
     /// Whether a connection's client has not taken its replies for longer than its session

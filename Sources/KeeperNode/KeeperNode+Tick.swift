@@ -35,8 +35,8 @@ extension KeeperNode {
 
     /// One pass over the connections: closes those that sent no handshake within
     /// handshakeTimeout and those whose clients have not taken their replies for longer
-    /// than their session timeout, and keeps alive the sessions the server itself stopped
-    /// hearing (`isHeld`).
+    /// than their session timeout, and keeps alive the sessions the server itself keeps
+    /// waiting (`isHeld`).
     private mutating func reviewConnections() {
         var abandoned: [(id: ConnectionID, why: Notice)] = []
         for connection in connections.values {

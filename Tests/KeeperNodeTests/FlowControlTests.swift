@@ -178,19 +178,25 @@ struct FlowControlTests {
         #expect(h.trace(h.step(.logQueue(full: false))) == [])
     }
 
-    @Test("a session whose connection the server paused does not expire; one whose client stopped reading does")
+    @Test(
+        "a session whose connection the server paused, or that waits for its replies, does not expire; an idle one does"
+    )
     func heldSessions() {
         var h = NodeHarness { $0.pendingRequestsPerSessionMax = 2 }
         _ = h.openSession(1)
         _ = h.openSession(2, timeout: 4000)
+        _ = h.openSession(3, timeout: 4000)
         for xid in Int32(1)...2 { _ = h.send(1, xid, create("/a\(xid)")) }
-        #expect(h.node.connectionIDs == [1, 2])
-        // The disk is stuck for longer than both sessions' timeouts: connection 1 is paused
-        // with its queue full and stays; idle connection 2 is not paused and expires.
+        _ = h.send(3, 1, create("/b"))
+        #expect(h.node.connectionIDs == [1, 2, 3])
+        // The disk is stuck for longer than the sessions' timeouts: connection 1 is paused
+        // with its queue full and stays; connection 3, not paused, waits for its reply and
+        // stays; idle connection 2 expires.
         for _ in 0..<12 { _ = h.tick(after: 1000) }
         #expect(h.node.sessions.session(h.node.session(of: 1)!) != nil)
+        #expect(h.node.sessions.session(h.node.session(of: 3)!) != nil)
         #expect(h.trace(h.persistAll()).contains("close 2"))
-        #expect(h.node.connectionIDs == [1])
+        #expect(h.node.connectionIDs == [1, 3])
     }
 
     @Test("a connection paused for the log and for its output budget reads again only once both are over")
