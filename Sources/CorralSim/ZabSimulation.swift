@@ -131,6 +131,8 @@ public struct ZabSimulation: LinkFaults, Simulation {
     var acknowledged: Set<Int64> = []
     var leaders: [Int64: PeerID] = [:]
     var proposals = 0
+    /// How many entries were committed when the faults healed.
+    var committedAtHeal: Int?
     public var trace = Trace()
     public var committedCount: Int { order.count }
     let ids: [PeerID]
@@ -419,12 +421,17 @@ public struct ZabSimulation: LinkFaults, Simulation {
         }
         try injectLinkFaults(
             id, other, cutChance: settings.cutChance * 10, partitionChance: settings.partitionChance * 10)
+        if peers[id]?.zab != nil, random.chance(settings.diskStallChance * 10) {
+            let length = settings.diskStallLength
+            stallDisk(id, until: now + length.lowerBound + Int64(random.next() % UInt64(length.count)))
+        }
         // Crashed peers come back after a while.
         for down in ids where peers[down]?.zab == nil && random.chance(0.02) { try restart(down) }
     }
 
     mutating func heal() throws {
         note("heal everything")
+        committedAtHeal = order.count
         for id in ids { disks[id]!.stalledUntil = 0 }
         network.healAll()
         for id in ids { try restart(id) }
@@ -433,11 +440,15 @@ public struct ZabSimulation: LinkFaults, Simulation {
 
     // MARK: - Checks
 
-    /// After the healing: a leader is established and every peer delivered exactly the
-    /// committed order, so nothing any leader delivered (acknowledged) was lost.
+    /// After the healing: a leader is established, a proposal made since the healing has
+    /// committed, and every peer delivered exactly the committed order, so nothing any
+    /// leader delivered (acknowledged) was lost.
     mutating func checkConverged() throws {
         guard ids.contains(where: { peers[$0]?.zab?.canPropose == true }) else {
             throw violation("no established leader \(settings.healPhase) ms after the faults healed")
+        }
+        if settings.autoPropose, let committed = committedAtHeal, order.count == committed {
+            throw violation("nothing committed in the \(settings.healPhase) ms after the faults healed\n" + peerStates)
         }
         for id in ids {
             let delivered = peers[id]?.delivered ?? []

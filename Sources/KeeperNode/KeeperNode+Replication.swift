@@ -133,22 +133,23 @@ extension KeeperNode {
     }
 
     /// The leader's state replaces ours.
+    /// Takes the leader's snapshot, which `onSnapshotSync` decoded before ZAB took the sync
+    /// that carried it: ZAB asks for an install only while that sync is in hand.
     private mutating func installSnapshot(_ bytes: [UInt8], zxid: Int64) {
-        do {
-            let state = try SnapshotCodec.decode(bytes, zxid: zxid)
-            tree = state.tree
-            tree.setMembership(config.membership)
-            sessions = SessionTable(tickTime: Int64(config.tickTime))
-            for (id, timeout) in state.sessions.sorted(by: { $0.key < $1.key }) {
-                sessions.add(id, timeout: timeout, now: now.monotonic)
-            }
-            preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)
-            lastProposedZxid = zxid
-            actions.append(.installSnapshot(bytes, zxid: zxid))
-            notice(.info("took the leader's snapshot at zxid 0x\(hex(zxid)): \(tree.nodeCount) znodes"))
-        } catch {
-            notice(.warning("the leader's snapshot does not decode (\(error)); going back to election"))
+        guard let state = incomingSnapshot else {
+            preconditionFailure("ZAB installed a snapshot at 0x\(hex(zxid)) that no sync in hand carried")
         }
+        incomingSnapshot = nil
+        tree = state.tree
+        tree.setMembership(config.membership)
+        sessions = SessionTable(tickTime: Int64(config.tickTime))
+        for (id, timeout) in state.sessions.sorted(by: { $0.key < $1.key }) {
+            sessions.add(id, timeout: timeout, now: now.monotonic)
+        }
+        preparer = Preparer(extendedTypesEnabled: config.extendedTypesEnabled)
+        lastProposedZxid = zxid
+        actions.append(.installSnapshot(bytes, zxid: zxid))
+        notice(.info("took the leader's snapshot at zxid 0x\(hex(zxid)): \(tree.nodeCount) znodes"))
     }
 
     /// Clients are served only in sync with an established leader: on any other role the

@@ -103,6 +103,7 @@ public enum ConfigParser {
         case "globalOutstandingLimit", "zookeeper.globalOutstandingLimit":
             config.globalOutstandingLimit = try s.int(1...10_000_000)
         case "watchesPerSessionMax": config.watchesPerSessionMax = try s.int(1...100_000_000)
+        case "peerQueueBytesMax": config.peerQueueBytesMax = try s.int((4 << 20)...(4 << 30))
         case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = try s.bool()
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)

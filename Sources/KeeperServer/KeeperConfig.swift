@@ -47,6 +47,12 @@ public struct KeeperConfig: Sendable, Equatable {
     public var globalOutstandingLimit = 1000
     /// Watches one session may hold; a read that would set more fails with QUOTAEXCEEDED.
     public var watchesPerSessionMax = 100_000
+    /// Bytes queued in this server for one other server of the ensemble (proposals, commits,
+    /// a sync) that its socket has not taken yet; over it, that server is not keeping up and
+    /// its connection is dropped (it syncs again when it reconnects). A send counts for at
+    /// most half of it, so a sync larger than the bound still goes out. At least 4 MiB: a
+    /// healthy follower is sent bursts.
+    public var peerQueueBytesMax = 256 << 20
     public var extendedTypesEnabled = false
     public var containerCheckInterval = 60_000
     public var initLimit = 10

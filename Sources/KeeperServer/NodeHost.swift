@@ -42,8 +42,6 @@ final class NodeHost {
     private var peerOutgoing: [PeerID: ByteBuffer] = [:]
     var connector: QuorumConnector?
 
-    /// Bytes queued to one peer before its connection is dropped as not keeping up.
-    static let peerQueueMax = 256 << 20
     /// How long a connection the node closes may take to flush its last replies, for a
     /// client that stops reading with less than the high water mark buffered.
     static let closeFlushTimeMax = TimeAmount.seconds(10)
@@ -147,13 +145,17 @@ final class NodeHost {
             ZabWire.encode(message), to: &peerOutgoing[peer, default: channel.allocator.buffer(capacity: 4096)])
     }
 
+    /// Sends a peer's frames, unless what it has not taken yet is over peerQueueBytesMax. A
+    /// send counts for at most half the bound: a sync with a long history or a snapshot may
+    /// be larger than the bound and must still reach a peer that reads, while a peer that
+    /// does not is dropped within a few sends of any size.
     private func flushPeer(_ peer: PeerID, _ frames: ByteBuffer) {
         guard let channel = peerChannels[peer] else { return }
-        let size = frames.readableBytes
-        let queued = (peerQueued[peer] ?? 0) + size
-        guard queued <= Self.peerQueueMax else {
+        let counted = min(frames.readableBytes, config.peerQueueBytesMax / 2)
+        let queued = (peerQueued[peer] ?? 0) + counted
+        guard queued <= config.peerQueueBytesMax else {
             logger.warning(
-                "server \(peer) is not keeping up: \(queued) bytes queued, over \(Self.peerQueueMax); dropping the connection"
+                "server \(peer) is not keeping up: \(queued) bytes queued, over peerQueueBytesMax (\(config.peerQueueBytesMax)); dropping the connection"
             )
             channel.close(promise: nil)
             return
@@ -161,13 +163,13 @@ final class NodeHost {
         peerQueued[peer] = queued
         let promise = channel.eventLoop.makePromise(of: Void.self)
         let this = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        promise.futureResult.whenComplete { _ in this.value.written(size, to: peer, on: channel) }
+        promise.futureResult.whenComplete { _ in this.value.written(counted, to: peer, on: channel) }
         channel.writeAndFlush(frames, promise: promise)
     }
 
-    private func written(_ size: Int, to peer: PeerID, on channel: Channel) {
+    private func written(_ counted: Int, to peer: PeerID, on channel: Channel) {
         guard peerChannels[peer] === channel else { return }
-        peerQueued[peer, default: size] -= size
+        peerQueued[peer, default: counted] -= counted
     }
 
     func shutdownStorage(on loop: EventLoop) -> EventLoopFuture<Void> {

@@ -2,7 +2,9 @@
 ///
 /// - `log.<zxid>`: a transaction log segment whose first record is `zxid` (16 hex digits).
 /// - `snapshot.<zxid>`: the tree and sessions with every transaction up to `zxid` applied.
-/// - `snapshot.<zxid>.tmp`: a snapshot being written; never read, removed at startup.
+/// - `snapshot.<zxid>.tmp`: a snapshot this server is writing; never read, removed at startup.
+/// - `snapshot.<zxid>.received.tmp`: a leader's snapshot being written here; the same,
+///   under its own name so that it never meets a snapshot of this server's at one zxid.
 public enum StorageFormat {
     public static let logMagic: UInt32 = 0x4352_4C47  // "CRLG"
     public static let snapshotMagic: UInt32 = 0x4352_534E  // "CRSN"

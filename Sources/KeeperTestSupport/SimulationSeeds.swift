@@ -37,7 +37,7 @@ public struct SimulationSeeds: Sendable {
         failuresMax: Int = 3, _ body: @escaping @Sendable (UInt64) throws -> Int
     ) async throws -> (failures: [String], counted: Int) {
         let seeds = self.seeds
-        return try await onThread("simulation \(filter)") { () -> ([String], Int) in
+        return try await onBackgroundThread("simulation \(filter)") { () -> ([String], Int) in
             var failures: [String] = []
             var counted = 0
             let seedFile = FileManager.default.temporaryDirectory.appendingPathComponent("corral-last-seed").path

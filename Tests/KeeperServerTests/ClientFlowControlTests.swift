@@ -55,10 +55,7 @@ struct ClientFlowControlTests {
 
     @Test("with globalOutstandingLimit 10, clients pipelining 500 writes each get every reply, in order")
     func globalOutstandingLimit() async throws {
-        try await withServer({
-            $0.globalOutstandingLimit = 10
-            $0.tickTime = 1000
-        }) { server in
+        try await withServer({ $0.globalOutstandingLimit = 10 }) { server in
             let port = server.port
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<4 {
@@ -94,12 +91,9 @@ struct ClientFlowControlTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("corral-logqueue-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let data = [UInt8](repeating: 5, count: 1000)
-        // Raw clients send no pings: sessions of 10 s (tickTime 1000) outlast a loaded test
-        // process not scheduling a client's thread between its handshake and its writes.
         let fulls = try await withServer({
             $0.dataDir = directory
             $0.logQueueBytesMax = 1
-            $0.tickTime = 1000
         }) { server in
             let port = server.port
             try await withThrowingTaskGroup(of: Void.self) { group in

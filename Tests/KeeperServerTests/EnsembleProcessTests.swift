@@ -1,4 +1,5 @@
 import Foundation
+import KeeperProtocol
 import KeeperTestSupport
 import Testing
 
@@ -96,6 +97,76 @@ struct EnsembleProcessTests {
                 missing.isEmpty,
                 "server \(server.id ?? 0) lacks \(missing.count) acknowledged writes\n\(ensemble.logs())")
         }
+    }
+
+    @Test(
+        "a follower that stops reading is dropped once peerQueueBytesMax is queued for it; writes go on; it comes back with every write",
+        .timeLimit(.minutes(3)))
+    func stoppedFollower() async throws {
+        // syncLimit 50 ticks (10 s): the queue bound, not the follower's silence, must be
+        // what drops it.
+        let ensemble = try KeeperEnsembleProcesses(count: 3, syncLimit: 50, extraConfig: ["peerQueueBytesMax=8388608"])
+        try await onThread { try ensemble.startAll() }
+        let leader = try await ensemble.waitForQuorum()
+        let stopped = ensemble.servers.first { $0 !== leader }!
+        guard let pid = stopped.pid else { throw RawConnection.Failure(description: "follower not running") }
+        Glibc.kill(pid, SIGSTOP)
+        defer { Glibc.kill(pid, SIGCONT) }
+        let stoppedAt = ContinuousClock.now
+        // 32 MB of creates, 1 MB at a time (a healthy follower never has 8 MB queued): more
+        // than the stopped follower's socket buffers (at most 10 MB here) and the bound together.
+        let writes: [String: [UInt8]]
+        do {
+            writes = try await onThread { try Self.writeLarge(port: leader.port, count: 512, size: 64 << 10) }
+        } catch {
+            Issue.record("writing to the leader failed: \(error)\n\(ensemble.logs())")
+            return
+        }
+        try await waitUntil(timeout: .seconds(8)) { leader.log.contains("is not keeping up") }
+        let droppedAfter = ContinuousClock.now - stoppedAt
+        #expect(
+            leader.log.contains("server \(stopped.id ?? 0) is not keeping up"),
+            "the leader held the stopped follower's queue\n\(ensemble.logs())")
+        Glibc.kill(pid, SIGCONT)
+        // Until it notices the dropped connection it still calls itself a follower: read
+        // until a sync on it succeeds and finds every write.
+        var missing = Array(writes.keys)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !missing.isEmpty && ContinuousClock.now < deadline {
+            missing = (try? await onThread { try verifyWrites(writes, port: stopped.port) }) ?? missing
+            if !missing.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(missing.isEmpty, "the follower lacks \(missing.count) writes after it came back\n\(ensemble.logs())")
+        print(
+            "stopped follower: dropped \(droppedAfter.components.seconds * 1000 + droppedAfter.components.attoseconds / 1_000_000_000_000_000) ms after SIGSTOP, \(writes.count) writes of 64 KiB on all three"
+        )
+    }
+
+    /// Creates `count` znodes of `size` bytes through one connection, 16 in flight; every
+    /// reply must be ok.
+    static func writeLarge(port: Int, count: Int, size: Int) throws -> [String: [UInt8]] {
+        let connection = try RawConnection(port: port, timeoutSeconds: 20)
+        _ = try connection.handshake()
+        var writes: [String: [UInt8]] = [:]
+        for batch in stride(from: 0, to: count, by: 16) {
+            let numbers = batch..<min(batch + 16, count)
+            var frames: [UInt8] = []
+            for number in numbers {
+                let data = [UInt8](repeating: UInt8(number % 251), count: size)
+                writes["/large-\(number)"] = data
+                let create = CreateRequest(path: "/large-\(number)", data: data, acl: ACL.openUnsafe, flags: 0)
+                frames += Frame.request(xid: Int32(number + 1), .create(create))
+            }
+            try connection.send(frames)
+            for number in numbers {
+                var reader = JuteReader(try connection.receiveFrame())
+                let header = try ReplyHeader(from: &reader)
+                guard header.xid == Int32(number + 1), header.error == .ok else {
+                    throw RawConnection.Failure(description: "create \(number): xid \(header.xid), \(header.error)")
+                }
+            }
+        }
+        return writes
     }
 }
 

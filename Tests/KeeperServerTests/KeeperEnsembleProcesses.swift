@@ -8,17 +8,18 @@ final class KeeperEnsembleProcesses: @unchecked Sendable {
     let servers: [KeeperProcess]
     let directory: String
 
-    init(count: Int, tickTime: Int = 200) throws {
+    init(count: Int, tickTime: Int = 200, syncLimit: Int = 5, extraConfig: [String] = []) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "corral-ensemble-\(UUID().uuidString)"
         ).path
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var lines = [
-            "tickTime=\(tickTime)", "initLimit=10", "syncLimit=5", "dataDir=\(directory)/data",
-            "clientPortAddress=127.0.0.1",
-            "4lw.commands.whitelist=*", "maxClientCnxns=0",
-        ]
+        var lines =
+            [
+                "tickTime=\(tickTime)", "initLimit=10", "syncLimit=\(syncLimit)", "dataDir=\(directory)/data",
+                "clientPortAddress=127.0.0.1",
+                "4lw.commands.whitelist=*", "maxClientCnxns=0",
+            ] + extraConfig
         var ports: [Int] = []
         for id in 1...count {
             let client = try KeeperProcess.freePort()

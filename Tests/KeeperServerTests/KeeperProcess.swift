@@ -1,4 +1,6 @@
 import Foundation
+import KeeperTestSupport
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -118,21 +120,36 @@ final class KeeperProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Ports for the processes tests start: 22000..<32000, below the kernel's ephemeral
+    /// range (32768-60999), which every client socket and every port-0 listener of the test
+    /// process draws from, so a port handed out here is not taken by one of those between
+    /// this check and the server's bind. Each test process starts at its own offset and
+    /// never hands out a port twice.
+    private static let portsToTry = 22000..<32000
+    private static let nextPort = Mutex(22000 + Int(getpid() % 50) * 200)
+
     static func freePort() throws -> Int {
+        for _ in 0..<portsToTry.count {
+            let port = nextPort.withLock { next -> Int in
+                defer { next = next + 1 < portsToTry.upperBound ? next + 1 : portsToTry.lowerBound }
+                return next
+            }
+            if !TestPorts.range.contains(port) && canBind(port) { return port }
+        }
+        throw RawConnection.Failure(description: "no free port in \(portsToTry)")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound == 0 else { throw RawConnection.Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -63,7 +63,10 @@ struct ProcessCrashTests {
             try await onThread { try self.verify(before, port: server.port, context: "after restart \(round - 1)") }
             let writer = Writer(port: server.port, round: round)
             async let written: Void = onThread { writer.run() }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 200...900, using: &random)))
+            // The kill falls at a random moment once writes flow: a loaded test process may
+            // take a while to schedule the writer's thread at all.
+            try await waitUntil(timeout: .seconds(20)) { !writer.acknowledgedWrites.isEmpty }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...700, using: &random)))
             try await onThread { server.kill() }
             try await written
             let acknowledged = writer.acknowledgedWrites

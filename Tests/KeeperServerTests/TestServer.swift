@@ -12,6 +12,10 @@ func withServer<T>(
     config.clientPortAddress = "127.0.0.1"
     config.fourLetterWords = ["*"]
     config.tickTime = 100
+    // Sessions as long as the client asks, up to 20 s: a client's thread may wait seconds
+    // for a turn while the whole suite runs at once on two cores. Tests of expiry ask for
+    // short sessions.
+    config.maxSessionTimeout = 20_000
     adjust(&config)
     var logger = Logger(label: "test-keeper")
     logger.logLevel = ProcessInfo.processInfo.environment["CORRAL_TEST_LOG"] != nil ? .info : .critical

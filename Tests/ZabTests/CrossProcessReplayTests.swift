@@ -33,8 +33,8 @@ struct CrossProcessReplayTests {
 
     @Test("a seed replays to the same trace in a new process")
     func replayInNewProcess() async throws {
-        let here = try await onThread("replay here") { try Self.summaries() }
-        let there = try await onThread("replay in a child") { try Self.childSummaries() }
+        let here = try await onBackgroundThread("replay here") { try Self.summaries() }
+        let there = try await onBackgroundThread("replay in a child") { try Self.childSummaries() }
         #expect(there == here, "the child process traced another run")
         #expect(here.count == Self.zabSeeds.count + Self.clusterSeeds.count)
     }
