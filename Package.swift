@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: strict),
         .target(name: "Zab", swiftSettings: strict),
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
+        // The cluster manager's core: resources, sorters, the allocator.
+        .target(name: "ClusterCore", swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
@@ -85,6 +87,7 @@ let package = Package(
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
+        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore"], swiftSettings: strict),
         .testTarget(
             name: "KeeperFramingTests",
             dependencies: [
