@@ -87,7 +87,7 @@ let package = Package(
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
-        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore"], swiftSettings: strict),
+        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "CorralSim"], swiftSettings: strict),
         .testTarget(
             name: "KeeperFramingTests",
             dependencies: [
@@ -99,7 +99,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KeeperCoreTests",
-            dependencies: ["KeeperCore", "KeeperProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KeeperCore", "KeeperProtocol", "CorralSim", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KeeperStorageTests", dependencies: ["KeeperStorage", "KeeperCore", "KeeperProtocol", "CorralSim"],

@@ -1,4 +1,5 @@
 import ClusterCore
+import CorralSim
 import Testing
 
 /// Random event sequences against the allocator — agents and frameworks come and go, rounds
@@ -42,7 +43,7 @@ struct AllocatorRun {
         "filter applied", "filter expired", "reserved offer",
     ]
 
-    var random: SplitMix64
+    var random: SeededRandom
     var allocator: Allocator
     var now: Int64 = 0
     var agentTotals: [AgentID: Resources] = [:]
@@ -56,7 +57,7 @@ struct AllocatorRun {
     var lastEvent = ""
 
     init(seed: UInt64, sorter: any Sorter) {
-        random = SplitMix64(seed: seed)
+        random = SeededRandom(seed: seed)
         allocator = Allocator(sorter: sorter)
     }
 

@@ -1,4 +1,5 @@
 import ClusterCore
+import CorralSim
 import Testing
 
 /// `Resources` against a naive twin: a dictionary from (name, role, kind) to a sum of
@@ -8,7 +9,7 @@ import Testing
 struct ResourcesModelTests {
     @Test("random adds and subtractions match the model", arguments: testSeeds([1, 2, 3, 4, 5, 6, 7, 8]))
     func randomArithmetic(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var resources = Resources()
         var model = ResourceModel()
         var (subtracted, refused) = (0, 0)
@@ -57,7 +58,7 @@ struct ResourcesModelTests {
 }
 
 /// A random collection over few names, roles and values, so that operations collide.
-func randomResources(_ random: inout SplitMix64) -> Resources {
+func randomResources(_ random: inout SeededRandom) -> Resources {
     var resources: [Resource] = []
     for _ in 0..<random.between(0, 4) {
         let role = random.pick(["*", "*", "web", "db"])
@@ -82,7 +83,7 @@ func randomResources(_ random: inout SplitMix64) -> Resources {
 
 /// A random part of `resources`: some of each scalar, some numbers of each ranges value,
 /// some items of each set.
-func randomPart(of resources: Resources, _ random: inout SplitMix64) -> Resources {
+func randomPart(of resources: Resources, _ random: inout SeededRandom) -> Resources {
     var part: [Resource] = []
     for resource in resources.entries where random.percent(70) {
         var piece = resource

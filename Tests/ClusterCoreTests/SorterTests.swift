@@ -1,11 +1,12 @@
 import ClusterCore
+import CorralSim
 import Testing
 
 @Suite("sorters")
 struct SorterTests {
     @Test("shares compare exactly, against cross-multiplication", arguments: testSeeds([1, 2, 3]))
     func shareComparison(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<5000 {
             // Small parts, so the naive cross products fit: the twin must not overflow.
             let a = (UInt128(random.between(0, 40)), UInt128(random.between(1, 40)))
@@ -35,7 +36,7 @@ struct SorterTests {
 
     @Test("DRF sorts like a brute-force dominant-share sort", arguments: testSeeds([1, 2, 3, 4, 5]))
     func drfAgainstBruteForce(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let names = ["cpus", "mem", "disk", "gpus"]
         for round in 0..<300 {
             var total = ScalarQuantities()

@@ -1,3 +1,4 @@
+import CorralSim
 import KeeperProtocol
 import Testing
 
@@ -182,7 +183,7 @@ struct AccessControlTests {
 
     @Test("base64 round-trips every length from 0 to 20 and matches the standard alphabet")
     func base64() {
-        var rng = SplitMix64(seed: 64)
+        var rng = SeededRandom(seed: 64)
         for length in 0...20 {
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             let text = Base64.encode(bytes)

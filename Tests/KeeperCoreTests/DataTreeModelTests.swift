@@ -1,3 +1,4 @@
+import CorralSim
 import KeeperProtocol
 import Testing
 
@@ -66,7 +67,7 @@ struct ModelRun {
     static let sessions: [Int64] = [0x0000_0001_0000_0001, 0x0000_0002_0000_0002, 0x7E00_0000_0000_0003]
     static let names = ["a", "b", "c"]
 
-    var rng: SplitMix64
+    var rng: SeededRandom
     let seed: UInt64
     var tree = DataTree()
     var preparer = Preparer(extendedTypesEnabled: true)
@@ -87,7 +88,7 @@ struct ModelRun {
 
     init(seed: UInt64) {
         self.seed = seed
-        rng = SplitMix64(seed: seed)
+        rng = SeededRandom(seed: seed)
     }
 
     /// Runs until `steps` transactions are applied; returns a description of the first

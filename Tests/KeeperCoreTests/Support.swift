@@ -8,50 +8,6 @@ import KeeperProtocol
     import Darwin
 #endif
 
-/// SplitMix64 (Steele, Lea and Flood): a small generator whose whole state is one word, so a
-/// random test replays exactly from its seed on any toolchain. The helpers below avoid the
-/// standard library's `random(in:using:)`, whose algorithm is not promised to stay the same.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// 0..<n.
-    mutating func below(_ n: Int) -> Int {
-        precondition(n > 0, "below(\(n))")
-        return Int(next() % UInt64(n))
-    }
-
-    mutating func between(_ low: Int, _ high: Int) -> Int { low + below(high - low + 1) }
-
-    /// True with probability `percent` in 100.
-    mutating func percent(_ percent: Int) -> Bool { below(100) < percent }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-
-    /// One of `choices`, each as likely as its weight.
-    mutating func weighted<T>(_ choices: [(Int, T)]) -> T {
-        var roll = below(choices.reduce(0) { $0 + $1.0 })
-        for (weight, value) in choices {
-            if roll < weight { return value }
-            roll -= weight
-        }
-        return choices[choices.count - 1].1
-    }
-
-    mutating func bytes(maxCount: Int) -> [UInt8] {
-        (0..<below(maxCount + 1)).map { _ in UInt8(truncatingIfNeeded: next()) }
-    }
-}
-
 /// An environment variable, for seeds and step counts chosen on the command line.
 func environment(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
