@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The cluster manager's core: resources, sorters, the allocator.
         .target(name: "ClusterCore", swiftSettings: strict),
+        // Mesos' v1 HTTP API records (Codable value types) and RecordIO framing.
+        .target(name: "ClusterProtocol", dependencies: ["ClusterCore"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
@@ -88,6 +90,9 @@ let package = Package(
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "CorralSim"], swiftSettings: strict),
+        .testTarget(
+            name: "ClusterProtocolTests", dependencies: ["ClusterProtocol", "ClusterCore", "CorralSim"],
+            swiftSettings: strict),
         .testTarget(
             name: "KeeperFramingTests",
             dependencies: [

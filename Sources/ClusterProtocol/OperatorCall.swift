@@ -1,0 +1,81 @@
+extension Mesos {
+    /// A call to the master's operator API (master.proto's `Call`), POSTed to
+    /// `/api/v1`. The GET_* calls and SUBSCRIBE carry no payload; of the others only TEARDOWN's is
+    /// here so far.
+    public struct OperatorCall: Codable, Hashable, Sendable {
+        public var type: Kind
+        public var teardown: Teardown?
+
+        public init(type: Kind, teardown: Teardown? = nil) {
+            self.type = type
+            self.teardown = teardown
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type
+            case teardown
+        }
+
+        /// The proto's `Call.Type`.
+        public enum Kind: String, ProtoEnum {
+            case unknown = "UNKNOWN"
+            case getHealth = "GET_HEALTH"
+            case getFlags = "GET_FLAGS"
+            case getVersion = "GET_VERSION"
+            case getMetrics = "GET_METRICS"
+            case getLoggingLevel = "GET_LOGGING_LEVEL"
+            case setLoggingLevel = "SET_LOGGING_LEVEL"
+            case listFiles = "LIST_FILES"
+            case readFile = "READ_FILE"
+            case getState = "GET_STATE"
+            case getAgents = "GET_AGENTS"
+            case getFrameworks = "GET_FRAMEWORKS"
+            case getExecutors = "GET_EXECUTORS"
+            case getOperations = "GET_OPERATIONS"
+            case getTasks = "GET_TASKS"
+            case getRoles = "GET_ROLES"
+            case getWeights = "GET_WEIGHTS"
+            case updateWeights = "UPDATE_WEIGHTS"
+            case getMaster = "GET_MASTER"
+            case subscribe = "SUBSCRIBE"
+            case reserveResources = "RESERVE_RESOURCES"
+            case unreserveResources = "UNRESERVE_RESOURCES"
+            case createVolumes = "CREATE_VOLUMES"
+            case destroyVolumes = "DESTROY_VOLUMES"
+            case growVolume = "GROW_VOLUME"
+            case shrinkVolume = "SHRINK_VOLUME"
+            case getMaintenanceStatus = "GET_MAINTENANCE_STATUS"
+            case getMaintenanceSchedule = "GET_MAINTENANCE_SCHEDULE"
+            case updateMaintenanceSchedule = "UPDATE_MAINTENANCE_SCHEDULE"
+            case startMaintenance = "START_MAINTENANCE"
+            case stopMaintenance = "STOP_MAINTENANCE"
+            case drainAgent = "DRAIN_AGENT"
+            case deactivateAgent = "DEACTIVATE_AGENT"
+            case reactivateAgent = "REACTIVATE_AGENT"
+            case getQuota = "GET_QUOTA"
+            case updateQuota = "UPDATE_QUOTA"
+            case setQuota = "SET_QUOTA"
+            case removeQuota = "REMOVE_QUOTA"
+            case teardown = "TEARDOWN"
+            case markAgentGone = "MARK_AGENT_GONE"
+        }
+
+        public struct Teardown: Codable, Hashable, Sendable {
+            public var frameworkID: FrameworkID
+
+            public init(frameworkID: FrameworkID) {
+                self.frameworkID = frameworkID
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case frameworkID = "framework_id"
+            }
+        }
+    }
+}
+
+extension Mesos.OperatorCall {
+    public static func teardown(_ frameworkID: Mesos.FrameworkID) -> Mesos.OperatorCall {
+        Mesos.OperatorCall(type: .teardown, teardown: Teardown(frameworkID: frameworkID))
+    }
+}
