@@ -71,6 +71,11 @@ let package = Package(
             name: "KeeperCLI",
             dependencies: ["KeeperClient", "KeeperProtocol"],
             swiftSettings: strict),
+        // The agent's edge: the containerizer (processes, sandboxes, cgroups) over Glibc.
+        .target(
+            name: "Agent",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         // Executables: argument parsing and wiring.
         .executableTarget(
             name: "corral",
@@ -101,6 +106,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests", dependencies: ["Agent", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "KeeperCoreTests",
