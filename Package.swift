@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Cores: the standard library only.
@@ -25,8 +28,11 @@ let package = Package(
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The cluster manager's core: resources, sorters, the allocator.
         .target(name: "ClusterCore", swiftSettings: strict),
-        // Mesos' v1 HTTP API records (Codable value types) and RecordIO framing.
+        // Mesos' v1 HTTP API records (Codable value types), RecordIO, Corral's agent protocol.
         .target(name: "ClusterProtocol", dependencies: ["ClusterCore"], swiftSettings: strict),
+        // The master and the agent as pure state machines.
+        .target(name: "MasterCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: strict),
+        .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
@@ -71,16 +77,48 @@ let package = Package(
             name: "KeeperCLI",
             dependencies: ["KeeperClient", "KeeperProtocol"],
             swiftSettings: strict),
-        // The agent's edge: the containerizer (processes, sandboxes, cgroups) over Glibc.
+        // What the cluster's edges share: the HTTP client, JSON, zk:// URLs, finding the
+        // leading master, a scheduler's session, outbound event streams.
         .target(
-            name: "Agent",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            name: "ClusterEdge",
+            dependencies: [
+                "ClusterProtocol", "ClusterCore", "KeeperClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The master's edge: its HTTP API on Hummingbird, leadership through Keeper.
+        .target(
+            name: "MasterServer",
+            dependencies: [
+                "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The agent's edge: containers (processes, cgroups), the executor API, sandboxes.
+        .target(
+            name: "AgentServer",
+            dependencies: [
+                "AgentCore", "ClusterCore", "ClusterProtocol", "ClusterEdge",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         // Executables: argument parsing and wiring.
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperStorage", "KeeperBench",
+                "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "AgentServer", "ClusterEdge",
+                "ClusterProtocol", "ClusterCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,6 +137,15 @@ let package = Package(
             name: "ClusterProtocolTests", dependencies: ["ClusterProtocol", "ClusterCore", "CorralSim"],
             swiftSettings: strict),
         .testTarget(
+            name: "MasterCoreTests", dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AgentCoreTests", dependencies: ["AgentCore", "ClusterCore", "ClusterProtocol"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AgentServerTests", dependencies: ["AgentServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
             name: "KeeperFramingTests",
             dependencies: [
                 "KeeperFraming", "KeeperProtocol",
@@ -106,9 +153,6 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
-            swiftSettings: strict),
-        .testTarget(
-            name: "AgentTests", dependencies: ["Agent", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "KeeperCoreTests",

@@ -15,6 +15,7 @@ extension Allocator {
         var roleOrder: [String]? = nil
         var frameworkOrder: [String: [String]] = [:]
         for agentID in agentOrder {
+            guard agents[agentID]!.isActive else { continue }
             var available = agents[agentID]!.available
             guard isAllocatable(available) else { continue }
             if roleOrder == nil { roleOrder = sorter.sortRoles(roleClients(members), total: total) }
@@ -71,11 +72,12 @@ extension Allocator {
         return offer
     }
 
-    /// Each role with a framework that has not suppressed it: its frameworks, sorted.
+    /// Each role with an active framework that has not suppressed it: its frameworks, sorted.
     private func roleMembers() -> [String: [FrameworkID]] {
         var members: [String: [FrameworkID]] = [:]
         for id in frameworks.keys.sorted() {
             let framework = frameworks[id]!
+            guard framework.isActive else { continue }
             for role in framework.roles where !framework.isSuppressed(role) { members[role, default: []].append(id) }
         }
         return members

@@ -21,6 +21,8 @@ public struct Allocator: Sendable {
     public struct Agent: Hashable, Sendable {
         public internal(set) var total: Resources
         public internal(set) var allocated: Resources
+        /// False while the agent is disconnected: nothing on it is offered.
+        public internal(set) var isActive = true
 
         /// What is neither offered nor in use.
         public var available: Resources { total.removing(allocated) }
@@ -30,6 +32,8 @@ public struct Allocator: Sendable {
     public struct Framework: Hashable, Sendable {
         public internal(set) var roles: [String]
         public internal(set) var suppressedRoles: Set<String>
+        /// False while the scheduler is disconnected: it is offered nothing.
+        public internal(set) var isActive = true
 
         public func isSuppressed(_ role: String) -> Bool { suppressedRoles.contains(role) }
     }
@@ -74,12 +78,32 @@ public struct Allocator: Sendable {
 // MARK: - Agents
 
 extension Allocator {
-    public mutating func addAgent(_ id: AgentID, total resources: Resources) throws(AllocatorError) {
+    /// Adds an agent with its total. `used` is what tasks already running there hold (an
+    /// agent re-registering with a new master brings them), booked as in use by their
+    /// frameworks and roles whether or not those frameworks are added yet; it must fit the
+    /// total, or nothing changes.
+    public mutating func addAgent(
+        _ id: AgentID, total resources: Resources, used inUse: [AllocationKey: Resources] = [:]
+    ) throws(AllocatorError) {
         guard agents[id] == nil else { throw .agentExists(id) }
+        var sum = Resources()
+        for (key, resources) in inUse {
+            guard key.agent == id else { throw .unknownAgent(key.agent) }
+            sum.add(resources)
+        }
+        do {
+            _ = try resources.subtracting(sum)
+        } catch {
+            throw .totalBelowUsed(id, error)
+        }
         agents[id] = Agent(total: resources, allocated: Resources())
         let at = agentOrder.firstIndex { $0 > id } ?? agentOrder.count
         agentOrder.insert(id, at: at)
         total.add(resources.scalarQuantities)
+        for key in inUse.keys.sorted() where !inUse[key]!.isEmpty {
+            allocate(inUse[key]!, to: key)
+            used[key, default: Resources()].add(inUse[key]!)
+        }
     }
 
     /// Gives an agent a new total. Its outstanding offers are rescinded (returned, in id
@@ -114,6 +138,21 @@ extension Allocator {
         return rescinded
     }
 
+    /// Stops offers of the agent's resources (it disconnected) and takes back its
+    /// outstanding offers (returned, in id order); what its tasks use stays booked.
+    public mutating func deactivateAgent(_ id: AgentID) throws(AllocatorError) -> [Offer] {
+        guard agents[id] != nil else { throw .unknownAgent(id) }
+        agents[id]!.isActive = false
+        let rescinded = offersInOrder.filter { $0.agent == id }
+        for offer in rescinded { withdraw(offer) }
+        return rescinded
+    }
+
+    public mutating func activateAgent(_ id: AgentID) throws(AllocatorError) {
+        guard agents[id] != nil else { throw .unknownAgent(id) }
+        agents[id]!.isActive = true
+    }
+
     func usedResources(on agent: AgentID) -> Resources {
         var sum = Resources()
         for (key, resources) in used where key.agent == agent { sum.add(resources) }
@@ -125,12 +164,14 @@ extension Allocator {
 
 extension Allocator {
     /// Adds a framework subscribed to `roles`, offers suppressed for `suppressedRoles`.
+    /// `"*"` is a role like any other here, as in Mesos, where it is the default role of a
+    /// framework that names none: it is offered unreserved resources only.
     public mutating func addFramework(
         _ id: FrameworkID, roles: [String], suppressedRoles: [String] = []
     ) throws(AllocatorError) {
         guard frameworks[id] == nil else { throw .frameworkExists(id) }
         guard !roles.isEmpty else { throw .noRoles(id) }
-        if let invalid = roles.first(where: { !Resource.isValidRole($0) || $0 == Resource.unreservedRole }) {
+        if let invalid = roles.first(where: { !Resource.isValidRole($0) }) {
             throw .invalidRole(invalid)
         }
         if let stray = suppressedRoles.first(where: { !roles.contains($0) }) {
@@ -151,6 +192,21 @@ extension Allocator {
         for key in filters.keys.sorted() where key.framework == id { filters[key] = nil }
         frameworks[id] = nil
         return rescinded
+    }
+
+    /// Stops all offers to the framework (its scheduler disconnected) and takes back its
+    /// outstanding offers (returned, in id order); what its tasks use stays booked.
+    public mutating func deactivateFramework(_ id: FrameworkID) throws(AllocatorError) -> [Offer] {
+        guard frameworks[id] != nil else { throw .unknownFramework(id) }
+        frameworks[id]!.isActive = false
+        let rescinded = offersInOrder.filter { $0.framework == id }
+        for offer in rescinded { withdraw(offer) }
+        return rescinded
+    }
+
+    public mutating func activateFramework(_ id: FrameworkID) throws(AllocatorError) {
+        guard frameworks[id] != nil else { throw .unknownFramework(id) }
+        frameworks[id]!.isActive = true
     }
 
     /// Stops offers to the framework for `roles` (all of its roles if nil), as SUPPRESS.

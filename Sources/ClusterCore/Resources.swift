@@ -75,6 +75,26 @@ public struct Resources: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What both collections hold: per name, role and kind the smaller scalar, the common
+    /// ranges, the common set items. How an ACCEPT naming several offers splits what its
+    /// tasks use among them.
+    public func intersection(_ other: Resources) -> Resources {
+        var common = Resources()
+        for resource in entries {
+            guard let theirs = other[resource.key] else { continue }
+            var shared = resource
+            switch (resource.value, theirs.value) {
+            case (.scalar(let mine), .scalar(let their)): shared.value = .scalar(min(mine, their))
+            case (.ranges(let mine), .ranges(let their)):
+                shared.value = .ranges(mine.subtracting(mine.subtracting(their)))
+            case (.set(let mine), .set(let their)): shared.value = .set(mine.subtracting(mine.subtracting(their)))
+            default: continue
+            }
+            common.add(shared)
+        }
+        return common
+    }
+
     /// The entry with this key, if any.
     public subscript(key: ResourceKey) -> Resource? {
         guard case .found(let index) = search(key) else { return nil }

@@ -6,7 +6,10 @@ struct Corral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corral",
         abstract: "Keeper, a ZooKeeper-compatible coordination service, and the cluster built on it.",
-        subcommands: [Keeper.self, Up.self, Storage.self, Bench.self])
+        subcommands: [
+            Keeper.self, MasterCommand.self, AgentCommand.self, ExecuteCommand.self, ClusterCommand.self, Up.self,
+            Storage.self, Bench.self,
+        ])
 }
 
 /// The entry point. An async `main` ends the main thread with `pthread_exit` once the

@@ -239,7 +239,52 @@ struct AllocatorTests {
         #expect(allocator.allocation(role: "r").isEmpty)
         #expect(throws: AllocatorError.agentExists("a1")) { try allocator.addAgent("a1", total: Resources()) }
         #expect(throws: AllocatorError.noRoles("h")) { try allocator.addFramework("h", roles: []) }
-        #expect(throws: AllocatorError.invalidRole("*")) { try allocator.addFramework("h", roles: ["*"]) }
+        #expect(throws: AllocatorError.invalidRole("..")) { try allocator.addFramework("h", roles: [".."]) }
+    }
+
+    @Test("an inactive agent or framework is offered nothing and loses its offers; activation brings them back")
+    func activation() throws {
+        var allocator = Allocator()
+        try allocator.addAgent("a1", total: parsed("cpus:2;mem:1024"))
+        try allocator.addAgent("a2", total: parsed("cpus:2;mem:1024"))
+        try allocator.addFramework("f", roles: ["r"])
+        let offers = allocator.allocate(now: 0)
+        #expect(try allocator.deactivateAgent("a1") == offers.filter { $0.agent == "a1" })
+        #expect(allocator.allocate(now: 0).isEmpty)
+        #expect(try allocator.deactivateFramework("f") == offers.filter { $0.agent == "a2" })
+        try allocator.activateAgent("a1")
+        #expect(allocator.allocate(now: 0).isEmpty)
+        try allocator.activateFramework("f")
+        #expect(allocator.allocate(now: 0).map(\.agent) == ["a1", "a2"])
+        #expect(throws: AllocatorError.unknownAgent("a3")) { _ = try allocator.deactivateAgent("a3") }
+        #expect(throws: AllocatorError.unknownFramework("g")) { try allocator.activateFramework("g") }
+    }
+
+    @Test("an agent added with tasks running books them for their frameworks, known or not yet")
+    func addAgentWithUsed() throws {
+        var allocator = Allocator()
+        let key = AllocationKey(framework: "f", role: "r", agent: "a1")
+        #expect(throws: AllocatorError.self) {
+            try allocator.addAgent("a1", total: parsed("cpus:1"), used: [key: parsed("cpus:2")])
+        }
+        #expect(allocator.agents.isEmpty)
+        try allocator.addAgent("a1", total: parsed("cpus:4;mem:1024"), used: [key: parsed("cpus:3;mem:512")])
+        #expect(allocator.allocation(role: "r") == ScalarQuantities([("cpus", 3), ("mem", 512)]))
+        try allocator.addFramework("g", roles: ["r"])
+        #expect(allocator.allocate(now: 0).map(\.resources) == [parsed("cpus:1;mem:512")])
+        try allocator.addFramework("f", roles: ["r"])
+        try allocator.recover(parsed("cpus:3;mem:512"), from: key)
+        #expect(allocator.allocation(framework: "f", role: "r").isEmpty)
+    }
+
+    @Test("a framework in the default role '*' is offered unreserved resources only")
+    func defaultRole() throws {
+        var allocator = Allocator()
+        try allocator.addAgent("a1", total: parsed("cpus:2;mem:1024;cpus(web):1"))
+        try allocator.addFramework("f", roles: ["*"])
+        let offers = allocator.allocate(now: 0)
+        #expect(offers.map(\.resources) == [parsed("cpus:2;mem:1024")])
+        #expect(offers.map(\.role) == ["*"])
     }
 
     @Test("the benchmark scenario offers every agent once")

@@ -41,6 +41,23 @@ struct ResourcesModelTests {
         #expect(subtracted > 200 && refused > 200, "seed \(seed): \(subtracted) subtracted, \(refused) refused")
     }
 
+    @Test("intersection matches the model's per-key minimum and common members", arguments: testSeeds([1, 2, 3]))
+    func randomIntersection(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        for step in 0..<2000 {
+            let first = randomResources(&random)
+            let second =
+                random.percent(50)
+                ? randomPart(of: first, &random) + randomResources(&random) : randomResources(&random)
+            let common = first.intersection(second)
+            #expect(
+                ResourceModel(common) == ResourceModel(first).intersection(ResourceModel(second)),
+                "seed \(seed) step \(step): \(first) ∩ \(second) = \(common)")
+            #expect(first.contains(common) && second.contains(common), "seed \(seed) step \(step)")
+            #expect(isNormal(common), "seed \(seed) step \(step): \(common) is not in normal form")
+        }
+    }
+
     func isNormal(_ resources: Resources) -> Bool {
         let keys = resources.entries.map(\.key)
         guard zip(keys, keys.dropFirst()).allSatisfy({ $0 < $1 }) else { return false }
@@ -142,6 +159,21 @@ struct ResourceModel: Equatable {
             default: break  // The model lacks it: the comparison after the step reports that.
             }
         }
+    }
+
+    func intersection(_ other: ResourceModel) -> ResourceModel {
+        var common = ResourceModel()
+        for (key, value) in values {
+            switch (value, other.values[key]) {
+            case (.scalar(let a), .scalar(let b)) where min(a, b) > 0: common.values[key] = .scalar(min(a, b))
+            case (.numbers(let a), .numbers(let b)) where !a.isDisjoint(with: b):
+                common.values[key] = .numbers(a.intersection(b))
+            case (.items(let a), .items(let b)) where !a.isDisjoint(with: b):
+                common.values[key] = .items(a.intersection(b))
+            default: break
+            }
+        }
+        return common
     }
 
     func contains(_ resources: Resources) -> Bool {

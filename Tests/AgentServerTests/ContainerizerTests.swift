@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Agent
+@testable import AgentServer
 
 @Suite("Containerizer", .timeLimit(.minutes(2)))
 struct ContainerizerTests {

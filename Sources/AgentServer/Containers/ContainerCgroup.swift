@@ -49,27 +49,45 @@ struct ContainerCgroup: Sendable, Equatable {
                     throw KernelFileError("cannot create \(directory): \(KernelFile.lastError)")
                 }
             }
-            switch version {
-            case .v1:
-                if let limit = memoryLimitBytes {
-                    try KernelFile.write(memoryDirectory + "/memory.limit_in_bytes", "\(limit)")
-                    // memsw counts memory plus swap: equal to the limit, the container cannot swap.
-                    let swap = memoryDirectory + "/memory.memsw.limit_in_bytes"
-                    if KernelFile.exists(swap) { try KernelFile.write(swap, "\(limit)") }
-                }
-                if let shares = cpuShares { try KernelFile.write(cpuDirectory + "/cpu.shares", "\(shares)") }
-            case .v2:
-                if let limit = memoryLimitBytes {
-                    try KernelFile.write(memoryDirectory + "/memory.max", "\(limit)")
-                    let swap = memoryDirectory + "/memory.swap.max"
-                    if KernelFile.exists(swap) { try KernelFile.write(swap, "0") }
-                }
-                if let shares = cpuShares {
-                    try KernelFile.write(cpuDirectory + "/cpu.weight", "\(Self.weight(shares))")
-                }
-            }
+            try writeLimits(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares)
         } catch let error as KernelFileError {
             throw Self.failure(error)
+        }
+    }
+
+    /// Gives a running container new limits (an executor took on another task).
+    func setLimits(memoryLimitBytes: Int?, cpuShares: Int?) throws {
+        do {
+            try writeLimits(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares)
+        } catch let error as KernelFileError {
+            throw Self.failure(error)
+        }
+    }
+
+    private func writeLimits(memoryLimitBytes: Int?, cpuShares: Int?) throws {
+        switch version {
+        case .v1:
+            if let limit = memoryLimitBytes {
+                // memsw counts memory plus swap and may never be below the memory limit: it
+                // is raised first and lowered last. Equal to the limit, the container cannot swap.
+                let memory = memoryDirectory + "/memory.limit_in_bytes"
+                let swap = memoryDirectory + "/memory.memsw.limit_in_bytes"
+                let hasSwap = KernelFile.exists(swap)
+                let growing = (Self.number(memory) ?? 0) < limit
+                if hasSwap && growing { try KernelFile.write(swap, "\(limit)") }
+                try KernelFile.write(memory, "\(limit)")
+                if hasSwap && !growing { try KernelFile.write(swap, "\(limit)") }
+            }
+            if let shares = cpuShares { try KernelFile.write(cpuDirectory + "/cpu.shares", "\(shares)") }
+        case .v2:
+            if let limit = memoryLimitBytes {
+                try KernelFile.write(memoryDirectory + "/memory.max", "\(limit)")
+                let swap = memoryDirectory + "/memory.swap.max"
+                if KernelFile.exists(swap) { try KernelFile.write(swap, "0") }
+            }
+            if let shares = cpuShares {
+                try KernelFile.write(cpuDirectory + "/cpu.weight", "\(Self.weight(shares))")
+            }
         }
     }
 

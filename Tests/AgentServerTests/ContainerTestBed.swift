@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import Agent
+@testable import AgentServer
 
 /// A containerizer of its own for one test: a unique cgroup root (`corral-test-<random>`)
 /// and a scratch directory for sandboxes, both removed afterwards, with every container

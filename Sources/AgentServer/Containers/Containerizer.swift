@@ -43,7 +43,7 @@ public actor Containerizer {
 
     private struct Record {
         let handle: ContainerHandle
-        let spec: ContainerSpec
+        var spec: ContainerSpec
         let cgroup: ContainerCgroup?
         /// Set once the main process is reaped and the rest of the container killed.
         var termination: ContainerTermination?
@@ -214,6 +214,18 @@ public actor Containerizer {
     }
 
     // MARK: Waiting
+
+    /// Gives a running container new limits: its cgroups' (raising a v1 memory limit
+    /// raises memsw first), or the limit the RSS poll enforces without cgroups.
+    public func updateLimits(_ containerID: String, memoryLimitBytes: Int?, cpuShares: Int?) throws {
+        guard var record = containers[containerID] else {
+            throw ContainerError(.unknownContainer, "cannot update container '\(containerID)': there is none")
+        }
+        try record.cgroup?.setLimits(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares)
+        record.spec.memoryLimitBytes = memoryLimitBytes ?? record.spec.memoryLimitBytes
+        record.spec.cpuShares = cpuShares ?? record.spec.cpuShares
+        containers[containerID] = record
+    }
 
     /// Waits until the container's main process has exited and the rest of the container has
     /// been killed; returns how the main process ended.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Agent
+@testable import AgentServer
 
 @Suite("Container parts")
 struct ContainerPartsTests {

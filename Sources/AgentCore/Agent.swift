@@ -1,0 +1,106 @@
+import ClusterProtocol
+
+/// One agent as a pure state machine: it registers with the leading master, runs the
+/// tasks it is sent in containers (the edge starts and kills the processes), speaks the
+/// executor API to custom executors, and forwards every status update to the master
+/// until the framework acknowledges it.
+///
+/// It reads no clock: `now` is the edge's monotonic wall-clock milliseconds. It draws no
+/// random numbers: uuids and container ids come from `AgentConfig.uniqueSeed` and a counter.
+///
+/// Departures from Mesos (issue 11's scope): no checkpointing and recovery yet; no
+/// TASK_KILLING; a custom executor's container limits grow with its tasks but never shrink.
+public struct Agent: Sendable {
+    public enum Connection: Sendable, Equatable {
+        case disconnected
+        /// The stream is open; REGISTERED has not come yet.
+        case connecting
+        case registered
+    }
+
+    public let config: AgentConfig
+    public internal(set) var agentID: Mesos.AgentID?
+    public internal(set) var masterInfo: Mesos.MasterInfo?
+    public internal(set) var connection: Connection = .disconnected
+    public internal(set) var frameworks: [Mesos.FrameworkID: Mesos.FrameworkInfo] = [:]
+    public internal(set) var executors: [ExecutorKey: ExecutorRun] = [:]
+    public internal(set) var updates: StatusUpdates
+    /// Which executor (and task, for a task's own container) each container belongs to.
+    var containers: [Mesos.ContainerID: ContainerOwner] = [:]
+    var executorStreams: [StreamID: ExecutorKey] = [:]
+    var lastHeardAt: Int64
+    var pingInterval: Int64 = 15_000
+    var uniqueCounter: UInt64 = 0
+    var now: Int64
+    var outbox: [AgentAction] = []
+
+    public init(config: AgentConfig, now: Int64) {
+        self.config = config
+        self.updates = StatusUpdates(retryMin: config.statusUpdateRetryMin, retryMax: config.statusUpdateRetryMax)
+        self.now = now
+        self.lastHeardAt = now
+    }
+
+    public mutating func step(_ input: AgentInput, now: Int64) -> AgentStep {
+        precondition(now >= self.now, "time went back from \(self.now) to \(now)")
+        self.now = now
+        outbox = []
+        var reply = AgentReply.none
+        switch input {
+        case .masterConnected: onMasterConnected()
+        case .masterEvent(let event): onMasterEvent(event)
+        case .masterDisconnected: onMasterDisconnected()
+        case .containerStarted(let id, _): onContainerStarted(id)
+        case .containerFailedToStart(let id, let message): onContainerFailedToStart(id, message: message)
+        case .containerExited(let id, let termination): onContainerExited(id, termination)
+        case .executorSubscribe(let call, let stream): reply = onExecutorSubscribe(call, stream: stream)
+        case .executorCall(let call): reply = onExecutorCall(call)
+        case .executorClosed(let stream): onExecutorClosed(stream)
+        case .tick: onTick()
+        }
+        let actions = outbox
+        outbox = []
+        return AgentStep(reply: reply, actions: actions)
+    }
+
+    /// When the next timer falls due.
+    public var nextWakeup: Int64 {
+        var wakeup = connection == .registered ? lastHeardAt + pingInterval * config.pingTimeoutsMax : Int64.max
+        if connection == .registered, let retry = updates.nextRetryAt { wakeup = min(wakeup, retry) }
+        for run in executors.values {
+            switch run.phase {
+            case .launching(let deadline), .shuttingDown(let deadline): wakeup = min(wakeup, deadline)
+            default: break
+            }
+        }
+        return wakeup
+    }
+
+    mutating func emit(_ action: AgentAction) { outbox.append(action) }
+
+    mutating func log(_ line: String) { outbox.append(.log(line)) }
+
+    /// 16 bytes unique to this agent's run: the seed with a counter folded into its last
+    /// eight bytes. Status update uuids and container ids.
+    mutating func uniqueBytes() -> [UInt8] {
+        uniqueCounter += 1
+        var bytes = config.uniqueSeed
+        for index in 0..<8 { bytes[8 + index] ^= UInt8(truncatingIfNeeded: uniqueCounter >> (8 * UInt64(index))) }
+        bytes[6] = (bytes[6] & 0x0f) | 0x40  // version 4, as a random uuid
+        bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
+        return bytes
+    }
+
+    /// A fresh container id in uuid text form.
+    mutating func newContainerID() -> Mesos.ContainerID {
+        Mesos.ContainerID(value: UUIDText.format(uniqueBytes()))
+    }
+
+    var timestamp: Double { Double(now) / 1000 }
+}
+
+/// Which executor a container belongs to, and which task if it is that task's own.
+struct ContainerOwner: Sendable, Equatable {
+    var executor: ExecutorKey
+    var task: Mesos.TaskID?
+}

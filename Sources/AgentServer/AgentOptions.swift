@@ -1,0 +1,66 @@
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import Glibc
+
+/// What `corral agent` is told, with Mesos' defaults; without `--resources` it advertises
+/// this machine.
+public struct AgentOptions: Sendable {
+    public var master: MasterURL
+    public var ip = "127.0.0.1"
+    public var hostname = "localhost"
+    public var port = 5051
+    public var workDir: String
+    /// `--resources` text; nil for this machine's.
+    public var resources: String?
+    /// `--attributes "rack:a;zone:1"`.
+    public var attributes: String?
+    /// Name of the cgroup directory that holds this agent's containers.
+    public var cgroupRoot = "corral"
+    public var isolation = ContainerIsolationMode.automatic
+
+    public init(master: MasterURL, workDir: String) {
+        self.master = master
+        self.workDir = workDir
+    }
+
+    /// The agent's resources: the flag's, or this machine's cores, memory (less 1 GiB,
+    /// or half if smaller, for the system, as Mesos keeps), free disk of the work dir
+    /// (less 5 GiB or half) and ports 31000-32000.
+    public func agentResources() throws -> Resources {
+        if let text = resources { return try Resources(parsing: text) }
+        let cpus = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let pages = Int64(sysconf(Int32(_SC_PHYS_PAGES)))
+        let memoryMB = pages * Int64(sysconf(Int32(_SC_PAGESIZE))) / (1 << 20)
+        var disk = statvfs()
+        let diskMB = statvfs(workDir, &disk) == 0 ? Int64(disk.f_bavail) * Int64(disk.f_frsize) / (1 << 20) : 0
+        return Resources([
+            .scalar("cpus", Scalar(units: Int64(cpus))),
+            .scalar("mem", Scalar(units: max(32, memoryMB - min(1024, memoryMB / 2)))),
+            .scalar("disk", Scalar(units: max(0, diskMB - min(5120, diskMB / 2)))),
+            .ranges("ports", [31000...32000]),
+        ])
+    }
+
+    /// `name:value;…` as Mesos attributes: numbers as scalars, anything else as text.
+    public func agentAttributes() throws -> [Mesos.Attribute] {
+        guard let attributes, !attributes.isEmpty else { return [] }
+        return try attributes.split(separator: ";").map { item in
+            let parts = item.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw AgentOptionsError(message: "'\(item)' is not NAME:VALUE in --attributes")
+            }
+            let name = String(parts[0])
+            if let number = Double(parts[1]) {
+                return Mesos.Attribute(name: name, type: .scalar, scalar: Mesos.Value.Scalar(value: number))
+            }
+            return Mesos.Attribute(name: name, type: .text, text: Mesos.Value.Text(value: String(parts[1])))
+        }
+    }
+}
+
+public struct AgentOptionsError: Error, CustomStringConvertible {
+    public var message: String
+
+    public var description: String { message }
+}

@@ -1,0 +1,49 @@
+import AgentCore
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import HTTPTypes
+import Hummingbird
+
+/// The agent's HTTP API as one router, shared by `corral agent` and the tests: the
+/// executor API, `/state`, `/health`, `/version`, the sandbox files, and the operator
+/// calls GET_HEALTH, GET_VERSION, GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS, GET_EXECUTORS, GET_TASKS.
+public struct AgentRoutes: Sendable {
+    public let host: AgentHost
+    public let workDir: String
+    public var requestBytesMax = 8 << 20
+
+    public init(host: AgentHost, workDir: String) {
+        self.host = host
+        self.workDir = workDir
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let executor = ExecutorEndpoint(host: host, requestBytesMax: requestBytesMax)
+        let files = SandboxFiles(root: workDir + "/slaves")
+        let host = host
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+            router.on("/api/v1/executor", method: method) { request, _ in try await executor.handle(request) }
+        }
+        for path in ["/health", "/slave(1)/health"] { router.get(RouterPath(path)) { _, _ in Response(status: .ok) } }
+        router.get("/version") { _, _ in
+            HTTPReplies.json(
+                JSONValue.object([("version", "1.11.0"), ("build_date", ""), ("build_time", 0)]).serialized)
+        }
+        for path in ["/state", "/state.json", "/slave(1)/state"] {
+            router.get(RouterPath(path)) { _, _ in HTTPReplies.json(await host.read(AgentStateJSON.state).serialized) }
+        }
+        for path in ["/files/browse", "/files/browse.json"] {
+            router.get(RouterPath(path)) { request, _ in try files.browse(request) }
+        }
+        for path in ["/files/read", "/files/read.json"] {
+            router.get(RouterPath(path)) { request, _ in try files.read(request) }
+        }
+        router.get("/files/download") { request, _ in try files.download(request) }
+        router.post("/api/v1") { request, _ in
+            try await AgentOperator(host: host, requestBytesMax: requestBytesMax).handle(request)
+        }
+        return router
+    }
+}

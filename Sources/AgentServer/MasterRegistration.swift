@@ -1,0 +1,99 @@
+import AgentCore
+import ClusterEdge
+import ClusterProtocol
+import Logging
+import Synchronization
+
+/// Keeps the agent registered with whichever master leads: opens the registration stream
+/// to the leader the detector names (following a standby's redirect), feeds the master's
+/// events to the core, and registers again when the stream breaks or the leader changes.
+struct MasterRegistration: Sendable {
+    let host: AgentHost
+    let detector: MasterDetector
+    let logger: Logger
+    /// The pause before registering again after a failure.
+    var retryDelay: Duration = .seconds(1)
+
+    func run() async {
+        var session: Task<Void, Never>?
+        for await leader in detector.leaders() {
+            session?.cancel()
+            await session?.value
+            await host.step(.masterDisconnected)
+            guard let leader else {
+                logger.info("No leading master; waiting for one")
+                continue
+            }
+            session = Task { await keepRegistered(with: leader) }
+        }
+        session?.cancel()
+    }
+
+    private func keepRegistered(with leader: HostPort) async {
+        var target = leader
+        while !Task.isCancelled {
+            let dropper = TaskDropper()
+            let current = target
+            let attempt = Task { try await registerOnce(with: current, drop: dropper) }
+            dropper.set(attempt)
+            do {
+                if let redirect = try await withTaskCancellationHandler(
+                    operation: { try await attempt.value }, onCancel: { attempt.cancel() })
+                {
+                    target = redirect
+                    continue
+                }
+            } catch {
+                if !Task.isCancelled { logger.warning("Registering with the master at \(target): \(error)") }
+            }
+            await host.attach(nil)
+            await host.step(.masterDisconnected)
+            target = leader
+            try? await Task.sleep(for: retryDelay)
+        }
+    }
+
+    /// Registers and follows the stream until it ends; returns the leader's address if
+    /// this master is a standby that redirected.
+    private func registerOnce(with target: HostPort, drop: TaskDropper) async throws -> HostPort? {
+        let body = MesosJSON.encode(AgentCall(type: .register, register: await host.registration))
+        let request = HTTPRequestSpec.json(
+            host: target.host, port: target.port, target: AgentProtocolVersion.path, body: body)
+        return try await HTTPClient.withResponse(request) { head, chunks in
+            if head.status == 307, let location = head.header("Location") {
+                return HostPort(parsing: String(location.drop { $0 == "/" }.prefix { $0 != "/" }))
+            }
+            guard head.status == 200, let streamID = head.header(AgentProtocolVersion.streamIDHeader) else {
+                var text: [UInt8] = []
+                while let chunk = try await chunks.next(), text.count < 4096 { text += chunk }
+                throw RegistrationRefused(status: head.status, message: String(decoding: text, as: UTF8.self))
+            }
+            let link = MasterLink(leader: target, streamID: streamID, logger: logger) { drop.drop() }
+            defer { link.close() }
+            await host.attach(link)
+            await host.step(.masterConnected)
+            var records = RecordStream(chunks)
+            while let record = try await records.next() {
+                let event = try MesosJSON.decode(AgentEvent.self, from: record)
+                await host.step(.masterEvent(event))
+            }
+            return nil
+        }
+    }
+}
+
+struct RegistrationRefused: Error, CustomStringConvertible {
+    var status: Int
+    var message: String
+
+    var description: String { "the master answered \(status): \(message)" }
+}
+
+/// Cancels one registration attempt from outside it (the core's `reconnect`).
+final class TaskDropper: Sendable {
+    private let task = Mutex<Task<HostPort?, any Error>?>(nil)
+
+    func set(_ attempt: Task<HostPort?, any Error>) { task.withLock { $0 = attempt } }
+
+    func drop() { task.withLock { $0?.cancel() } }
+}

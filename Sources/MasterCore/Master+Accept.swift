@@ -1,0 +1,194 @@
+import ClusterCore
+import ClusterProtocol
+
+/// ACCEPT: the framework uses offered resources to launch tasks. The offers are checked
+/// first (all outstanding, all its own, all on one agent, all for one role); then each
+/// LAUNCH and LAUNCH_GROUP in order, each task checked (`TaskValidation`) and its resources
+/// taken from what the offers hold. A task that fails gets TASK_ERROR and launches
+/// nothing; what no task used goes back to the allocator behind the call's filter.
+extension Master {
+    /// One task (or task group) that passed its checks, with what it takes from the offers.
+    struct Launch {
+        var tasks: [Mesos.TaskInfo]
+        var taskResources: [Resources]
+        /// For a task group, or a task on a custom executor.
+        var executor: Mesos.ExecutorInfo?
+        /// The executor's own resources when this launch starts it.
+        var executorResources: Resources
+        var isGroup: Bool
+    }
+
+    /// The offers an ACCEPT names, checked.
+    struct AcceptedOffers {
+        var offers: [Offer]
+        var agentID: Mesos.AgentID
+        var role: String
+        var resources: Resources
+    }
+
+    mutating func onAccept(_ accept: Mesos.SchedulerCall.Accept, from framework: FrameworkRecord) {
+        let refuse = accept.filters?.refuseSeconds.map(Self.milliseconds)
+        let checked: AcceptedOffers
+        switch checkOffers(accept.offerIDs, framework: framework) {
+        case .success(let offers): checked = offers
+        case .failure(let refusal):
+            refuseLaunches(accept.operations, framework: framework, problem: refusal.message)
+            allocateSoon()
+            return
+        }
+        var available = checked.resources
+        var launches: [Launch] = []
+        var validation = TaskValidation(
+            master: self, framework: framework, agentID: checked.agentID, role: checked.role)
+        for operation in accept.operations {
+            switch operation.type {
+            case .launch:
+                for task in operation.launch?.taskInfos ?? [] {
+                    if let launch = prepare([task], executor: task.executor, group: false, &validation, &available) {
+                        launches.append(launch)
+                    }
+                }
+            case .launchGroup:
+                guard let group = operation.launchGroup else { continue }
+                if let launch = prepare(
+                    group.taskGroup.tasks, executor: group.executor, group: true, &validation, &available)
+                {
+                    launches.append(launch)
+                }
+            default:
+                log("Framework \(framework.id): \(operation.type.rawValue) operations are not supported; ignored")
+            }
+        }
+        let used = checked.resources.removing(available)
+        book(used, in: checked.offers, refuse: refuse)
+        for launch in launches { start(launch, framework: framework.id, agentID: checked.agentID, role: checked.role) }
+        allocateSoon()
+    }
+
+    /// Checks one task or task group; on failure every task of it hears TASK_ERROR.
+    private mutating func prepare(
+        _ tasks: [Mesos.TaskInfo], executor: Mesos.ExecutorInfo?, group: Bool,
+        _ validation: inout TaskValidation, _ available: inout Resources
+    ) -> Launch? {
+        switch validation.check(tasks, executor: executor, group: group, available: available) {
+        case .success(let launch):
+            available = available.removing(launch.executorResources)
+            for resources in launch.taskResources { available = available.removing(resources) }
+            validation.claim(launch)
+            return launch
+        case .failure(let problem):
+            for task in tasks {
+                sendMasterUpdate(
+                    validation.frameworkID, taskID: task.taskID, agentID: validation.agentID, state: .error,
+                    reason: .taskInvalid, message: problem.message)
+            }
+            return nil
+        }
+    }
+
+    /// The offers named by an ACCEPT, or why they cannot be used (the valid ones go back).
+    private mutating func checkOffers(
+        _ wireIDs: [Mesos.OfferID], framework: FrameworkRecord
+    ) -> Result<AcceptedOffers, CallRefusal> {
+        var offers: [Offer] = []
+        var problem: String?
+        if wireIDs.isEmpty { problem = "No offers specified" }
+        if Set(wireIDs).count != wireIDs.count { problem = "Duplicate offers" }
+        for wireID in wireIDs {
+            guard let id = offerID(wireID), let offer = allocator.offers[id] else {
+                problem = problem ?? "Offer \(wireID) is no longer valid"
+                continue
+            }
+            guard offer.framework == framework.modelID else {
+                problem = problem ?? "Offer \(wireID) has invalid framework"
+                continue
+            }
+            offers.append(offer)
+        }
+        if problem == nil, Set(offers.map(\.agent)).count > 1 { problem = "Aggregated offers must belong to one agent" }
+        if problem == nil, Set(offers.map(\.role)).count > 1 {
+            problem = "Aggregated offers must be allocated to one role"
+        }
+        guard let problem else {
+            var total = Resources()
+            for offer in offers { total.add(offer.resources) }
+            return .success(
+                AcceptedOffers(
+                    offers: offers, agentID: Mesos.AgentID(value: offers[0].agent.value), role: offers[0].role,
+                    resources: total))
+        }
+        for offer in offers {
+            try? allocator.rescind(offer.id)
+            offerMadeAt[offer.id] = nil
+        }
+        return .failure(CallRefusal(400, problem))
+    }
+
+    /// Every task of an ACCEPT whose offers were unusable hears TASK_DROPPED (TASK_LOST
+    /// if the framework is not partition-aware) with REASON_INVALID_OFFERS.
+    private mutating func refuseLaunches(
+        _ operations: [Mesos.Offer.Operation], framework: FrameworkRecord, problem: String
+    ) {
+        let state: Mesos.TaskState = framework.isPartitionAware ? .dropped : .lost
+        for operation in operations {
+            let tasks = (operation.launch?.taskInfos ?? []) + (operation.launchGroup?.taskGroup.tasks ?? [])
+            for task in tasks {
+                sendMasterUpdate(
+                    framework.id, taskID: task.taskID, agentID: task.agentID, state: state, reason: .invalidOffers,
+                    message: problem)
+            }
+        }
+    }
+
+    /// Splits what the tasks use among the offers and hands the rest back behind `refuse`.
+    private mutating func book(_ used: Resources, in offers: [Offer], refuse: Int64?) {
+        var remaining = used
+        for offer in offers {
+            let part = remaining.intersection(offer.resources)
+            remaining = remaining.removing(part)
+            do {
+                try allocator.accept(offer.id, use: part, refuse: refuse, now: now)
+            } catch {
+                preconditionFailure("accepting \(part) of \(offer): \(error)")
+            }
+            offerMadeAt[offer.id] = nil
+        }
+        precondition(remaining.isEmpty, "\(remaining) used beyond the offers \(offers)")
+    }
+
+    /// Records the tasks as STAGING and tells the agent to run them.
+    private mutating func start(_ launch: Launch, framework id: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String)
+    {
+        guard var framework = frameworks[id], var agent = agents[agentID] else { return }
+        if let executor = launch.executor, framework.executors[agentID]?[executor.executorID] == nil {
+            framework.executors[agentID, default: [:]][executor.executorID] = executor
+            executorResources[ExecutorKey(framework: id, agent: agentID, executor: executor.executorID)] =
+                ExecutorResources(role: role, resources: launch.executorResources)
+        }
+        for (task, resources) in zip(launch.tasks, launch.taskResources) {
+            let record = TaskRecord(
+                info: task, frameworkID: id, agentID: agentID, executorID: launch.executor?.executorID, role: role,
+                resources: resources, state: .staging, statuses: [], unacknowledged: nil)
+            framework.tasks[task.taskID] = record
+            agent.tasks.insert(record.key)
+            emit(.publish(.taskAdded(operatorTask(record))))
+        }
+        frameworks[id] = framework
+        agents[agentID] = agent
+        guard let stream = agent.stream else { return }
+        if launch.isGroup, let executor = launch.executor {
+            let group = Mesos.TaskGroupInfo(tasks: launch.tasks)
+            let run = AgentEvent.RunTaskGroup(frameworkInfo: framework.info, executor: executor, taskGroup: group)
+            emit(.sendToAgent(stream, AgentEvent(type: .runTaskGroup, runTaskGroup: run)))
+        } else {
+            for task in launch.tasks {
+                emit(
+                    .sendToAgent(
+                        stream,
+                        AgentEvent(
+                            type: .runTask, runTask: AgentEvent.RunTask(frameworkInfo: framework.info, task: task))))
+            }
+        }
+        log("Launching \(launch.tasks.map(\.taskID.value)) of framework \(id) on agent \(agentID)")
+    }
+}

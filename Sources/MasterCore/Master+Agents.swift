@@ -1,0 +1,210 @@
+import ClusterCore
+import ClusterProtocol
+
+/// Agents register (or register again, after their connection broke or a new master
+/// took over), report status updates and executors that ended, and disconnect.
+extension Master {
+    mutating func onAgentRegister(_ register: AgentCall.Register, stream: StreamID) -> MasterReply {
+        guard register.version == AgentProtocolVersion.current else {
+            return .rejected(
+                status: 400,
+                message:
+                    "Agent protocol version \(register.version) is not \(AgentProtocolVersion.current); run agents and masters of one release"
+            )
+        }
+        let total: Resources
+        do {
+            total = try Resources(register.agentInfo.resources)
+        } catch {
+            return .rejected(status: 400, message: "Invalid agent resources: \(error)")
+        }
+        if let id = register.agentInfo.id, agents[id] != nil {
+            return reconnect(id, register: register, total: total, stream: stream)
+        }
+        guard agents.count < config.agentsMax else {
+            return .rejected(status: 503, message: "This master holds \(config.agentsMax) agents, its maximum")
+        }
+        var info = register.agentInfo
+        if info.id == nil {
+            info.id = Mesos.AgentID(value: makeID("S", nextAgentNumber))
+            nextAgentNumber += 1
+        }
+        let id = info.id!
+        var used: [AllocationKey: Resources] = [:]
+        for task in register.tasks where !task.state.isTerminal {
+            guard let resources = try? Resources(task.resources) else { continue }
+            let role = task.resources.first?.allocationInfo?.role ?? "*"
+            used[
+                AllocationKey(framework: FrameworkID(task.frameworkID.value), role: role, agent: AgentID(id.value)),
+                default: Resources()
+            ].add(resources)
+        }
+        do {
+            try allocator.addAgent(AgentID(id.value), total: total, used: used)
+        } catch {
+            return .rejected(status: 400, message: "Agent \(id) cannot be added: \(error)")
+        }
+        agents[id] = AgentRecord(
+            info: info, total: total, stream: stream, registeredAt: now, nextPingAt: now + config.agentPingInterval,
+            version: register.version)
+        agentStreams[stream] = id
+        adoptTasks(register, on: id)
+        log(
+            "Agent \(id) (\(info.hostname)) registered with \(total)\(register.tasks.isEmpty ? "" : ", \(register.tasks.count) tasks")"
+        )
+        sendRegistered(id, stream: stream)
+        emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
+        allocateSoon()
+        return .streaming
+    }
+
+    /// An agent this master knows comes back on a new stream.
+    private mutating func reconnect(
+        _ id: Mesos.AgentID, register: AgentCall.Register, total: Resources, stream: StreamID
+    ) -> MasterReply {
+        var agent = agents[id]!
+        if let old = agent.stream, old != stream {
+            emit(.closeAgentStream(old))
+            agentStreams[old] = nil
+        }
+        if total != agent.total {
+            if let rescinded = try? allocator.updateAgent(agent.modelID, total: total) {
+                rescind(rescinded)
+                agent.total = total
+            }
+        }
+        agent.stream = stream
+        agent.reregisteredAt = now
+        agent.nextPingAt = now + config.agentPingInterval
+        agents[id] = agent
+        agentStreams[stream] = id
+        try? allocator.activateAgent(agent.modelID)
+        log("Agent \(id) (\(agent.info.hostname)) registered again")
+        sendRegistered(id, stream: stream)
+        allocateSoon()
+        return .streaming
+    }
+
+    private mutating func sendRegistered(_ id: Mesos.AgentID, stream: StreamID) {
+        let registered = AgentEvent.Registered(
+            agentID: id, masterInfo: config.masterInfo, pingIntervalSeconds: Double(config.agentPingInterval) / 1000)
+        emit(.sendToAgent(stream, AgentEvent(type: .registered, registered: registered)))
+    }
+
+    /// The tasks and executors an agent brings when it registers with a master that did
+    /// not know it: frameworks not yet subscribed are recorded as disconnected, to be
+    /// removed after their failover timeout unless they subscribe again.
+    private mutating func adoptTasks(_ register: AgentCall.Register, on agentID: Mesos.AgentID) {
+        let infos = Dictionary(register.frameworks.compactMap { info in info.id.map { ($0, info) } }) { first, _ in
+            first
+        }
+        for task in register.tasks {
+            let frameworkID = task.frameworkID
+            if frameworks[frameworkID] == nil {
+                guard let info = infos[frameworkID] else { continue }
+                adoptFramework(info)
+            }
+            let resources = (try? Resources(task.resources)) ?? Resources()
+            let role = task.resources.first?.allocationInfo?.role ?? "*"
+            var info = Mesos.TaskInfo(name: task.name, taskID: task.taskID, agentID: agentID, resources: task.resources)
+            info.labels = task.labels
+            let record = TaskRecord(
+                info: info, frameworkID: frameworkID, agentID: agentID, executorID: task.executorID, role: role,
+                resources: resources, state: task.state, statuses: task.statuses, unacknowledged: nil,
+                resourcesRecovered: task.state.isTerminal)
+            frameworks[frameworkID]!.tasks[task.taskID] = record
+            agents[agentID]!.tasks.insert(record.key)
+        }
+        for executor in register.executors {
+            frameworks[executor.frameworkID]?.executors[agentID, default: [:]][executor.executorInfo.executorID] =
+                executor.executorInfo
+        }
+    }
+
+    private mutating func adoptFramework(_ info: Mesos.FrameworkInfo) {
+        let id = info.id!
+        guard (try? allocator.addFramework(FrameworkID(id.value), roles: info.effectiveRoles)) != nil else { return }
+        _ = try? allocator.deactivateFramework(FrameworkID(id.value))
+        let timeout = info.failoverTimeout ?? 0
+        frameworks[id] = FrameworkRecord(
+            info: info, stream: nil, active: false, registeredAt: now, disconnectedAt: now,
+            failoverDeadline: now + Int64(max(0, min(timeout, 365 * 24 * 3600)) * 1000), nextHeartbeatAt: now)
+        log("Framework \(id) (\(info.name)) recovered from an agent; waiting for it to subscribe")
+    }
+
+    mutating func onAgentCall(_ call: AgentCall, streamID: String?) -> MasterReply {
+        guard let agentID = call.agentID, let agent = agents[agentID], let stream = agent.stream else {
+            return .rejected(status: 403, message: "Agent \(call.agentID?.value ?? "(no agent_id)") is not registered")
+        }
+        guard streamID == stream.value else {
+            return .rejected(status: 400, message: "The stream ID '\(streamID ?? "")' is not agent \(agentID)'s")
+        }
+        switch call.type {
+        case .register:
+            return .rejected(status: 400, message: "REGISTER opens a stream; send it without a stream id")
+        case .update:
+            guard let update = call.update else { return .rejected(status: 400, message: "Expecting 'update'") }
+            onStatusUpdate(update, from: agentID)
+        case .executorExited:
+            guard let exited = call.executorExited else {
+                return .rejected(status: 400, message: "Expecting 'executor_exited'")
+            }
+            onExecutorExited(exited, on: agentID)
+        case .message:
+            guard let message = call.message else { return .rejected(status: 400, message: "Expecting 'message'") }
+            if let frameworkStream = frameworks[message.frameworkID]?.stream {
+                let payload = Mesos.SchedulerEvent.Message(
+                    agentID: agentID, executorID: message.executorID, data: message.data)
+                emit(.sendToFramework(frameworkStream, Mesos.SchedulerEvent(type: .message, message: payload)))
+            }
+        }
+        return .accepted
+    }
+
+    private mutating func onExecutorExited(_ exited: AgentCall.ExecutorExited, on agentID: Mesos.AgentID) {
+        let key = ExecutorKey(framework: exited.frameworkID, agent: agentID, executor: exited.executorID)
+        frameworks[exited.frameworkID]?.executors[agentID]?[exited.executorID] = nil
+        if let held = executorResources.removeValue(forKey: key), !held.resources.isEmpty {
+            let allocation = AllocationKey(
+                framework: FrameworkID(exited.frameworkID.value), role: held.role, agent: AgentID(agentID.value))
+            try? allocator.recover(held.resources, from: allocation)
+            allocateSoon()
+        }
+        guard let stream = frameworks[exited.frameworkID]?.stream else { return }
+        let failure = Mesos.SchedulerEvent.Failure(
+            agentID: agentID, executorID: exited.executorID, status: exited.status)
+        emit(.sendToFramework(stream, Mesos.SchedulerEvent(type: .failure, failure: failure)))
+    }
+
+    /// The agent's stream ended: nothing on it is offered until it registers again; its
+    /// tasks stay as they are.
+    mutating func onAgentClosed(_ stream: StreamID) {
+        guard let id = agentStreams.removeValue(forKey: stream), agents[id]?.stream == stream else { return }
+        agents[id]!.stream = nil
+        rescind((try? allocator.deactivateAgent(agents[id]!.modelID)) ?? [])
+        log("Agent \(id) disconnected; its tasks are kept until it registers again")
+    }
+
+    /// Tells each framework that these offers are gone.
+    mutating func rescind(_ offers: [Offer]) {
+        for offer in offers {
+            offerMadeAt[offer.id] = nil
+            guard let stream = frameworks[Mesos.FrameworkID(value: offer.framework.value)]?.stream else { continue }
+            let rescind = Mesos.SchedulerEvent.Rescind(offerID: wireOfferID(offer.id))
+            emit(.sendToFramework(stream, Mesos.SchedulerEvent(type: .rescind, rescind: rescind)))
+        }
+    }
+}
+
+/// An executor is named by its framework, its agent and its id.
+struct ExecutorKey: Hashable, Sendable {
+    var framework: Mesos.FrameworkID
+    var agent: Mesos.AgentID
+    var executor: Mesos.ExecutorID
+}
+
+/// What an executor itself holds in the allocator, beyond its tasks.
+struct ExecutorResources: Sendable {
+    var role: String
+    var resources: Resources
+}

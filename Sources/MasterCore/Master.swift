@@ -1,0 +1,106 @@
+import ClusterCore
+import ClusterProtocol
+
+/// The leading master as a pure state machine: Mesos' master, minus the network. Schedulers
+/// subscribe and call, agents register and report status updates, time passes; each
+/// `step` returns the reply to the request that carried the event and the actions for the
+/// edge (events on streams, streams to close, operator events, log lines).
+///
+/// It reads no clock: `now` is the edge's wall-clock milliseconds since the Unix epoch,
+/// made monotonic by the edge, so timers and the timestamps the API shows come from one
+/// number. The allocator (`ClusterCore.Allocator`) decides who is offered what; this type
+/// keeps the books of frameworks, agents, tasks and streams around it.
+///
+/// Departures from Mesos (issue 11's scope): no registry — a master that takes over learns
+/// agents and their tasks when they re-register, and frameworks when they re-subscribe; an
+/// agent that disconnects keeps its tasks and is offered nothing until it comes back (no
+/// unreachable marking yet); only LAUNCH and LAUNCH_GROUP operations are carried out.
+public struct Master: Sendable {
+    public let config: MasterConfig
+    public internal(set) var allocator: Allocator
+    public internal(set) var frameworks: [Mesos.FrameworkID: FrameworkRecord] = [:]
+    public internal(set) var agents: [Mesos.AgentID: AgentRecord] = [:]
+    /// Frameworks removed, newest last, at most `completedFrameworksMax`.
+    public internal(set) var completedFrameworks: [FrameworkRecord] = []
+    public let startedAt: Int64
+
+    var frameworkStreams: [StreamID: Mesos.FrameworkID] = [:]
+    var agentStreams: [StreamID: Mesos.AgentID] = [:]
+    /// When each outstanding offer was made, for `offerTimeout`.
+    var offerMadeAt: [OfferID: Int64] = [:]
+    /// What each executor holds itself, beyond its tasks, until it exits.
+    var executorResources: [ExecutorKey: ExecutorResources] = [:]
+    var nextFrameworkNumber = 0
+    var nextAgentNumber = 0
+    var nextAllocationAt: Int64
+    var now: Int64
+    var outbox: [MasterAction] = []
+
+    public init(config: MasterConfig, now: Int64) {
+        self.config = config
+        self.allocator = Allocator(sorter: config.sorter, config: config.allocator)
+        self.startedAt = now
+        self.now = now
+        self.nextAllocationAt = now
+    }
+
+    /// Takes one event at time `now` (never earlier than the last step's).
+    public mutating func step(_ event: MasterEvent, now: Int64) -> MasterStep {
+        precondition(now >= self.now, "time went back from \(self.now) to \(now)")
+        self.now = now
+        outbox = []
+        let reply: MasterReply
+        switch event {
+        case .schedulerSubscribe(let call, let stream): reply = onSubscribe(call, stream: stream)
+        case .schedulerCall(let call, let streamID): reply = onSchedulerCall(call, streamID: streamID)
+        case .schedulerClosed(let stream):
+            onSchedulerClosed(stream)
+            reply = .none
+        case .agentRegister(let register, let stream): reply = onAgentRegister(register, stream: stream)
+        case .agentCall(let call, let streamID): reply = onAgentCall(call, streamID: streamID)
+        case .agentClosed(let stream):
+            onAgentClosed(stream)
+            reply = .none
+        case .tick:
+            onTick()
+            reply = .none
+        }
+        let actions = outbox
+        outbox = []
+        return MasterStep(reply: reply, actions: actions)
+    }
+
+    /// When the next timer falls due: the edge ticks then (or sooner).
+    public var nextWakeup: Int64 {
+        var wakeup = nextAllocationAt
+        for framework in frameworks.values {
+            if framework.isConnected { wakeup = min(wakeup, framework.nextHeartbeatAt) }
+            if let deadline = framework.failoverDeadline { wakeup = min(wakeup, deadline) }
+        }
+        for agent in agents.values where agent.isConnected { wakeup = min(wakeup, agent.nextPingAt) }
+        if let timeout = config.offerTimeout, let oldest = offerMadeAt.values.min() {
+            wakeup = min(wakeup, oldest + timeout)
+        }
+        return wakeup
+    }
+
+    /// Asks for an allocation round at the next tick: resources came free or a framework
+    /// wants offers.
+    mutating func allocateSoon() { nextAllocationAt = min(nextAllocationAt, now) }
+
+    mutating func emit(_ action: MasterAction) { outbox.append(action) }
+
+    mutating func log(_ line: String) { outbox.append(.log(line)) }
+
+    /// `now` as Mesos' TaskStatus timestamp: seconds since the epoch.
+    var timestamp: Double { Double(now) / 1000 }
+
+    /// `now` as Mesos' TimeInfo.
+    var timeInfo: Mesos.TimeInfo { Mesos.TimeInfo(nanoseconds: now * 1_000_000) }
+
+    /// `<master id>-<kind><number>`, numbers zero-padded to four digits as Mesos writes them.
+    func makeID(_ kind: String, _ number: Int) -> String {
+        let digits = String(number)
+        return config.idPrefix + "-" + kind + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,39 @@
+import ClusterCore
+import ClusterProtocol
+
+/// The master's settings, with Mesos' flag defaults. Durations are milliseconds.
+public struct MasterConfig: Sendable {
+    /// This master as it announces itself (its `id` prefixes every id it makes).
+    public var masterInfo: Mesos.MasterInfo
+    /// How often each subscribed scheduler hears HEARTBEAT (Mesos: 15 s).
+    public var heartbeatInterval: Int64 = 15_000
+    /// How often an allocation round runs when nothing else asks for one
+    /// (`--allocation_interval`, 1 s).
+    public var allocationInterval: Int64 = 1_000
+    /// How often agents hear PING (`--agent_ping_timeout`, 15 s).
+    public var agentPingInterval: Int64 = 15_000
+    /// Offers not answered within this long are rescinded (`--offer_timeout`; none by default).
+    public var offerTimeout: Int64? = nil
+    /// Terminal tasks kept per framework for the operator API (`--max_completed_tasks_per_framework`).
+    public var completedTasksPerFrameworkMax = 1000
+    /// Frameworks kept after they are removed (`--max_completed_frameworks`).
+    public var completedFrameworksMax = 50
+    /// Subscribed frameworks at most; SUBSCRIBE beyond is refused with an ERROR.
+    public var frameworksMax = 10_000
+    /// Registered agents at most; a registration beyond is refused.
+    public var agentsMax = 100_000
+    /// Active (non-terminal) tasks per framework at most; more launches get TASK_ERROR.
+    public var tasksPerFrameworkMax = 1_000_000
+    /// Status updates kept per task (the latest ones; the operator API shows them).
+    public var statusesPerTaskMax = 16
+
+    public var allocator = AllocatorConfig()
+    public var sorter: any Sorter = DRFSorter()
+
+    public init(masterInfo: Mesos.MasterInfo) {
+        self.masterInfo = masterInfo
+    }
+
+    /// The prefix of every id this master makes: its own id.
+    public var idPrefix: String { masterInfo.id }
+}

@@ -1,0 +1,33 @@
+import ClusterProtocol
+
+/// What happens to the master: calls arrive, streams open and close, time passes. The
+/// edge turns HTTP requests into these; `Master.step` answers each.
+public enum MasterEvent: Sendable {
+    /// A scheduler's SUBSCRIBE on a new stream, already decoded and of type SUBSCRIBE.
+    case schedulerSubscribe(Mesos.SchedulerCall, stream: StreamID)
+    /// Any other scheduler call, with the `Mesos-Stream-Id` header it came with.
+    case schedulerCall(Mesos.SchedulerCall, streamID: String?)
+    /// A scheduler's stream ended (the client went away or the edge closed it).
+    case schedulerClosed(StreamID)
+    /// An agent's REGISTER on a new stream.
+    case agentRegister(AgentCall.Register, stream: StreamID)
+    /// Any other agent call, with the stream id header it came with.
+    case agentCall(AgentCall, streamID: String?)
+    /// An agent's stream ended.
+    case agentClosed(StreamID)
+    /// Time passed: timers that are due fire (allocation, heartbeats, pings, failover and
+    /// offer timeouts). The edge ticks at `Master.nextWakeup` or sooner.
+    case tick
+}
+
+/// How the master answers the request an event came with.
+public enum MasterReply: Equatable, Sendable {
+    /// 200 and a stream: SUBSCRIBE (scheduler or agent) was taken.
+    case streaming
+    /// 202: the call was taken; its effects, if any, come on the stream.
+    case accepted
+    /// 400, 403, …: the call was refused, with a message saying why.
+    case rejected(status: Int, message: String)
+    /// Nothing to answer (a stream closed, a tick).
+    case none
+}

@@ -1,0 +1,29 @@
+import ClusterCore
+import ClusterProtocol
+
+/// The master's record of one task: what was launched, where, for which role, and the
+/// latest state it heard. A task's resources come back to the allocator once the master
+/// learns it is terminal (from an update's `latest_state`, before the framework has
+/// acknowledged); the record itself goes when the framework acknowledges its terminal
+/// update, or when the framework is removed.
+public struct TaskRecord: Sendable, Equatable {
+    public var info: Mesos.TaskInfo
+    public var frameworkID: Mesos.FrameworkID
+    public var agentID: Mesos.AgentID
+    /// The custom or default executor running it; nil for a command task.
+    public var executorID: Mesos.ExecutorID?
+    public var role: String
+    /// What it holds in the allocator (its TaskInfo's resources).
+    public var resources: Resources
+    /// The latest state known (an update's `latest_state` may run ahead of the update).
+    public var state: Mesos.TaskState
+    /// The newest status updates, oldest first, at most `statusesPerTaskMax`.
+    public var statuses: [Mesos.TaskStatus]
+    /// The update forwarded to the framework and not yet acknowledged.
+    public var unacknowledged: Mesos.TaskStatus?
+    public var resourcesRecovered = false
+
+    public var taskID: Mesos.TaskID { info.taskID }
+    public var key: TaskKey { TaskKey(framework: frameworkID, task: info.taskID) }
+    public var isTerminal: Bool { state.isTerminal }
+}

@@ -1,0 +1,99 @@
+import ClusterEdge
+import ClusterProtocol
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import KeeperClient
+import Logging
+import MasterCore
+import ServiceLifecycle
+
+/// `corral master`: serves the HTTP API, contends for leadership through Keeper (or leads
+/// at once without `--zk`), and runs the leader's timers, until SIGINT or SIGTERM.
+public struct MasterDaemon: Sendable {
+    public let options: MasterOptions
+    public let logger: Logger
+
+    public init(options: MasterOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let info = options.masterInfo(id: UUID().uuidString.lowercased())
+        let options = options
+        let host = MasterHost(logger: logger) { options.config(for: $0) }
+        let app = Application(
+            router: MasterRoutes(host: host).router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
+            logger: logger)
+        let leadership = LeadershipService(host: host, info: info, zk: options.zk, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: leadership)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info(
+            "Master \(info.id) serving on \(options.ip):\(options.port); \(options.zk.map { "contending at \($0)" } ?? "leading alone (no --zk)")"
+        )
+        try await group.run()
+    }
+}
+
+/// Contends for leadership and runs the leader's timers; on shutdown, closes every
+/// stream (they would hold the HTTP server open) and leaves the election.
+struct LeadershipService: Service {
+    let host: MasterHost
+    let info: Mesos.MasterInfo
+    let zk: MasterURL?
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await host.runTimers() }
+                group.addTask { await contend() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        await host.standBy(leader: nil)
+    }
+
+    private func contend() async {
+        guard case .keeper(let connectString, let path, _) = zk else {
+            await host.lead(as: info)
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        let data = MesosJSON.encode(info)
+        while !Task.isCancelled {
+            do {
+                let client = try await KeeperClient.connect(connectString)
+                defer { Task { await client.close() } }
+                try await client.ensurePath(path)
+                let election = LeaderElection(client: client, path: path, prefix: MasterElection.prefix)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await follow(election) }
+                    let leadership = try await election.lead(data: data)
+                    await host.lead(as: info)
+                    await leadership.lost()
+                    await host.standBy(leader: nil)
+                    group.cancelAll()
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Contending at zk://\(connectString)\(path): \(error); trying again in 1 s")
+                await host.standBy(leader: nil)
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// While standing by, keeps the leader's address for redirects.
+    private func follow(_ election: LeaderElection) async throws {
+        for try await leader in election.leaders() {
+            await host.noteLeader(leader.flatMap { MasterElection.address(fromInfo: $0.data) })
+        }
+    }
+}

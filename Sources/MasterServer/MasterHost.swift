@@ -1,0 +1,188 @@
+import ClusterEdge
+import ClusterProtocol
+import FoundationEssentials
+import Logging
+import MasterCore
+
+/// The one owner of the master's state: the `Master` core while this master leads,
+/// nothing while it stands by. Every request and timer goes through it; it carries out
+/// the core's actions (records onto streams, streams closed, log lines).
+public actor MasterHost {
+    public enum Role: Sendable {
+        /// Standing by; the leader's address if one is known.
+        case standby(leader: HostPort?)
+        case leading
+    }
+
+    public private(set) var role: Role = .standby(leader: nil)
+    private(set) var master: Master?
+    private let makeConfig: @Sendable (Mesos.MasterInfo) -> MasterConfig
+    private let clock = EdgeClock()
+    private let logger: Logger
+    private var frameworkOutboxes: [StreamID: EventOutbox] = [:]
+    private var agentOutboxes: [StreamID: EventOutbox] = [:]
+    private var operatorOutboxes: [StreamID: EventOutbox] = [:]
+    private var tickScheduled = false
+    let streamBytesMax: Int
+    public let startedAt: Int64
+    public private(set) var electedAt: Int64?
+    /// `host:port` this master serves on, once it has led.
+    public private(set) var selfAddress = ""
+
+    /// Times the v0 endpoints report.
+    public struct Snapshot: Sendable {
+        public var startedAt: Int64
+        public var electedAt: Int64?
+        public var now: Int64
+    }
+
+    public var snapshot: Snapshot { Snapshot(startedAt: startedAt, electedAt: electedAt, now: clock.now) }
+
+    public init(
+        logger: Logger, streamBytesMax: Int = EventOutbox.bytesMaxDefault,
+        makeConfig: @escaping @Sendable (Mesos.MasterInfo) -> MasterConfig
+    ) {
+        self.logger = logger
+        self.makeConfig = makeConfig
+        self.streamBytesMax = streamBytesMax
+        self.startedAt = EdgeClock().now
+    }
+
+    public var now: Int64 { clock.now }
+
+    /// This master leads from now on, with a fresh core (no registry yet: agents and
+    /// frameworks come back to it).
+    public func lead(as info: Mesos.MasterInfo) {
+        closeAllStreams()
+        master = Master(config: makeConfig(info), now: clock.now)
+        role = .leading
+        electedAt = clock.now
+        selfAddress = "\(info.address?.ip ?? info.hostname ?? "127.0.0.1"):\(info.port)"
+        logger.info("Elected leading master \(info.id) at \(info.address?.ip ?? "?"):\(info.port)")
+        scheduleTick()
+    }
+
+    /// This master stands by; `leader` is who leads, if anyone.
+    public func standBy(leader: HostPort?) {
+        if case .leading = role {
+            logger.warning("Lost leadership; standing by with every stream closed")
+            closeAllStreams()
+            master = nil
+            electedAt = nil
+        }
+        role = .standby(leader: leader)
+    }
+
+    /// Remembers who leads, for redirects, unless this master leads itself.
+    public func noteLeader(_ leader: HostPort?) {
+        if case .standby = role { role = .standby(leader: leader) }
+    }
+
+    /// Opens an outbound stream for a subscription about to be stepped.
+    func openStream(_ kind: StreamKind) -> EventOutbox {
+        let outbox = EventOutbox(id: StreamID(UUID().uuidString.lowercased()), bytesMax: streamBytesMax)
+        switch kind {
+        case .framework: frameworkOutboxes[outbox.id] = outbox
+        case .agent: agentOutboxes[outbox.id] = outbox
+        case .operator: operatorOutboxes[outbox.id] = outbox
+        }
+        return outbox
+    }
+
+    /// A subscription's response ended (or never started): forget it and tell the core.
+    func streamEnded(_ kind: StreamKind, _ id: StreamID) {
+        switch kind {
+        case .framework:
+            guard frameworkOutboxes.removeValue(forKey: id) != nil else { return }
+            _ = step(.schedulerClosed(id))
+        case .agent:
+            guard agentOutboxes.removeValue(forKey: id) != nil else { return }
+            _ = step(.agentClosed(id))
+        case .operator:
+            operatorOutboxes[id]?.close()
+            operatorOutboxes[id] = nil
+        }
+    }
+
+    /// Steps the core with one event and carries out its actions; nil while standing by.
+    func step(_ event: MasterEvent) -> MasterReply? {
+        guard master != nil else { return nil }
+        // Stepped in place: a copy would copy every table the step touches.
+        let result = master!.step(event, now: clock.now)
+        perform(result.actions)
+        if let master, master.nextWakeup <= clock.now { scheduleTick() }
+        return result.reply
+    }
+
+    /// Reads the core's state (for the operator endpoints); nil while standing by.
+    func read<T: Sendable>(_ body: (Master) -> T) -> T? {
+        master.map(body)
+    }
+
+    /// Runs the timers until cancelled: a tick at each core wakeup, at least every second.
+    public func runTimers() async {
+        while !Task.isCancelled {
+            let wait = master.map { max(1, min($0.nextWakeup - clock.now, 1000)) } ?? 1000
+            try? await Task.sleep(for: .milliseconds(wait))
+            _ = step(.tick)
+        }
+    }
+
+    private func scheduleTick() {
+        guard !tickScheduled else { return }
+        tickScheduled = true
+        Task { self.tickNow() }
+    }
+
+    private func tickNow() {
+        tickScheduled = false
+        _ = step(.tick)
+    }
+
+    private func perform(_ actions: [MasterAction]) {
+        for action in actions {
+            switch action {
+            case .sendToFramework(let id, let event):
+                send(MesosJSON.encode(event), to: frameworkOutboxes[id], kind: .framework)
+            case .closeFrameworkStream(let id): frameworkOutboxes.removeValue(forKey: id)?.close()
+            case .sendToAgent(let id, let event): send(MesosJSON.encode(event), to: agentOutboxes[id], kind: .agent)
+            case .closeAgentStream(let id): agentOutboxes.removeValue(forKey: id)?.close()
+            case .publish(let event):
+                let record = RecordIO.frame(MesosJSON.encode(event))
+                for outbox in operatorOutboxes.values where !outbox.send(record) {
+                    operatorOutboxes[outbox.id] = nil
+                }
+            case .log(let line): logger.info("\(line)")
+            }
+        }
+    }
+
+    private func send(_ json: [UInt8], to outbox: EventOutbox?, kind: StreamKind) {
+        guard let outbox else { return }
+        if !outbox.send(RecordIO.frame(json)) {
+            logger.warning("Closing \(kind) stream \(outbox.id): its reader is \(outbox.bytesMax) bytes behind")
+            streamEnded(kind, outbox.id)
+        }
+    }
+
+    func publishTo(_ outbox: EventOutbox, _ event: Mesos.OperatorEvent) {
+        outbox.send(RecordIO.frame(MesosJSON.encode(event)))
+    }
+
+    private func closeAllStreams() {
+        for outbox in frameworkOutboxes.values { outbox.close() }
+        for outbox in agentOutboxes.values { outbox.close() }
+        for outbox in operatorOutboxes.values { outbox.close() }
+        frameworkOutboxes = [:]
+        agentOutboxes = [:]
+        operatorOutboxes = [:]
+    }
+}
+
+enum StreamKind: String, Sendable, CustomStringConvertible {
+    case framework
+    case agent
+    case `operator`
+
+    var description: String { rawValue }
+}

@@ -1,0 +1,68 @@
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import MasterCore
+
+/// What `corral master` is told: where the masters' election lives, where to serve, and
+/// the allocation policy, with Mesos' flag defaults.
+public struct MasterOptions: Sendable {
+    /// `zk://HOSTS/PATH` of the election; nil runs one master that leads at once.
+    public var zk: MasterURL?
+    public var ip = "127.0.0.1"
+    public var hostname = "localhost"
+    public var port = 5050
+    public var workDir: String
+    /// Mesos' replicated-log quorum; Corral keeps its state in Keeper, so this is checked
+    /// against the masters' count only in the log.
+    public var quorum: Int?
+    public var allocator = AllocatorChoice.drf
+    /// For `priority`: roles from highest to lowest.
+    public var roles: [String] = []
+    public var weights: [String: Weight] = [:]
+    public var allocationInterval: Int64 = 1_000
+    public var offerTimeout: Int64?
+    public var heartbeatInterval: Int64 = 15_000
+    public var agentPingInterval: Int64 = 15_000
+
+    public enum AllocatorChoice: String, Sendable, CaseIterable {
+        case drf
+        case priority
+    }
+
+    public init(workDir: String) {
+        self.workDir = workDir
+    }
+
+    /// This master's MasterInfo: a fresh id, its address as Mesos writes it (the IPv4
+    /// address also as the integer Mesos stores), pid and version.
+    public func masterInfo(id: String) -> Mesos.MasterInfo {
+        var info = Mesos.MasterInfo(id: id, ip: Self.mesosInteger(ip) ?? 0, port: UInt32(port))
+        info.pid = "master@\(ip):\(port)"
+        info.hostname = hostname
+        info.version = Master.mesosVersion
+        info.address = Mesos.Address(hostname: hostname, ip: ip, port: Int32(port))
+        return info
+    }
+
+    public func config(for info: Mesos.MasterInfo) -> MasterConfig {
+        var config = MasterConfig(masterInfo: info)
+        config.allocationInterval = allocationInterval
+        config.offerTimeout = offerTimeout
+        config.heartbeatInterval = heartbeatInterval
+        config.agentPingInterval = agentPingInterval
+        config.allocator.weights = weights
+        switch allocator {
+        case .drf: config.sorter = DRFSorter()
+        case .priority: config.sorter = StrictPrioritySorter(priorities: roles)
+        }
+        return config
+    }
+
+    /// An IPv4 address as the integer Mesos keeps in MasterInfo.ip: the address's bytes
+    /// in network order, read as a little-endian number (127.0.0.1 is 16777343).
+    static func mesosInteger(_ address: String) -> UInt32? {
+        let parts = address.split(separator: ".").compactMap { UInt8($0) }
+        guard parts.count == 4 else { return nil }
+        return parts.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+    }
+}

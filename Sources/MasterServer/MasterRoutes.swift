@@ -1,0 +1,154 @@
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import HTTPTypes
+import Hummingbird
+import MasterCore
+
+/// The master's HTTP API as one router, shared by `corral master` and the tests. Paths
+/// route as libprocess routes them: `/master/X` and plain `/X` are the same endpoint, and
+/// `/api/v1/operator` reaches `/api/v1`.
+public struct MasterRoutes: Sendable {
+    public let host: MasterHost
+    /// The largest request body any endpoint reads (413 beyond).
+    public var requestBytesMax = 8 << 20
+    public var operatorHeartbeat: Duration = .seconds(15)
+
+    public init(host: MasterHost) {
+        self.host = host
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let scheduler = SchedulerEndpoint(host: host, requestBytesMax: requestBytesMax)
+        let agent = AgentEndpoint(host: host, requestBytesMax: requestBytesMax)
+        let operatorAPI = OperatorEndpoint(
+            host: host, requestBytesMax: requestBytesMax, heartbeatInterval: operatorHeartbeat)
+        every(router, "/api/v1/scheduler") { request, _ in try await scheduler.handle(request) }
+        every(router, "/corral/v1/agent") { request, _ in try await agent.handle(request) }
+        every(router, "/api/v1") { request, _ in try await operatorAPI.handle(request) }
+        every(router, "/api/v1/operator") { request, _ in try await operatorAPI.handle(request) }
+        let host = host
+        for path in ["/health", "/master/health"] {
+            router.get(RouterPath(path)) { _, _ in Response(status: .ok) }
+        }
+        router.get("/version") { _, _ in
+            HTTPReplies.json(
+                JSONValue.object([
+                    ("version", .string(Master.mesosVersion)), ("build_date", ""), ("build_time", 0),
+                    ("build_user", ""),
+                    ("corral_version", .string(CorralVersion.text)),
+                ]).serialized)
+        }
+        for path in ["/master/redirect", "/redirect"] {
+            router.get(RouterPath(path)) { request, _ in
+                switch await host.role {
+                case .leading:
+                    return Response(status: .temporaryRedirect, headers: [.location: "//\(await host.selfAddress)"])
+                case .standby(let leader): return Redirect.to(leader, request)
+                }
+            }
+        }
+        stateRoutes(router)
+        return router
+    }
+
+    /// The v0 JSON endpoints; a standby redirects them to the leader.
+    private func stateRoutes(_ router: Router<BasicRequestContext>) {
+        let host = host
+        let views: [(String, @Sendable (Master, MasterHost.Snapshot) -> JSONValue)] = [
+            (
+                "state",
+                { master, snapshot in
+                    StateJSON.state(
+                        master, info: master.config.masterInfo, startedAt: snapshot.startedAt,
+                        electedAt: snapshot.electedAt)
+                }
+            ),
+            (
+                "state.json",
+                { master, snapshot in
+                    StateJSON.state(
+                        master, info: master.config.masterInfo, startedAt: snapshot.startedAt,
+                        electedAt: snapshot.electedAt)
+                }
+            ),
+            ("state-summary", { master, _ in StateJSON.summary(master, info: master.config.masterInfo) }),
+            (
+                "frameworks",
+                { master, _ in
+                    .object([
+                        (
+                            "frameworks",
+                            .array(
+                                master.frameworks.keys.sorted().map {
+                                    StateJSON.framework(master.frameworks[$0]!, in: master)
+                                })
+                        ),
+                        (
+                            "completed_frameworks",
+                            .array(master.completedFrameworks.map { StateJSON.framework($0, in: master) })
+                        ),
+                        ("unregistered_frameworks", .array([])),
+                    ])
+                }
+            ),
+            (
+                "slaves",
+                { master, _ in
+                    .object([
+                        (
+                            "slaves",
+                            .array(master.agents.keys.sorted().map { StateJSON.agent(master.agents[$0]!, in: master) })
+                        ),
+                        ("recovered_slaves", .array([])),
+                    ])
+                }
+            ),
+            (
+                "tasks",
+                { master, _ in
+                    var tasks: [JSONValue] = []
+                    for id in master.frameworks.keys.sorted() {
+                        let record = master.frameworks[id]!
+                        tasks += record.tasks.keys.sorted().map { StateJSON.task(record.tasks[$0]!) }
+                        tasks += record.completedTasks.map(StateJSON.task)
+                    }
+                    return .object([("tasks", .array(tasks))])
+                }
+            ),
+            ("roles", { master, _ in StateJSON.roles(master) }),
+            ("metrics/snapshot", { master, snapshot in MetricsSnapshot.master(master, snapshot: snapshot) }),
+        ]
+        for (name, view) in views {
+            let paths = name == "metrics/snapshot" ? ["/metrics/snapshot"] : ["/master/" + name, "/" + name]
+            for path in paths {
+                router.get(RouterPath(path)) { request, _ in
+                    if name == "metrics/snapshot", case .standby = await host.role {
+                        return HTTPReplies.json(MetricsSnapshot.standby.serialized)
+                    }
+                    if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+                    let snapshot = await host.snapshot
+                    guard let json = await host.read({ view($0, snapshot) }) else { return Redirect.leadershipLost }
+                    return HTTPReplies.json(json.serialized)
+                }
+            }
+        }
+    }
+
+    /// Registers `handle` for every method on `path`, so that the endpoint itself answers
+    /// 405 to the wrong one (Hummingbird would answer 404).
+    private func every(
+        _ router: Router<BasicRequestContext>, _ path: String,
+        _ handle: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head, .options] {
+            router.on(RouterPath(path), method: method, use: handle)
+        }
+    }
+}
+
+/// Corral's own release, beside the Mesos API version it speaks.
+public enum CorralVersion {
+    public static let text = "0.2.0"
+}

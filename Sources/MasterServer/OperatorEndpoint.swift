@@ -1,0 +1,89 @@
+import ClusterEdge
+import ClusterProtocol
+import HTTPTypes
+import Hummingbird
+import MasterCore
+
+/// `POST /api/v1` (also `/api/v1/operator`): Mesos' operator API, the GET_* calls and the
+/// SUBSCRIBE event stream. Calls may come without an Accept header; answers are JSON.
+struct OperatorEndpoint: Sendable {
+    let host: MasterHost
+    let requestBytesMax: Int
+    /// How often a SUBSCRIBE stream hears HEARTBEAT.
+    let heartbeatInterval: Duration
+
+    func handle(_ request: Request) async throws -> Response {
+        var request = request
+        guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
+        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
+        if let problem = ContentNegotiation.acceptProblem(request) { return problem }
+        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
+        let call: Mesos.OperatorCall
+        do {
+            call = try MesosJSON.decode(Mesos.OperatorCall.self, from: body)
+        } catch {
+            return HTTPReplies.text(.badRequest, "Failed to parse body into Call: \(error)")
+        }
+        switch call.type {
+        case .getHealth: return HTTPReplies.json(MesosJSON.encode(Mesos.OperatorResponse.getHealth(healthy: true)))
+        case .getVersion: return HTTPReplies.json(MesosJSON.encode(Self.version))
+        default: break
+        }
+        if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+        if call.type == .subscribe { return await subscribe(request) }
+        let electedAt = await host.electedAt
+        let startedAt = host.startedAt
+        let response = await host.read { master -> Mesos.OperatorResponse? in
+            switch call.type {
+            case .getMaster:
+                return Mesos.OperatorResponse(
+                    type: .getMaster,
+                    getMaster: .init(
+                        masterInfo: master.config.masterInfo, startTime: Double(startedAt) / 1000,
+                        electedTime: electedAt.map { Double($0) / 1000 }))
+            case .getState: return Mesos.OperatorResponse(type: .getState, getState: master.operatorState)
+            case .getAgents: return Mesos.OperatorResponse(type: .getAgents, getAgents: master.operatorAgents)
+            case .getFrameworks:
+                return Mesos.OperatorResponse(type: .getFrameworks, getFrameworks: master.operatorFrameworks)
+            case .getTasks: return Mesos.OperatorResponse(type: .getTasks, getTasks: master.operatorTasks)
+            case .getExecutors:
+                return Mesos.OperatorResponse(type: .getExecutors, getExecutors: master.operatorExecutors)
+            case .getRoles: return Mesos.OperatorResponse(type: .getRoles, getRoles: master.operatorRoles)
+            default: return nil
+            }
+        }
+        guard let response else { return Redirect.leadershipLost }
+        guard let response else {
+            return HTTPReplies.text(.badRequest, "\(call.type.rawValue) is not supported by this master")
+        }
+        return HTTPReplies.json(MesosJSON.encode(response))
+    }
+
+    /// The operator event stream: SUBSCRIBED with the whole state, then TASK_ADDED,
+    /// TASK_UPDATED, AGENT_ADDED, … as they happen, and HEARTBEAT between.
+    private func subscribe(_ request: Request) async -> Response {
+        let host = host
+        let outbox = await host.openStream(.operator)
+        let interval = heartbeatInterval
+        guard let state = await host.read({ $0.operatorState }) else {
+            await host.streamEnded(.operator, outbox.id)
+            return Redirect.leadershipLost
+        }
+        let seconds = Double(interval.components.seconds)
+        await host.publishTo(outbox, Mesos.OperatorEvent.subscribed(getState: state, heartbeatIntervalSeconds: seconds))
+        await host.publishTo(outbox, .heartbeat)
+        let heartbeats = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard outbox.send(RecordIO.frame(MesosJSON.encode(Mesos.OperatorEvent.heartbeat))) else { return }
+            }
+        }
+        return HTTPReplies.stream(outbox, request: request, headers: [:]) {
+            heartbeats.cancel()
+            await host.streamEnded(.operator, outbox.id)
+        }
+    }
+
+    static let version = Mesos.OperatorResponse(
+        type: .getVersion, getVersion: .init(versionInfo: Mesos.VersionInfo(version: Master.mesosVersion)))
+}

@@ -1,0 +1,23 @@
+import ClusterEdge
+import HTTPTypes
+import Hummingbird
+
+/// A standby master answers API calls by pointing at the leader, as Mesos does: 307 with
+/// `Location: //leader-host:port/path`, or 503 while no leader is known.
+enum Redirect {
+    static func ifStandingBy(_ host: MasterHost, _ request: Request) async -> Response? {
+        guard case .standby(let leader) = await host.role else { return nil }
+        return to(leader, request)
+    }
+
+    static func to(_ leader: HostPort?, _ request: Request) -> Response {
+        guard let leader else {
+            return HTTPReplies.text(.serviceUnavailable, "No master is currently leading; try again shortly")
+        }
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        return Response(status: .temporaryRedirect, headers: [.location: "//\(leader.host):\(leader.port)\(target)"])
+    }
+
+    /// This master stopped leading while the request was in flight.
+    static let leadershipLost = HTTPReplies.text(.serviceUnavailable, "This master is no longer leading; try again")
+}

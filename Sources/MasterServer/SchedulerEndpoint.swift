@@ -1,0 +1,45 @@
+import ClusterEdge
+import ClusterProtocol
+import HTTPTypes
+import Hummingbird
+import MasterCore
+
+/// `POST /api/v1/scheduler`: Mesos' scheduler HTTP API, checked in Mesos' order — the
+/// method (405), the content type (415: JSON only), the body (413 over the cap, 400 when
+/// it is not a Call), the Accept header of a SUBSCRIBE (406) — before the core sees it.
+struct SchedulerEndpoint: Sendable {
+    let host: MasterHost
+    let requestBytesMax: Int
+
+    func handle(_ request: Request) async throws -> Response {
+        var request = request
+        guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
+        if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
+        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
+        let call: Mesos.SchedulerCall
+        do {
+            call = try MesosJSON.decode(Mesos.SchedulerCall.self, from: body)
+        } catch {
+            return HTTPReplies.text(.badRequest, "Failed to parse body into Call: \(error)")
+        }
+        guard call.type == .subscribe else {
+            let reply = await host.step(.schedulerCall(call, streamID: request.headers[.mesosStreamID]))
+            return reply.map(HTTPReplies.reply) ?? Redirect.leadershipLost
+        }
+        if let problem = ContentNegotiation.acceptProblem(request) { return problem }
+        let outbox = await host.openStream(.framework)
+        let host = host
+        guard let reply = await host.step(.schedulerSubscribe(call, stream: outbox.id)) else {
+            await host.streamEnded(.framework, outbox.id)
+            return Redirect.leadershipLost
+        }
+        guard reply == .streaming else {
+            await host.streamEnded(.framework, outbox.id)
+            return HTTPReplies.reply(reply)
+        }
+        return HTTPReplies.stream(outbox, request: request, headers: [.mesosStreamID: outbox.id.value]) {
+            await host.streamEnded(.framework, outbox.id)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import AgentServer
+import ArgumentParser
+import ClusterEdge
+import Logging
+
+/// `corral agent --master zk://HOSTS/PATH|HOST:PORT --port 5051 --work-dir DIR …`: one
+/// agent, advertising this machine (or `--resources`) and running tasks in containers.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Run a cluster agent that registers with the leading master and runs tasks.")
+
+    @Option(help: "The leading master: zk://HOST:PORT[,…]/PATH, or HOST:PORT.")
+    var master: String
+
+    @Option(help: "The address to serve the agent API on.")
+    var ip = "127.0.0.1"
+
+    @Option(help: "The hostname to announce (default: the --ip).")
+    var hostname: String?
+
+    @Option(help: "The port of the agent API (executors connect to it).")
+    var port = 5051
+
+    @Option(help: "A directory for the sandboxes.")
+    var workDir: String
+
+    @Option(help: "What to offer, e.g. \"cpus:4;mem:4096;disk:10000;ports:[31000-32000]\" (default: this machine).")
+    var resources: String?
+
+    @Option(help: "Attributes, e.g. \"rack:a;zone:1\".")
+    var attributes: String?
+
+    @Option(help: "The cgroup directory (under each controller) for this agent's containers.")
+    var cgroupRoot = "corral"
+
+    @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
+    var isolation = "auto"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(label: "agent", level: logLevel)
+        let url: MasterURL
+        do {
+            url = try MasterURL(parsing: master)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var options = AgentOptions(master: url, workDir: workDir)
+        options.ip = ip
+        options.hostname = hostname ?? ip
+        options.port = port
+        options.resources = resources
+        options.attributes = attributes
+        options.cgroupRoot = cgroupRoot
+        guard let mode = ContainerIsolationMode(flag: isolation) else {
+            throw ValidationError("--isolation takes auto, cgroups-v1, cgroups-v2 or none, not '\(isolation)'")
+        }
+        options.isolation = mode
+        try makeDirectory(workDir)
+        do {
+            _ = try options.agentResources()
+            _ = try options.agentAttributes()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        ParentWatch.startIfAsked(logger: logger)
+        try await AgentDaemon(options: options, logger: logger).run()
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEdge
+import Logging
+import MasterServer
+
+/// `corral master --zk zk://HOSTS/PATH --port 5050 --work-dir DIR …`: one master; the
+/// masters of one PATH elect a leader through Keeper, the others stand by.
+struct MasterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "master", abstract: "Run a cluster master (Mesos-style), electing a leader through Keeper.")
+
+    @Option(
+        help: "The masters' election in Keeper: zk://HOST:PORT[,HOST:PORT…]/PATH. Without it this master leads alone.")
+    var zk: String?
+
+    @Option(help: "The address to serve on and announce.")
+    var ip = "127.0.0.1"
+
+    @Option(help: "The hostname to announce (default: the --ip).")
+    var hostname: String?
+
+    @Option(help: "The port of the HTTP API.")
+    var port = 5050
+
+    @Option(help: "A directory for the master's files.")
+    var workDir: String
+
+    @Option(
+        help: "How many masters make a quorum (Mesos' flag; Corral's state lives in Keeper, so it is only checked).")
+    var quorum: Int?
+
+    @Option(help: "The allocation policy: drf (weighted dominant resource fairness) or priority (strict, by --roles).")
+    var allocator = "drf"
+
+    @Option(help: "Roles, comma-separated; for --allocator priority, highest first.")
+    var roles: String?
+
+    @Option(help: "Role weights, role=weight,… (e.g. prod=3,dev=1).")
+    var weights: String?
+
+    @Option(help: "Seconds between allocation rounds.")
+    var allocationInterval: Double = 1
+
+    @Option(help: "Seconds after which an unanswered offer is rescinded (default: never).")
+    var offerTimeout: Double?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(label: "master", level: logLevel)
+        var options = MasterOptions(workDir: workDir)
+        do {
+            options.zk = try zk.map { try MasterURL(parsing: $0) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if case .direct = options.zk { throw ValidationError("--zk takes zk://HOSTS/PATH") }
+        options.ip = ip
+        options.hostname = hostname ?? ip
+        options.port = port
+        options.quorum = quorum
+        guard let choice = MasterOptions.AllocatorChoice(rawValue: allocator) else {
+            throw ValidationError("--allocator takes drf or priority, not '\(allocator)'")
+        }
+        options.allocator = choice
+        options.roles = roles.map { $0.split(separator: ",").map(String.init) } ?? []
+        options.weights = try Self.parseWeights(weights)
+        options.allocationInterval = Int64(allocationInterval * 1000)
+        options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
+        try makeDirectory(workDir)
+        ParentWatch.startIfAsked(logger: logger)
+        try await MasterDaemon(options: options, logger: logger).run()
+    }
+
+    static func parseWeights(_ text: String?) throws -> [String: Weight] {
+        guard let text, !text.isEmpty else { return [:] }
+        var weights: [String: Weight] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1]), let weight = Weight(value), value > 0 else {
+                throw ValidationError("'\(item)' in --weights is not ROLE=WEIGHT with a positive weight")
+            }
+            weights[String(parts[0])] = weight
+        }
+        return weights
+    }
+}

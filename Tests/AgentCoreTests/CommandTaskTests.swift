@@ -1,0 +1,158 @@
+import AgentCore
+import ClusterCore
+import ClusterProtocol
+import Testing
+
+@Suite("agent: command tasks and the status update manager")
+struct CommandTaskTests {
+    @Test("a command task runs as `sh -c` in its sandbox with Mesos' environment, its ports and limits")
+    func launch() throws {
+        var harness = AgentHarness()
+        var task = AgentHarness.command("t1", "echo hi")
+        task.command?.environment = Mesos.Environment(variables: [.init(name: "GREETING", value: "hello")])
+        harness.run(task)
+        let launch = try #require(harness.launched.first)
+        #expect(launch.argv == ["/bin/sh", "-c", "echo hi"])
+        #expect(launch.sandbox.hasPrefix("/w/slaves/A/frameworks/F/executors/t1/runs/"))
+        let environment = launch.environment
+        #expect(environment["MESOS_SANDBOX"] == launch.sandbox)
+        #expect(environment["MESOS_FRAMEWORK_ID"] == "F")
+        #expect(environment["MESOS_EXECUTOR_ID"] == "t1")
+        #expect(environment["MESOS_AGENT_ENDPOINT"] == "127.0.0.1:5051")
+        #expect(environment["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"] == "5secs")
+        #expect(
+            environment["PORT0"] == "31000" && environment["PORT1"] == "31001" && environment["PORTS"] == "31000,31001")
+        #expect(environment["GREETING"] == "hello")
+        #expect(environment["PATH"] != nil)
+        #expect(launch.limits == ContainerLimits(memoryBytes: 128 << 20, cpuShares: 1024))
+    }
+
+    @Test("a command without a shell runs value with its arguments, argv[0] included")
+    func noShell() {
+        var command = Mesos.CommandInfo(value: "/bin/echo", arguments: ["echo", "a", "b"])
+        command.shell = false
+        var task = AgentHarness.command("t", "")
+        task.command = command
+        var harness = AgentHarness()
+        harness.run(task)
+        #expect(harness.launched.first?.argv == ["/bin/echo", "a", "b"])
+    }
+
+    @Test("STARTING, RUNNING, FINISHED go out one at a time, each after the previous one's acknowledgement")
+    func updatesInOrder() throws {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("t1", "true"))
+        let container = harness.launched[0].containerID
+        harness.step(.containerStarted(container, pid: 42))
+        harness.step(.containerExited(container, ContainerExit(exitStatus: 0)))
+        let first = harness.takeUpdates()
+        #expect(first.map(\.state) == [.starting])
+        #expect(harness.toMaster.isEmpty)
+        #expect(first[0].uuid?.bytes.count == 16 && first[0].agentID == "A")
+        harness.ack(first[0])
+        let second = harness.takeUpdates()
+        #expect(second.map(\.state) == [.running])
+        #expect(harness.agent.updates.all.first?.1.count == 2)
+        harness.ack(second[0])
+        let third = harness.takeUpdates()
+        #expect(third.map(\.state) == [.finished])
+        #expect(third[0].message == "Command exited with status 0")
+        harness.ack(third[0])
+        #expect(harness.agent.executors.isEmpty)
+        #expect(harness.agent.updates.all.isEmpty)
+    }
+
+    @Test("an update is sent again after 10 s, then 20 s, until acknowledged; and at once on registering again")
+    func retries() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("t1", "true"))
+        #expect(harness.takeUpdates().count == 1)
+        harness.advance(9_999)
+        #expect(harness.takeUpdates().isEmpty)
+        harness.advance(1)
+        #expect(harness.takeUpdates().map(\.state) == [.starting])
+        harness.advance(19_999)
+        #expect(harness.takeUpdates().isEmpty)
+        harness.advance(1)
+        #expect(harness.takeUpdates().count == 1)
+        harness.step(.masterDisconnected)
+        harness.advance(60_000)
+        #expect(harness.takeUpdates().isEmpty)
+        harness.step(.masterConnected)
+        harness.step(
+            .masterEvent(
+                AgentEvent(
+                    type: .registered,
+                    registered: .init(
+                        agentID: "A", masterInfo: Mesos.MasterInfo(id: "M2", ip: 0), pingIntervalSeconds: 15))))
+        #expect(harness.takeUpdates().map(\.state) == [.starting])
+    }
+
+    @Test(
+        "exit 3 is TASK_FAILED with the status; over memory is REASON_CONTAINER_LIMITATION_MEMORY; a kill is TASK_KILLED"
+    )
+    func endings() {
+        var harness = AgentHarness()
+        for (id, shell) in [("fail", "exit 3"), ("oom", "eat"), ("kill", "sleep 100")] {
+            harness.run(AgentHarness.command(id, shell, resources: "cpus:0.1;mem:64"))
+        }
+        let containers = Dictionary(
+            uniqueKeysWithValues: harness.launched.map { ($0.environment["MESOS_TASK_ID"]!, $0.containerID) })
+        for container in containers.values { harness.step(.containerStarted(container, pid: 1)) }
+        _ = harness.ackAll()
+        harness.step(.containerExited(containers["fail"]!, ContainerExit(exitStatus: 3)))
+        harness.step(
+            .containerExited(
+                containers["oom"]!,
+                ContainerExit(
+                    signal: 9, memoryLimitExceeded: true,
+                    message: "Memory limit exceeded: Requested: 64MB Maximum Used: 64MB")))
+        harness.step(.masterEvent(AgentEvent(type: .killTask, killTask: .init(frameworkID: "F", taskID: "kill"))))
+        #expect(harness.killed.map(\.0) == [containers["kill"]!])
+        #expect(harness.killed.map(\.1) == [3_000])
+        harness.step(.containerExited(containers["kill"]!, ContainerExit(signal: 15)))
+        let updates = harness.takeUpdates()
+        let byTask = Dictionary(uniqueKeysWithValues: updates.map { ($0.taskID.value, $0) })
+        #expect(byTask["fail"]?.state == .failed && byTask["fail"]?.message == "Command exited with status 3")
+        #expect(byTask["oom"]?.state == .failed && byTask["oom"]?.reason == .containerLimitationMemory)
+        #expect(byTask["oom"]?.message?.hasPrefix("Memory limit exceeded") == true)
+        #expect(byTask["kill"]?.state == .killed)
+    }
+
+    @Test("a kill for a task the agent does not know answers TASK_LOST")
+    func unknownKill() {
+        var harness = AgentHarness()
+        harness.step(.masterEvent(AgentEvent(type: .killTask, killTask: .init(frameworkID: "F", taskID: "ghost"))))
+        #expect(harness.takeUpdates().map(\.state) == [.lost])
+    }
+
+    @Test("the registration carries the agent's id, frameworks and tasks, for a new master")
+    func registration() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("t1", "sleep 5"))
+        let registration = harness.agent.registration
+        #expect(registration.agentInfo.id == "A")
+        #expect(registration.frameworks.map(\.id) == ["F"])
+        #expect(registration.tasks.map(\.taskID) == ["t1"])
+        #expect(registration.tasks.map(\.state) == [.starting])
+    }
+
+    @Test("a master silent for five ping intervals is dropped and registered with again")
+    func silentMaster() {
+        var harness = AgentHarness()
+        harness.advance(74_000)
+        #expect(harness.reconnects == 0)
+        harness.advance(1_000)
+        #expect(harness.reconnects == 1)
+        #expect(harness.agent.connection == .disconnected)
+    }
+
+    @Test("SHUTDOWN_FRAMEWORK kills its command tasks")
+    func shutdownFramework() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("a", "sleep 9"))
+        harness.run(AgentHarness.command("b", "sleep 9"))
+        harness.step(.masterEvent(AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: "F"))))
+        #expect(Set(harness.killed.map(\.0)) == Set(harness.launched.map(\.containerID)))
+    }
+}

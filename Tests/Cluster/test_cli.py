@@ -1,0 +1,56 @@
+"""`corral execute` and `corral cluster` against the running cluster."""
+import json
+import re
+import subprocess
+
+from schedulers import new_id
+
+
+def corral(cluster, *args, timeout=90):
+    p = subprocess.run([cluster.binary, *args], capture_output=True, text=True, timeout=timeout)
+    print("$ corral %s -> %d\n%s%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def test_execute_true(cluster):
+    name = new_id("cli-true")
+    p = corral(cluster, "execute", "--master", cluster.leader.address, "--name", name,
+               "--command", "true", "--resources", "cpus:0.1;mem:32")
+    assert p.returncode == 0
+    states = re.findall(r"Received status update (TASK_\w+) for task '%s'" % re.escape(name), p.stdout)
+    assert states == ["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"], states
+
+
+def test_execute_exit_status(cluster):
+    name = new_id("cli-seven")
+    p = corral(cluster, "execute", "--master", cluster.zk_url, "--name", name,
+               "--command", "exit 7", "--resources", "cpus:0.1;mem:32")
+    assert p.returncode == 7
+    states = re.findall(r"Received status update (TASK_\w+) for task '%s'" % re.escape(name), p.stdout)
+    assert states == ["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"], states
+
+
+def test_cluster_agents(cluster):
+    p = corral(cluster, "cluster", "agents", "--master", cluster.zk_url)
+    assert p.returncode == 0
+    ids = {s["id"] for s in _slaves(cluster)}
+    for agent_id in ids:
+        assert agent_id in p.stdout
+    pj = corral(cluster, "cluster", "agents", "--master", cluster.zk_url, "--json")
+    assert pj.returncode == 0
+    doc = json.loads(pj.stdout)
+    text = json.dumps(doc)
+    for agent_id in ids:
+        assert agent_id in text
+
+
+def test_cluster_other_views_parse(cluster):
+    for view in ("status", "frameworks", "tasks", "roles"):
+        p = corral(cluster, "cluster", view, "--master", cluster.standby.address, "--json")
+        assert p.returncode == 0, view
+        json.loads(p.stdout)
+
+
+def _slaves(cluster):
+    from cluster import http_get
+    return http_get(cluster.leader.port, "/master/slaves").json()["slaves"]

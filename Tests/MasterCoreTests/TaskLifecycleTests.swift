@@ -1,0 +1,153 @@
+import ClusterCore
+import ClusterProtocol
+import MasterCore
+import Testing
+
+@Suite("master: status updates, acknowledgements, kills, reconciliation, failover")
+struct TaskLifecycleTests {
+    /// One framework "f", one agent "a", task "t1" launched on 1 cpu.
+    func launched() -> (MasterHarness, Mesos.FrameworkID, Mesos.AgentID) {
+        var harness = MasterHarness()
+        let framework = harness.subscribe("f")
+        let agent = harness.register("a", "cpus:2;mem:512")
+        harness.advance(0)
+        let offers = harness.takeOffers("f")
+        harness.call(
+            "f", framework,
+            MasterHarness.accept(offers, [MasterHarness.commandTask("t1", on: agent, "cpus:1;mem:128")], refuse: 0))
+        _ = harness.takeAgentEvents("a")
+        return (harness, framework, agent)
+    }
+
+    @Test("updates reach the framework with their uuid; ACKNOWLEDGE goes back to the agent")
+    func updatesAndAcks() {
+        var (harness, framework, agent) = launched()
+        harness.update("a", agent, framework: framework, task: "t1", .running, uuid: 1)
+        let updates = harness.takeUpdates("f")
+        #expect(updates.map(\.state) == [.running])
+        #expect(updates[0].uuid == MasterHarness.uuid(1))
+        #expect(harness.master.frameworks[framework]?.tasks["t1"]?.state == .running)
+        let ack = Mesos.SchedulerCall(
+            type: .acknowledge, acknowledge: .init(agentID: agent, taskID: "t1", uuid: MasterHarness.uuid(1)))
+        #expect(harness.call("f", framework, ack) == .accepted)
+        let sent = harness.takeAgentEvents("a")
+        #expect(sent.map(\.type) == [.acknowledge])
+        #expect(sent[0].acknowledge?.uuid == MasterHarness.uuid(1))
+        let bad = Mesos.SchedulerCall(
+            type: .acknowledge, acknowledge: .init(agentID: agent, taskID: "t1", uuid: Mesos.Bytes([1, 2, 3])))
+        guard case .rejected(400, _) = harness.call("f", framework, bad) else {
+            Issue.record("a uuid of 3 bytes was acknowledged")
+            return
+        }
+    }
+
+    @Test("a terminal latest_state frees the task's resources at once; its acknowledgement removes the task")
+    func terminalRecovers() {
+        var (harness, framework, agent) = launched()
+        harness.advance(0)
+        _ = harness.takeOffers("f")
+        harness.update("a", agent, framework: framework, task: "t1", .running, uuid: 1, latest: .finished)
+        #expect(harness.master.frameworks[framework]?.tasks["t1"]?.state == .finished)
+        harness.advance(0)
+        let offers = harness.takeOffers("f")
+        #expect(offers.contains { (try? Resources($0.resources))?.cpus == Scalar(units: 1) })
+        harness.call(
+            "f", framework,
+            Mesos.SchedulerCall(
+                type: .acknowledge, acknowledge: .init(agentID: agent, taskID: "t1", uuid: MasterHarness.uuid(1))))
+        #expect(harness.master.frameworks[framework]?.tasks["t1"] != nil)
+        harness.update("a", agent, framework: framework, task: "t1", .finished, uuid: 2)
+        harness.call(
+            "f", framework,
+            Mesos.SchedulerCall(
+                type: .acknowledge, acknowledge: .init(agentID: agent, taskID: "t1", uuid: MasterHarness.uuid(2))))
+        #expect(harness.master.frameworks[framework]?.tasks["t1"] == nil)
+        #expect(harness.master.frameworks[framework]?.completedTasks.map(\.state) == [.finished])
+        #expect(harness.master.allocator.used.isEmpty)
+    }
+
+    @Test("KILL of a known task goes to its agent; of an unknown task answers TASK_LOST for reconciliation")
+    func kill() {
+        var (harness, framework, agent) = launched()
+        harness.call("f", framework, Mesos.SchedulerCall(type: .kill, kill: .init(taskID: "t1")))
+        #expect(harness.takeAgentEvents("a").map { $0.killTask?.taskID } == ["t1"])
+        harness.call("f", framework, Mesos.SchedulerCall(type: .kill, kill: .init(taskID: "nope", agentID: agent)))
+        let updates = harness.takeUpdates("f")
+        #expect(updates.map(\.state) == [.lost])
+        #expect(updates.map(\.reason) == [.reconciliation])
+    }
+
+    @Test("RECONCILE answers the latest state with REASON_RECONCILIATION, SOURCE_MASTER and no uuid")
+    func reconcile() {
+        var (harness, framework, agent) = launched()
+        harness.update("a", agent, framework: framework, task: "t1", .running, uuid: 1)
+        _ = harness.takeUpdates("f")
+        harness.call(
+            "f", framework,
+            Mesos.SchedulerCall(
+                type: .reconcile, reconcile: .init(tasks: [.init(taskID: "t1"), .init(taskID: "ghost")])))
+        let explicit = harness.takeUpdates("f")
+        #expect(explicit.map(\.state) == [.running, .lost])
+        #expect(explicit.allSatisfy { $0.reason == .reconciliation && $0.source == .master && $0.uuid == nil })
+        harness.call("f", framework, Mesos.SchedulerCall(type: .reconcile, reconcile: .init()))
+        #expect(harness.takeUpdates("f").map(\.taskID.value) == ["t1"])
+    }
+
+    @Test("a framework whose stream closes is removed after its failover timeout, its tasks shut down")
+    func failoverTimeout() {
+        var harness = MasterHarness()
+        var info = Mesos.FrameworkInfo(user: "u", name: "f")
+        info.failoverTimeout = 10
+        let framework = harness.subscribe("f", info: info)
+        let agent = harness.register("a", "cpus:2;mem:512")
+        harness.advance(0)
+        harness.call(
+            "f", framework,
+            MasterHarness.accept(harness.takeOffers("f"), [MasterHarness.commandTask("t1", on: agent, "cpus:1")]))
+        _ = harness.takeAgentEvents("a")
+        harness.step(.schedulerClosed("f"))
+        #expect(harness.master.frameworks[framework]?.active == false)
+        harness.advance(9_000)
+        #expect(harness.master.frameworks[framework] != nil)
+        harness.advance(1_000)
+        #expect(harness.master.frameworks[framework] == nil)
+        #expect(harness.takeAgentEvents("a").map(\.type).contains(.shutdownFramework))
+        #expect(harness.master.completedFrameworks.first?.completedTasks.map(\.state) == [.killed])
+        #expect(harness.master.allocator.used.isEmpty)
+    }
+
+    @Test("TEARDOWN removes the framework at once and closes its stream")
+    func teardown() {
+        var (harness, framework, _) = launched()
+        #expect(harness.call("f", framework, Mesos.SchedulerCall(type: .teardown)) == .accepted)
+        #expect(harness.master.frameworks[framework] == nil)
+        #expect(harness.closed.contains("f"))
+        #expect(harness.takeAgentEvents("a").map(\.type) == [.shutdownFramework])
+    }
+
+    @Test("an agent registering with a new master brings its tasks; they stay booked and reconcile")
+    func reregistration() {
+        var harness = MasterHarness()
+        var frameworkInfo = Mesos.FrameworkInfo(user: "u", name: "f")
+        frameworkInfo.id = "old-0000"
+        frameworkInfo.failoverTimeout = 60
+        var agentInfo = Mesos.AgentInfo(
+            hostname: "a", resources: [Mesos.Resource](try! Resources(parsing: "cpus:2;mem:512")))
+        agentInfo.id = "old-S0"
+        let task = Mesos.Task(
+            name: "t", taskID: "t", frameworkID: "old-0000", agentID: "old-S0", state: .running,
+            resources: [Mesos.Resource](try! Resources(parsing: "cpus:1;mem:128"), allocationRole: "*"))
+        let register = AgentCall.Register(agentInfo: agentInfo, frameworks: [frameworkInfo], tasks: [task])
+        #expect(harness.step(.agentRegister(register, stream: "a")) == .streaming)
+        #expect(harness.agent[StreamID("a")]?.first?.registered?.agentID == "old-S0")
+        #expect(harness.master.frameworks["old-0000"]?.tasks["t"]?.state == .running)
+        var call = Mesos.SchedulerCall(type: .subscribe, subscribe: .init(frameworkInfo: frameworkInfo))
+        call.frameworkID = "old-0000"
+        #expect(harness.step(.schedulerSubscribe(call, stream: "f")) == .streaming)
+        harness.advance(0)
+        let offers = harness.takeOffers("f")
+        #expect(offers.map { (try? Resources($0.resources)) } == [try? Resources(parsing: "cpus:1;mem:384")])
+        harness.call("f", "old-0000", Mesos.SchedulerCall(type: .reconcile, reconcile: .init()))
+        #expect(harness.takeUpdates("f").map(\.state) == [.running])
+    }
+}
