@@ -6,38 +6,42 @@ extension Allocator {
     /// of the agent's unreserved resources and those reserved for the role; resources
     /// reserved for other roles stay for them. Nothing below `minimumAllocatable` is offered.
     ///
-    /// The sorter is asked again after every agent that made an offer, so each offer moves
-    /// the next agent's order, as in Mesos. Returns the new offers in the order made.
+    /// After each offer the framework and its role move to their new places in the
+    /// sorter's order (only their keys changed), so each offer moves the next agent's order,
+    /// as in Mesos. Returns the new offers in the order made.
     public mutating func allocate(now: Int64) -> [Offer] {
         expireFilters(now: now)
         let members = roleMembers()
         var made: [Offer] = []
-        var roleOrder: [String]? = nil
-        var frameworkOrder: [String: [String]] = [:]
+        var roleOrder = SortedClients(roleClients(members).map { sorter.roleKey($0, total: total) })
+        var frameworkOrders: [String: SortedClients] = [:]
         for agentID in agentOrder {
             guard agents[agentID]!.isActive else { continue }
             var available = agents[agentID]!.available
             guard isAllocatable(available) else { continue }
-            if roleOrder == nil { roleOrder = sorter.sortRoles(roleClients(members), total: total) }
-            var offered = false
-            for role in roleOrder! {
+            for role in roleOrder.keys.map(\.name) {
                 let forRole = available.allocatable(to: role)
                 guard isAllocatable(forRole) else { continue }
-                if frameworkOrder[role] == nil {
-                    frameworkOrder[role] = sorter.sortFrameworks(
-                        frameworkClients(role, members[role] ?? []), role: role, total: total)
+                if frameworkOrders[role] == nil {
+                    frameworkOrders[role] = SortedClients(
+                        frameworkClients(role, members[role] ?? []).map {
+                            sorter.frameworkKey($0, role: role, total: total)
+                        })
                 }
-                for name in frameworkOrder[role]! {
+                for index in 0..<frameworkOrders[role]!.count {
+                    let name = frameworkOrders[role]!.name(at: index)
                     let key = AllocationKey(framework: FrameworkID(name), role: role, agent: agentID)
                     guard !isFiltered(key, forRole, now: now) else { continue }
                     made.append(makeOffer(forRole, to: key))
                     available = available.removing(forRole)
-                    frameworkOrder[role] = nil
-                    offered = true
+                    let framework = SortClient(name: name, allocated: allocation(framework: key.framework, role: role))
+                    frameworkOrders[role]!.update(sorter.frameworkKey(framework, role: role, total: total))
+                    let client = SortClient(
+                        name: role, weight: config.weight(of: role), allocated: allocation(role: role))
+                    roleOrder.update(sorter.roleKey(client, total: total))
                     break
                 }
             }
-            if offered { roleOrder = nil }
         }
         return made
     }

@@ -9,11 +9,11 @@
 public struct DRFSorter: Sorter {
     public init() {}
 
-    public func sortRoles(_ roles: [SortClient], total: ScalarQuantities) -> [String] {
-        Self.order(roles, total: total)
+    public func roleKey(_ role: SortClient, total: ScalarQuantities) -> SortKey {
+        Self.drfKey(role, total: total)
     }
 
-    public func sortFrameworks(_ frameworks: [SortClient], role: String, total: ScalarQuantities) -> [String] {
-        Self.order(frameworks, total: total)
+    public func frameworkKey(_ framework: SortClient, role: String, total: ScalarQuantities) -> SortKey {
+        Self.drfKey(framework, total: total)
     }
 }

@@ -17,11 +17,11 @@ public struct StrictPrioritySorter: Sorter {
         self.rank = rank
     }
 
-    public func sortRoles(_ roles: [SortClient], total: ScalarQuantities) -> [String] {
-        Self.order(roles, total: total) { rank[$0] ?? priorities.count }
+    public func roleKey(_ role: SortClient, total: ScalarQuantities) -> SortKey {
+        Self.drfKey(role, total: total, rank: rank[role.name] ?? priorities.count)
     }
 
-    public func sortFrameworks(_ frameworks: [SortClient], role: String, total: ScalarQuantities) -> [String] {
-        Self.order(frameworks, total: total)
+    public func frameworkKey(_ framework: SortClient, role: String, total: ScalarQuantities) -> SortKey {
+        Self.drfKey(framework, total: total)
     }
 }

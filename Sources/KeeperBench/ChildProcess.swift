@@ -7,12 +7,13 @@ import Synchronization
 /// A process started with posix_spawn, its output appended to a log file and its input
 /// from /dev/null. This process reaps it: `isRunning` polls with waitpid and remembers how
 /// it ended.
-final class ChildProcess: Sendable {
-    let pid: pid_t
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
     private let ending = Mutex<Int32?>(nil)
 
-    /// Starts `arguments[0]`, looked up in PATH, with the rest as its arguments.
-    init(arguments: [String], logPath: String) throws {
+    /// Starts `arguments[0]`, looked up in PATH, with the rest as its arguments, in this
+    /// process's environment plus `environment`.
+    public init(arguments: [String], logPath: String, environment: [String: String] = [:]) throws {
         guard let program = arguments.first else { throw BenchError.invalidOption("empty command line") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -23,7 +24,20 @@ final class ChildProcess: Sendable {
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        var variables: [UnsafeMutablePointer<CChar>?] = []
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if environment[name] == nil { variables.append(strdup(entry)) }
+            index += 1
+        }
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+            variables.append(strdup("\(name)=\(value)"))
+        }
+        variables.append(nil)
+        defer { for pointer in variables { free(pointer) } }
+        let status = posix_spawnp(&pid, program, &actions, nil, argv, variables)
         guard status == 0 else {
             throw BenchError.serverFailed("cannot start \(program): \(String(cString: strerror(status)))")
         }
@@ -31,14 +45,14 @@ final class ChildProcess: Sendable {
     }
 
     /// False once the process has exited (and been reaped).
-    var isRunning: Bool { poll(blocking: false) == nil }
+    public var isRunning: Bool { poll(blocking: false) == nil }
 
     /// The exit status, or 128 + the signal that ended it; nil while it runs.
-    var terminationStatus: Int32? { poll(blocking: false) }
+    public var terminationStatus: Int32? { poll(blocking: false) }
 
     /// Blocks until the process exits; returns its status as `terminationStatus` does.
     @discardableResult
-    func waitUntilExit() -> Int32 {
+    public func waitUntilExit() -> Int32 {
         poll(blocking: true) ?? -1
     }
 
@@ -64,7 +78,7 @@ final class ChildProcess: Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         if isRunning { kill(pid, number) }
     }
 }

@@ -26,7 +26,7 @@ extension Master {
         }
         var info = register.agentInfo
         if info.id == nil {
-            info.id = Mesos.AgentID(value: makeID("S", nextAgentNumber))
+            info.id = Mesos.AgentID(value: agentID(nextAgentNumber))
             nextAgentNumber += 1
         }
         let id = info.id!

@@ -22,7 +22,7 @@ extension Master {
                     "This master holds \(config.frameworksMax) frameworks, its maximum; remove one (TEARDOWN) first")
         }
         if info.id == nil {
-            info.id = Mesos.FrameworkID(value: makeID("", nextFrameworkNumber))
+            info.id = Mesos.FrameworkID(value: frameworkID(nextFrameworkNumber))
             nextFrameworkNumber += 1
         }
         let id = info.id!

@@ -98,9 +98,12 @@ public struct Master: Sendable {
     /// `now` as Mesos' TimeInfo.
     var timeInfo: Mesos.TimeInfo { Mesos.TimeInfo(nanoseconds: now * 1_000_000) }
 
-    /// `<master id>-<kind><number>`, numbers zero-padded to four digits as Mesos writes them.
-    func makeID(_ kind: String, _ number: Int) -> String {
+    /// Ids as Mesos makes them: frameworks `<master id>-0000` (four digits at least),
+    /// agents `<master id>-S0`, offers `<master id>-O0`.
+    func frameworkID(_ number: Int) -> String {
         let digits = String(number)
-        return config.idPrefix + "-" + kind + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        return config.idPrefix + "-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
+
+    func agentID(_ number: Int) -> String { config.idPrefix + "-S" + String(number) }
 }

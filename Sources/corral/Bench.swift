@@ -9,11 +9,11 @@ import KeeperBench
 /// protocol, and the servers to run them against.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks against Keeper or Apache ZooKeeper.",
+        abstract: "Benchmarks: Keeper against Apache ZooKeeper, and the cluster manager.",
         discussion: """
             Benchmarks/keeper-vs-zookeeper.sh runs them all, side by side, for BENCHMARKS.md's table.
             """,
-        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self])
+        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self, BenchCluster.self])
 }
 
 extension BenchOp: ExpressibleByArgument {}

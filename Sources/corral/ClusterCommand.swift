@@ -55,7 +55,7 @@ struct ClusterCommand: AsyncParsableCommand {
         /// Prints the JSON, or `table` of the decoded response.
         func show(_ type: Mesos.OperatorCall.Kind, _ table: (Mesos.OperatorResponse) -> TextTable) async throws {
             let (response, body) = try await fetch(type)
-            print(json ? String(decoding: body, as: UTF8.self) : table(response).rendered)
+            Output.line(json ? String(decoding: body, as: UTF8.self) : table(response).rendered)
         }
     }
 

@@ -66,7 +66,6 @@ struct ExecuteCommand: AsyncParsableCommand {
         info.failoverTimeout = 0
         info.capabilities = [.init(type: .partitionAware)]
         try await session.subscribe(info) { event in try await run.handle(event, session: session) }
-        try? await session.send(Mesos.SchedulerCall(type: .teardown))
         let status = run.exitStatus
         if status != 0 { throw ExitCode(status) }
     }

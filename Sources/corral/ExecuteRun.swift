@@ -31,7 +31,7 @@ final class ExecuteRun: Sendable {
     /// Handles one event; false once every task has ended.
     func handle(_ event: Mesos.SchedulerEvent, session: SchedulerSession) async throws -> Bool {
         switch event.type {
-        case .subscribed: print("Subscribed with ID \(event.subscribed?.frameworkID.value ?? "?")")
+        case .subscribed: Output.line("Subscribed with ID \(event.subscribed?.frameworkID.value ?? "?")")
         case .offers: try await launch(on: event.offers?.offers ?? [], session: session)
         case .update:
             guard let status = event.update?.status else { break }
@@ -46,10 +46,13 @@ final class ExecuteRun: Sendable {
                     state.ended[status.taskID.value] = Self.exitStatus(of: status)
                     return state.ended.count == count
                 }
-                if done { return false }
+                if done {
+                    try? await session.send(Mesos.SchedulerCall(type: .teardown))
+                    return false
+                }
             }
         case .error:
-            print("Received an ERROR event: \(event.error?.message ?? "")")
+            Output.line("Received an ERROR event: \(event.error?.message ?? "")")
             state.withLock { $0.ended[name] = 1 }
             return false
         default: break
@@ -72,7 +75,7 @@ final class ExecuteRun: Sendable {
             state.withLock { $0.launched += tasks.count }
             let accept = Mesos.SchedulerCall.Accept(offerIDs: [offer.id], operations: [.launch(tasks)])
             try await session.send(Mesos.SchedulerCall(type: .accept, accept: accept))
-            for task in tasks { print("Submitted task '\(task.taskID.value)' to agent '\(offer.agentID.value)'") }
+            for task in tasks { Output.line("Submitted task '\(task.taskID.value)' to agent '\(offer.agentID.value)'") }
         }
         if state.withLock({ $0.launched }) >= count {
             try? await session.send(Mesos.SchedulerCall(type: .suppress))
@@ -96,10 +99,10 @@ final class ExecuteRun: Sendable {
     }
 
     private func report(_ status: Mesos.TaskStatus) {
-        print("Received status update \(status.state.rawValue) for task '\(status.taskID.value)'")
-        if let message = status.message { print("  message: '\(message)'") }
-        if let source = status.source { print("  source: \(source.rawValue)") }
-        if let reason = status.reason { print("  reason: \(reason.rawValue)") }
+        Output.line("Received status update \(status.state.rawValue) for task '\(status.taskID.value)'")
+        if let message = status.message { Output.line("  message: '\(message)'") }
+        if let source = status.source { Output.line("  source: \(source.rawValue)") }
+        if let reason = status.reason { Output.line("  reason: \(reason.rawValue)") }
     }
 
     /// 0 for TASK_FINISHED; the status in "Command exited with status N"; 1 otherwise.

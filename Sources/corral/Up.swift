@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClusterCore
+import ClusterEdge
 import KeeperBench
 import KeeperServer
 import Logging
@@ -7,22 +9,72 @@ import Logging
     import Glibc
 #endif
 
-/// `corral up`: a whole local cluster from ensemble.conf in one command, for a first look.
+/// `corral up`: a whole local cluster in one command, for a first look: the Keeper
+/// ensemble of ensemble.conf (in this process), masters electing a leader through it, and
+/// agents splitting this machine's resources (child processes of this one). Every log goes
+/// under DATA/logs; Ctrl-C stops everything, children first.
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a local cluster from ensemble.conf until Ctrl-C.")
 
     @Option(help: "The ensemble's config file.")
     var config = "ensemble.conf"
 
-    @Option(help: "Where the cluster keeps its files (each server in its own subdirectory).")
+    @Option(help: "Where the cluster keeps its files and logs (each server in its own subdirectory).")
     var data = "data"
+
+    @Option(help: "How many masters (one leads, the others stand by); 0 runs Keeper alone.")
+    var masters = 2
+
+    @Option(help: "How many agents; they split this machine's cores, memory, disk and ports 31000-31999.")
+    var agents = 2
+
+    @Option(help: "The first master's port; the next ones follow it.")
+    var masterPort = 5050
+
+    @Option(help: "The first agent's port; the next ones follow it.")
+    var agentPort = 5151
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
+    func validate() throws {
+        guard masters >= 0, agents >= 0, masters > 0 || agents == 0 else {
+            throw ValidationError("agents need a master: --masters must be at least 1 when --agents is")
+        }
+    }
+
     func run() async throws {
-        let logger = LogSetup.bootstrap(label: "up", level: logLevel)
-        var base = try ServerSetup.load(config, id: nil, logger: logger, allowEnsemble: true)
+        try makeDirectory(data + "/logs")
+        let keeperLog = try FileLogHandler.Sink(path: data + "/logs/keeper.log")
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            guard label.hasPrefix("keeper") else {
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            return FileLogHandler(label: label, sink: keeperLog, logLevel: level)
+        }
+        let logger = Logger(label: "up")
+        let servers = try await startKeeper()
+        let connect = servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
+        let zk = "zk://\(connect)/mesos"
+        var children: [(name: String, process: ChildProcess)] = []
+        do {
+            children = try startCluster(zk: zk)
+            try await waitUntilReady(zk: zk, children: children, logger: logger)
+        } catch {
+            await stop(children, servers)
+            throw error
+        }
+        printSummary(connect: connect, zk: zk)
+        await SignalWaiter.waitForTermination()
+        logger.info("stopping")
+        await stop(children, servers)
+    }
+
+    private func startKeeper() async throws -> [KeeperServer] {
+        var base = try ServerSetup.load(config, id: nil, logger: Logger(label: "up"), allowEnsemble: true)
         base.dataDir = data
         var servers: [KeeperServer] = []
         let ids = base.peers.map(\.id).sorted()
@@ -32,30 +84,140 @@ struct Up: AsyncParsableCommand {
                 try await KeeperServer.start(
                     config: serverConfig, logger: Logger(label: id == 0 ? "keeper" : "keeper-\(id)")))
         }
-        let connect = servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
-        let zkcli = Self.zkcliCommand()
-        print(
+        return servers
+    }
+
+    /// Masters and agents as child processes of this one (they exit if it dies).
+    private func startCluster(zk: String) throws -> [(name: String, process: ChildProcess)] {
+        let executable = RecoveryOptions.currentExecutable()
+        let environment = ["CORRAL_EXIT_WITH_PARENT": String(getpid())]
+        var children: [(String, ChildProcess)] = []
+        for index in 0..<masters {
+            let name = "master-\(index + 1)"
+            let arguments = [
+                executable, "master", "--zk", zk, "--port", String(masterPort + index), "--work-dir",
+                "\(data)/\(name)", "--log-level", logLevel.rawValue,
+            ]
+            children.append(
+                (
+                    name,
+                    try ChildProcess(
+                        arguments: arguments, logPath: "\(data)/logs/\(name).log", environment: environment)
+                ))
+        }
+        for index in 0..<agents {
+            let name = "agent-\(index + 1)"
+            let arguments = [
+                executable, "agent", "--master", zk, "--port", String(agentPort + index), "--work-dir",
+                "\(data)/\(name)", "--resources", AgentShare.resources(index, of: agents, workDir: data),
+                "--cgroup-root", "corral-up", "--log-level", logLevel.rawValue,
+            ]
+            children.append(
+                (
+                    name,
+                    try ChildProcess(
+                        arguments: arguments, logPath: "\(data)/logs/\(name).log", environment: environment)
+                ))
+        }
+        return children
+    }
+
+    /// Waits (60 s at most, saying what it waits for) until a master leads and every agent
+    /// has registered with it.
+    private func waitUntilReady(zk: String, children: [(name: String, process: ChildProcess)], logger: Logger)
+        async throws
+    {
+        guard masters > 0 else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        var said = ""
+        while clock.now < deadline {
+            if let dead = children.first(where: { !$0.process.isRunning }) {
+                throw ValidationError("\(dead.name) exited; see \(data)/logs/\(dead.name).log")
+            }
+            let registered = await registeredAgents()
+            let line =
+                registered == nil
+                ? "waiting for a leading master…" : "waiting for agents: \(registered!) of \(agents) registered…"
+            if line != said {
+                Output.line(line)
+                said = line
+            }
+            if let registered, registered >= agents { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw ValidationError("the cluster did not come up within 60 s; see the logs in \(data)/logs")
+    }
+
+    /// How many agents the leading master has, or nil while none leads.
+    private func registeredAgents() async -> Int? {
+        for index in 0..<masters {
+            let request = HTTPRequestSpec(
+                method: "GET", host: "127.0.0.1", port: masterPort + index, target: "/master/slaves")
+            guard let (head, body) = try? await HTTPClient.send(request, timeout: .seconds(2)), head.status == 200
+            else { continue }
+            let text = String(decoding: body, as: UTF8.self)
+            return text.split(separator: "\"id\"", omittingEmptySubsequences: false).count - 1
+        }
+        return nil
+    }
+
+    private func printSummary(connect: String, zk: String) {
+        let corral = Self.sibling("corral") ?? "swift run corral"
+        let zkcli = Self.sibling("zkcli") ?? "swift run zkcli"
+        let masterLine =
+            masters > 0
+            ? "  Master:   http://127.0.0.1:\(masterPort)  (\(masters) masters, one leads; \(agents) agents)\n" : ""
+        Output.line(
             """
 
-            Corral is up: \(servers.count == 1 ? "one Keeper server" : "a Keeper ensemble of \(servers.count) servers") (data in \(data)/).
-              Connect:  \(connect)
-              Try:      \(zkcli) --server \(connect) ls /
-                        \(zkcli) --server \(connect) ensemble
-                        \(zkcli) --server \(connect)        (interactive shell)
+            Corral is up (files and logs in \(data)/).
+            \(masterLine)  Keeper:   \(connect)
+              Masters:  \(zk)
+              Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
+                        \(corral) cluster agents --master \(zk)
+                        \(zkcli) --server \(connect) tree /mesos
             Press Ctrl-C to stop.
 
             """)
-        await SignalWaiter.waitForTermination()
-        logger.info("stopping")
+    }
+
+    /// SIGTERM to every child, SIGKILL to those still there after 15 s; then Keeper.
+    private func stop(_ children: [(name: String, process: ChildProcess)], _ servers: [KeeperServer]) async {
+        for child in children { child.process.signal(SIGTERM) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(15)
+        while children.contains(where: { $0.process.isRunning }), clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for child in children where child.process.isRunning {
+            child.process.signal(SIGKILL)
+            child.process.waitUntilExit()
+        }
         for server in servers { await server.shutdown() }
     }
 
-    /// The zkcli built beside this corral (`.build/release/zkcli` after scripts/build-release),
-    /// or `swift run zkcli` when there is none.
-    private static func zkcliCommand() -> String {
+    /// A program built beside this corral, or nil.
+    private static func sibling(_ name: String) -> String? {
         let executable = RecoveryOptions.currentExecutable()
-        guard let slash = executable.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "swift run zkcli" }
-        let sibling = String(executable[..<slash]) + "/zkcli"
-        return access(sibling, X_OK) == 0 ? sibling : "swift run zkcli"
+        guard let slash = executable.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let path = String(executable[..<slash]) + "/" + name
+        return access(path, X_OK) == 0 ? path : nil
+    }
+}
+
+/// One agent's share of this machine, for `corral up`.
+enum AgentShare {
+    static func resources(_ index: Int, of count: Int, workDir: String) -> String {
+        let cores = Int64(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let memoryMB = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE))) / (1 << 20)
+        var disk = statvfs()
+        let diskMB = statvfs(workDir, &disk) == 0 ? Int64(disk.f_bavail) * Int64(disk.f_frsize) / (1 << 20) : 10_000
+        let cpus = Scalar(thousandths: cores * 1000 / Int64(count))
+        let mem = max(64, (memoryMB - min(1024, memoryMB / 2)) / Int64(count))
+        let diskShare = max(0, (diskMB - min(5120, diskMB / 2)) / Int64(count))
+        let width = 1000 / count
+        let low = 31000 + index * width
+        return "cpus:\(cpus);mem:\(mem);disk:\(diskShare);ports:[\(low)-\(low + width - 1)]"
     }
 }

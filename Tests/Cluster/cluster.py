@@ -27,6 +27,14 @@ PORT_RANGE = os.environ.get("CLUSTER_PORT_RANGE", "20000-21999")
 START_TIMEOUT = float(os.environ.get("CLUSTER_START_TIMEOUT", "60"))
 STOP_GRACE = 10.0
 
+# Measurements tests want shown at the end of the run (conftest prints them).
+FIGURES = []
+
+
+def figure(text):
+    print(text)
+    FIGURES.append(text)
+
 
 # ---------------------------------------------------------------------------------
 # Small helpers
@@ -274,6 +282,7 @@ class Cluster:
         self.agents = []
         self.zk_hosts = ""
         self.zk_url = ""
+        self.removed_cgroups = []  # this run's (empty) cgroup roots, removed by stop()
 
     # -- everything --------------------------------------------------------------
 
@@ -464,6 +473,7 @@ class Cluster:
                 problems.append("container cgroup left behind: %s" % path)
             try:
                 os.rmdir(path)
+                self.removed_cgroups.append(path)
             except OSError as e:
                 problems.append("cannot remove cgroup %s: %s" % (path, e))
         return problems

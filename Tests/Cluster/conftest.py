@@ -10,7 +10,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from cluster import Cluster  # noqa: E402
+from cluster import FIGURES, Cluster  # noqa: E402
 
 
 def corral_bin():
@@ -32,6 +32,13 @@ def pytest_runtest_makereport(item, call):
         c = getattr(item.session, "corral_cluster", None)
         if c is not None:
             report.sections.append(("corral logs (tails)", c.log_tails(30)))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +64,8 @@ def cluster(request):
     died = [d.name for d in c.daemons() if not d.alive()]
     problems = c.stop()
     request.session.corral_cluster = None
+    if c.removed_cgroups:
+        sys.stderr.write("\ncluster: removed the agents' empty cgroup roots %s\n" % c.removed_cgroups)
     if died or problems or _failed:
         sys.stderr.write("\ncluster: logs kept in %s\n" % workdir)
         if died:

@@ -27,6 +27,7 @@ struct SchedulerAPITests {
         let offers = harness.takeOffers("f")
         #expect(offers.count == 1)
         #expect(offers[0].frameworkID == framework && offers[0].agentID == agent)
+        #expect(agent.value == "M-S0")
         #expect(offers[0].hostname == "a.example")
         #expect(
             (try? Resources(offers[0].resources)) == (try? Resources(parsing: "cpus:4;mem:1024;ports:[31000-31010]")))
