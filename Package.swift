@@ -143,6 +143,16 @@ let package = Package(
             name: "AgentCoreTests", dependencies: ["AgentCore", "ClusterCore", "ClusterProtocol"],
             swiftSettings: strict),
         .testTarget(
+            name: "MasterServerTests",
+            dependencies: [
+                "MasterServer", "MasterCore", "ClusterEdge", "ClusterProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "AgentServerTests", dependencies: ["AgentServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(

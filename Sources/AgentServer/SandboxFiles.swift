@@ -12,25 +12,46 @@ struct SandboxFiles: Sendable {
     /// The most `/files/read` returns at once.
     static let readBytesMax = 1 << 20
 
-    /// The real path of `path` if it lies under the sandbox root.
+    /// The real path of `path` if it lies in a sandbox. The path is checked as written
+    /// (`..` collapsed) before anything is looked up, so that an answer never tells whether
+    /// a path outside exists, and again once symlinks are resolved. A sandbox is
+    /// `<root>/<agent>/frameworks/<framework>/executors/<executor>/runs/<container>`:
+    /// the directories above one are not in it.
     func resolve(_ path: String?) -> Result<String, HTTPError> {
-        guard let path, !path.isEmpty else {
-            return .failure(HTTPError(.badRequest, message: "Expecting 'path' in the query"))
+        guard let path, path.hasPrefix("/") else {
+            return .failure(HTTPError(.badRequest, message: "Expecting an absolute 'path' in the query"))
         }
+        let refused = HTTPError(.forbidden, message: "'\(path)' is not inside a sandbox of this agent")
+        guard Self.isSandboxed(Self.normalized(path), root: Self.normalized(root)) else { return .failure(refused) }
         guard let real = realpath(path, nil) else {
-            return .failure(HTTPError(.notFound, message: "No such file: \(path)"))
+            return .failure(HTTPError(.notFound, message: "No such file in the sandbox: \(path)"))
         }
         defer { free(real) }
         let resolved = String(cString: real)
-        guard let rootReal = realpath(root, nil) else {
-            return .failure(HTTPError(.notFound, message: "No sandboxes yet"))
-        }
+        guard let rootReal = realpath(root, nil) else { return .failure(refused) }
         defer { free(rootReal) }
-        let base = String(cString: rootReal)
-        guard resolved == base || resolved.hasPrefix(base + "/") else {
-            return .failure(HTTPError(.forbidden, message: "'\(path)' is not inside a sandbox of this agent"))
-        }
+        guard Self.isSandboxed(resolved, root: String(cString: rootReal)) else { return .failure(refused) }
         return .success(resolved)
+    }
+
+    /// True if `path` is a sandbox under `root` or lies inside one.
+    static func isSandboxed(_ path: String, root: String) -> Bool {
+        guard path.hasPrefix(root + "/") else { return false }
+        let parts = path.dropFirst(root.count + 1).split(separator: "/")
+        return parts.count >= 7 && parts[1] == "frameworks" && parts[3] == "executors" && parts[5] == "runs"
+    }
+
+    /// `path` with `.`, `..` and repeated slashes collapsed, without looking at the disk.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     func browse(_ request: Request) throws -> Response {

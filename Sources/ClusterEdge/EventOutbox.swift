@@ -6,8 +6,9 @@ import Synchronization
 /// client that stops reading is cut off (its stream closed) rather than held in memory;
 /// it subscribes again when it reads again.
 public final class EventOutbox: Sendable {
-    /// The default bound on unread bytes per stream.
-    public static let bytesMaxDefault = 16 << 20
+    /// The default bound on unread bytes per stream. One record larger than the bound (an
+    /// OFFERS event from a large cluster) still goes out when nothing else waits.
+    public static let bytesMaxDefault = 4 << 20
 
     public let id: StreamID
     public let bytesMax: Int
@@ -33,7 +34,7 @@ public final class EventOutbox: Sendable {
     public func send(_ record: [UInt8]) -> Bool {
         let accepted = state.withLock { state -> Bool in
             guard !state.closed else { return false }
-            guard state.waiting + record.count <= bytesMax else {
+            guard state.waiting == 0 || state.waiting + record.count <= bytesMax else {
                 state.closed = true
                 state.overflowed = true
                 return false

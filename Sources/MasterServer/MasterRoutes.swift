@@ -45,7 +45,7 @@ public struct MasterRoutes: Sendable {
                 switch await host.role {
                 case .leading:
                     return Response(status: .temporaryRedirect, headers: [.location: "//\(await host.selfAddress)"])
-                case .standby(let leader): return Redirect.to(leader, request)
+                case .standby(let leader): return Redirect.to(leader, request, keepPath: false)
                 }
             }
         }

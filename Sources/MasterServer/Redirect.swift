@@ -10,11 +10,13 @@ enum Redirect {
         return to(leader, request)
     }
 
-    static func to(_ leader: HostPort?, _ request: Request) -> Response {
+    /// To the same path on the leader; `keepPath: false` to the leader itself, as
+    /// `/master/redirect` answers.
+    static func to(_ leader: HostPort?, _ request: Request, keepPath: Bool = true) -> Response {
         guard let leader else {
             return HTTPReplies.text(.serviceUnavailable, "No master is currently leading; try again shortly")
         }
-        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let target = keepPath ? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") : ""
         return Response(status: .temporaryRedirect, headers: [.location: "//\(leader.host):\(leader.port)\(target)"])
     }
 

@@ -1,0 +1,42 @@
+import Testing
+
+@testable import AgentServer
+
+@Suite("sandbox files: what /files/* may reach")
+struct SandboxFilesTests {
+    static let root = "/w/slaves"
+    static let sandbox = "/w/slaves/A/frameworks/F/executors/E/runs/C"
+
+    @Test("a sandbox and what lies in it are served; its parents and everything else are not")
+    func containment() {
+        #expect(SandboxFiles.isSandboxed(Self.sandbox, root: Self.root))
+        #expect(SandboxFiles.isSandboxed(Self.sandbox + "/stdout", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/w/slaves/A/frameworks/F/executors/E/runs", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/w/slaves/A/frameworks/F/executors", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/w/slaves", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/w/slavesX/A/frameworks/F/executors/E/runs/C", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/etc/passwd", root: Self.root))
+        #expect(!SandboxFiles.isSandboxed("/w/slaves/A/other/F/executors/E/runs/C", root: Self.root))
+    }
+
+    @Test("`..` is collapsed before the check, so it cannot climb out")
+    func normalization() {
+        #expect(SandboxFiles.normalized(Self.sandbox + "/../../..") == "/w/slaves/A/frameworks/F/executors")
+        #expect(SandboxFiles.normalized("/a//b/./c/../d") == "/a/b/d")
+        #expect(SandboxFiles.normalized("/../../etc") == "/etc")
+        let climbing = SandboxFiles.normalized(Self.sandbox + String(repeating: "/..", count: 20) + "/etc/passwd")
+        #expect(!SandboxFiles.isSandboxed(climbing, root: Self.root))
+    }
+
+    @Test("a path outside is refused with 403 before it is looked up, existing or not")
+    func refusedWithoutLooking() {
+        let files = SandboxFiles(root: "/nonexistent-root/slaves")
+        for path in ["/etc/passwd", "/no/such/file", "/nonexistent-root/slaves/A/frameworks"] {
+            guard case .failure(let error) = files.resolve(path) else {
+                Issue.record("\(path) was not refused")
+                continue
+            }
+            #expect(error.status == .forbidden, "\(path): \(error.status)")
+        }
+    }
+}
