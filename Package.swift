@@ -113,12 +113,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The cluster benchmarks: simulated agents that speak the agent protocol to a real master.
+        .target(
+            name: "ClusterBench",
+            dependencies: [
+                "ClusterEdge", "ClusterProtocol", "ClusterCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Executables: argument parsing and wiring.
         .executableTarget(
             name: "corral",
             dependencies: [
                 "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "AgentServer", "ClusterEdge",
-                "ClusterProtocol", "ClusterCore",
+                "ClusterProtocol", "ClusterCore", "ClusterBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

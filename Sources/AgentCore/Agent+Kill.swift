@@ -7,7 +7,6 @@ extension Agent {
             log("Kill for unknown task \(key.task) of framework \(key.framework)")
             // Mesos answers a kill for a task it does not know with TASK_LOST from the agent.
             report(key, state: .lost, source: .agent, reason: .taskUnknown, message: "Task is unknown to the agent")
-            executors[ExecutorKey(framework: key.framework, executor: Mesos.ExecutorID(value: key.task.value))] = nil
             return
         }
         guard !task.state.isTerminal else { return }
@@ -27,8 +26,12 @@ extension Agent {
         }
     }
 
+    /// The master removed the framework (and its tasks): its executors are shut down, and
+    /// the updates they end with are not sent — nobody would acknowledge them.
     mutating func shutdownFramework(_ framework: Mesos.FrameworkID) {
         log("Shutting down framework \(framework)")
+        frameworksShuttingDown.insert(framework)
+        updates.remove(framework: framework)
         for key in executors.keys.sorted() where key.framework == framework { shutdownExecutor(key) }
     }
 

@@ -11,8 +11,8 @@ extension Agent {
         }
         let executorKey = ExecutorKey(framework: frameworkID, executor: executor.executorID)
         if executors[executorKey] == nil {
-            guard startCustomExecutor(executor, frameworkID: frameworkID) else {
-                failLaunch(task, frameworkID: frameworkID, message: "Too many executors on this agent")
+            if let problem = startCustomExecutor(executor, frameworkID: frameworkID) {
+                failLaunch(task, frameworkID: frameworkID, message: problem)
                 return
             }
         }
@@ -69,10 +69,8 @@ extension Agent {
         let frameworkID = framework.id!
         let key = ExecutorKey(framework: frameworkID, executor: executor.executorID)
         if executor.type != .default {
-            if executors[key] == nil, !startCustomExecutor(executor, frameworkID: frameworkID) {
-                for task in group.tasks {
-                    failLaunch(task, frameworkID: frameworkID, message: "Too many executors on this agent")
-                }
+            if executors[key] == nil, let problem = startCustomExecutor(executor, frameworkID: frameworkID) {
+                for task in group.tasks { failLaunch(task, frameworkID: frameworkID, message: problem) }
                 return
             }
             for task in group.tasks { executors[key]!.tasks[task.taskID] = TaskRun(info: task, state: .staging) }
@@ -119,9 +117,14 @@ extension Agent {
         report(TaskKey(framework: key.framework, task: task.taskID), state: .starting, source: .executor)
     }
 
-    /// Starts a custom executor's process; it has `executorRegistrationTimeout` to subscribe.
-    private mutating func startCustomExecutor(_ executor: Mesos.ExecutorInfo, frameworkID: Mesos.FrameworkID) -> Bool {
-        guard executors.count < config.executorsMax, let command = executor.command else { return false }
+    /// Starts a custom executor's process; it has `executorRegistrationTimeout` to
+    /// subscribe. Returns why it cannot start, if it cannot.
+    private mutating func startCustomExecutor(_ executor: Mesos.ExecutorInfo, frameworkID: Mesos.FrameworkID) -> String?
+    {
+        guard executors.count < config.executorsMax else {
+            return "Too many executors on this agent (\(config.executorsMax))"
+        }
+        guard let command = executor.command else { return "Executor \(executor.executorID) has no command to run" }
         let containerID = newContainerID()
         let sandbox = sandboxPath(frameworkID, executor.executorID, containerID)
         let key = ExecutorKey(framework: frameworkID, executor: executor.executorID)
@@ -137,7 +140,7 @@ extension Agent {
                     containerID: containerID, sandbox: sandbox, argv: Self.argv(command), environment: environment,
                     limits: Self.limits(executor.resources))))
         log("Starting executor \(executor.executorID) of framework \(frameworkID) in container \(containerID)")
-        return true
+        return nil
     }
 
     /// A custom executor's container grows to hold a new task's resources too.

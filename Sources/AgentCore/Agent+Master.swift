@@ -132,6 +132,7 @@ extension Agent {
             executors[executor]!.tasks[key.task]?.state = status.state
             if executors[executor]!.kind != .command { status.executorID = executor.executor }
         }
+        guard !frameworksShuttingDown.contains(key.framework) else { return }
         if let call = updates.add(status, for: key, now: now, online: connection == .registered) {
             emit(.sendToMaster(AgentCall(type: .update, agentID: agentID, update: call)))
         }
@@ -154,6 +155,9 @@ extension Agent {
     mutating func removeExecutorIfDone(_ key: ExecutorKey) {
         guard let run = executors[key], run.phase == .terminated, run.tasks.isEmpty else { return }
         executors[key] = nil
-        if !executors.keys.contains(where: { $0.framework == key.framework }) { frameworks[key.framework] = nil }
+        if !executors.keys.contains(where: { $0.framework == key.framework }) {
+            frameworks[key.framework] = nil
+            frameworksShuttingDown.remove(key.framework)
+        }
     }
 }

@@ -28,6 +28,8 @@ public struct Agent: Sendable {
     /// Which executor (and task, for a task's own container) each container belongs to.
     var containers: [Mesos.ContainerID: ContainerOwner] = [:]
     var executorStreams: [StreamID: ExecutorKey] = [:]
+    /// Frameworks the master removed, until their executors are gone.
+    var frameworksShuttingDown: Set<Mesos.FrameworkID> = []
     var lastHeardAt: Int64
     var pingInterval: Int64 = 15_000
     var uniqueCounter: UInt64 = 0

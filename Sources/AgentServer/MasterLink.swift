@@ -22,13 +22,16 @@ final class MasterLink: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: AgentCall.self, bufferingPolicy: .bufferingNewest(MasterLink.callsQueuedMax))
         self.calls = continuation
-        Task { [leader, streamID] in
+        let connection = HTTPConnection(host: leader.host, port: leader.port)
+        Task { [streamID] in
             for await call in stream {
-                let request = HTTPRequestSpec.json(
-                    host: leader.host, port: leader.port, target: AgentProtocolVersion.path,
-                    body: MesosJSON.encode(call), headers: [(AgentProtocolVersion.streamIDHeader, streamID)])
                 do {
-                    let (head, body) = try await HTTPClient.send(request, bodyBytesMax: 1 << 20, timeout: .seconds(10))
+                    let (head, body) = try await connection.send(
+                        target: AgentProtocolVersion.path,
+                        headers: [
+                            ("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID),
+                        ],
+                        body: MesosJSON.encode(call))
                     if head.status != 202 {
                         logger.warning(
                             "The master answered \(call.type.rawValue) with \(head.status): \(String(decoding: body, as: UTF8.self))"
@@ -38,6 +41,7 @@ final class MasterLink: Sendable {
                     logger.warning("Sending \(call.type.rawValue) to the master at \(leader): \(error)")
                 }
             }
+            connection.close()
         }
     }
 

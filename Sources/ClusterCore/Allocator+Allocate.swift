@@ -56,7 +56,8 @@ extension Allocator {
 
     /// True if a live filter of `key` holds back `resources`.
     public func isFiltered(_ key: AllocationKey, _ resources: Resources, now: Int64) -> Bool {
-        filters[key]?.contains { $0.filters(resources, now: now) } ?? false
+        guard !filters.isEmpty else { return false }
+        return filters[key]?.contains { $0.filters(resources, now: now) } ?? false
     }
 
     mutating func expireFilters(now: Int64) {

@@ -240,13 +240,11 @@ extension Allocator {
     /// check is on what is available, not on the new sum against the total: ranges and sets
     /// unite, so a port offered twice would not grow the sum.
     mutating func allocate(_ resources: Resources, to key: AllocationKey) {
-        var agent = agents[key.agent]!
         precondition(
-            agent.available.contains(resources),
-            "agent \(key.agent) committed beyond its total: \(resources) on top of \(agent.allocated) of \(agent.total)"
+            agents[key.agent]!.available.contains(resources),
+            "agent \(key.agent) committed beyond its total: \(resources) on top of \(agents[key.agent]!.allocated) of \(agents[key.agent]!.total)"
         )
-        agent.allocated.add(resources)
-        agents[key.agent] = agent
+        agents[key.agent]!.allocated.add(resources)
         let quantities = resources.scalarQuantities
         roleAllocated[key.role, default: ScalarQuantities()].add(quantities)
         frameworkAllocated[key.role, default: [:]][key.framework, default: ScalarQuantities()].add(quantities)

@@ -13,9 +13,11 @@ public enum HTTPClient {
         _ request: HTTPRequestSpec, connectTimeout: TimeAmount = .seconds(5),
         _ handle: (HTTPResponseHead, inout HTTPBodyChunks) async throws -> T
     ) async throws -> T {
-        let channel = try await connect(request, timeout: connectTimeout)
+        let channel = try await connect(host: request.host, port: request.port, timeout: connectTimeout)
         return try await channel.executeThenClose { inbound, outbound in
-            try await write(request, to: outbound)
+            try await write(
+                method: request.method, host: request.host, port: request.port, target: request.target,
+                headers: request.headers, body: request.body, to: outbound)
             var iterator = inbound.makeAsyncIterator()
             let head = try await readHead(&iterator)
             var chunks = HTTPBodyChunks(iterator: iterator)
@@ -51,14 +53,14 @@ public enum HTTPClient {
         }
     }
 
-    private static func connect(
-        _ request: HTTPRequestSpec, timeout: TimeAmount
+    static func connect(
+        host: String, port: Int, timeout: TimeAmount
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
         do {
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: request.host, port: request.port) { channel in
+                .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
@@ -66,23 +68,22 @@ public enum HTTPClient {
                     }
                 }
         } catch {
-            throw HTTPClientError.connectFailed(host: request.host, port: request.port, reason: "\(error)")
+            throw HTTPClientError.connectFailed(host: host, port: port, reason: "\(error)")
         }
     }
 
-    private static func write(
-        _ request: HTTPRequestSpec, to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    static func write(
+        method: String, host: String, port: Int, target: String, headers: [(String, String)], body: [UInt8],
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
     ) async throws {
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(request.host):\(request.port)")
-        for (name, value) in request.headers { headers.add(name: name, value: value) }
-        if request.method != "GET" || !request.body.isEmpty {
-            headers.add(name: "Content-Length", value: String(request.body.count))
-        }
+        var fields = HTTPHeaders()
+        fields.add(name: "Host", value: "\(host):\(port)")
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        if method != "GET" || !body.isEmpty { fields.add(name: "Content-Length", value: String(body.count)) }
         let head = HTTPRequestHead(
-            version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.target, headers: headers)
+            version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: fields)
         try await outbound.write(.head(head))
-        if !request.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: request.body)))) }
+        if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
         try await outbound.write(.end(nil))
     }
 

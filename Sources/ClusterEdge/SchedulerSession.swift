@@ -15,6 +15,8 @@ public final class SchedulerSession: Sendable {
         var leader: HostPort?
         var streamID: String?
         var frameworkID: Mesos.FrameworkID?
+        /// Calls go out on one keep-alive connection to the leader.
+        var connection: HTTPConnection?
     }
 
     public init(master: MasterURL, logger: Logger) {
@@ -48,6 +50,10 @@ public final class SchedulerSession: Sendable {
                         status: head.status, message: String(decoding: text, as: UTF8.self))
                 }
                 state.withLock {
+                    if $0.leader != target || $0.connection == nil {
+                        $0.connection?.close()
+                        $0.connection = HTTPConnection(host: target.host, port: target.port)
+                    }
                     $0.leader = target
                     $0.streamID = head.header("Mesos-Stream-Id")
                 }
@@ -69,14 +75,14 @@ public final class SchedulerSession: Sendable {
 
     /// Sends a call on the current stream; throws unless the master answers 202.
     public func send(_ call: Mesos.SchedulerCall) async throws {
-        let (leader, streamID, frameworkID) = state.withLock { ($0.leader, $0.streamID, $0.frameworkID) }
-        guard let leader, let streamID else { throw SchedulerSessionError.notSubscribed }
+        let (streamID, frameworkID, connection) = state.withLock { ($0.streamID, $0.frameworkID, $0.connection) }
+        guard let streamID, let connection else { throw SchedulerSessionError.notSubscribed }
         var call = call
         call.frameworkID = call.frameworkID ?? frameworkID
-        let request = HTTPRequestSpec.json(
-            host: leader.host, port: leader.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call),
-            headers: [("Mesos-Stream-Id", streamID)])
-        let (head, body) = try await HTTPClient.send(request, bodyBytesMax: 1 << 20, timeout: .seconds(15))
+        let (head, body) = try await connection.send(
+            target: "/api/v1/scheduler",
+            headers: [("Content-Type", "application/json"), ("Mesos-Stream-Id", streamID)],
+            body: MesosJSON.encode(call))
         guard head.status == 202 else {
             throw SchedulerSessionError.refused(status: head.status, message: String(decoding: body, as: UTF8.self))
         }

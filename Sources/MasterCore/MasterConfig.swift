@@ -18,7 +18,7 @@ public struct MasterConfig: Sendable {
     public var completedTasksPerFrameworkMax = 1000
     /// Frameworks kept after they are removed (`--max_completed_frameworks`).
     public var completedFrameworksMax = 50
-    /// Subscribed frameworks at most; SUBSCRIBE beyond is refused with an ERROR.
+    /// Frameworks at most; a SUBSCRIBE beyond is answered 503.
     public var frameworksMax = 10_000
     /// Registered agents at most; a registration beyond is refused.
     public var agentsMax = 100_000

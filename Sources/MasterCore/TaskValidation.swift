@@ -86,6 +86,10 @@ struct TaskValidation {
             guard (task.command == nil) != (task.executor == nil) else {
                 throw TaskProblem("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present")
             }
+            if task.executor?.type == .default {
+                throw TaskProblem(
+                    "The DEFAULT executor runs task groups: launch with LAUNCH_GROUP, or give a custom executor")
+            }
             task.executor = executor
         }
         if let command = task.command { try Self.checkCommand(command, what: "Task") }

@@ -20,21 +20,23 @@ public struct MasterDaemon: Sendable {
     }
 
     public func run() async throws {
-        let info = options.masterInfo(id: UUID().uuidString.lowercased())
         let options = options
+        // A fresh id for every candidacy: a master elected again starts a new core, and
+        // the ids it makes (<id>-0000, <id>-S0, <id>-O0) must not repeat the last term's.
+        let newInfo: @Sendable () -> Mesos.MasterInfo = { options.masterInfo(id: UUID().uuidString.lowercased()) }
         let host = MasterHost(logger: logger) { options.config(for: $0) }
         let app = Application(
             router: MasterRoutes(host: host).router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
-        let leadership = LeadershipService(host: host, info: info, zk: options.zk, logger: logger)
+        let leadership = LeadershipService(host: host, newInfo: newInfo, zk: options.zk, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: leadership)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
-            "Master \(info.id) serving on \(options.ip):\(options.port); \(options.zk.map { "contending at \($0)" } ?? "leading alone (no --zk)")"
+            "Master serving on \(options.ip):\(options.port); \(options.zk.map { "contending at \($0)" } ?? "leading alone (no --zk)")"
         )
         try await group.run()
     }
@@ -44,7 +46,7 @@ public struct MasterDaemon: Sendable {
 /// stream (they would hold the HTTP server open) and leaves the election.
 struct LeadershipService: Service {
     let host: MasterHost
-    let info: Mesos.MasterInfo
+    let newInfo: @Sendable () -> Mesos.MasterInfo
     let zk: MasterURL?
     let logger: Logger
 
@@ -62,12 +64,13 @@ struct LeadershipService: Service {
 
     private func contend() async {
         guard case .keeper(let connectString, let path, _) = zk else {
-            await host.lead(as: info)
+            await host.lead(as: newInfo())
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
             return
         }
-        let data = MesosJSON.encode(info)
         while !Task.isCancelled {
+            let info = newInfo()
+            let data = MesosJSON.encode(info)
             do {
                 let client = try await KeeperClient.connect(connectString)
                 defer { Task { await client.close() } }

@@ -12,8 +12,8 @@ public struct MasterOptions: Sendable {
     public var hostname = "localhost"
     public var port = 5050
     public var workDir: String
-    /// Mesos' replicated-log quorum; Corral keeps its state in Keeper, so this is checked
-    /// against the masters' count only in the log.
+    /// Mesos' replicated-log quorum. Corral keeps no replicated log (its state will live in
+    /// Keeper), so the flag is accepted for Mesos' command lines and not used.
     public var quorum: Int?
     public var allocator = AllocatorChoice.drf
     /// For `priority`: roles from highest to lowest.

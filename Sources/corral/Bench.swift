@@ -13,7 +13,10 @@ struct Bench: AsyncParsableCommand {
         discussion: """
             Benchmarks/keeper-vs-zookeeper.sh runs them all, side by side, for BENCHMARKS.md's table.
             """,
-        subcommands: [BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self, BenchCluster.self])
+        subcommands: [
+            BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self, BenchCluster.self,
+            BenchLaunch.self,
+        ])
 }
 
 extension BenchOp: ExpressibleByArgument {}

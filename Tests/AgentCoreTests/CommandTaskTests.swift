@@ -156,3 +156,35 @@ struct CommandTaskTests {
         #expect(Set(harness.killed.map(\.0)) == Set(harness.launched.map(\.containerID)))
     }
 }
+
+@Suite("agent: framework shutdown")
+struct FrameworkShutdownTests {
+    @Test("after SHUTDOWN_FRAMEWORK the tasks' last updates are not queued, and the agent forgets them once they end")
+    func forgetsShutDownFramework() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("a", "sleep 9"))
+        let container = harness.launched[0].containerID
+        harness.step(.containerStarted(container, pid: 1))
+        _ = harness.takeUpdates()
+        harness.step(.masterEvent(AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: "F"))))
+        harness.step(.containerExited(container, ContainerExit(signal: 15)))
+        #expect(harness.takeUpdates().isEmpty)
+        #expect(harness.agent.executors.isEmpty && harness.agent.frameworks.isEmpty)
+        harness.advance(700_000)
+        #expect(harness.takeUpdates().isEmpty)
+    }
+
+    @Test("a custom executor without a command fails its task with that reason")
+    func executorWithoutCommand() {
+        var harness = AgentHarness()
+        var task = AgentHarness.command("t", "")
+        task.command = nil
+        var executor = AgentHarness.executor("E")
+        executor.command = nil
+        task.executor = executor
+        harness.run(task)
+        let updates = harness.takeUpdates()
+        #expect(updates.map(\.state) == [.failed])
+        #expect(updates.first?.message?.contains("no command") == true)
+    }
+}

@@ -71,15 +71,20 @@ struct SchedulerAPITests {
         _ = harness.takeAgentEvents("a")
         var bare = MasterHarness.commandTask("bare", on: agent, "cpus:0.1")
         bare.command = nil
+        var defaultExecutor = MasterHarness.commandTask("default", on: agent, "cpus:0.1")
+        defaultExecutor.command = nil
+        defaultExecutor.executor = Mesos.ExecutorInfo(type: .default, executorID: "D")
         let tasks = [
             MasterHarness.commandTask("big", on: agent, "cpus:3"),
             MasterHarness.commandTask("ok", on: agent, "cpus:1;mem:128"),
             MasterHarness.commandTask("ok", on: agent, "cpus:0.5"),
             bare,
+            defaultExecutor,
         ]
         harness.call("f", framework, MasterHarness.accept(offers, tasks, refuse: 0))
         let updates = harness.takeUpdates("f")
-        #expect(updates.map(\.taskID.value) == ["big", "ok", "bare"])
+        #expect(updates.map(\.taskID.value) == ["big", "ok", "bare", "default"])
+        #expect(updates.last?.message?.contains("LAUNCH_GROUP") == true)
         #expect(updates.allSatisfy { $0.state == .error && $0.reason == .taskInvalid && $0.uuid == nil })
         #expect(updates[0].message?.contains("more resources") == true)
         #expect(updates[1].message?.contains("duplicate") == true || updates[1].message?.contains("Duplicate") == true)

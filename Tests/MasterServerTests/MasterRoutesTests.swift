@@ -192,6 +192,43 @@ struct MasterRoutesTests {
     }
 }
 
+extension MasterRoutesTests {
+    @Test(
+        "the operator SUBSCRIBE stream starts with SUBSCRIBED holding the state, then tells of a framework subscribing")
+    func operatorStream() async throws {
+        let app = await leadingApp()
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let subscribe = HTTPRequestSpec.json(
+                host: "127.0.0.1", port: port, target: "/api/v1", body: Array("{\"type\":\"SUBSCRIBE\"}".utf8))
+            let types = try await HTTPClient.withResponse(subscribe) { head, chunks -> [String] in
+                #expect(head.status == 200)
+                var records = RecordStream(chunks)
+                var types: [String] = []
+                while types.count < 3, let record = try await records.next() {
+                    let event = try MesosJSON.decode(Mesos.OperatorEvent.self, from: record)
+                    types.append(event.type.rawValue)
+                    if event.type == .subscribed {
+                        #expect(event.subscribed?.getState != nil)
+                        let framework = Array(
+                            "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\"}}}"
+                                .utf8)
+                        Task {
+                            try? await HTTPClient.withResponse(
+                                .json(host: "127.0.0.1", port: port, target: "/api/v1/scheduler", body: framework)
+                            ) { _, chunks in
+                                _ = try await chunks.next()
+                            }
+                        }
+                    }
+                }
+                return types
+            }
+            #expect(types == ["SUBSCRIBED", "HEARTBEAT", "FRAMEWORK_ADDED"])
+        }
+    }
+}
+
 struct VersionText: Decodable {
     var version: String
 }

@@ -1,0 +1,181 @@
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import Logging
+import Synchronization
+
+/// Launch throughput through one master: `agents` simulated agents register with a real
+/// master, one framework accepts every offer with as many small tasks as fit, and the
+/// bench counts TASK_RUNNING as the framework sees it (acknowledging each), until `tasks`
+/// run. Reports tasks per second from the first ACCEPT to the last TASK_RUNNING, and the
+/// ACCEPT → TASK_RUNNING latency of each task.
+public struct LaunchBench: Sendable {
+    public var master: HostPort
+    public var agents: Int
+    public var tasks: Int
+    public var agentResources = "cpus:16;mem:65536"
+    public var taskResources = "cpus:0.1;mem:32"
+    public var timeout: Duration = .seconds(120)
+
+    public init(master: HostPort, agents: Int, tasks: Int) {
+        self.master = master
+        self.agents = agents
+        self.tasks = tasks
+    }
+
+    public struct Report: Sendable {
+        public var agents: Int
+        public var tasks: Int
+        public var seconds: Double
+        public var tasksPerSecond: Double
+        public var latencyMilliseconds: [Double]
+    }
+
+    public func run(progress: @escaping @Sendable (String) -> Void) async throws -> Report {
+        let agentTotal = try Resources(parsing: agentResources)
+        let need = try Resources(parsing: taskResources)
+        return try await withThrowingTaskGroup(of: Report?.self) { group in
+            for index in 0..<agents {
+                let agent = SimulatedAgent(index: index, master: master, resources: agentTotal)
+                group.addTask {
+                    try? await agent.run()
+                    return nil
+                }
+            }
+            try await waitForAgents(progress: progress)
+            group.addTask { try await runFramework(need: need, progress: progress) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw BenchFailure(message: "the launch did not finish within \(timeout)")
+            }
+            while let result = try await group.next() {
+                guard let report = result else { continue }
+                group.cancelAll()
+                return report
+            }
+            throw BenchFailure(message: "the framework ended without a report")
+        }
+    }
+
+    private func waitForAgents(progress: @Sendable (String) -> Void) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while clock.now < deadline {
+            let request = HTTPRequestSpec(
+                method: "POST", host: master.host, port: master.port, target: "/api/v1",
+                headers: [("Content-Type", "application/json")], body: Array("{\"type\":\"GET_AGENTS\"}".utf8))
+            if let (_, body) = try? await HTTPClient.send(request, timeout: .seconds(10)),
+                let response = try? MesosJSON.decode(Mesos.OperatorResponse.self, from: body)
+            {
+                let count = response.getAgents?.agents.count ?? 0
+                progress("agents registered: \(count) of \(agents)")
+                if count >= agents { return }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw BenchFailure(message: "the agents did not all register within 60 s")
+    }
+
+    private func runFramework(need: Resources, progress: @escaping @Sendable (String) -> Void) async throws -> Report? {
+        let session = SchedulerSession(
+            master: .direct(host: master.host, port: master.port), logger: Logger(label: "bench"))
+        let books = LaunchBooks(target: tasks)
+        let clock = ContinuousClock()
+        let info = Mesos.FrameworkInfo(user: "bench", name: "corral-bench-launch")
+        try await session.subscribe(info) { event in
+            switch event.type {
+            case .offers:
+                for offer in event.offers?.offers ?? [] {
+                    var available = (try? Resources(offer.resources)) ?? Resources()
+                    var launch: [Mesos.TaskInfo] = []
+                    while available.contains(need), let number = books.nextTask(at: clock.now) {
+                        available = available.removing(need)
+                        var task = Mesos.TaskInfo(
+                            name: "t", taskID: Mesos.TaskID(value: "t\(number)"), agentID: offer.agentID,
+                            resources: [Mesos.Resource](need))
+                        task.command = Mesos.CommandInfo(value: "true")
+                        launch.append(task)
+                    }
+                    let call = Mesos.SchedulerCall(
+                        type: launch.isEmpty ? .decline : .accept,
+                        accept: launch.isEmpty
+                            ? nil
+                            : .init(
+                                offerIDs: [offer.id], operations: [.launch(launch)], filters: .init(refuseSeconds: 0)),
+                        decline: launch.isEmpty ? .init(offerIDs: [offer.id], filters: .init(refuseSeconds: 3600)) : nil
+                    )
+                    Task { try? await session.send(call) }
+                }
+            case .update:
+                guard let status = event.update?.status else { return true }
+                if status.state == .running, let done = books.running(status.taskID.value, at: clock.now) {
+                    progress("tasks running: \(done) of \(tasks)")
+                }
+                if let uuid = status.uuid, let agentID = status.agentID {
+                    let ack = Mesos.SchedulerCall(
+                        type: .acknowledge, acknowledge: .init(agentID: agentID, taskID: status.taskID, uuid: uuid))
+                    Task { try? await session.send(ack) }
+                }
+                if books.isDone {
+                    try? await session.send(Mesos.SchedulerCall(type: .teardown))
+                    return false
+                }
+            default: break
+            }
+            return true
+        }
+        return books.report(agents: agents)
+    }
+}
+
+/// What the launch bench counts: when each task was accepted, when it was seen running.
+final class LaunchBooks: Sendable {
+    private struct State {
+        var launched = 0
+        var accepted: [String: ContinuousClock.Instant] = [:]
+        var latencies: [Double] = []
+        var first: ContinuousClock.Instant?
+        var last: ContinuousClock.Instant?
+    }
+
+    let target: Int
+    private let state = Mutex(State())
+
+    init(target: Int) { self.target = target }
+
+    /// The next task's number, or nil once `target` are launched.
+    func nextTask(at now: ContinuousClock.Instant) -> Int? {
+        state.withLock { state in
+            guard state.launched < target else { return nil }
+            state.launched += 1
+            state.accepted["t\(state.launched)"] = now
+            if state.first == nil { state.first = now }
+            return state.launched
+        }
+    }
+
+    /// Counts a task seen running; returns the count every 1,000 tasks.
+    func running(_ id: String, at now: ContinuousClock.Instant) -> Int? {
+        state.withLock { state in
+            guard let accepted = state.accepted.removeValue(forKey: id) else { return nil }
+            let elapsed = now - accepted
+            state.latencies.append(
+                Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            state.last = now
+            return state.latencies.count % 1000 == 0 ? state.latencies.count : nil
+        }
+    }
+
+    var isDone: Bool { state.withLock { $0.latencies.count >= target } }
+
+    func report(agents: Int) -> LaunchBench.Report {
+        state.withLock { state in
+            let span = (state.first.flatMap { first in state.last.map { $0 - first } }) ?? .zero
+            let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+            return LaunchBench.Report(
+                agents: agents, tasks: state.latencies.count, seconds: seconds,
+                tasksPerSecond: seconds > 0 ? Double(state.latencies.count) / seconds : 0,
+                latencyMilliseconds: state.latencies.sorted())
+        }
+    }
+}

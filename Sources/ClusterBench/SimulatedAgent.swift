@@ -1,0 +1,88 @@
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import Synchronization
+
+/// A lightweight agent for the launch benchmark: it speaks the real agent protocol to a
+/// real master (registers on a stream, posts status updates on a keep-alive connection)
+/// but runs nothing: each task it is sent is reported TASK_RUNNING at once.
+struct SimulatedAgent: Sendable {
+    let index: Int
+    let master: HostPort
+    let resources: Resources
+
+    /// Registers and serves until the stream ends or the task is cancelled.
+    func run() async throws {
+        var info = Mesos.AgentInfo(hostname: "simulated-\(index)", resources: [Mesos.Resource](resources))
+        info.port = Int32(index)
+        let body = MesosJSON.encode(AgentCall(type: .register, register: .init(agentInfo: info)))
+        let request = HTTPRequestSpec.json(
+            host: master.host, port: master.port, target: AgentProtocolVersion.path, body: body)
+        try await HTTPClient.withResponse(request) { head, chunks in
+            guard head.status == 200, let streamID = head.header(AgentProtocolVersion.streamIDHeader) else {
+                throw BenchFailure(message: "agent \(index): the master answered \(head.status) to REGISTER")
+            }
+            let poster = UpdatePoster(master: master, streamID: streamID)
+            defer { poster.close() }
+            var records = RecordStream(chunks)
+            var agentID: Mesos.AgentID?
+            var counter: UInt64 = 0
+            while let record = try await records.next() {
+                let event = try MesosJSON.decode(AgentEvent.self, from: record)
+                switch event.type {
+                case .registered: agentID = event.registered?.agentID
+                case .runTask:
+                    guard let run = event.runTask, let agentID, let frameworkID = run.frameworkInfo.id else { continue }
+                    counter += 1
+                    var status = Mesos.TaskStatus(taskID: run.task.taskID, state: .running)
+                    status.agentID = agentID
+                    status.source = .executor
+                    status.uuid = Self.uuid(agent: index, counter: counter)
+                    let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
+                    poster.post(AgentCall(type: .update, agentID: agentID, update: update))
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Unique 16 bytes per agent and update.
+    static func uuid(agent: Int, counter: UInt64) -> Mesos.Bytes {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: UInt64(agent) >> (8 * UInt64(index)))
+            bytes[8 + index] = UInt8(truncatingIfNeeded: counter >> (8 * UInt64(index)))
+        }
+        return Mesos.Bytes(bytes)
+    }
+}
+
+/// Posts an agent's calls in order on one keep-alive connection, without holding up the
+/// reading of its stream.
+final class UpdatePoster: Sendable {
+    private let calls: AsyncStream<AgentCall>.Continuation
+
+    init(master: HostPort, streamID: String) {
+        let (stream, continuation) = AsyncStream.makeStream(of: AgentCall.self)
+        calls = continuation
+        let connection = HTTPConnection(host: master.host, port: master.port)
+        Task {
+            for await call in stream {
+                _ = try? await connection.send(
+                    target: AgentProtocolVersion.path,
+                    headers: [("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID)],
+                    body: MesosJSON.encode(call))
+            }
+            connection.close()
+        }
+    }
+
+    func post(_ call: AgentCall) { calls.yield(call) }
+
+    func close() { calls.finish() }
+}
+
+public struct BenchFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
