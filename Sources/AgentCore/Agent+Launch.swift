@@ -21,6 +21,7 @@ extension Agent {
             return
         }
         executors[executorKey]!.tasks[task.taskID] = TaskRun(info: task, state: .staging)
+        taskExecutors[TaskKey(framework: frameworkID, task: task.taskID)] = executorKey
         growLimits(executorKey)
         if let stream = executors[executorKey]!.stream {
             emit(.sendToExecutor(stream, Mesos.ExecutorEvent(type: .launch, launch: .init(task: task))))
@@ -50,6 +51,7 @@ extension Agent {
             stream: nil,
             phase: .running)
         run.tasks[task.taskID] = TaskRun(info: task, state: .staging, containerID: containerID)
+        taskExecutors[TaskKey(framework: frameworkID, task: task.taskID)] = key
         executors[key] = run
         containers[containerID] = ContainerOwner(executor: key, task: task.taskID)
         let command = task.command!
@@ -73,7 +75,10 @@ extension Agent {
                 for task in group.tasks { failLaunch(task, frameworkID: frameworkID, message: problem) }
                 return
             }
-            for task in group.tasks { executors[key]!.tasks[task.taskID] = TaskRun(info: task, state: .staging) }
+            for task in group.tasks {
+                executors[key]!.tasks[task.taskID] = TaskRun(info: task, state: .staging)
+                taskExecutors[TaskKey(framework: frameworkID, task: task.taskID)] = key
+            }
             growLimits(key)
             if let stream = executors[key]!.stream {
                 emit(
@@ -106,6 +111,7 @@ extension Agent {
         let containerID = newContainerID()
         let sandbox = run.sandbox + "/tasks/" + task.taskID.value
         executors[key]!.tasks[task.taskID] = TaskRun(info: task, state: .staging, containerID: containerID)
+        taskExecutors[TaskKey(framework: key.framework, task: task.taskID)] = key
         containers[containerID] = ContainerOwner(executor: key, task: task.taskID)
         var environment = baseEnvironment(key.framework, key.executor, sandbox: sandbox)
         environment.merge(Self.taskEnvironment(task)) { _, task in task }

@@ -139,7 +139,8 @@ extension Agent {
     }
 
     func executorKey(of task: TaskKey) -> ExecutorKey? {
-        executors.first { $0.key.framework == task.framework && $0.value.tasks[task.task] != nil }?.key
+        guard let key = taskExecutors[task], executors[key]?.tasks[task.task] != nil else { return nil }
+        return key
     }
 
     /// A terminal task whose updates are all acknowledged is forgotten; an executor with
@@ -149,6 +150,7 @@ extension Agent {
             task.state.isTerminal, updates.pendingCount(key) == 0
         else { return }
         executors[executor]!.tasks[key.task] = nil
+        taskExecutors[key] = nil
         removeExecutorIfDone(executor)
     }
 

@@ -27,6 +27,8 @@ public struct Agent: Sendable {
     public internal(set) var updates: StatusUpdates
     /// Which executor (and task, for a task's own container) each container belongs to.
     var containers: [Mesos.ContainerID: ContainerOwner] = [:]
+    /// Which executor runs each task (an index over `executors`).
+    var taskExecutors: [TaskKey: ExecutorKey] = [:]
     var executorStreams: [StreamID: ExecutorKey] = [:]
     /// Frameworks the master removed, until their executors are gone.
     var frameworksShuttingDown: Set<Mesos.FrameworkID> = []

@@ -16,8 +16,8 @@ extension Allocator {
         var roleOrder = SortedClients(roleClients(members).map { sorter.roleKey($0, total: total) })
         var frameworkOrders: [String: SortedClients] = [:]
         for agentID in agentOrder {
-            guard agents[agentID]!.isActive else { continue }
-            var available = agents[agentID]!.available
+            guard let agent = agents[agentID], agent.isActive else { continue }
+            var available = agent.available
             guard isAllocatable(available) else { continue }
             for role in roleOrder.keys.map(\.name) {
                 let forRole = available.allocatable(to: role)

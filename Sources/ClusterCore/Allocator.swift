@@ -97,8 +97,7 @@ extension Allocator {
             throw .totalBelowUsed(id, error)
         }
         agents[id] = Agent(total: resources, allocated: Resources())
-        let at = agentOrder.firstIndex { $0 > id } ?? agentOrder.count
-        agentOrder.insert(id, at: at)
+        agentOrder.insert(id, at: agentOrder.partitionPoint { $0 > id })
         total.add(resources.scalarQuantities)
         for key in inUse.keys.sorted() where !inUse[key]!.isEmpty {
             allocate(inUse[key]!, to: key)
@@ -266,5 +265,19 @@ extension Allocator {
     mutating func withdraw(_ offer: Offer) {
         offers[offer.id] = nil
         unallocate(offer.resources, from: offer.key)
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `isAfter`, for an array partitioned by it
+    /// (all non-matching elements first), found by binary search.
+    func partitionPoint(_ isAfter: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAfter(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

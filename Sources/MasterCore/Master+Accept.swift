@@ -26,7 +26,7 @@ extension Master {
         var resources: Resources
     }
 
-    mutating func onAccept(_ accept: Mesos.SchedulerCall.Accept, from framework: FrameworkRecord) {
+    mutating func onAccept(_ accept: Mesos.SchedulerCall.Accept, from framework: Caller) {
         let refuse = accept.filters?.refuseSeconds.map(Self.milliseconds)
         let checked: AcceptedOffers
         switch checkOffers(accept.offerIDs, framework: framework) {
@@ -36,11 +36,28 @@ extension Master {
             allocateSoon()
             return
         }
+        let (launches, available) = checkLaunches(accept.operations, framework: framework, offers: checked)
+        let used = checked.resources.removing(available)
+        book(used, in: checked.offers, refuse: refuse)
+        for launch in launches { start(launch, framework: framework.id, agentID: checked.agentID, role: checked.role) }
+        allocateSoon()
+    }
+
+    /// The launches that pass their checks, and what the offers hold after them. The
+    /// framework's task table is read through a snapshot that is gone when this returns,
+    /// before `start` writes the table (a live snapshot would make that write copy it all).
+    private mutating func checkLaunches(
+        _ operations: [Mesos.Offer.Operation], framework: Caller, offers checked: AcceptedOffers
+    ) -> ([Launch], Resources) {
         var available = checked.resources
         var launches: [Launch] = []
+        let known = frameworks[framework.id]!.tasks
         var validation = TaskValidation(
-            master: self, framework: framework, agentID: checked.agentID, role: checked.role)
-        for operation in accept.operations {
+            frameworkID: framework.id, agentID: checked.agentID, role: checked.role,
+            taskLimit: config.tasksPerFrameworkMax, taskCount: known.count,
+            executors: frameworks[framework.id]!.executors[checked.agentID] ?? [:],
+            isKnown: { known[$0] != nil })
+        for operation in operations {
             switch operation.type {
             case .launch:
                 for task in operation.launch?.taskInfos ?? [] {
@@ -59,10 +76,7 @@ extension Master {
                 log("Framework \(framework.id): \(operation.type.rawValue) operations are not supported; ignored")
             }
         }
-        let used = checked.resources.removing(available)
-        book(used, in: checked.offers, refuse: refuse)
-        for launch in launches { start(launch, framework: framework.id, agentID: checked.agentID, role: checked.role) }
-        allocateSoon()
+        return (launches, available)
     }
 
     /// Checks one task or task group; on failure every task of it hears TASK_ERROR.
@@ -88,7 +102,7 @@ extension Master {
 
     /// The offers named by an ACCEPT, or why they cannot be used (the valid ones go back).
     private mutating func checkOffers(
-        _ wireIDs: [Mesos.OfferID], framework: FrameworkRecord
+        _ wireIDs: [Mesos.OfferID], framework: Caller
     ) -> Result<AcceptedOffers, CallRefusal> {
         var offers: [Offer] = []
         var problem: String?
@@ -127,7 +141,7 @@ extension Master {
     /// Every task of an ACCEPT whose offers were unusable hears TASK_DROPPED (TASK_LOST
     /// if the framework is not partition-aware) with REASON_INVALID_OFFERS.
     private mutating func refuseLaunches(
-        _ operations: [Mesos.Offer.Operation], framework: FrameworkRecord, problem: String
+        _ operations: [Mesos.Offer.Operation], framework: Caller, problem: String
     ) {
         let state: Mesos.TaskState = framework.isPartitionAware ? .dropped : .lost
         for operation in operations {
@@ -159,9 +173,9 @@ extension Master {
     /// Records the tasks as STAGING and tells the agent to run them.
     private mutating func start(_ launch: Launch, framework id: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String)
     {
-        guard var framework = frameworks[id], var agent = agents[agentID] else { return }
-        if let executor = launch.executor, framework.executors[agentID]?[executor.executorID] == nil {
-            framework.executors[agentID, default: [:]][executor.executorID] = executor
+        guard frameworks[id] != nil, agents[agentID] != nil else { return }
+        if let executor = launch.executor, frameworks[id]!.executors[agentID]?[executor.executorID] == nil {
+            frameworks[id]!.executors[agentID, default: [:]][executor.executorID] = executor
             executorResources[ExecutorKey(framework: id, agent: agentID, executor: executor.executorID)] =
                 ExecutorResources(role: role, resources: launch.executorResources)
         }
@@ -169,24 +183,20 @@ extension Master {
             let record = TaskRecord(
                 info: task, frameworkID: id, agentID: agentID, executorID: launch.executor?.executorID, role: role,
                 resources: resources, state: .staging, statuses: [], unacknowledged: nil)
-            framework.tasks[task.taskID] = record
-            agent.tasks.insert(record.key)
+            frameworks[id]!.tasks[task.taskID] = record
+            agents[agentID]!.tasks.insert(record.key)
             emit(.publish(.taskAdded(operatorTask(record))))
         }
-        frameworks[id] = framework
-        agents[agentID] = agent
-        guard let stream = agent.stream else { return }
+        guard let stream = agents[agentID]!.stream else { return }
+        let info = frameworks[id]!.info
         if launch.isGroup, let executor = launch.executor {
             let group = Mesos.TaskGroupInfo(tasks: launch.tasks)
-            let run = AgentEvent.RunTaskGroup(frameworkInfo: framework.info, executor: executor, taskGroup: group)
+            let run = AgentEvent.RunTaskGroup(frameworkInfo: info, executor: executor, taskGroup: group)
             emit(.sendToAgent(stream, AgentEvent(type: .runTaskGroup, runTaskGroup: run)))
         } else {
             for task in launch.tasks {
-                emit(
-                    .sendToAgent(
-                        stream,
-                        AgentEvent(
-                            type: .runTask, runTask: AgentEvent.RunTask(frameworkInfo: framework.info, task: task))))
+                let run = AgentEvent.RunTask(frameworkInfo: info, task: task)
+                emit(.sendToAgent(stream, AgentEvent(type: .runTask, runTask: run)))
             }
         }
         log("Launching \(launch.tasks.map(\.taskID.value)) of framework \(id) on agent \(agentID)")

@@ -8,9 +8,9 @@ extension Master {
         if call.type == .subscribe {
             return .rejected(status: 400, message: "SUBSCRIBE opens a stream; send it without 'Mesos-Stream-Id'")
         }
-        let framework: FrameworkRecord
+        let framework: Caller
         switch subscribedFramework(call, streamID: streamID) {
-        case .success(let record): framework = record
+        case .success(let caller): framework = caller
         case .failure(let refusal): return refusal.reply
         }
         do {
@@ -21,7 +21,7 @@ extension Master {
         }
     }
 
-    private mutating func dispatch(_ call: Mesos.SchedulerCall, from framework: FrameworkRecord) throws(CallRefusal) {
+    private mutating func dispatch(_ call: Mesos.SchedulerCall, from framework: Caller) throws(CallRefusal) {
         switch call.type {
         case .teardown: removeFramework(framework.id, reason: "the framework asked (TEARDOWN)")
         case .accept: onAccept(try required(call.accept, "accept"), from: framework)
@@ -44,7 +44,7 @@ extension Master {
         return payload
     }
 
-    private mutating func onDecline(_ decline: Mesos.SchedulerCall.Decline, from framework: FrameworkRecord) {
+    private mutating func onDecline(_ decline: Mesos.SchedulerCall.Decline, from framework: Caller) {
         let refuse = decline.filters?.refuseSeconds.map(Self.milliseconds)
         for wireID in decline.offerIDs {
             guard let id = offerID(wireID), allocator.offers[id]?.framework == framework.modelID else { continue }
@@ -54,7 +54,7 @@ extension Master {
         allocateSoon()
     }
 
-    private mutating func onRevive(_ roles: [String], from framework: FrameworkRecord) throws(CallRefusal) {
+    private mutating func onRevive(_ roles: [String], from framework: Caller) throws(CallRefusal) {
         do {
             try allocator.revive(framework.modelID, roles: roles.isEmpty ? nil : roles)
         } catch {
@@ -63,7 +63,7 @@ extension Master {
         allocateSoon()
     }
 
-    private mutating func onSuppress(_ roles: [String], from framework: FrameworkRecord) throws(CallRefusal) {
+    private mutating func onSuppress(_ roles: [String], from framework: Caller) throws(CallRefusal) {
         do {
             try allocator.suppress(framework.modelID, roles: roles.isEmpty ? nil : roles)
         } catch {
@@ -71,7 +71,7 @@ extension Master {
         }
     }
 
-    private mutating func onMessage(_ message: Mesos.SchedulerCall.Message, from framework: FrameworkRecord)
+    private mutating func onMessage(_ message: Mesos.SchedulerCall.Message, from framework: Caller)
         throws(CallRefusal)
     {
         guard let stream = agents[message.agentID]?.stream else {
@@ -82,7 +82,7 @@ extension Master {
         emit(.sendToAgent(stream, AgentEvent(type: .message, message: payload)))
     }
 
-    private mutating func onShutdown(_ shutdown: Mesos.SchedulerCall.Shutdown, from framework: FrameworkRecord)
+    private mutating func onShutdown(_ shutdown: Mesos.SchedulerCall.Shutdown, from framework: Caller)
         throws(CallRefusal)
     {
         guard let stream = agents[shutdown.agentID]?.stream else {

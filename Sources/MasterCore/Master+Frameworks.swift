@@ -145,7 +145,7 @@ extension Master {
     /// framework not subscribed, 400 for a stream id that is not its stream's.
     func subscribedFramework(
         _ call: Mesos.SchedulerCall, streamID: String?
-    ) -> Result<FrameworkRecord, CallRefusal> {
+    ) -> Result<Caller, CallRefusal> {
         guard let id = call.frameworkID else {
             return .failure(CallRefusal(400, "Expecting 'framework_id' to be present"))
         }
@@ -162,8 +162,18 @@ extension Master {
                     "The stream ID '\(streamID)' included in this request didn't match the stream ID currently associated with framework ID \(id)"
                 ))
         }
-        return .success(record)
+        return .success(Caller(id: id, isPartitionAware: record.isPartitionAware))
     }
+}
+
+/// The framework a call came from: what the handlers need of it, not its record. A copy of
+/// the record would share its task table, and the handlers' writes to the table would then
+/// copy all of it, on every call.
+struct Caller {
+    let id: Mesos.FrameworkID
+    let isPartitionAware: Bool
+
+    var modelID: FrameworkID { FrameworkID(id.value) }
 }
 
 /// A call refused before it does anything: the HTTP status and why.

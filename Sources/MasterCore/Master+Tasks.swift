@@ -7,13 +7,14 @@ extension Master {
     /// resources come back once it is terminal, and the framework hears it.
     mutating func onStatusUpdate(_ update: AgentCall.Update, from agentID: Mesos.AgentID) {
         let status = update.status
-        guard var framework = frameworks[update.frameworkID] else {
-            log(
-                "Dropping \(status.state.rawValue) of task \(status.taskID): framework \(update.frameworkID) is unknown"
-            )
+        let frameworkID = update.frameworkID
+        guard frameworks[frameworkID] != nil else {
+            log("Dropping \(status.state.rawValue) of task \(status.taskID): framework \(frameworkID) is unknown")
             return
         }
-        if var task = framework.tasks[status.taskID] {
+        // Taken out, changed and put back, so that no copy of the framework's task table
+        // is ever made (a held copy would make the write copy all of it).
+        if var task = frameworks[frameworkID]!.tasks.removeValue(forKey: status.taskID) {
             task.statuses.append(status)
             if task.statuses.count > config.statusesPerTaskMax { task.statuses.removeFirst() }
             task.state = update.latestState ?? status.state
@@ -22,11 +23,10 @@ extension Master {
                 recoverResources(of: task)
                 task.resourcesRecovered = true
             }
-            framework.tasks[status.taskID] = task
-            frameworks[update.frameworkID] = framework
-            emit(.publish(.taskUpdated(frameworkID: framework.id, status: status, state: task.state)))
+            frameworks[frameworkID]!.tasks[status.taskID] = task
+            emit(.publish(.taskUpdated(frameworkID: frameworkID, status: status, state: task.state)))
         }
-        if let stream = framework.stream {
+        if let stream = frameworks[frameworkID]!.stream {
             emit(.sendToFramework(stream, .update(status)))
         }
     }
@@ -43,20 +43,17 @@ extension Master {
         allocateSoon()
     }
 
-    mutating func onAcknowledge(_ ack: Mesos.SchedulerCall.Acknowledge, from framework: FrameworkRecord)
-        throws(CallRefusal)
-    {
+    mutating func onAcknowledge(_ ack: Mesos.SchedulerCall.Acknowledge, from framework: Caller) throws(CallRefusal) {
         guard ack.uuid.bytes.count == 16 else {
             throw CallRefusal(400, "'uuid' must be 16 bytes, not \(ack.uuid.bytes.count)")
         }
-        if var task = frameworks[framework.id]?.tasks[ack.taskID], task.unacknowledged?.uuid == ack.uuid {
-            let acknowledged = task.unacknowledged!
-            task.unacknowledged = nil
-            if acknowledged.state.isTerminal {
+        if let acknowledged = frameworks[framework.id]?.tasks[ack.taskID]?.unacknowledged, acknowledged.uuid == ack.uuid
+        {
+            frameworks[framework.id]!.tasks[ack.taskID]!.unacknowledged = nil
+            if acknowledged.state.isTerminal, let task = frameworks[framework.id]!.tasks.removeValue(forKey: ack.taskID)
+            {
                 agents[task.agentID]?.tasks.remove(task.key)
                 frameworks[framework.id]!.complete(task, keeping: config.completedTasksPerFrameworkMax)
-            } else {
-                frameworks[framework.id]!.tasks[ack.taskID] = task
             }
         }
         guard let stream = agents[ack.agentID]?.stream else { return }
@@ -64,8 +61,8 @@ extension Master {
         emit(.sendToAgent(stream, AgentEvent(type: .acknowledge, acknowledge: forward)))
     }
 
-    mutating func onKill(_ kill: Mesos.SchedulerCall.Kill, from framework: FrameworkRecord) throws(CallRefusal) {
-        guard let task = framework.tasks[kill.taskID] else {
+    mutating func onKill(_ kill: Mesos.SchedulerCall.Kill, from framework: Caller) throws(CallRefusal) {
+        guard let task = frameworks[framework.id]?.tasks[kill.taskID] else {
             let query = Mesos.SchedulerCall.Reconcile.Task(taskID: kill.taskID, agentID: kill.agentID)
             onReconcile(Mesos.SchedulerCall.Reconcile(tasks: [query]), from: framework)
             return
@@ -80,22 +77,21 @@ extension Master {
     /// none is named), with REASON_RECONCILIATION and no uuid, so nothing is acknowledged.
     /// A task the master does not know is TASK_LOST (TASK_GONE or TASK_UNKNOWN for
     /// partition-aware frameworks) as in Mesos' reconciliation rules.
-    mutating func onReconcile(_ reconcile: Mesos.SchedulerCall.Reconcile, from framework: FrameworkRecord) {
+    mutating func onReconcile(_ reconcile: Mesos.SchedulerCall.Reconcile, from framework: Caller) {
+        let tasks = frameworks[framework.id]?.tasks ?? [:]
         if reconcile.tasks.isEmpty {
-            for task in framework.tasks.values.sorted(by: { $0.key < $1.key }) {
+            for task in tasks.values.sorted(by: { $0.key < $1.key }) {
                 sendMasterUpdate(
                     framework.id, taskID: task.taskID, agentID: task.agentID, state: task.state,
-                    reason: .reconciliation, message: "Reconciliation: latest task state",
-                    source: task.statuses.last?.source)
+                    reason: .reconciliation, message: "Reconciliation: latest task state")
             }
             return
         }
         for query in reconcile.tasks {
-            if let task = framework.tasks[query.taskID] {
+            if let task = tasks[query.taskID] {
                 sendMasterUpdate(
                     framework.id, taskID: task.taskID, agentID: task.agentID, state: task.state,
-                    reason: .reconciliation, message: "Reconciliation: latest task state",
-                    source: task.statuses.last?.source)
+                    reason: .reconciliation, message: "Reconciliation: latest task state")
                 continue
             }
             let agentKnown = query.agentID.map { agents[$0] != nil } ?? false
@@ -112,11 +108,11 @@ extension Master {
     /// acknowledge, never retried.
     mutating func sendMasterUpdate(
         _ frameworkID: Mesos.FrameworkID, taskID: Mesos.TaskID, agentID: Mesos.AgentID?, state: Mesos.TaskState,
-        reason: Mesos.TaskStatus.Reason, message: String, source: Mesos.TaskStatus.Source? = nil
+        reason: Mesos.TaskStatus.Reason, message: String
     ) {
         guard let stream = frameworks[frameworkID]?.stream else { return }
         var status = Mesos.TaskStatus(taskID: taskID, state: state)
-        status.source = reason == .reconciliation ? .master : (source ?? .master)
+        status.source = .master
         status.reason = reason
         status.message = message
         status.agentID = agentID

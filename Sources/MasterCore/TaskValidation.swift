@@ -10,16 +10,25 @@ struct TaskValidation {
     let agentID: Mesos.AgentID
     let role: String
     private let taskLimit: Int
-    private var taskIDs: Set<Mesos.TaskID>
+    /// The framework's tasks before this ACCEPT.
+    private let taskCount: Int
+    /// Whether the framework already has a task with this id.
+    private let isKnown: (Mesos.TaskID) -> Bool
+    /// Ids of the tasks of this ACCEPT that passed so far.
+    private var claimed: Set<Mesos.TaskID> = []
     private var executors: [Mesos.ExecutorID: Mesos.ExecutorInfo]
 
-    init(master: Master, framework: FrameworkRecord, agentID: Mesos.AgentID, role: String) {
-        self.frameworkID = framework.id
+    init(
+        frameworkID: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String, taskLimit: Int, taskCount: Int,
+        executors: [Mesos.ExecutorID: Mesos.ExecutorInfo], isKnown: @escaping (Mesos.TaskID) -> Bool
+    ) {
+        self.frameworkID = frameworkID
         self.agentID = agentID
         self.role = role
-        self.taskLimit = master.config.tasksPerFrameworkMax
-        self.taskIDs = Set(framework.tasks.keys)
-        self.executors = framework.executors[agentID] ?? [:]
+        self.taskLimit = taskLimit
+        self.taskCount = taskCount
+        self.executors = executors
+        self.isKnown = isKnown
     }
 
     /// The tasks filled in, with what they take, or the problem.
@@ -28,7 +37,7 @@ struct TaskValidation {
     ) -> Result<Master.Launch, TaskProblem> {
         do throws(TaskProblem) {
             if group, tasks.isEmpty { throw TaskProblem("Task group is empty") }
-            guard taskIDs.count + tasks.count <= taskLimit else {
+            guard taskCount + claimed.count + tasks.count <= taskLimit else {
                 throw TaskProblem("Framework \(frameworkID) has \(taskLimit) tasks, the most a framework may run")
             }
             var filledExecutor: Mesos.ExecutorInfo?
@@ -64,7 +73,7 @@ struct TaskValidation {
     /// Remembers a launch that passed, so later tasks of the same ACCEPT see its ids and
     /// its executor.
     mutating func claim(_ launch: Master.Launch) {
-        for task in launch.tasks { taskIDs.insert(task.taskID) }
+        for task in launch.tasks { claimed.insert(task.taskID) }
         if let executor = launch.executor { executors[executor.executorID] = executor }
     }
 
@@ -75,7 +84,9 @@ struct TaskValidation {
         guard FrameworkValidation.isValidID(task.taskID.value) else {
             throw TaskProblem("Task id '\(task.taskID.value)' is invalid")
         }
-        guard !taskIDs.contains(task.taskID) else { throw TaskProblem("Task has duplicate ID: \(task.taskID)") }
+        guard !claimed.contains(task.taskID), !isKnown(task.taskID) else {
+            throw TaskProblem("Task has duplicate ID: \(task.taskID)")
+        }
         guard task.agentID == agentID else {
             throw TaskProblem("Task uses agent \(task.agentID) but the offers are on agent \(agentID)")
         }

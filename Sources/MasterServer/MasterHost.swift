@@ -160,7 +160,9 @@ public actor MasterHost {
     private func send(_ json: [UInt8], to outbox: EventOutbox?, kind: StreamKind) {
         guard let outbox else { return }
         if !outbox.send(RecordIO.frame(json)) {
-            logger.warning("Closing \(kind) stream \(outbox.id): its reader is \(outbox.bytesMax) bytes behind")
+            if outbox.overflowed {
+                logger.warning("Closing \(kind) stream \(outbox.id): its reader is \(outbox.bytesMax) bytes behind")
+            }
             streamEnded(kind, outbox.id)
         }
     }
