@@ -1,9 +1,14 @@
 import ClusterCore
 
+/// What a Mesos id names: a phantom type, so that a framework's id is never taken for an
+/// agent's although both are a string in `{"value":"…"}`.
+public protocol MesosIdentifierKind: Sendable {}
+
 extension Mesos {
-    /// A framework's id, assigned by the master when the framework first subscribes. JSON `{"value":"…"}`.
-    public struct FrameworkID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
+    /// Mesos' id messages (FrameworkID, AgentID, …): a string in `{"value":"…"}`, one Swift
+    /// type per kind of thing named.
+    public struct Identifier<Kind: MesosIdentifierKind>: Codable, Hashable, Comparable, Sendable,
+        ExpressibleByStringLiteral, CustomStringConvertible
     {
         public var value: String
 
@@ -19,119 +24,33 @@ extension Mesos {
             self.value = value
         }
 
-        public static func < (lhs: FrameworkID, rhs: FrameworkID) -> Bool { lhs.value < rhs.value }
+        public static func < (lhs: Identifier, rhs: Identifier) -> Bool { lhs.value < rhs.value }
         public var description: String { value }
     }
+
+    /// A framework's id, assigned by the master when the framework first subscribes. JSON `{"value":"…"}`.
+    public typealias FrameworkID = Identifier<FrameworkKind>
+    public enum FrameworkKind: MesosIdentifierKind {}
 
     /// An agent's id, assigned by the master when the agent registers. JSON `{"value":"…"}`.
-    public struct AgentID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
-    {
-        public var value: String
-
-        public init(value: String) {
-            self.value = value
-        }
-
-        public init(_ value: String) {
-            self.value = value
-        }
-
-        public init(stringLiteral value: String) {
-            self.value = value
-        }
-
-        public static func < (lhs: AgentID, rhs: AgentID) -> Bool { lhs.value < rhs.value }
-        public var description: String { value }
-    }
+    public typealias AgentID = Identifier<AgentKind>
+    public enum AgentKind: MesosIdentifierKind {}
 
     /// An offer's id, unique within the master's lifetime. JSON `{"value":"…"}`.
-    public struct OfferID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
-    {
-        public var value: String
-
-        public init(value: String) {
-            self.value = value
-        }
-
-        public init(_ value: String) {
-            self.value = value
-        }
-
-        public init(stringLiteral value: String) {
-            self.value = value
-        }
-
-        public static func < (lhs: OfferID, rhs: OfferID) -> Bool { lhs.value < rhs.value }
-        public var description: String { value }
-    }
+    public typealias OfferID = Identifier<OfferKind>
+    public enum OfferKind: MesosIdentifierKind {}
 
     /// A task's id, chosen by its framework; unique among the framework's tasks. JSON `{"value":"…"}`.
-    public struct TaskID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
-    {
-        public var value: String
-
-        public init(value: String) {
-            self.value = value
-        }
-
-        public init(_ value: String) {
-            self.value = value
-        }
-
-        public init(stringLiteral value: String) {
-            self.value = value
-        }
-
-        public static func < (lhs: TaskID, rhs: TaskID) -> Bool { lhs.value < rhs.value }
-        public var description: String { value }
-    }
+    public typealias TaskID = Identifier<TaskKind>
+    public enum TaskKind: MesosIdentifierKind {}
 
     /// An executor's id, chosen by its framework (or the agent, for the command executor). JSON `{"value":"…"}`.
-    public struct ExecutorID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
-    {
-        public var value: String
-
-        public init(value: String) {
-            self.value = value
-        }
-
-        public init(_ value: String) {
-            self.value = value
-        }
-
-        public init(stringLiteral value: String) {
-            self.value = value
-        }
-
-        public static func < (lhs: ExecutorID, rhs: ExecutorID) -> Bool { lhs.value < rhs.value }
-        public var description: String { value }
-    }
+    public typealias ExecutorID = Identifier<ExecutorKind>
+    public enum ExecutorKind: MesosIdentifierKind {}
 
     /// An offer operation's id, chosen by its framework to hear of the operation's progress. JSON `{"value":"…"}`.
-    public struct OperationID: Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-        CustomStringConvertible
-    {
-        public var value: String
-
-        public init(value: String) {
-            self.value = value
-        }
-
-        public init(_ value: String) {
-            self.value = value
-        }
-
-        public init(stringLiteral value: String) {
-            self.value = value
-        }
-
-        public static func < (lhs: OperationID, rhs: OperationID) -> Bool { lhs.value < rhs.value }
-        public var description: String { value }
-    }
+    public typealias OperationID = Identifier<OperationKind>
+    public enum OperationKind: MesosIdentifierKind {}
 
     /// A container's id; a nested container names its parent. JSON
     /// `{"value":"…","parent":{"value":"…"}}`.
@@ -190,7 +109,7 @@ extension Mesos {
     }
 }
 
-extension Mesos.AgentID {
+extension Mesos.Identifier where Kind == Mesos.AgentKind {
     public init(_ id: ClusterCore.AgentID) {
         self.init(value: id.value)
     }
@@ -202,7 +121,7 @@ extension ClusterCore.AgentID {
     }
 }
 
-extension Mesos.FrameworkID {
+extension Mesos.Identifier where Kind == Mesos.FrameworkKind {
     public init(_ id: ClusterCore.FrameworkID) {
         self.init(value: id.value)
     }

@@ -131,21 +131,5 @@ public struct AgentCall: Codable, Hashable, Sendable {
     }
 
     /// A message from an executor to its scheduler.
-    public struct Message: Codable, Hashable, Sendable {
-        public var frameworkID: Mesos.FrameworkID
-        public var executorID: Mesos.ExecutorID
-        public var data: Mesos.Bytes
-
-        enum CodingKeys: String, CodingKey {
-            case frameworkID = "framework_id"
-            case executorID = "executor_id"
-            case data
-        }
-
-        public init(frameworkID: Mesos.FrameworkID, executorID: Mesos.ExecutorID, data: Mesos.Bytes) {
-            self.frameworkID = frameworkID
-            self.executorID = executorID
-            self.data = data
-        }
-    }
+    public typealias Message = ExecutorMessage
 }

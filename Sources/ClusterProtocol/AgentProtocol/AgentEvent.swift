@@ -173,23 +173,7 @@ public struct AgentEvent: Codable, Hashable, Sendable {
     }
 
     /// A message from a scheduler to one of its executors.
-    public struct Message: Codable, Hashable, Sendable {
-        public var frameworkID: Mesos.FrameworkID
-        public var executorID: Mesos.ExecutorID
-        public var data: Mesos.Bytes
-
-        enum CodingKeys: String, CodingKey {
-            case frameworkID = "framework_id"
-            case executorID = "executor_id"
-            case data
-        }
-
-        public init(frameworkID: Mesos.FrameworkID, executorID: Mesos.ExecutorID, data: Mesos.Bytes) {
-            self.frameworkID = frameworkID
-            self.executorID = executorID
-            self.data = data
-        }
-    }
+    public typealias Message = ExecutorMessage
 
     public struct Error: Codable, Hashable, Sendable {
         public var message: String
