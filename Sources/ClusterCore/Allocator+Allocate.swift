@@ -9,13 +9,17 @@ extension Allocator {
     /// After each offer the framework and its role move to their new places in the
     /// sorter's order (only their keys changed), so each offer moves the next agent's order,
     /// as in Mesos. Returns the new offers in the order made.
-    public mutating func allocate(now: Int64) -> [Offer] {
+    ///
+    /// With `agents`, the round visits only those agents (Mesos' `allocate(agentIds)`): what
+    /// the master runs after an event freed resources on a few agents, so that an event
+    /// costs the agents it touched and not all of them; full rounds run at the interval.
+    public mutating func allocate(now: Int64, agents only: Set<AgentID>? = nil) -> [Offer] {
         expireFilters(now: now)
         let members = roleMembers()
         var made: [Offer] = []
         var roleOrder = SortedClients(roleClients(members).map { sorter.roleKey($0, total: total) })
         var frameworkOrders: [String: SortedClients] = [:]
-        for agentID in agentOrder {
+        for agentID in only.map({ $0.sorted() }) ?? agentOrder {
             guard let agent = agents[agentID], agent.isActive else { continue }
             var available = agent.available
             guard isAllocatable(available) else { continue }

@@ -40,7 +40,7 @@ extension Master {
         let used = checked.resources.removing(available)
         book(used, in: checked.offers, refuse: refuse)
         for launch in launches { start(launch, framework: framework.id, agentID: checked.agentID, role: checked.role) }
-        allocateSoon()
+        allocateSoon(on: checked.agentID)
     }
 
     /// The launches that pass their checks, and what the offers hold after them. The

@@ -54,7 +54,7 @@ extension Master {
         )
         sendRegistered(id, stream: stream)
         emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
-        allocateSoon()
+        allocateSoon(on: id)
         return .streaming
     }
 
@@ -81,7 +81,7 @@ extension Master {
         try? allocator.activateAgent(agent.modelID)
         log("Agent \(id) (\(agent.info.hostname)) registered again")
         sendRegistered(id, stream: stream)
-        allocateSoon()
+        allocateSoon(on: id)
         return .streaming
     }
 
@@ -168,7 +168,7 @@ extension Master {
             let allocation = AllocationKey(
                 framework: FrameworkID(exited.frameworkID.value), role: held.role, agent: AgentID(agentID.value))
             try? allocator.recover(held.resources, from: allocation)
-            allocateSoon()
+            allocateSoon(on: agentID)
         }
         guard let stream = frameworks[exited.frameworkID]?.stream else { return }
         let failure = Mesos.SchedulerEvent.Failure(

@@ -48,10 +48,11 @@ extension Master {
         let refuse = decline.filters?.refuseSeconds.map(Self.milliseconds)
         for wireID in decline.offerIDs {
             guard let id = offerID(wireID), allocator.offers[id]?.framework == framework.modelID else { continue }
+            let agent = allocator.offers[id]!.agent
             try? allocator.decline(id, refuse: refuse, now: now)
             offerMadeAt[id] = nil
+            allocateSoon(on: Mesos.AgentID(value: agent.value))
         }
-        allocateSoon()
     }
 
     private mutating func onRevive(_ roles: [String], from framework: Caller) throws(CallRefusal) {

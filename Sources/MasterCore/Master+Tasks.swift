@@ -40,7 +40,7 @@ extension Master {
         } catch {
             preconditionFailure("task \(task.taskID) of \(task.frameworkID): \(error)")
         }
-        allocateSoon()
+        allocateSoon(on: task.agentID)
     }
 
     mutating func onAcknowledge(_ ack: Mesos.SchedulerCall.Acknowledge, from framework: Caller) throws(CallRefusal) {

@@ -10,14 +10,19 @@ extension Master {
         sendHeartbeats()
         pingAgents()
         if now >= nextAllocationAt {
+            agentsToAllocate = []
             allocate()
             nextAllocationAt = now + config.allocationInterval
+        } else if !agentsToAllocate.isEmpty {
+            let agents = agentsToAllocate
+            agentsToAllocate = []
+            allocate(only: agents)
         }
     }
 
     /// One allocation round; each framework hears its new offers in one OFFERS event.
-    mutating func allocate() {
-        let made = allocator.allocate(now: now)
+    mutating func allocate(only agents: Set<AgentID>? = nil) {
+        let made = allocator.allocate(now: now, agents: agents)
         guard !made.isEmpty else { return }
         var byFramework: [FrameworkID: [Mesos.Offer]] = [:]
         var order: [FrameworkID] = []
@@ -65,7 +70,7 @@ extension Master {
             offers.append(offer)
         }
         rescind(offers)
-        if !offers.isEmpty { allocateSoon() }
+        for offer in offers { allocateSoon(on: Mesos.AgentID(value: offer.agent.value)) }
     }
 
     private mutating func sendHeartbeats() {

@@ -33,6 +33,8 @@ public struct Master: Sendable {
     var nextFrameworkNumber = 0
     var nextAgentNumber = 0
     var nextAllocationAt: Int64
+    /// Agents to offer at the next tick, between full rounds.
+    var agentsToAllocate: Set<AgentID> = []
     var now: Int64
     var outbox: [MasterAction] = []
 
@@ -72,7 +74,7 @@ public struct Master: Sendable {
 
     /// When the next timer falls due: the edge ticks then (or sooner).
     public var nextWakeup: Int64 {
-        var wakeup = nextAllocationAt
+        var wakeup = agentsToAllocate.isEmpty ? nextAllocationAt : now
         for framework in frameworks.values {
             if framework.isConnected { wakeup = min(wakeup, framework.nextHeartbeatAt) }
             if let deadline = framework.failoverDeadline { wakeup = min(wakeup, deadline) }
@@ -87,6 +89,9 @@ public struct Master: Sendable {
     /// Asks for an allocation round at the next tick: resources came free or a framework
     /// wants offers.
     mutating func allocateSoon() { nextAllocationAt = min(nextAllocationAt, now) }
+
+    /// Asks for a round over one agent at the next tick: resources came free there.
+    mutating func allocateSoon(on agent: Mesos.AgentID) { agentsToAllocate.insert(AgentID(agent.value)) }
 
     mutating func emit(_ action: MasterAction) { outbox.append(action) }
 

@@ -277,6 +277,16 @@ struct AllocatorTests {
         #expect(allocator.allocation(framework: "f", role: "r").isEmpty)
     }
 
+    @Test("a round over some agents offers only theirs, in id order")
+    func partialRound() throws {
+        var allocator = Allocator()
+        for name in ["a1", "a2", "a3"] { try allocator.addAgent(AgentID(name), total: parsed("cpus:1;mem:512")) }
+        try allocator.addFramework("f", roles: ["r"])
+        #expect(allocator.allocate(now: 0, agents: ["a3", "a1"]).map(\.agent) == ["a1", "a3"])
+        #expect(allocator.allocate(now: 0, agents: ["a1", "gone"]).isEmpty)
+        #expect(allocator.allocate(now: 0).map(\.agent) == ["a2"])
+    }
+
     @Test("a framework in the default role '*' is offered unreserved resources only")
     func defaultRole() throws {
         var allocator = Allocator()
