@@ -50,11 +50,17 @@ extension Agent {
             guard let registered = event.registered else { return }
             onRegistered(registered)
         case .runTask:
-            guard let run = event.runTask else { return }
-            frameworks[run.task.executor?.frameworkID ?? run.frameworkInfo.id!] = run.frameworkInfo
+            guard let run = event.runTask, let id = run.frameworkInfo.id else {
+                log("Ignoring a RUN_TASK without a framework id")
+                return
+            }
+            frameworks[id] = run.frameworkInfo
             runTask(run.task, framework: run.frameworkInfo)
         case .runTaskGroup:
-            guard let run = event.runTaskGroup, let id = run.frameworkInfo.id else { return }
+            guard let run = event.runTaskGroup, let id = run.frameworkInfo.id else {
+                log("Ignoring a RUN_TASK_GROUP without a framework id")
+                return
+            }
             frameworks[id] = run.frameworkInfo
             runTaskGroup(run.taskGroup, executor: run.executor, framework: run.frameworkInfo)
         case .killTask:

@@ -188,3 +188,25 @@ struct FrameworkShutdownTests {
         #expect(updates.first?.message?.contains("no command") == true)
     }
 }
+
+@Suite("agent: bad events from the master")
+struct BadMasterEventTests {
+    @Test("RUN_TASK and RUN_TASK_GROUP without a framework id are ignored, not a crash")
+    func missingFrameworkID() {
+        var harness = AgentHarness()
+        let anonymous = Mesos.FrameworkInfo(user: "u", name: "f")
+        harness.step(
+            .masterEvent(
+                AgentEvent(
+                    type: .runTask, runTask: .init(frameworkInfo: anonymous, task: AgentHarness.command("t", "true")))))
+        let group = Mesos.TaskGroupInfo(tasks: [AgentHarness.command("g", "true")])
+        harness.step(
+            .masterEvent(
+                AgentEvent(
+                    type: .runTaskGroup,
+                    runTaskGroup: .init(
+                        frameworkInfo: anonymous, executor: AgentHarness.executor("E"), taskGroup: group))))
+        #expect(harness.launched.isEmpty)
+        #expect(harness.agent.executors.isEmpty)
+    }
+}
