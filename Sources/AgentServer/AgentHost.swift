@@ -15,7 +15,6 @@ public actor AgentHost {
     private let logger: Logger
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
-    private var tickScheduled = false
 
     public init(config: AgentConfig, containerizer: Containerizer, logger: Logger) {
         self.agent = Agent(config: config, now: EdgeClock().now)
@@ -30,7 +29,6 @@ public actor AgentHost {
     func step(_ input: AgentInput) -> AgentReply {
         let result = agent.step(input, now: clock.now)
         perform(result.actions)
-        if agent.nextWakeup <= clock.now { scheduleTick() }
         return result.reply
     }
 
@@ -57,17 +55,6 @@ public actor AgentHost {
     func executorStreamEnded(_ id: StreamID) {
         guard executorOutboxes.removeValue(forKey: id) != nil else { return }
         step(.executorClosed(id))
-    }
-
-    private func scheduleTick() {
-        guard !tickScheduled else { return }
-        tickScheduled = true
-        Task { self.tickNow() }
-    }
-
-    private func tickNow() {
-        tickScheduled = false
-        step(.tick)
     }
 
     private func perform(_ actions: [AgentAction]) {

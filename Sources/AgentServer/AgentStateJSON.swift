@@ -25,7 +25,7 @@ enum AgentStateJSON {
             ("pid", .string("slave(1)@\(agent.config.endpoint)")),
             ("hostname", .string(info.hostname)),
             ("version", "1.11.0"),
-            ("resources", resources(info.resources)),
+            ("resources", JSONValue.resources(info.resources)),
             (
                 "attributes",
                 .object(
@@ -44,26 +44,16 @@ enum AgentStateJSON {
                 ("id", .string(id.value)), ("name", .string(task.info.name)),
                 ("framework_id", .string(run.frameworkID.value)), ("executor_id", .string(run.info.executorID.value)),
                 ("slave_id", .string(agent.agentID?.value ?? "")), ("state", .string(task.state.rawValue)),
-                ("resources", resources(task.info.resources)),
+                ("resources", JSONValue.resources(task.info.resources)),
             ])
         }
         return .object([
             ("id", .string(run.info.executorID.value)), ("name", .string(run.info.name ?? "")),
             ("container", .string(run.containerID?.value ?? "")), ("directory", .string(run.sandbox)),
-            ("resources", resources(run.info.resources)), ("tasks", .array(tasks)), ("queued_tasks", .array([])),
+            ("resources", JSONValue.resources(run.info.resources)), ("tasks", .array(tasks)),
+            ("queued_tasks", .array([])),
             ("completed_tasks", .array([])),
         ])
-    }
-
-    static func resources(_ wire: [Mesos.Resource]) -> JSONValue {
-        var members: [(String, JSONValue)] = []
-        for entry in ((try? Resources(wire)) ?? Resources()).entries {
-            switch entry.value {
-            case .scalar(let amount): members.append((entry.name, .double(amount.doubleValue)))
-            case .ranges, .set: members.append((entry.name, .string(entry.value.description)))
-            }
-        }
-        return .object(members)
     }
 }
 

@@ -13,13 +13,10 @@ struct ExecutorEndpoint: Sendable {
     func handle(_ request: Request) async throws -> Response {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
-        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
-        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
         let call: Mesos.ExecutorCall
-        do {
-            call = try MesosJSON.decode(Mesos.ExecutorCall.self, from: body)
-        } catch {
-            return HTTPReplies.text(.badRequest, "Failed to parse body into Call: \(error)")
+        switch try await HTTPReplies.call(Mesos.ExecutorCall.self, from: &request, limit: requestBytesMax) {
+        case .call(let decoded): call = decoded
+        case .refused(let refusal): return refusal
         }
         guard call.type == .subscribe else { return Self.response(await host.step(.executorCall(call))) }
         if let problem = ContentNegotiation.acceptProblem(request) { return problem }

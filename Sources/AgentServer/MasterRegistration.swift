@@ -61,7 +61,7 @@ struct MasterRegistration: Sendable {
             host: target.host, port: target.port, target: AgentProtocolVersion.path, body: body)
         return try await HTTPClient.withResponse(request) { head, chunks in
             if head.status == 307, let location = head.header("Location") {
-                return HostPort(parsing: String(location.drop { $0 == "/" }.prefix { $0 != "/" }))
+                return HostPort(location: location)
             }
             guard head.status == 200, let streamID = head.header(AgentProtocolVersion.streamIDHeader) else {
                 var text: [UInt8] = []

@@ -72,13 +72,9 @@ public struct LaunchBench: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while clock.now < deadline {
-            let request = HTTPRequestSpec(
-                method: "POST", host: master.host, port: master.port, target: "/api/v1",
-                headers: [("Content-Type", "application/json")], body: Array("{\"type\":\"GET_AGENTS\"}".utf8))
-            if let (_, body) = try? await HTTPClient.send(request, timeout: .seconds(10)),
-                let response = try? MesosJSON.decode(Mesos.OperatorResponse.self, from: body)
+            if let count = try? await OperatorClient.call(.getAgents, at: master, timeout: .seconds(10)).response
+                .getAgents?.agents.count
             {
-                let count = response.getAgents?.agents.count ?? 0
                 progress("agents registered: \(count) of \(agents)")
                 if count >= agents { return }
             }

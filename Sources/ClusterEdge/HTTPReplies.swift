@@ -59,3 +59,26 @@ public enum HTTPReplies {
         return Response(status: .ok, headers: headers, body: body)
     }
 }
+
+extension HTTPReplies {
+    /// The request's body as the call it should be, checked as Mesos' v1 endpoints check
+    /// one: JSON (415 otherwise), at most `limit` bytes (413), decodable (400, naming what
+    /// is wrong). The refusal is the response to send.
+    public static func call<Call: Decodable>(
+        _ type: Call.Type, from request: inout Request, limit: Int
+    ) async throws -> Decoded<Call> {
+        if let problem = ContentNegotiation.contentTypeProblem(request) { return .refused(problem) }
+        let body = try await Self.body(of: &request, limit: limit)
+        do {
+            return .call(try MesosJSON.decode(type, from: body))
+        } catch {
+            return .refused(text(.badRequest, "Failed to parse body into Call: \(error)"))
+        }
+    }
+
+    /// A call decoded, or the response that refuses it.
+    public enum Decoded<Call> {
+        case call(Call)
+        case refused(Response)
+    }
+}

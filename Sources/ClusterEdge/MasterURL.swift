@@ -71,5 +71,10 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
+    /// The host and port of a redirect's `Location: //host:port/path` (a master's 307).
+    public init?(location: String) {
+        self.init(parsing: String(location.drop { $0 == "/" }.prefix { $0 != "/" }))
+    }
+
     public var description: String { "\(host):\(port)" }
 }

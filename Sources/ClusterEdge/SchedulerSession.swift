@@ -41,7 +41,7 @@ public final class SchedulerSession: Sendable {
                 host: target.host, port: target.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call))
             let redirect: HostPort? = try await HTTPClient.withResponse(request) { head, chunks in
                 if head.status == 307, let location = head.header("Location") {
-                    return HostPort(parsing: String(location.drop { $0 == "/" }.prefix { $0 != "/" }))
+                    return HostPort(location: location)
                 }
                 guard head.status == 200 else {
                     var text: [UInt8] = []

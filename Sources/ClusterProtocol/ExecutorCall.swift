@@ -55,17 +55,8 @@ extension Mesos {
             }
         }
 
-        public struct Update: Codable, Hashable, Sendable {
-            public var status: TaskStatus
-
-            public init(status: TaskStatus) {
-                self.status = status
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case status
-            }
-        }
+        /// A status update: the same record as the scheduler's UPDATE event.
+        public typealias Update = SchedulerEvent.Update
 
         public struct Message: Codable, Hashable, Sendable {
             public var data: Bytes

@@ -128,29 +128,11 @@ extension Mesos {
             }
         }
 
-        public struct Message: Codable, Hashable, Sendable {
-            public var data: Bytes
+        /// A message from the scheduler: the same record as the executor's MESSAGE call.
+        public typealias Message = ExecutorCall.Message
 
-            public init(data: Bytes) {
-                self.data = data
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case data
-            }
-        }
-
-        public struct Error: Codable, Hashable, Sendable {
-            public var message: String
-
-            public init(message: String) {
-                self.message = message
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case message
-            }
-        }
+        /// The same record as the scheduler's ERROR event.
+        public typealias Error = SchedulerEvent.Error
     }
 }
 

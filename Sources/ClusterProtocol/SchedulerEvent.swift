@@ -110,23 +110,8 @@ extension Mesos {
             }
         }
 
-        public struct Message: Codable, Hashable, Sendable {
-            public var agentID: AgentID
-            public var executorID: ExecutorID
-            public var data: Bytes
-
-            public init(agentID: AgentID, executorID: ExecutorID, data: Bytes) {
-                self.agentID = agentID
-                self.executorID = executorID
-                self.data = data
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case agentID = "agent_id"
-                case executorID = "executor_id"
-                case data
-            }
-        }
+        /// A message from an executor: the same record as the scheduler's MESSAGE call.
+        public typealias Message = SchedulerCall.Message
 
         /// An agent was lost (no executor) or an executor ended (with its exit status).
         public struct Failure: Codable, Hashable, Sendable {

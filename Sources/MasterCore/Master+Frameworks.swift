@@ -100,6 +100,7 @@ extension Master {
         record.disconnectedAt = now
         let timeout = record.info.failoverTimeout ?? 0
         record.failoverDeadline = now + Int64(max(0, min(timeout, 365 * 24 * 3600)) * 1000)
+        if record.failoverDeadline! <= now { isRemovalDue = true }
         frameworks[id] = record
         for offer in (try? allocator.deactivateFramework(record.modelID)) ?? [] { offerMadeAt[offer.id] = nil }
         log(

@@ -5,6 +5,7 @@ import ClusterProtocol
 /// failover timeout ran out, offers past the offer timeout.
 extension Master {
     mutating func onTick() {
+        isRemovalDue = false
         removeFailedOverFrameworks()
         rescindExpiredOffers()
         sendHeartbeats()

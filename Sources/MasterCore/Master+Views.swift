@@ -14,41 +14,73 @@ extension Master {
             user: task.info.command?.user ?? frameworks[task.frameworkID]?.info.user)
     }
 
-    public func operatorFramework(_ record: FrameworkRecord) -> Mesos.OperatorResponse.GetFrameworks.Framework {
-        let offers = allocator.offersInOrder.filter { $0.framework == record.modelID }
-        var offered = Resources()
-        for offer in offers { offered.add(offer.resources) }
-        var allocated = Resources()
-        for task in record.tasks.values where !task.resourcesRecovered { allocated.add(task.resources) }
+    /// Outstanding offers by agent and by framework, from one pass over them: what every
+    /// view of many agents or frameworks starts from, instead of a pass per record.
+    public struct Usage: Sendable {
+        public var offeredOnAgent: [AgentID: Resources] = [:]
+        public var offersOfFramework: [FrameworkID: [Offer]] = [:]
+
+        public func offered(to framework: FrameworkID) -> Resources {
+            (offersOfFramework[framework] ?? []).reduce(into: Resources()) { $0.add($1.resources) }
+        }
+    }
+
+    public var usage: Usage {
+        var usage = Usage()
+        for offer in allocator.offersInOrder {
+            usage.offeredOnAgent[offer.agent, default: Resources()].add(offer.resources)
+            usage.offersOfFramework[offer.framework, default: []].append(offer)
+        }
+        return usage
+    }
+
+    /// What a framework's tasks hold (until the master learns they ended).
+    public func inUse(by record: FrameworkRecord) -> Resources {
+        var held = Resources()
+        for task in record.tasks.values where !task.resourcesRecovered { held.add(task.resources) }
+        return held
+    }
+
+    /// What tasks and executors use on an agent: its allocation less its offers.
+    public func inUse(on record: AgentRecord, _ usage: Usage) -> Resources {
+        let allocated = allocator.agents[record.modelID]?.allocated ?? Resources()
+        return allocated.removing(usage.offeredOnAgent[record.modelID] ?? Resources())
+    }
+
+    public func operatorFramework(
+        _ record: FrameworkRecord, _ usage: Usage? = nil
+    ) -> Mesos.OperatorResponse.GetFrameworks.Framework {
+        let usage = usage ?? self.usage
         return Mesos.OperatorResponse.GetFrameworks.Framework(
             frameworkInfo: record.info, active: record.active, connected: record.isConnected, recovered: false,
             registeredTime: time(record.registeredAt), reregisteredTime: record.reregisteredAt.map(time),
-            unregisteredTime: record.disconnectedAt.map(time), offers: offers.map(wireOffer),
-            allocatedResources: [Mesos.Resource](allocated), offeredResources: [Mesos.Resource](offered))
+            unregisteredTime: record.disconnectedAt.map(time),
+            offers: (usage.offersOfFramework[record.modelID] ?? []).map(wireOffer),
+            allocatedResources: [Mesos.Resource](inUse(by: record)),
+            offeredResources: [Mesos.Resource](usage.offered(to: record.modelID)))
     }
 
-    public func operatorAgent(_ record: AgentRecord) -> Mesos.OperatorResponse.GetAgents.Agent {
-        let books = allocator.agents[record.modelID]
-        let offered = allocator.offersInOrder.filter { $0.agent == record.modelID }.reduce(into: Resources()) {
-            $0.add($1.resources)
-        }
-        let allocated = (books?.allocated ?? Resources()).removing(offered)
+    public func operatorAgent(_ record: AgentRecord, _ usage: Usage? = nil) -> Mesos.OperatorResponse.GetAgents.Agent {
+        let usage = usage ?? self.usage
         return Mesos.OperatorResponse.GetAgents.Agent(
             agentInfo: record.info, active: record.isConnected, deactivated: !record.isConnected,
             version: Master.mesosVersion, pid: "slave(1)@\(record.info.hostname):\(record.info.port ?? 5051)",
             registeredTime: time(record.registeredAt), reregisteredTime: record.reregisteredAt.map(time),
-            totalResources: [Mesos.Resource](record.total), allocatedResources: [Mesos.Resource](allocated),
-            offeredResources: [Mesos.Resource](offered))
+            totalResources: [Mesos.Resource](record.total),
+            allocatedResources: [Mesos.Resource](inUse(on: record, usage)),
+            offeredResources: [Mesos.Resource](usage.offeredOnAgent[record.modelID] ?? Resources()))
     }
 
     public var operatorAgents: Mesos.OperatorResponse.GetAgents {
-        Mesos.OperatorResponse.GetAgents(agents: agents.keys.sorted().map { operatorAgent(agents[$0]!) })
+        let usage = usage
+        return Mesos.OperatorResponse.GetAgents(agents: agents.keys.sorted().map { operatorAgent(agents[$0]!, usage) })
     }
 
     public var operatorFrameworks: Mesos.OperatorResponse.GetFrameworks {
-        Mesos.OperatorResponse.GetFrameworks(
-            frameworks: frameworks.keys.sorted().map { operatorFramework(frameworks[$0]!) },
-            completedFrameworks: completedFrameworks.map(operatorFramework))
+        let usage = usage
+        return Mesos.OperatorResponse.GetFrameworks(
+            frameworks: frameworks.keys.sorted().map { operatorFramework(frameworks[$0]!, usage) },
+            completedFrameworks: completedFrameworks.map { operatorFramework($0, usage) })
     }
 
     public var operatorTasks: Mesos.OperatorResponse.GetTasks {

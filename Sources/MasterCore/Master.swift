@@ -35,6 +35,8 @@ public struct Master: Sendable {
     var nextAllocationAt: Int64
     /// Agents to offer at the next tick, between full rounds.
     var agentsToAllocate: Set<AgentID> = []
+    /// A framework is to be removed at the next tick (its failover timeout is zero).
+    var isRemovalDue = false
     var now: Int64
     var outbox: [MasterAction] = []
 
@@ -72,6 +74,11 @@ public struct Master: Sendable {
         return MasterStep(reply: reply, actions: actions)
     }
 
+    /// True when a step asked for a tick at once (an allocation round, a framework whose
+    /// failover timeout is zero): the edge ticks without waiting for `nextWakeup`, which
+    /// it reads only between ticks, since it walks every framework and agent.
+    public var isTickDue: Bool { !agentsToAllocate.isEmpty || nextAllocationAt <= now || isRemovalDue }
+
     /// When the next timer falls due: the edge ticks then (or sooner).
     public var nextWakeup: Int64 {
         var wakeup = agentsToAllocate.isEmpty ? nextAllocationAt : now
@@ -99,9 +106,6 @@ public struct Master: Sendable {
 
     /// `now` as Mesos' TaskStatus timestamp: seconds since the epoch.
     var timestamp: Double { Double(now) / 1000 }
-
-    /// `now` as Mesos' TimeInfo.
-    var timeInfo: Mesos.TimeInfo { Mesos.TimeInfo(nanoseconds: now * 1_000_000) }
 
     /// Ids as Mesos makes them: frameworks `<master id>-0000` (four digits at least),
     /// agents `<master id>-S0`, offers `<master id>-O0`.

@@ -14,13 +14,10 @@ struct AgentEndpoint: Sendable {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
         if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
-        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
-        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
         let call: AgentCall
-        do {
-            call = try MesosJSON.decode(AgentCall.self, from: body)
-        } catch {
-            return HTTPReplies.text(.badRequest, "Failed to parse body into an agent call: \(error)")
+        switch try await HTTPReplies.call(AgentCall.self, from: &request, limit: requestBytesMax) {
+        case .call(let decoded): call = decoded
+        case .refused(let refusal): return refusal
         }
         guard call.type == .register else {
             let reply = await host.step(.agentCall(call, streamID: request.headers[.corralStreamID]))

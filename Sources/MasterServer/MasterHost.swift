@@ -110,7 +110,7 @@ public actor MasterHost {
         // Stepped in place: a copy would copy every table the step touches.
         let result = master!.step(event, now: clock.now)
         perform(result.actions)
-        if let master, master.nextWakeup <= clock.now { scheduleTick() }
+        if master?.isTickDue == true { scheduleTick() }
         return result.reply
     }
 
@@ -148,6 +148,8 @@ public actor MasterHost {
             case .sendToAgent(let id, let event): send(MesosJSON.encode(event), to: agentOutboxes[id], kind: .agent)
             case .closeAgentStream(let id): agentOutboxes.removeValue(forKey: id)?.close()
             case .publish(let event):
+                // Encoded only for someone: most masters have no operator subscriber.
+                guard !operatorOutboxes.isEmpty else { continue }
                 let record = RecordIO.frame(MesosJSON.encode(event))
                 for outbox in operatorOutboxes.values where !outbox.send(record) {
                     operatorOutboxes[outbox.id] = nil

@@ -56,67 +56,17 @@ public struct MasterRoutes: Sendable {
     /// The v0 JSON endpoints; a standby redirects them to the leader.
     private func stateRoutes(_ router: Router<BasicRequestContext>) {
         let host = host
+        let state: @Sendable (Master, MasterHost.Snapshot) -> JSONValue = { master, snapshot in
+            StateJSON.state(
+                master, info: master.config.masterInfo, startedAt: snapshot.startedAt, electedAt: snapshot.electedAt)
+        }
         let views: [(String, @Sendable (Master, MasterHost.Snapshot) -> JSONValue)] = [
-            (
-                "state",
-                { master, snapshot in
-                    StateJSON.state(
-                        master, info: master.config.masterInfo, startedAt: snapshot.startedAt,
-                        electedAt: snapshot.electedAt)
-                }
-            ),
-            (
-                "state.json",
-                { master, snapshot in
-                    StateJSON.state(
-                        master, info: master.config.masterInfo, startedAt: snapshot.startedAt,
-                        electedAt: snapshot.electedAt)
-                }
-            ),
+            ("state", state),
+            ("state.json", state),
             ("state-summary", { master, _ in StateJSON.summary(master, info: master.config.masterInfo) }),
-            (
-                "frameworks",
-                { master, _ in
-                    .object([
-                        (
-                            "frameworks",
-                            .array(
-                                master.frameworks.keys.sorted().map {
-                                    StateJSON.framework(master.frameworks[$0]!, in: master)
-                                })
-                        ),
-                        (
-                            "completed_frameworks",
-                            .array(master.completedFrameworks.map { StateJSON.framework($0, in: master) })
-                        ),
-                        ("unregistered_frameworks", .array([])),
-                    ])
-                }
-            ),
-            (
-                "slaves",
-                { master, _ in
-                    .object([
-                        (
-                            "slaves",
-                            .array(master.agents.keys.sorted().map { StateJSON.agent(master.agents[$0]!, in: master) })
-                        ),
-                        ("recovered_slaves", .array([])),
-                    ])
-                }
-            ),
-            (
-                "tasks",
-                { master, _ in
-                    var tasks: [JSONValue] = []
-                    for id in master.frameworks.keys.sorted() {
-                        let record = master.frameworks[id]!
-                        tasks += record.tasks.keys.sorted().map { StateJSON.task(record.tasks[$0]!) }
-                        tasks += record.completedTasks.map(StateJSON.task)
-                    }
-                    return .object([("tasks", .array(tasks))])
-                }
-            ),
+            ("frameworks", { master, _ in StateJSON.frameworks(master) }),
+            ("slaves", { master, _ in StateJSON.agents(master) }),
+            ("tasks", { master, _ in StateJSON.tasks(master) }),
             ("roles", { master, _ in StateJSON.roles(master) }),
             ("metrics/snapshot", { master, snapshot in MetricsSnapshot.master(master, snapshot: snapshot) }),
         ]

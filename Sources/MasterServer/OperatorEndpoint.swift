@@ -15,15 +15,12 @@ struct OperatorEndpoint: Sendable {
     func handle(_ request: Request) async throws -> Response {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
-        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
-        if let problem = ContentNegotiation.acceptProblem(request) { return problem }
-        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
         let call: Mesos.OperatorCall
-        do {
-            call = try MesosJSON.decode(Mesos.OperatorCall.self, from: body)
-        } catch {
-            return HTTPReplies.text(.badRequest, "Failed to parse body into Call: \(error)")
+        switch try await HTTPReplies.call(Mesos.OperatorCall.self, from: &request, limit: requestBytesMax) {
+        case .call(let decoded): call = decoded
+        case .refused(let refusal): return refusal
         }
+        if let problem = ContentNegotiation.acceptProblem(request) { return problem }
         switch call.type {
         case .getHealth: return HTTPReplies.json(MesosJSON.encode(Mesos.OperatorResponse.getHealth(healthy: true)))
         case .getVersion: return HTTPReplies.json(MesosJSON.encode(Self.version))

@@ -15,13 +15,10 @@ struct SchedulerEndpoint: Sendable {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
         if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
-        if let problem = ContentNegotiation.contentTypeProblem(request) { return problem }
-        let body = try await HTTPReplies.body(of: &request, limit: requestBytesMax)
         let call: Mesos.SchedulerCall
-        do {
-            call = try MesosJSON.decode(Mesos.SchedulerCall.self, from: body)
-        } catch {
-            return HTTPReplies.text(.badRequest, "Failed to parse body into Call: \(error)")
+        switch try await HTTPReplies.call(Mesos.SchedulerCall.self, from: &request, limit: requestBytesMax) {
+        case .call(let decoded): call = decoded
+        case .refused(let refusal): return refusal
         }
         guard call.type == .subscribe else {
             let reply = await host.step(.schedulerCall(call, streamID: request.headers[.mesosStreamID]))

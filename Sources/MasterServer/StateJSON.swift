@@ -7,22 +7,6 @@ import MasterCore
 /// `/slaves`, `/tasks`, `/roles`), shaped and named as Mesos writes them: resources as
 /// `{"cpus": 4, "mem": 4096, "ports": "[31000-32000]"}`, times as seconds, ids as text.
 enum StateJSON {
-    static func resources(_ resources: Resources) -> JSONValue {
-        var members: [(String, JSONValue)] = []
-        var scalars: [String: Scalar] = [:]
-        for entry in resources.entries {
-            switch entry.value {
-            case .scalar(let amount): scalars[entry.name, default: .zero] += amount
-            case .ranges, .set: members.append((entry.name, .string(entry.value.description)))
-            }
-        }
-        for name in ["cpus", "gpus", "mem", "disk"] where scalars[name] == nil { scalars[name] = .zero }
-        for (name, amount) in scalars.sorted(by: { $0.key < $1.key }) {
-            members.append((name, .double(amount.doubleValue)))
-        }
-        return .object(members.sorted { $0.0 < $1.0 })
-    }
-
     static func seconds(_ milliseconds: Int64?) -> JSONValue {
         milliseconds.map { .double(Double($0) / 1000) } ?? .null
     }
@@ -42,12 +26,9 @@ enum StateJSON {
             })
     }
 
-    static func agent(_ record: AgentRecord, in master: Master) -> JSONValue {
-        let books = master.allocator.agents[record.modelID]
-        let offered = master.allocator.offersInOrder.filter { $0.agent == record.modelID }.reduce(into: Resources()) {
-            $0.add($1.resources)
-        }
-        let used = (books?.allocated ?? Resources()).removing(offered)
+    static func agent(_ record: AgentRecord, in master: Master, _ usage: Master.Usage) -> JSONValue {
+        let offered = usage.offeredOnAgent[record.modelID] ?? Resources()
+        let used = master.inUse(on: record, usage)
         return .object([
             ("id", .string(record.id.value)),
             ("pid", .string("slave(1)@\(record.info.hostname):\(record.info.port ?? 5051)")),
@@ -55,11 +36,11 @@ enum StateJSON {
             ("port", .int(Int64(record.info.port ?? 5051))),
             ("registered_time", seconds(record.registeredAt)),
             ("reregistered_time", seconds(record.reregisteredAt)),
-            ("resources", resources(record.total)),
-            ("used_resources", resources(used)),
-            ("offered_resources", resources(offered)),
+            ("resources", JSONValue.resources(record.total)),
+            ("used_resources", JSONValue.resources(used)),
+            ("offered_resources", JSONValue.resources(offered)),
             ("reserved_resources", .object([])),
-            ("unreserved_resources", resources(record.total.unreserved)),
+            ("unreserved_resources", JSONValue.resources(record.total.unreserved)),
             ("attributes", attributes(record.info.attributes)),
             ("active", .bool(record.isConnected)),
             ("version", .string(Master.mesosVersion)),
@@ -76,7 +57,7 @@ enum StateJSON {
             ("agent_id", .string(task.agentID.value)),
             ("state", .string(task.state.rawValue)),
             ("role", .string(task.role)),
-            ("resources", resources(task.resources)),
+            ("resources", JSONValue.resources(task.resources)),
             (
                 "statuses",
                 .array(
@@ -89,11 +70,10 @@ enum StateJSON {
         ])
     }
 
-    static func framework(_ record: FrameworkRecord, in master: Master) -> JSONValue {
-        let offers = master.allocator.offersInOrder.filter { $0.framework == record.modelID }
-        let offered = offers.reduce(into: Resources()) { $0.add($1.resources) }
-        var used = Resources()
-        for task in record.tasks.values where !task.resourcesRecovered { used.add(task.resources) }
+    static func framework(_ record: FrameworkRecord, in master: Master, _ usage: Master.Usage) -> JSONValue {
+        let offers = usage.offersOfFramework[record.modelID] ?? []
+        let offered = usage.offered(to: record.modelID)
+        let used = master.inUse(by: record)
         let info = record.info
         var members: [(String, JSONValue)] = [
             ("id", .string(record.id.value)),
@@ -118,9 +98,9 @@ enum StateJSON {
             ("unregistered_time", seconds(record.disconnectedAt)),
         ]
         members += [
-            ("resources", resources(used + offered)),
-            ("used_resources", resources(used)),
-            ("offered_resources", resources(offered)),
+            ("resources", JSONValue.resources(used + offered)),
+            ("used_resources", JSONValue.resources(used)),
+            ("offered_resources", JSONValue.resources(offered)),
             ("tasks", .array(record.tasks.keys.sorted().map { task(record.tasks[$0]!) })),
             ("completed_tasks", .array(record.completedTasks.map(task))),
             ("offers", .array(offers.map { offerJSON($0, in: master) })),
@@ -134,11 +114,12 @@ enum StateJSON {
             ("id", .string(master.wireOffer(offer).id.value)),
             ("framework_id", .string(offer.framework.value)),
             ("slave_id", .string(offer.agent.value)),
-            ("resources", resources(offer.resources)),
+            ("resources", JSONValue.resources(offer.resources)),
         ])
     }
 
     static func state(_ master: Master, info: Mesos.MasterInfo, startedAt: Int64, electedAt: Int64?) -> JSONValue {
+        let usage = master.usage
         let agents = master.agents.keys.sorted().map { master.agents[$0]! }
         let frameworks = master.frameworks.keys.sorted().map { master.frameworks[$0]! }
         return .object([
@@ -152,9 +133,9 @@ enum StateJSON {
             ("deactivated_slaves", .int(Int64(agents.filter { !$0.isConnected }.count))),
             ("leader", .string(info.pid ?? "")),
             ("leader_info", masterInfo(info)),
-            ("slaves", .array(agents.map { agent($0, in: master) })),
-            ("frameworks", .array(frameworks.map { framework($0, in: master) })),
-            ("completed_frameworks", .array(master.completedFrameworks.map { framework($0, in: master) })),
+            ("slaves", .array(agents.map { agent($0, in: master, usage) })),
+            ("frameworks", .array(frameworks.map { framework($0, in: master, usage) })),
+            ("completed_frameworks", .array(master.completedFrameworks.map { framework($0, in: master, usage) })),
             ("orphan_tasks", .array([])),
             ("unregistered_frameworks", .array([])),
         ])
@@ -181,6 +162,7 @@ enum StateJSON {
 
     /// `/master/state-summary`: agents and frameworks with task counts by state.
     static func summary(_ master: Master, info: Mesos.MasterInfo) -> JSONValue {
+        let usage = master.usage
         var byAgent: [Mesos.AgentID: [String: Int64]] = [:]
         var byFramework: [Mesos.FrameworkID: [String: Int64]] = [:]
         for framework in master.frameworks.values {
@@ -195,7 +177,7 @@ enum StateJSON {
         ]
         func counts(_ table: [String: Int64]) -> [(String, JSONValue)] { states.map { ($0, .int(table[$0] ?? 0)) } }
         let agents = master.agents.keys.sorted().map { id -> JSONValue in
-            guard case .object(let members) = agent(master.agents[id]!, in: master) else { return .null }
+            guard case .object(let members) = agent(master.agents[id]!, in: master, usage) else { return .null }
             return .object(members + counts(byAgent[id] ?? [:]))
         }
         let frameworks = master.frameworks.keys.sorted().map { id -> JSONValue in
@@ -209,12 +191,46 @@ enum StateJSON {
         ])
     }
 
+    /// `/master/frameworks`.
+    static func frameworks(_ master: Master) -> JSONValue {
+        let usage = master.usage
+        return .object([
+            (
+                "frameworks",
+                .array(master.frameworks.keys.sorted().map { framework(master.frameworks[$0]!, in: master, usage) })
+            ),
+            ("completed_frameworks", .array(master.completedFrameworks.map { framework($0, in: master, usage) })),
+            ("unregistered_frameworks", .array([])),
+        ])
+    }
+
+    /// `/master/slaves`.
+    static func agents(_ master: Master) -> JSONValue {
+        let usage = master.usage
+        return .object([
+            ("slaves", .array(master.agents.keys.sorted().map { agent(master.agents[$0]!, in: master, usage) })),
+            ("recovered_slaves", .array([])),
+        ])
+    }
+
+    /// `/master/tasks`: every task, the completed ones too.
+    static func tasks(_ master: Master) -> JSONValue {
+        var tasks: [JSONValue] = []
+        for id in master.frameworks.keys.sorted() {
+            let record = master.frameworks[id]!
+            tasks += record.tasks.keys.sorted().map { task(record.tasks[$0]!) }
+            tasks += record.completedTasks.map(task)
+        }
+        return .object([("tasks", .array(tasks))])
+    }
+
     static func roles(_ master: Master) -> JSONValue {
         let roles = master.operatorRoles.roles.map { role -> JSONValue in
             let held = (try? Resources(role.resources)) ?? Resources()
             return .object([
                 ("name", .string(role.name)), ("weight", .double(role.weight)),
-                ("frameworks", .array(role.frameworks.map { .string($0.value) })), ("resources", resources(held)),
+                ("frameworks", .array(role.frameworks.map { .string($0.value) })),
+                ("resources", JSONValue.resources(held)),
             ])
         }
         return .object([("roles", .array(roles))])

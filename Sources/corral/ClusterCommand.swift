@@ -31,25 +31,12 @@ struct ClusterCommand: AsyncParsableCommand {
                 target = leader
                 if leader != nil { break }
             }
-            guard var target else { throw ValidationError("no leading master at \(url)") }
-            for _ in 0..<3 {
-                let request = HTTPRequestSpec.json(
-                    host: target.host, port: target.port, target: "/api/v1",
-                    body: MesosJSON.encode(Mesos.OperatorCall(type: type)))
-                let (head, body) = try await HTTPClient.send(request)
-                if head.status == 307, let location = head.header("Location"),
-                    let next = HostPort(parsing: String(location.drop { $0 == "/" }.prefix { $0 != "/" }))
-                {
-                    target = next
-                    continue
-                }
-                guard head.status == 200 else {
-                    throw ValidationError(
-                        "the master at \(target) answered \(head.status): \(String(decoding: body, as: UTF8.self))")
-                }
-                return (try MesosJSON.decode(Mesos.OperatorResponse.self, from: body), body)
+            guard let target else { throw ValidationError("no leading master at \(url)") }
+            do {
+                return try await OperatorClient.call(type, at: target)
+            } catch {
+                throw ValidationError("\(error)")
             }
-            throw ValidationError("the masters keep redirecting; is a leader elected?")
         }
 
         /// Prints the JSON, or `table` of the decoded response.

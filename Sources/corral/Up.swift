@@ -151,15 +151,9 @@ struct Up: AsyncParsableCommand {
 
     /// How many agents the leading master has, or nil while none leads.
     private func registeredAgents() async -> Int? {
-        for index in 0..<masters {
-            let request = HTTPRequestSpec(
-                method: "GET", host: "127.0.0.1", port: masterPort + index, target: "/master/slaves")
-            guard let (head, body) = try? await HTTPClient.send(request, timeout: .seconds(2)), head.status == 200
-            else { continue }
-            let text = String(decoding: body, as: UTF8.self)
-            return text.split(separator: "\"id\"", omittingEmptySubsequences: false).count - 1
-        }
-        return nil
+        let master = HostPort(host: "127.0.0.1", port: masterPort)
+        return try? await OperatorClient.call(.getAgents, at: master, timeout: .seconds(2)).response.getAgents?.agents
+            .count
     }
 
     private func printSummary(connect: String, zk: String) {

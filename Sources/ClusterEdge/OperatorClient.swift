@@ -1,0 +1,41 @@
+import ClusterProtocol
+
+/// A call to the leading master's operator API (`POST /api/v1`), from any master's
+/// address: a standby's 307 is followed to the leader. What `corral cluster`, `corral up`
+/// and the benchmarks ask the master.
+public enum OperatorClient {
+    /// The decoded answer and its JSON text.
+    public static func call(
+        _ type: Mesos.OperatorCall.Kind, at master: HostPort, timeout: Duration = .seconds(30)
+    ) async throws -> (response: Mesos.OperatorResponse, json: [UInt8]) {
+        var target = master
+        for _ in 0..<3 {
+            let request = HTTPRequestSpec.json(
+                host: target.host, port: target.port, target: "/api/v1",
+                body: MesosJSON.encode(Mesos.OperatorCall(type: type)))
+            let (head, body) = try await HTTPClient.send(request, timeout: timeout)
+            if head.status == 307, let location = head.header("Location"), let next = HostPort(location: location) {
+                target = next
+                continue
+            }
+            guard head.status == 200 else {
+                throw OperatorClientError.refused(
+                    master: target, status: head.status, message: String(decoding: body, as: UTF8.self))
+            }
+            return (try MesosJSON.decode(Mesos.OperatorResponse.self, from: body), body)
+        }
+        throw OperatorClientError.redirectLoop(master)
+    }
+}
+
+public enum OperatorClientError: Error, CustomStringConvertible {
+    case refused(master: HostPort, status: Int, message: String)
+    case redirectLoop(HostPort)
+
+    public var description: String {
+        switch self {
+        case .refused(let master, let status, let message): "the master at \(master) answered \(status): \(message)"
+        case .redirectLoop(let master): "the masters keep redirecting from \(master); is a leader elected?"
+        }
+    }
+}
