@@ -23,6 +23,7 @@ import subprocess
 import time
 import uuid
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PORT_RANGE = os.environ.get("CLUSTER_PORT_RANGE", "20000-21999")
 START_TIMEOUT = float(os.environ.get("CLUSTER_START_TIMEOUT", "60"))
 STOP_GRACE = 10.0

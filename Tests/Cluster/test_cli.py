@@ -54,3 +54,14 @@ def test_cluster_other_views_parse(cluster):
 def _slaves(cluster):
     from cluster import http_get
     return http_get(cluster.leader.port, "/master/slaves").json()["slaves"]
+
+
+def test_execute_count(cluster):
+    """`corral execute --count N`: a Swift framework launching several command tasks, every
+    update acknowledged, exiting once all have finished."""
+    name = new_id("cli-count")
+    p = corral(cluster, "execute", "--master", cluster.zk_url, "--name", name, "--count", "6",
+               "--command", "echo $MESOS_TASK_ID", "--resources", "cpus:0.1;mem:32")
+    assert p.returncode == 0
+    finished = set(re.findall(r"Received status update TASK_FINISHED for task '(%s-\d+)'" % re.escape(name), p.stdout))
+    assert finished == {"%s-%d" % (name, i) for i in range(6)}, p.stdout
