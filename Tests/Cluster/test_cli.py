@@ -3,6 +3,7 @@ import json
 import re
 import subprocess
 
+from cluster import http_post
 from schedulers import new_id
 
 
@@ -65,3 +66,15 @@ def test_execute_count(cluster):
     assert p.returncode == 0
     finished = set(re.findall(r"Received status update TASK_FINISHED for task '(%s-\d+)'" % re.escape(name), p.stdout))
     assert finished == {"%s-%d" % (name, i) for i in range(6)}, p.stdout
+
+
+def test_agent_operator_calls(cluster):
+    """The agent's POST /api/v1: GET_HEALTH, GET_STATE and GET_CONTAINERS answer in agent.proto's shape."""
+    for agent in cluster.agents:
+        health = http_post(agent.port, "/api/v1", {"type": "GET_HEALTH"})
+        assert health.status == 200 and health.json()["get_health"]["healthy"] is True
+        state = http_post(agent.port, "/api/v1", {"type": "GET_STATE"})
+        assert state.status == 200 and "get_tasks" in state.json()["get_state"]
+        containers = http_post(agent.port, "/api/v1", {"type": "GET_CONTAINERS"})
+        assert containers.status == 200 and "containers" in containers.json()["get_containers"]
+        assert http_post(agent.port, "/api/v1", {"type": "DRAIN_EVERYTHING"}).status == 400
