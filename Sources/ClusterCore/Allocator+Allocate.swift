@@ -15,38 +15,24 @@ extension Allocator {
     /// costs the agents it touched and not all of them; full rounds run at the interval.
     public mutating func allocate(now: Int64, agents only: Set<AgentID>? = nil) -> [Offer] {
         expireFilters(now: now)
-        let members = roleMembers()
+        var round = AllocationRound(self, members: roleMembers())
         var made: [Offer] = []
-        var roleOrder = SortedClients(roleClients(members).map { sorter.roleKey($0, total: total) })
-        var frameworkOrders: [String: SortedClients] = [:]
         for agentID in only.map({ $0.sorted() }) ?? agentOrder {
-            guard let agent = agents[agentID], agent.isActive else { continue }
-            var available = agent.available
-            guard isAllocatable(available) else { continue }
-            for role in roleOrder.keys.map(\.name) {
-                let forRole = available.allocatable(to: role)
-                guard isAllocatable(forRole) else { continue }
-                if frameworkOrders[role] == nil {
-                    frameworkOrders[role] = SortedClients(
-                        frameworkClients(role, members[role] ?? []).map {
-                            sorter.frameworkKey($0, role: role, total: total)
-                        })
-                }
-                for index in 0..<frameworkOrders[role]!.count {
-                    let name = frameworkOrders[role]!.name(at: index)
-                    let key = AllocationKey(framework: FrameworkID(name), role: role, agent: agentID)
-                    guard !isFiltered(key, forRole, now: now) else { continue }
-                    made.append(makeOffer(forRole, to: key))
-                    available = available.removing(forRole)
-                    let framework = SortClient(name: name, allocated: allocation(framework: key.framework, role: role))
-                    frameworkOrders[role]!.update(sorter.frameworkKey(framework, role: role, total: total))
-                    let client = SortClient(
-                        name: role, weight: config.weight(of: role), allocated: allocation(role: role))
-                    roleOrder.update(sorter.roleKey(client, total: total))
-                    break
-                }
+            guard let agent = agents.index(forKey: agentID), agents.values[agent].isActive else { continue }
+            var available = agents.values[agent].available
+            for role in round.roleOrder.clients {
+                guard isAllocatable(available) else { break }
+                let forRole = available.allocatable(to: round.roles[role].name)
+                guard isAllocatable(forRole),
+                    let framework = firstUnfiltered(&round, role: role, forRole, on: agentID, now: now)
+                else { continue }
+                made.append(makeOffer(forRole, to: round.key(role, framework, agentID), on: agent))
+                round.book(forRole.scalarQuantities, role: role, framework: framework)
+                // forRole is a part of available picked out entry by entry: as many entries is all of it.
+                available = forRole.entries.count == available.entries.count ? Resources() : available.removing(forRole)
             }
         }
+        writeBack(round)
         return made
     }
 
@@ -54,8 +40,9 @@ extension Allocator {
     public func isAllocatable(_ resources: Resources) -> Bool {
         guard !resources.isEmpty else { return false }
         guard !config.minimumAllocatable.isEmpty else { return true }
-        let quantities = resources.scalarQuantities
-        return config.minimumAllocatable.contains { quantities.contains($0) }
+        return config.minimumAllocatable.contains { minimum in
+            minimum.entries.allSatisfy { $0.amount <= resources.scalar($0.name) }
+        }
     }
 
     /// True if a live filter of `key` holds back `resources`.
@@ -71,14 +58,45 @@ extension Allocator {
         }
     }
 
-    private mutating func makeOffer(_ resources: Resources, to key: AllocationKey) -> Offer {
+    /// The first framework of `role`, in the sorter's order, that no filter holds back
+    /// from `resources` on `agent`.
+    private func firstUnfiltered(
+        _ round: inout AllocationRound, role: Int, _ resources: Resources, on agent: AgentID, now: Int64
+    ) -> Int? {
+        var position = 0
+        while let framework = round.framework(at: position, of: role) {
+            if filters.isEmpty || !isFiltered(round.key(role, framework, agent), resources, now: now) {
+                return framework
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Offers `resources`, which the agent at `index` has available, to `key`. The round
+    /// books the sorter's sums; `writeBack` stores them.
+    private mutating func makeOffer(
+        _ resources: Resources, to key: AllocationKey, on index: Dictionary<AgentID, Agent>.Index
+    ) -> Offer {
         let offer = Offer(
             id: OfferID(nextOfferID), framework: key.framework, role: key.role, agent: key.agent,
             resources: resources)
         nextOfferID += 1
-        allocate(resources, to: key)
+        agents.values[index].allocated.add(resources)
         offers[offer.id] = offer
         return offer
+    }
+
+    /// Stores what the round booked for the roles it offered to and their frameworks.
+    private mutating func writeBack(_ round: AllocationRound) {
+        for role in round.roles where role.isTouched {
+            roleAllocated[role.name] = role.allocated.isEmpty ? nil : role.allocated
+            var byFramework = frameworkAllocated[role.name] ?? [:]
+            for (framework, allocated) in zip(role.frameworks, role.frameworkAllocated) where !allocated.isEmpty {
+                byFramework[framework] = allocated
+            }
+            frameworkAllocated[role.name] = byFramework.isEmpty ? nil : byFramework
+        }
     }
 
     /// Each role with an active framework that has not suppressed it: its frameworks, sorted.
@@ -90,15 +108,5 @@ extension Allocator {
             for role in framework.roles where !framework.isSuppressed(role) { members[role, default: []].append(id) }
         }
         return members
-    }
-
-    private func roleClients(_ members: [String: [FrameworkID]]) -> [SortClient] {
-        members.keys.sorted().map { role in
-            SortClient(name: role, weight: config.weight(of: role), allocated: allocation(role: role))
-        }
-    }
-
-    private func frameworkClients(_ role: String, _ members: [FrameworkID]) -> [SortClient] {
-        members.map { SortClient(name: $0.value, allocated: allocation(framework: $0, role: role)) }
     }
 }

@@ -113,7 +113,8 @@ public struct Resources: Hashable, Sendable, CustomStringConvertible {
 
     /// What may be offered to `role`: the unreserved resources and those reserved for it.
     public func allocatable(to role: String) -> Resources {
-        filter { $0.isUnreserved || $0.role == role }
+        if entries.allSatisfy(\.isUnreserved) { return self }
+        return filter { $0.isUnreserved || $0.role == role }
     }
 
     /// The amount of the scalar resource `name`, over all roles.

@@ -2,9 +2,9 @@
 /// the same dominant share tie exactly, and the tie is broken by name, never by the last
 /// bit of a Double (Mesos' sorter compares doubles).
 ///
-/// Numerator and denominator are products of two Int64s, so they fit UInt128 and nothing
-/// multiplies them further: comparison walks both fractions' continued fractions instead of
-/// cross-multiplying.
+/// Numerator and denominator are products of two Int64s, so they fit UInt128. Where all
+/// four parts of a comparison fit 64 bits it cross-multiplies; otherwise it walks both
+/// fractions' continued fractions, which multiplies nothing and cannot overflow.
 public struct Share: Comparable, Sendable, CustomStringConvertible {
     public let numerator: UInt128
     public let denominator: UInt128
@@ -41,11 +41,25 @@ public struct Share: Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: Share, rhs: Share) -> Bool { compare(lhs, rhs) < 0 }
 
-    /// -1, 0 or 1. Compares the integer parts; if they are equal, compares the fractional
-    /// parts r1/d1 and r2/d2, which order as the reciprocals d2/r2 and d1/r1 do (operands
-    /// swapped, so the answer's sign stays). These are Euclid's steps: the loop ends after
-    /// as many rounds as a gcd takes.
+    /// -1, 0 or 1. Shares whose parts all fit 64 bits (every share of a real cluster:
+    /// thousandths of a total times a weight's thousandths) compare by cross products, each
+    /// one 64×64→128-bit multiplication; larger ones by `compareLarge`.
     private static func compare(_ lhs: Share, _ rhs: Share) -> Int {
+        let limit = UInt128(UInt64.max)
+        guard lhs.numerator <= limit, lhs.denominator <= limit, rhs.numerator <= limit, rhs.denominator <= limit
+        else { return compareLarge(lhs, rhs) }
+        let left = UInt64(lhs.numerator).multipliedFullWidth(by: UInt64(rhs.denominator))
+        let right = UInt64(rhs.numerator).multipliedFullWidth(by: UInt64(lhs.denominator))
+        if left.high != right.high { return left.high < right.high ? -1 : 1 }
+        if left.low != right.low { return left.low < right.low ? -1 : 1 }
+        return 0
+    }
+
+    /// Compares the integer parts; if they are equal, compares the fractional parts r1/d1
+    /// and r2/d2, which order as the reciprocals d2/r2 and d1/r1 do (operands swapped, so
+    /// the answer's sign stays). These are Euclid's steps: the loop ends after as many
+    /// rounds as a gcd takes.
+    private static func compareLarge(_ lhs: Share, _ rhs: Share) -> Int {
         var (n1, d1, n2, d2) = (lhs.numerator, lhs.denominator, rhs.numerator, rhs.denominator)
         while true {
             let (q1, r1) = n1.quotientAndRemainder(dividingBy: d1)

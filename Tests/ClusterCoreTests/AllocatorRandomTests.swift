@@ -178,7 +178,11 @@ struct AllocatorRun {
         now += Int64(random.between(0, 3000))
         let filtersBefore = allocator.filters
         countFiltersThatApply()
+        let expected = referenceRound()
         let made = allocator.allocate(now: now)
+        if made.map({ ReferenceOffer(key: $0.key, resources: $0.resources) }) != expected {
+            violations.append("round made \(made), the reference round \(expected)")
+        }
         if filtersBefore.values.contains(where: { $0.contains { $0.expiresAt <= now } }) {
             coverage["filter expired", default: 0] += 1
         }
@@ -276,6 +280,57 @@ struct AllocatorRun {
         } catch {
             violations.append("\(suppress ? "suppress" : "revive") \(id) \(roles ?? []): \(error)")
         }
+    }
+
+    struct ReferenceOffer: Equatable, CustomStringConvertible {
+        var key: AllocationKey
+        var resources: Resources
+        var description: String { "\(key) \(resources)" }
+    }
+
+    /// The offers a round must make, found the slow way: before each agent the roles are
+    /// sorted afresh from the sums, and inside a role its frameworks, so that the
+    /// allocator's incremental orders must agree with a full sort after every offer.
+    func referenceRound() -> [ReferenceOffer] {
+        var roleSums: [String: ScalarQuantities] = [:]
+        var frameworkSums: [AllocationKey: ScalarQuantities] = [:]
+        var members: [String: [FrameworkID]] = [:]
+        for (id, framework) in allocator.frameworks.sorted(by: { $0.key < $1.key }) where framework.isActive {
+            for role in framework.roles where !framework.isSuppressed(role) {
+                members[role, default: []].append(id)
+                roleSums[role] = allocator.allocation(role: role)
+                frameworkSums[AllocationKey(framework: id, role: role, agent: "")] = allocator.allocation(
+                    framework: id, role: role)
+            }
+        }
+        let sorter = allocator.sorter
+        let total = allocator.total
+        var made: [ReferenceOffer] = []
+        for agentID in allocator.agentOrder where allocator.agents[agentID]!.isActive {
+            var available = allocator.agents[agentID]!.available
+            let roleClients = members.keys.map {
+                SortClient(name: $0, weight: allocator.config.weight(of: $0), allocated: roleSums[$0]!)
+            }
+            for role in sorter.sortRoles(roleClients, total: total) {
+                let forRole = available.allocatable(to: role)
+                guard allocator.isAllocatable(forRole) else { continue }
+                let clients = members[role]!.map {
+                    SortClient(
+                        name: $0.value, allocated: frameworkSums[AllocationKey(framework: $0, role: role, agent: "")]!)
+                }
+                for name in sorter.sortFrameworks(clients, role: role, total: total) {
+                    let key = AllocationKey(framework: FrameworkID(name), role: role, agent: agentID)
+                    guard !allocator.isFiltered(key, forRole, now: now) else { continue }
+                    made.append(ReferenceOffer(key: key, resources: forRole))
+                    roleSums[role]!.add(forRole.scalarQuantities)
+                    frameworkSums[AllocationKey(framework: key.framework, role: role, agent: "")]!.add(
+                        forRole.scalarQuantities)
+                    available = available.removing(forRole)
+                    break
+                }
+            }
+        }
+        return made
     }
 
     // MARK: Checks

@@ -22,6 +22,23 @@ struct SorterTests {
         #expect(Share(numerator: big / 3, denominator: big) == Share(numerator: 1, denominator: 3))
     }
 
+    @Test("shares past 64 bits compare as their reduced forms do", arguments: testSeeds([1, 2, 3]))
+    func shareComparisonAcrossWidths(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let part = { (random: inout SeededRandom) in UInt128(random.between(1, 1 << 30)) << 30 }
+        for _ in 0..<5000 {
+            // Parts below 2^60 compare by 64-bit cross products; scaled by 2^40 the same
+            // fractions have parts past 2^64 and take the continued-fraction walk.
+            let (x, y) = (
+                Share(numerator: part(&random), denominator: part(&random)),
+                Share(numerator: part(&random), denominator: part(&random))
+            )
+            let scaledX = Share(numerator: x.numerator << 40, denominator: x.denominator << 40)
+            #expect((x < y) == (x.numerator * y.denominator < y.numerator * x.denominator), "\(x) < \(y)")
+            #expect((scaledX < y) == (x < y) && (y < scaledX) == (y < x) && (scaledX == x), "\(x) against \(y)")
+        }
+    }
+
     @Test("equal weighted shares tie exactly and go by name, where Doubles would not tie")
     func exactTie() {
         // (3/5)/3 is 0.19999999999999998 in Doubles and 1/5 is 0.2: Mesos' arithmetic
