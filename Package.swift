@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "MasterServerTests",
             dependencies: [
-                "MasterServer", "MasterCore", "ClusterEdge", "ClusterProtocol",
+                "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

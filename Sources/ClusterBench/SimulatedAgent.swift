@@ -1,7 +1,7 @@
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
-import Synchronization
+import Logging
 
 /// A lightweight agent for the launch benchmark: it speaks the real agent protocol to a
 /// real master (registers on a stream, posts status updates on a keep-alive connection)
@@ -22,7 +22,8 @@ struct SimulatedAgent: Sendable {
             guard head.status == 200, let streamID = head.header(AgentProtocolVersion.streamIDHeader) else {
                 throw BenchFailure(message: "agent \(index): the master answered \(head.status) to REGISTER")
             }
-            let poster = UpdatePoster(master: master, streamID: streamID)
+            let poster = AgentCallPoster(
+                master: master, streamID: streamID, queuedMax: 100_000, logger: Logger(label: "simulated-agent"))
             defer { poster.close() }
             var records = RecordStream(chunks)
             var agentID: Mesos.AgentID?
@@ -55,31 +56,6 @@ struct SimulatedAgent: Sendable {
         }
         return Mesos.Bytes(bytes)
     }
-}
-
-/// Posts an agent's calls in order on one keep-alive connection, without holding up the
-/// reading of its stream.
-final class UpdatePoster: Sendable {
-    private let calls: AsyncStream<AgentCall>.Continuation
-
-    init(master: HostPort, streamID: String) {
-        let (stream, continuation) = AsyncStream.makeStream(of: AgentCall.self)
-        calls = continuation
-        let connection = HTTPConnection(host: master.host, port: master.port)
-        Task {
-            for await call in stream {
-                _ = try? await connection.send(
-                    target: AgentProtocolVersion.path,
-                    headers: [("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID)],
-                    body: MesosJSON.encode(call))
-            }
-            connection.close()
-        }
-    }
-
-    func post(_ call: AgentCall) { calls.yield(call) }
-
-    func close() { calls.finish() }
 }
 
 public struct BenchFailure: Error, CustomStringConvertible {

@@ -44,9 +44,9 @@ public enum HTTPReplies {
         let body = ResponseBody { writer in
             do {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    for await record in outbox.records {
-                        try await writer.write(ByteBuffer(bytes: record))
-                        outbox.written(record.count)
+                    while let records = await outbox.next() {
+                        try await writer.write(ByteBuffer(bytes: records))
+                        outbox.written(records.count)
                     }
                 }
             } catch {

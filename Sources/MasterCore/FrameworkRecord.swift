@@ -18,7 +18,7 @@ public struct FrameworkRecord: Sendable {
     /// Its tasks that are not yet removed (running, or terminal and not acknowledged).
     public var tasks: [Mesos.TaskID: TaskRecord] = [:]
     /// Tasks removed, newest last, at most `completedTasksPerFrameworkMax`.
-    public var completedTasks: [TaskRecord] = []
+    public var completedTasks = RecentHistory<TaskRecord>()
     /// Executors it runs, by agent.
     public var executors: [Mesos.AgentID: [Mesos.ExecutorID: Mesos.ExecutorInfo]] = [:]
 
@@ -32,7 +32,6 @@ public struct FrameworkRecord: Sendable {
 
     mutating func complete(_ task: TaskRecord, keeping max: Int) {
         tasks[task.taskID] = nil
-        completedTasks.append(task)
-        if completedTasks.count > max { completedTasks.removeFirst(completedTasks.count - max) }
+        completedTasks.append(task, keeping: max)
     }
 }

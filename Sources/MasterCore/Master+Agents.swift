@@ -132,7 +132,18 @@ extension Master {
         log("Framework \(id) (\(info.name)) recovered from an agent; waiting for it to subscribe")
     }
 
-    mutating func onAgentCall(_ call: AgentCall, streamID: String?) -> MasterReply {
+    /// A request's calls in order, up to the first refused: the answer is that refusal (the
+    /// calls before it were taken, those after it not), or 202 when all were taken.
+    mutating func onAgentCalls(_ calls: [AgentCall], streamID: String?) -> MasterReply {
+        guard !calls.isEmpty else { return .rejected(status: 400, message: "Expecting at least one call") }
+        for call in calls {
+            let reply = onAgentCall(call, streamID: streamID)
+            guard reply == .accepted else { return reply }
+        }
+        return .accepted
+    }
+
+    private mutating func onAgentCall(_ call: AgentCall, streamID: String?) -> MasterReply {
         guard let agentID = call.agentID, let agent = agents[agentID], let stream = agent.stream else {
             return .rejected(status: 403, message: "Agent \(call.agentID?.value ?? "(no agent_id)") is not registered")
         }

@@ -135,8 +135,7 @@ extension Master {
         for offer in (try? allocator.removeFramework(record.modelID)) ?? [] { offerMadeAt[offer.id] = nil }
         executorResources = executorResources.filter { $0.key.framework != id }
         record.active = false
-        completedFrameworks.append(record)
-        if completedFrameworks.count > config.completedFrameworksMax { completedFrameworks.removeFirst() }
+        completedFrameworks.append(record, keeping: config.completedFrameworksMax)
         log("Framework \(id) (\(record.info.name)) removed: \(reason)")
         emit(.publish(.frameworkRemoved(record.info)))
         allocateSoon()

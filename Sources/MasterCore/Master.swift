@@ -21,7 +21,7 @@ public struct Master: Sendable {
     public internal(set) var frameworks: [Mesos.FrameworkID: FrameworkRecord] = [:]
     public internal(set) var agents: [Mesos.AgentID: AgentRecord] = [:]
     /// Frameworks removed, newest last, at most `completedFrameworksMax`.
-    public internal(set) var completedFrameworks: [FrameworkRecord] = []
+    public internal(set) var completedFrameworks = RecentHistory<FrameworkRecord>()
     public let startedAt: Int64
 
     var frameworkStreams: [StreamID: Mesos.FrameworkID] = [:]
@@ -61,7 +61,7 @@ public struct Master: Sendable {
             onSchedulerClosed(stream)
             reply = .none
         case .agentRegister(let register, let stream): reply = onAgentRegister(register, stream: stream)
-        case .agentCall(let call, let streamID): reply = onAgentCall(call, streamID: streamID)
+        case .agentCalls(let calls, let streamID): reply = onAgentCalls(calls, streamID: streamID)
         case .agentClosed(let stream):
             onAgentClosed(stream)
             reply = .none

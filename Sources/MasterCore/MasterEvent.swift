@@ -11,8 +11,9 @@ public enum MasterEvent: Sendable {
     case schedulerClosed(StreamID)
     /// An agent's REGISTER on a new stream.
     case agentRegister(AgentCall.Register, stream: StreamID)
-    /// Any other agent call, with the stream id header it came with.
-    case agentCall(AgentCall, streamID: String?)
+    /// Any other agent calls, one or a batch from one request, with the stream id header
+    /// they came with.
+    case agentCalls([AgentCall], streamID: String?)
     /// An agent's stream ended.
     case agentClosed(StreamID)
     /// Time passed: timers that are due fire (allocation, heartbeats, pings, failover and

@@ -5,7 +5,8 @@ import Hummingbird
 import MasterCore
 
 /// `POST /corral/v1/agent`: Corral's master–agent protocol. REGISTER opens the agent's
-/// stream; every other call carries the stream's id and is answered 202.
+/// stream; every other call carries the stream's id and is answered 202, alone or in a
+/// batch (a REGISTER in a batch is refused with the batch).
 struct AgentEndpoint: Sendable {
     let host: MasterHost
     let requestBytesMax: Int
@@ -14,13 +15,13 @@ struct AgentEndpoint: Sendable {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
         if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
-        let call: AgentCall
-        switch try await HTTPReplies.call(AgentCall.self, from: &request, limit: requestBytesMax) {
-        case .call(let decoded): call = decoded
+        let calls: [AgentCall]
+        switch try await HTTPReplies.call(AgentCallBatch.self, from: &request, limit: requestBytesMax) {
+        case .call(let decoded): calls = decoded.calls
         case .refused(let refusal): return refusal
         }
-        guard call.type == .register else {
-            let reply = await host.step(.agentCall(call, streamID: request.headers[.corralStreamID]))
+        guard calls.count == 1, let call = calls.first, call.type == .register else {
+            let reply = await host.step(.agentCalls(calls, streamID: request.headers[.corralStreamID]))
             return reply.map(HTTPReplies.reply) ?? Redirect.leadershipLost
         }
         guard let register = call.register else {

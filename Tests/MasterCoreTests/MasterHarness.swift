@@ -94,7 +94,7 @@ struct MasterHarness {
         status.source = .executor
         let call = AgentCall(
             type: .update, agentID: agentID, update: .init(frameworkID: framework, status: status, latestState: latest))
-        #expect(step(.agentCall(call, streamID: agentName)) == .accepted)
+        #expect(step(.agentCalls([call], streamID: agentName)) == .accepted)
     }
 
     static func uuid(_ n: UInt8) -> Mesos.Bytes { Mesos.Bytes([UInt8](repeating: n, count: 16)) }

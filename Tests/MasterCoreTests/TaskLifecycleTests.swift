@@ -41,6 +41,28 @@ struct TaskLifecycleTests {
         }
     }
 
+    @Test("a batch of agent calls is taken in order up to the first refusal, which answers for the batch")
+    func agentCallBatch() {
+        var (harness, framework, agent) = launched()
+        func update(_ state: Mesos.TaskState, _ n: UInt8) -> AgentCall {
+            var status = Mesos.TaskStatus(taskID: Mesos.TaskID(value: "t1"), state: state)
+            status.uuid = MasterHarness.uuid(n)
+            status.agentID = agent
+            return AgentCall(type: .update, agentID: agent, update: .init(frameworkID: framework, status: status))
+        }
+        let register = AgentCall(
+            type: .register, agentID: agent, register: .init(agentInfo: Mesos.AgentInfo(hostname: "a")))
+        _ = harness.takeUpdates("f")
+        let reply = harness.step(.agentCalls([update(.starting, 1), register, update(.running, 2)], streamID: "a"))
+        #expect(reply == .rejected(status: 400, message: "REGISTER opens a stream; send it without a stream id"))
+        #expect(harness.takeUpdates("f").map(\.state) == [.starting])
+        #expect(harness.step(.agentCalls([update(.running, 2), update(.finished, 3)], streamID: "a")) == .accepted)
+        #expect(harness.takeUpdates("f").map(\.state) == [.running, .finished])
+        #expect(
+            harness.step(.agentCalls([], streamID: "a"))
+                == .rejected(status: 400, message: "Expecting at least one call"))
+    }
+
     @Test("a terminal latest_state frees the task's resources at once; its acknowledgement removes the task")
     func terminalRecovers() {
         var (harness, framework, agent) = launched()

@@ -1,3 +1,4 @@
+import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import HTTPTypes
@@ -225,6 +226,49 @@ extension MasterRoutesTests {
                 return types
             }
             #expect(types == ["SUBSCRIBED", "HEARTBEAT", "FRAMEWORK_ADDED"])
+        }
+    }
+}
+
+extension MasterRoutesTests {
+    @Test("an agent posts its calls one at a time or in a batch; a REGISTER or a bad call in a batch gets 400")
+    func agentCallBatches() async throws {
+        let app = await leadingApp()
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let info = Mesos.AgentInfo(hostname: "a", resources: [Mesos.Resource](try Resources(parsing: "cpus:1")))
+            let register = HTTPRequestSpec.json(
+                host: "127.0.0.1", port: port, target: AgentProtocolVersion.path,
+                body: MesosJSON.encode(AgentCall(type: .register, register: .init(agentInfo: info))))
+            try await HTTPClient.withResponse(register) { head, chunks in
+                #expect(head.status == 200)
+                let streamID = try #require(head.header(AgentProtocolVersion.streamIDHeader))
+                var records = RecordStream(chunks)
+                let registered = try MesosJSON.decode(AgentEvent.self, from: try #require(try await records.next()))
+                let agentID = try #require(registered.registered?.agentID)
+                let message = AgentCall(
+                    type: .message, agentID: agentID,
+                    message: .init(frameworkID: "F", executorID: "e", data: Mesos.Bytes([1])))
+                let again = AgentCall(type: .register, agentID: agentID, register: .init(agentInfo: info))
+                let connection = HTTPConnection(host: "127.0.0.1", port: port)
+                defer { connection.close() }
+                let headers = [
+                    ("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID),
+                ]
+                for (calls, status) in [
+                    ([message], 202), ([message, message, message], 202), ([message, again], 400),
+                ] {
+                    let (answer, body) = try await connection.send(
+                        target: AgentProtocolVersion.path, headers: headers,
+                        body: MesosJSON.encode(AgentCallBatch(calls)))
+                    #expect(answer.status == status, "\(calls.map(\.type)): \(String(decoding: body, as: UTF8.self))")
+                }
+                let (answer, body) = try await connection.send(
+                    target: AgentProtocolVersion.path, headers: headers,
+                    body: Array("[\(String(decoding: MesosJSON.encode(message), as: UTF8.self)), {\"type\": 1}]".utf8))
+                #expect(answer.status == 400)
+                #expect(String(decoding: body, as: UTF8.self).contains("[1]"))
+            }
         }
     }
 }

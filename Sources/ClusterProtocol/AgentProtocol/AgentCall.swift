@@ -5,7 +5,7 @@
 /// POST to the same path carrying that header, answered 202. docs/agent-protocol.md
 /// describes it.
 public enum AgentProtocolVersion {
-    public static let current = 1
+    public static let current = 2
     public static let path = "/corral/v1/agent"
     public static let streamIDHeader = "Corral-Stream-Id"
 }

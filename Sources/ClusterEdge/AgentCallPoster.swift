@@ -1,0 +1,54 @@
+import ClusterProtocol
+import Logging
+
+/// An agent's calls to the master after REGISTER, posted in order on one keep-alive
+/// connection with the stream's id: one request at a time, carrying every call that waited
+/// for it (at most `batchMax`), so that a burst of status updates costs a few requests,
+/// not one each. A refused request or a failed one is logged and not sent again: status
+/// updates, the only calls that matter twice, are retried by the agent's core.
+public final class AgentCallPoster: Sendable {
+    /// Calls in one request: about 128 KiB of status updates.
+    public static let batchMax = 256
+
+    public let master: HostPort
+    public let streamID: String
+    private let queue: BatchQueue<AgentCall>
+
+    /// At most `queuedMax` calls wait; beyond, the oldest are dropped.
+    public init(master: HostPort, streamID: String, queuedMax: Int, logger: Logger) {
+        self.master = master
+        self.streamID = streamID
+        let queue = BatchQueue<AgentCall>(bound: queuedMax)
+        self.queue = queue
+        Task {
+            let connection = HTTPConnection(host: master.host, port: master.port)
+            while let batch = await queue.next(max: Self.batchMax) {
+                await Self.post(batch, on: connection, streamID: streamID, logger: logger)
+            }
+            connection.close()
+        }
+    }
+
+    public func post(_ call: AgentCall) { queue.post(call) }
+
+    /// Posts what waits, then stops.
+    public func close() { queue.finish() }
+
+    private static func post(_ calls: [AgentCall], on connection: HTTPConnection, streamID: String, logger: Logger)
+        async
+    {
+        let what = calls.count == 1 ? calls[0].type.rawValue : "\(calls.count) calls"
+        do {
+            let (head, body) = try await connection.send(
+                target: AgentProtocolVersion.path,
+                headers: [("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID)],
+                body: MesosJSON.encode(AgentCallBatch(calls)))
+            if head.status != 202 {
+                logger.warning(
+                    "The master answered \(what) with \(head.status): \(String(decoding: body, as: UTF8.self))")
+            }
+        } catch {
+            logger.warning("Sending \(what) to the master at \(connection.host):\(connection.port): \(error)")
+        }
+    }
+}
