@@ -1,12 +1,13 @@
 import ClusterProtocol
 import FoundationEssentials
 
-/// The JSON coder every edge uses for Mesos' records and Corral's own: Foundation's, with
-/// decoding errors turned into one line naming the field and the problem.
+/// The JSON coder every edge uses for Mesos' records and Corral's own: `JSONStreamEncoder`
+/// to write, Foundation's decoder to read, with decoding errors turned into one line naming
+/// the field and the problem.
 public enum MesosJSON {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(value))
+            return try JSONStreamEncoder().encode(value)
         } catch {
             preconditionFailure("encoding \(T.self): \(error)")
         }
