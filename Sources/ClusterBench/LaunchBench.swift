@@ -36,6 +36,12 @@ public struct LaunchBench: Sendable {
     public func run(progress: @escaping @Sendable (String) -> Void) async throws -> Report {
         let agentTotal = try Resources(parsing: agentResources)
         let need = try Resources(parsing: taskResources)
+        if agents > 0, Self.fitting(need, in: agentTotal) * agents < tasks {
+            throw BenchFailure(
+                message:
+                    "\(tasks) tasks of \(need) do not fit on \(agents) agents of \(agentTotal) (\(Self.fitting(need, in: agentTotal)) each): add agents or launch fewer tasks"
+            )
+        }
         // The agents are tasks of their own, cancelled once the report is made: waiting for
         // thousands of streams to wind down is not part of the measurement.
         let agentTasks = (0..<agents).map { index in
@@ -66,6 +72,17 @@ public struct LaunchBench: Sendable {
         }
     }
 
+    /// How many times `need` fits in `total`.
+    static func fitting(_ need: Resources, in total: Resources) -> Int {
+        var left = total
+        var count = 0
+        while !need.isEmpty, left.contains(need) {
+            left = left.removing(need)
+            count += 1
+        }
+        return count
+    }
+
     private func waitForAgents(progress: @Sendable (String) -> Void) async throws {
         // Registration takes longer with more agents: 60 s, and 20 ms more for each agent.
         let wait = Duration.seconds(60) + .milliseconds(20 * agents)
@@ -92,26 +109,25 @@ public struct LaunchBench: Sendable {
         try await session.subscribe(info) { event in
             switch event.type {
             case .offers:
+                // One ACCEPT per offer used (an ACCEPT names one agent's offers) and one DECLINE
+                // for all the rest, as a framework with nothing more to run does.
+                var unused: [Mesos.OfferID] = []
                 for offer in event.offers?.offers ?? [] {
-                    var available = (try? Resources(offer.resources)) ?? Resources()
-                    var launch: [Mesos.TaskInfo] = []
-                    while available.contains(need), let number = books.nextTask(at: clock.now) {
-                        available = available.removing(need)
-                        var task = Mesos.TaskInfo(
-                            name: "t", taskID: Mesos.TaskID(value: "t\(number)"), agentID: offer.agentID,
-                            resources: [Mesos.Resource](need))
-                        task.command = Mesos.CommandInfo(value: "true")
-                        launch.append(task)
+                    let launch = launchable(in: offer, need: need, books: books, at: clock.now)
+                    guard !launch.isEmpty else {
+                        unused.append(offer.id)
+                        continue
                     }
-                    let call = Mesos.SchedulerCall(
-                        type: launch.isEmpty ? .decline : .accept,
-                        accept: launch.isEmpty
-                            ? nil
-                            : .init(
-                                offerIDs: [offer.id], operations: [.launch(launch)], filters: .init(refuseSeconds: 0)),
-                        decline: launch.isEmpty ? .init(offerIDs: [offer.id], filters: .init(refuseSeconds: 3600)) : nil
-                    )
-                    Task { try? await session.send(call) }
+                    let accept = Mesos.SchedulerCall(
+                        type: .accept,
+                        accept: .init(
+                            offerIDs: [offer.id], operations: [.launch(launch)], filters: .init(refuseSeconds: 0)))
+                    Task { try? await session.send(accept) }
+                }
+                if !unused.isEmpty {
+                    let decline = Mesos.SchedulerCall(
+                        type: .decline, decline: .init(offerIDs: unused, filters: .init(refuseSeconds: 3600)))
+                    Task { try? await session.send(decline) }
                 }
             case .update:
                 guard let status = event.update?.status else { return true }
@@ -135,6 +151,23 @@ public struct LaunchBench: Sendable {
         }
         return books.report(agents: agents)
     }
+}
+
+/// As many tasks needing `need` as fit in `offer`, until the books have launched them all.
+private func launchable(
+    in offer: Mesos.Offer, need: Resources, books: LaunchBooks, at now: ContinuousClock.Instant
+) -> [Mesos.TaskInfo] {
+    var available = (try? Resources(offer.resources)) ?? Resources()
+    var launch: [Mesos.TaskInfo] = []
+    while available.contains(need), let number = books.nextTask(at: now) {
+        available = available.removing(need)
+        var task = Mesos.TaskInfo(
+            name: "t", taskID: Mesos.TaskID(value: "t\(number)"), agentID: offer.agentID,
+            resources: [Mesos.Resource](need))
+        task.command = Mesos.CommandInfo(value: "true")
+        launch.append(task)
+    }
+    return launch
 }
 
 /// What the launch bench counts: when each task was accepted, when it was seen running.

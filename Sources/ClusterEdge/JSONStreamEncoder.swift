@@ -15,7 +15,7 @@ public struct JSONStreamEncoder {
 
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let writer = JSONStreamWriter()
-        try value.encode(to: JSONStreamEncoding(writer: writer, depth: 0, codingPath: []))
+        try value.encode(to: JSONStreamEncoding(writer: writer, depth: 0))
         writer.close(deeperThan: 0)
         guard writer.wroteValue else {
             throw EncodingError.invalidValue(
@@ -37,6 +37,9 @@ final class JSONStreamWriter {
     var open: [Container] = []
     /// True once a top-level value was written or opened.
     var wroteValue = false
+    /// The key (or index) each open value sits under, outermost first: the coding path,
+    /// kept as one stack and copied out only when someone asks (an error names it).
+    private var keys: [any CodingKey] = []
 
     init() { bytes.reserveCapacity(512) }
 
@@ -70,21 +73,31 @@ final class JSONStreamWriter {
     }
 
     /// Writes `"key":` into the object at `depth`.
-    func key(_ key: String, at depth: Int) {
+    func key(_ key: some CodingKey, at depth: Int) {
         close(deeperThan: depth)
         guard case .object(let hasMembers) = open[depth - 1] else { preconditionFailure("a key outside an object") }
         if hasMembers { bytes.append(UInt8(ascii: ",")) }
         open[depth - 1] = .object(hasMembers: true)
-        string(key)
+        string(key.stringValue)
         bytes.append(UInt8(ascii: ":"))
+        setKey(key, at: depth)
     }
 
-    /// Starts an element of the array at `depth`.
-    func element(at depth: Int) {
+    /// Starts element `index` of the array at `depth`.
+    func element(_ index: Int, at depth: Int) {
         close(deeperThan: depth)
         guard case .array(let hasElements) = open[depth - 1] else { preconditionFailure("an element outside an array") }
         if hasElements { bytes.append(UInt8(ascii: ",")) }
         open[depth - 1] = .array(hasElements: true)
+        setKey(JSONStreamIndex(intValue: index), at: depth)
+    }
+
+    /// The coding path of a value whose containers open at `depth + 1`.
+    func codingPath(_ depth: Int) -> [any CodingKey] { Array(keys.prefix(depth)) }
+
+    private func setKey(_ key: any CodingKey, at depth: Int) {
+        if keys.count >= depth { keys.removeLast(keys.count - depth + 1) }
+        keys.append(key)
     }
 
     func raw(_ text: String) {
@@ -111,10 +124,12 @@ final class JSONStreamWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    func double(_ value: Double, _ codingPath: [any CodingKey]) throws {
+    /// A double in a value whose containers would open at `depth + 1`.
+    func double(_ value: Double, depth: Int) throws {
         guard value.isFinite else {
             throw EncodingError.invalidValue(
-                value, EncodingError.Context(codingPath: codingPath, debugDescription: "\(value) is not valid JSON"))
+                value,
+                EncodingError.Context(codingPath: codingPath(depth), debugDescription: "\(value) is not valid JSON"))
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
@@ -122,25 +137,25 @@ final class JSONStreamWriter {
     }
 }
 
-/// The `Encoder` one value encodes itself to: its containers sit one below `depth`.
+/// The `Encoder` one value encodes itself to: its containers open at `depth + 1`.
 struct JSONStreamEncoding: Encoder {
     let writer: JSONStreamWriter
     let depth: Int
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { writer.codingPath(depth) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         writer.openContainer(.object(hasMembers: false), at: depth + 1)
-        return KeyedEncodingContainer(JSONStreamKeyed<Key>(writer: writer, depth: depth + 1, codingPath: codingPath))
+        return KeyedEncodingContainer(JSONStreamKeyed<Key>(writer: writer, depth: depth + 1))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         writer.openContainer(.array(hasElements: false), at: depth + 1)
-        return JSONStreamUnkeyed(writer: writer, depth: depth + 1, codingPath: codingPath)
+        return JSONStreamUnkeyed(writer: writer, depth: depth + 1)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        JSONStreamSingle(writer: writer, depth: depth, codingPath: codingPath)
+        JSONStreamSingle(writer: writer, depth: depth)
     }
 }
 
@@ -152,17 +167,17 @@ protocol JSONStreamValueWriting {
 }
 
 extension JSONStreamValueWriting {
-    func write<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
+    func write<T: Encodable>(_ value: T) throws {
         switch value {
         case let text as String: writer.string(text)
         case let flag as Bool: writer.raw(flag ? "true" : "false")
-        case let number as Double: try writer.double(number, codingPath)
+        case let number as Double: try writer.double(number, depth: depth)
         case let number as Int: writer.raw(String(number))
         case let number as Int64: writer.raw(String(number))
         case let number as Int32: writer.raw(String(number))
         case let number as UInt64: writer.raw(String(number))
         case let number as UInt32: writer.raw(String(number))
-        default: try value.encode(to: JSONStreamEncoding(writer: writer, depth: depth, codingPath: codingPath))
+        default: try value.encode(to: JSONStreamEncoding(writer: writer, depth: depth))
         }
     }
 }
@@ -170,123 +185,120 @@ extension JSONStreamValueWriting {
 struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol, JSONStreamValueWriting {
     let writer: JSONStreamWriter
     let depth: Int
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { writer.codingPath(depth - 1) }
 
     mutating func encodeNil(forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw("null")
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
-        try write(value, codingPath: codingPath + [key])
+        writer.key(key, at: depth)
+        try write(value)
     }
 
     // The scalars synthesized conformances encode most, written without a dynamic cast.
 
     mutating func encode(_ value: String, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.string(value)
     }
 
     mutating func encode(_ value: Bool, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw(value ? "true" : "false")
     }
 
     mutating func encode(_ value: Double, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
-        try writer.double(value, codingPath + [key])
+        writer.key(key, at: depth)
+        try writer.double(value, depth: depth)
     }
 
     mutating func encode(_ value: Int, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw(String(value))
     }
 
     mutating func encode(_ value: Int32, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw(String(value))
     }
 
     mutating func encode(_ value: Int64, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw(String(value))
     }
 
     mutating func encode(_ value: UInt64, forKey key: Key) throws {
-        writer.key(key.stringValue, at: depth)
+        writer.key(key, at: depth)
         writer.raw(String(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        writer.key(key.stringValue, at: depth)
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: codingPath + [key]).container(
-            keyedBy: keyType)
+        writer.key(key, at: depth)
+        return JSONStreamEncoding(writer: writer, depth: depth).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        writer.key(key.stringValue, at: depth)
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: codingPath + [key]).unkeyedContainer()
+        writer.key(key, at: depth)
+        return JSONStreamEncoding(writer: writer, depth: depth).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        writer.key("super", at: depth)
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: codingPath)
+        writer.key(JSONStreamSuperKey(), at: depth)
+        return JSONStreamEncoding(writer: writer, depth: depth)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        writer.key(key.stringValue, at: depth)
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: codingPath + [key])
+        writer.key(key, at: depth)
+        return JSONStreamEncoding(writer: writer, depth: depth)
     }
 }
 
 struct JSONStreamUnkeyed: UnkeyedEncodingContainer, JSONStreamValueWriting {
     let writer: JSONStreamWriter
     let depth: Int
-    let codingPath: [any CodingKey]
     private(set) var count = 0
+    var codingPath: [any CodingKey] { writer.codingPath(depth - 1) }
 
-    init(writer: JSONStreamWriter, depth: Int, codingPath: [any CodingKey]) {
+    init(writer: JSONStreamWriter, depth: Int) {
         self.writer = writer
         self.depth = depth
-        self.codingPath = codingPath
     }
 
-    private var elementPath: [any CodingKey] { codingPath + [JSONStreamIndex(intValue: count)] }
+    /// Starts the next element.
+    private mutating func next() {
+        writer.element(count, at: depth)
+        count += 1
+    }
 
     mutating func encodeNil() throws {
-        writer.element(at: depth)
+        next()
         writer.raw("null")
-        count += 1
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        writer.element(at: depth)
-        try write(value, codingPath: elementPath)
-        count += 1
+        next()
+        try write(value)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
         NestedKey
     > {
-        writer.element(at: depth)
-        defer { count += 1 }
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: elementPath).container(keyedBy: keyType)
+        next()
+        return JSONStreamEncoding(writer: writer, depth: depth).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        writer.element(at: depth)
-        defer { count += 1 }
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: elementPath).unkeyedContainer()
+        next()
+        return JSONStreamEncoding(writer: writer, depth: depth).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        writer.element(at: depth)
-        defer { count += 1 }
-        return JSONStreamEncoding(writer: writer, depth: depth, codingPath: elementPath)
+        next()
+        return JSONStreamEncoding(writer: writer, depth: depth)
     }
 }
 
@@ -294,15 +306,15 @@ struct JSONStreamUnkeyed: UnkeyedEncodingContainer, JSONStreamValueWriting {
 struct JSONStreamSingle: SingleValueEncodingContainer, JSONStreamValueWriting {
     let writer: JSONStreamWriter
     let depth: Int
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { writer.codingPath(depth) }
 
     mutating func encodeNil() throws { writer.raw("null") }
 
-    mutating func encode<T: Encodable>(_ value: T) throws { try write(value, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try write(value) }
 
     mutating func encode(_ value: String) throws { writer.string(value) }
 
-    mutating func encode(_ value: Double) throws { try writer.double(value, codingPath) }
+    mutating func encode(_ value: Double) throws { try writer.double(value, depth: depth) }
 }
 
 struct JSONStreamIndex: CodingKey {
@@ -312,4 +324,16 @@ struct JSONStreamIndex: CodingKey {
     init(intValue: Int) { self.intValue = intValue }
 
     init?(stringValue: String) { nil }
+}
+
+/// The key `superEncoder()` writes under, as Foundation names it.
+struct JSONStreamSuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+
+    init() {}
+
+    init?(stringValue: String) { nil }
+
+    init?(intValue: Int) { nil }
 }

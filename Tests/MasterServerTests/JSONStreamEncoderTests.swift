@@ -68,6 +68,12 @@ struct JSONStreamEncoderTests {
         try expectSameBytes(AgentEvent.ping)
         #expect(throws: EncodingError.self) { try JSONStreamEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try JSONStreamEncoder().encode(["x": Double.infinity]) }
+        do {
+            _ = try JSONStreamEncoder().encode(["x": [["y": 1.0], ["y": -Double.infinity]]])
+            Issue.record("an infinite double encoded")
+        } catch EncodingError.invalidValue(_, let context) {
+            #expect(context.codingPath.map(\.stringValue) == ["x", "1", "y"])
+        }
     }
 
     /// The same document: Foundation writes an object's keys in hash order, so the texts are
@@ -114,6 +120,7 @@ struct Shapes: Encodable {
         try outer.encode([String](), forKey: .d)
         var again = encoder.container(keyedBy: Keys.self)
         try again.encode(Int32(-7), forKey: .e)
+        try 5.encode(to: again.superEncoder())
         try "via super".encode(to: outer.superEncoder(forKey: .f))
         var singles = outer.nestedUnkeyedContainer(forKey: .g)
         try singles.encodeNil()
