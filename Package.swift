@@ -37,7 +37,11 @@ let package = Package(
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
         .target(
-            name: "CorralSim", dependencies: ["KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab"],
+            name: "CorralSim",
+            dependencies: [
+                "KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab", "MasterCore", "AgentCore",
+                "ClusterCore", "ClusterProtocol",
+            ],
             swiftSettings: strict),
         // Edges.
         // The client port's length-prefixed framing over NIO, shared by server, client and bench.
@@ -144,7 +148,8 @@ let package = Package(
             name: "ClusterProtocolTests", dependencies: ["ClusterProtocol", "ClusterCore", "CorralSim"],
             swiftSettings: strict),
         .testTarget(
-            name: "MasterCoreTests", dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol"],
+            name: "MasterCoreTests",
+            dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol", "CorralSim", "KeeperTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "AgentCoreTests", dependencies: ["AgentCore", "ClusterCore", "ClusterProtocol"],

@@ -97,6 +97,27 @@ extension Agent {
         for update in updates.due(now: now, force: true) {
             emit(.sendToMaster(AgentCall(type: .update, agentID: agentID, update: update)))
         }
+        for reconciliation in registered.reconciliations {
+            reconcile(reconciliation)
+        }
+    }
+
+    /// Tasks the master expects here: each one this agent does not know is reported lost
+    /// (dropped, to a partition-aware framework) through the status update manager, so
+    /// that the master and the framework let it go once acknowledged.
+    private mutating func reconcile(_ reconciliation: AgentEvent.Reconciliation) {
+        guard let frameworkID = reconciliation.frameworkInfo.id else { return }
+        let partitionAware = reconciliation.frameworkInfo.capabilities.contains { $0.type == .partitionAware }
+        for taskID in reconciliation.taskIDs {
+            let key = TaskKey(framework: frameworkID, task: taskID)
+            guard taskExecutors[key] == nil, updates.pendingCount(key) == 0 else { continue }
+            log(
+                "Reporting task \(taskID) of framework \(frameworkID) lost: the master expects it, this agent never ran it"
+            )
+            report(
+                key, state: partitionAware ? .dropped : .lost, source: .agent, reason: .reconciliation,
+                message: "Reconciliation: task unknown to the agent")
+        }
     }
 
     private mutating func onAcknowledge(_ ack: AgentEvent.Acknowledge) {

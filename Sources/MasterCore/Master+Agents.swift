@@ -80,15 +80,34 @@ extension Master {
         agentStreams[stream] = id
         try? allocator.activateAgent(agent.modelID)
         log("Agent \(id) (\(agent.info.hostname)) registered again")
-        sendRegistered(id, stream: stream)
+        sendRegistered(id, stream: stream, reconciliations: missingTasks(on: id, reported: register.tasks))
         allocateSoon(on: id)
         return .streaming
     }
 
-    private mutating func sendRegistered(_ id: Mesos.AgentID, stream: StreamID) {
+    private mutating func sendRegistered(
+        _ id: Mesos.AgentID, stream: StreamID, reconciliations: [AgentEvent.Reconciliation] = []
+    ) {
         let registered = AgentEvent.Registered(
-            agentID: id, masterInfo: config.masterInfo, pingIntervalSeconds: Double(config.agentPingInterval) / 1000)
+            agentID: id, masterInfo: config.masterInfo, pingIntervalSeconds: Double(config.agentPingInterval) / 1000,
+            reconciliations: reconciliations)
         emit(.sendToAgent(stream, AgentEvent(type: .registered, registered: registered)))
+    }
+
+    /// The live tasks this master placed on the agent that it did not report, by framework
+    /// (Mesos' `reconcileKnownSlave`): their RUN_TASK was lost with a stream, and the agent
+    /// answers for each with a terminal update.
+    private mutating func missingTasks(on id: Mesos.AgentID, reported: [Mesos.Task]) -> [AgentEvent.Reconciliation] {
+        let known = Set(reported.map { TaskKey(framework: $0.frameworkID, task: $0.taskID) })
+        var missing: [Mesos.FrameworkID: [Mesos.TaskID]] = [:]
+        for key in agents[id]!.tasks.sorted() where !known.contains(key) {
+            guard let task = frameworks[key.framework]?.tasks[key.task], !task.isTerminal else { continue }
+            log("Task \(key.task) of framework \(key.framework) unknown to agent \(id) as it registers again")
+            missing[key.framework, default: []].append(key.task)
+        }
+        return missing.keys.sorted().map {
+            AgentEvent.Reconciliation(frameworkInfo: frameworks[$0]!.info, taskIDs: missing[$0]!)
+        }
     }
 
     /// The tasks and executors an agent brings when it registers with a master that did

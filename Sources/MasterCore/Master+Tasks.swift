@@ -19,6 +19,7 @@ extension Master {
             if task.statuses.count > config.statusesPerTaskMax { task.statuses.removeFirst() }
             task.state = update.latestState ?? status.state
             task.unacknowledged = status.uuid == nil ? nil : status
+            if status.uuid != nil { task.statusUpdateState = status.state }
             if task.isTerminal, !task.resourcesRecovered {
                 recoverResources(of: task)
                 task.resourcesRecovered = true
@@ -73,8 +74,10 @@ extension Master {
         emit(.sendToAgent(stream, AgentEvent(type: .killTask, killTask: payload)))
     }
 
-    /// RECONCILE: the latest state of each task named (all of the framework's tasks when
-    /// none is named), with REASON_RECONCILIATION and no uuid, so nothing is acknowledged.
+    /// RECONCILE: the state of each task named (all of the framework's tasks when none is
+    /// named) as the framework's updates have told it — the latest update forwarded, not the
+    /// agent's latest state, which may run ahead (Mesos' rule) — with REASON_RECONCILIATION
+    /// and no uuid, so nothing is acknowledged.
     /// A task the master does not know is TASK_LOST (TASK_GONE or TASK_UNKNOWN for
     /// partition-aware frameworks) as in Mesos' reconciliation rules.
     mutating func onReconcile(_ reconcile: Mesos.SchedulerCall.Reconcile, from framework: Caller) {
@@ -82,7 +85,7 @@ extension Master {
         if reconcile.tasks.isEmpty {
             for task in tasks.values.sorted(by: { $0.key < $1.key }) {
                 sendMasterUpdate(
-                    framework.id, taskID: task.taskID, agentID: task.agentID, state: task.state,
+                    framework.id, taskID: task.taskID, agentID: task.agentID, state: task.reconciledState,
                     reason: .reconciliation, message: "Reconciliation: latest task state")
             }
             return
@@ -90,7 +93,7 @@ extension Master {
         for query in reconcile.tasks {
             if let task = tasks[query.taskID] {
                 sendMasterUpdate(
-                    framework.id, taskID: task.taskID, agentID: task.agentID, state: task.state,
+                    framework.id, taskID: task.taskID, agentID: task.agentID, state: task.reconciledState,
                     reason: .reconciliation, message: "Reconciliation: latest task state")
                 continue
             }

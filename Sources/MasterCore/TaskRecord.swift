@@ -21,9 +21,15 @@ public struct TaskRecord: Sendable, Equatable {
     public var statuses: [Mesos.TaskStatus]
     /// The update forwarded to the framework and not yet acknowledged.
     public var unacknowledged: Mesos.TaskStatus?
+    /// The state of the latest update with a uuid forwarded to the framework (Mesos'
+    /// `status_update_state`): what reconciliation answers. The latest state may run ahead
+    /// of it, and a framework told a task finished must not hear it running afterwards.
+    public var statusUpdateState: Mesos.TaskState? = nil
     public var resourcesRecovered = false
 
     public var taskID: Mesos.TaskID { info.taskID }
+    /// What reconciliation tells the framework.
+    public var reconciledState: Mesos.TaskState { statusUpdateState ?? state }
     public var key: TaskKey { TaskKey(framework: frameworkID, task: info.taskID) }
     public var isTerminal: Bool { state.isTerminal }
 }

@@ -27,6 +27,31 @@ struct CommandTaskTests {
         #expect(launch.limits == ContainerLimits(memoryBytes: 128 << 20, cpuShares: 1024))
     }
 
+    /// Found by the cluster simulation (seed 6): a RUN_TASK lost with a cut stream left the
+    /// master holding the task as TASK_STAGING for ever.
+    @Test(
+        "tasks the master expects but this agent never ran are reported lost, or dropped to partition-aware frameworks")
+    func reconciliationOnRegistering() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("runs", "sleep 5"))
+        _ = harness.takeUpdates()
+        var aware = Mesos.FrameworkInfo(user: "u", name: "g", id: "G")
+        aware.capabilities = [.init(type: .partitionAware)]
+        let registered = AgentEvent.Registered(
+            agentID: "A", masterInfo: Mesos.MasterInfo(id: "M", ip: 0), pingIntervalSeconds: 15,
+            reconciliations: [
+                .init(frameworkInfo: AgentHarness.framework, taskIDs: ["runs", "lost"]),
+                .init(frameworkInfo: aware, taskIDs: ["dropped"]),
+            ])
+        harness.step(.masterDisconnected)
+        harness.step(.masterConnected)
+        harness.step(.masterEvent(AgentEvent(type: .registered, registered: registered)))
+        let updates = harness.takeUpdates().filter { $0.reason == .reconciliation }
+        #expect(updates.map(\.taskID.value) == ["lost", "dropped"])
+        #expect(updates.map(\.state) == [.lost, .dropped])
+        #expect(updates.allSatisfy { $0.source == .agent && $0.uuid != nil })
+    }
+
     @Test("a command without a shell runs value with its arguments, argv[0] included")
     func noShell() {
         var command = Mesos.CommandInfo(value: "/bin/echo", arguments: ["echo", "a", "b"])

@@ -115,6 +115,38 @@ struct TaskLifecycleTests {
         #expect(harness.takeUpdates("f").map(\.taskID.value) == ["t1"])
     }
 
+    /// Found by the cluster simulation (seeds 6, 8 and 11 before the fix): a task finished
+    /// while its TASK_RUNNING waited for acknowledgement; reconciliation answered the latest
+    /// state, TASK_FINISHED, and the framework then heard TASK_RUNNING after it. Mesos
+    /// answers the state of the latest update forwarded.
+    @Test("RECONCILE answers the state the framework's updates have reached, not a latest state that runs ahead")
+    func reconcileBehindLatestState() {
+        var (harness, framework, agent) = launched()
+        harness.update("a", agent, framework: framework, task: "t1", .running, uuid: 1, latest: .finished)
+        #expect(harness.takeUpdates("f").map(\.state) == [.running])
+        let ask = Mesos.SchedulerCall(type: .reconcile, reconcile: .init(tasks: [.init(taskID: "t1")]))
+        harness.call("f", framework, ask)
+        #expect(harness.takeUpdates("f").map(\.state) == [.running])
+        harness.call("f", framework, Mesos.SchedulerCall(type: .reconcile, reconcile: .init()))
+        #expect(harness.takeUpdates("f").map(\.state) == [.running])
+        harness.update("a", agent, framework: framework, task: "t1", .finished, uuid: 2)
+        _ = harness.takeUpdates("f")
+        harness.call("f", framework, ask)
+        #expect(harness.takeUpdates("f").map(\.state) == [.finished])
+    }
+
+    @Test("an agent that registers again without a live task the master placed on it is asked to account for it")
+    func agentMissingTask() throws {
+        var (harness, _, agent) = launched()
+        harness.step(.agentClosed("a"))
+        var register = AgentCall.Register(agentInfo: Mesos.AgentInfo(hostname: "a.example", id: agent))
+        register.agentInfo.resources = [Mesos.Resource](try Resources(parsing: "cpus:2;mem:512"))
+        #expect(harness.step(.agentRegister(register, stream: "a2")) == .streaming)
+        let registered = try #require(harness.takeAgentEvents("a2").first?.registered)
+        #expect(registered.reconciliations.flatMap(\.taskIDs) == ["t1"])
+        #expect(registered.reconciliations.first?.frameworkInfo.id == harness.master.frameworks.keys.first)
+    }
+
     @Test("a framework whose stream closes is removed after its failover timeout, its tasks shut down")
     func failoverTimeout() {
         var harness = MasterHarness()

@@ -14,6 +14,7 @@ struct CrossProcessReplayTests {
     static let childVariable = "CORRAL_REPLAY_CHILD"
     static let zabSeeds: [UInt64] = [3, 42]
     static let clusterSeeds: [UInt64] = [7, 66]
+    static let managerSeeds: [UInt64] = [3, 9]
 
     /// Every seed's trace summary, one line each: "zab 3: …", "cluster 7: …".
     static func summaries() throws -> [String] {
@@ -28,6 +29,13 @@ struct CrossProcessReplayTests {
             _ = try simulation.run()
             lines.append("cluster \(seed): \(simulation.trace.summary)")
         }
+        for seed in managerSeeds {
+            var settings = ManagerSimulation.Settings.fromSeed(seed)
+            settings.faultPhase = 8_000
+            var simulation = ManagerSimulation(settings)
+            _ = try simulation.run()
+            lines.append("manager \(seed): \(simulation.trace.summary)")
+        }
         return lines
     }
 
@@ -36,7 +44,7 @@ struct CrossProcessReplayTests {
         let here = try await onBackgroundThread("replay here") { try Self.summaries() }
         let there = try await onBackgroundThread("replay in a child") { try Self.childSummaries() }
         #expect(there == here, "the child process traced another run")
-        #expect(here.count == Self.zabSeeds.count + Self.clusterSeeds.count)
+        #expect(here.count == Self.zabSeeds.count + Self.clusterSeeds.count + Self.managerSeeds.count)
     }
 
     @Test(

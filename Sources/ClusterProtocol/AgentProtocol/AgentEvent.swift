@@ -60,17 +60,42 @@ public struct AgentEvent: Codable, Hashable, Sendable {
         /// How often PING comes; an agent that hears nothing for several intervals
         /// registers again.
         public var pingIntervalSeconds: Double
+        /// Live tasks the master placed on this agent that its REGISTER did not list (their
+        /// RUN_TASK was lost with a stream): the agent reports each one it does not run
+        /// TASK_LOST (TASK_DROPPED to a partition-aware framework), as Mesos' agent does.
+        @Mesos.Repeated public var reconciliations: [Reconciliation]
 
         enum CodingKeys: String, CodingKey {
             case agentID = "agent_id"
             case masterInfo = "master_info"
             case pingIntervalSeconds = "ping_interval_seconds"
+            case reconciliations
         }
 
-        public init(agentID: Mesos.AgentID, masterInfo: Mesos.MasterInfo, pingIntervalSeconds: Double) {
+        public init(
+            agentID: Mesos.AgentID, masterInfo: Mesos.MasterInfo, pingIntervalSeconds: Double,
+            reconciliations: [Reconciliation] = []
+        ) {
             self.agentID = agentID
             self.masterInfo = masterInfo
             self.pingIntervalSeconds = pingIntervalSeconds
+            self.reconciliations = reconciliations
+        }
+    }
+
+    /// One framework's tasks the master expects on the agent.
+    public struct Reconciliation: Codable, Hashable, Sendable {
+        public var frameworkInfo: Mesos.FrameworkInfo
+        @Mesos.Repeated public var taskIDs: [Mesos.TaskID]
+
+        enum CodingKeys: String, CodingKey {
+            case frameworkInfo = "framework_info"
+            case taskIDs = "task_ids"
+        }
+
+        public init(frameworkInfo: Mesos.FrameworkInfo, taskIDs: [Mesos.TaskID]) {
+            self.frameworkInfo = frameworkInfo
+            self.taskIDs = taskIDs
         }
     }
 

@@ -1,0 +1,179 @@
+import AgentCore
+import ClusterCore
+import ClusterProtocol
+import MasterCore
+
+/// The agents' and the schedulers' edges, and the faults.
+extension ManagerSimulation {
+    // MARK: - Agents
+
+    mutating func stepAgent(_ index: Int, _ input: AgentInput) {
+        let step = agents[index].core.step(input, now: now)
+        for action in step.actions { perform(action, agent: index) }
+        let wakeup = agents[index].core.nextWakeup
+        if wakeup < Int64.max, agents[index].tickAt.map({ wakeup < $0 }) ?? true {
+            agents[index].tickAt = wakeup
+            queue.schedule(.agentTick(index), at: max(wakeup, now))
+        }
+    }
+
+    mutating func perform(_ action: AgentAction, agent index: Int) {
+        switch action {
+        case .sendToMaster(let call):
+            guard let stream = agents[index].stream else { return }
+            // One request at a time, in order, on the agent's connection.
+            deliver(.agentCallArrives(index, stream: stream, call), on: "calls-agent-\(index)")
+        case .reconnect:
+            note("agent \(index) hears nothing from the master: registers again")
+            cutAgentStream(index)
+        case .launch(let launch):
+            agents[index].containers[launch.containerID] = .starting
+            queue.schedule(.containerStarts(index, launch.containerID), at: now + Int64(random.between(1, 20)))
+        case .kill(let container, _):
+            guard agents[index].containers[container] != .exited else { return }
+            queue.schedule(
+                .containerExits(index, container, ContainerExit(signal: 15)), at: now + Int64(random.between(1, 50)))
+        case .updateLimits, .sendToExecutor, .closeExecutorStream: break
+        case .log(let line): note("agent \(index): \(line)")
+        }
+    }
+
+    mutating func agentRegisters(_ index: Int) {
+        agents[index].generations += 1
+        let generation = agents[index].generations
+        let stream = Self.agentStream(index, generation)
+        let reply = stepMaster(.agentRegister(agents[index].core.registration, stream: stream))
+        guard reply == .streaming else {
+            note("agent \(index) REGISTER refused: \(reply)")
+            queue.schedule(.agentRegisters(index), at: now + 1000)
+            return
+        }
+        agents[index].stream = generation
+        stepAgent(index, .masterConnected)
+    }
+
+    mutating func agentStreamEnds(_ index: Int, stream: Int) {
+        guard agents[index].stream == stream else { return }
+        agents[index].stream = nil
+        stepAgent(index, .masterDisconnected)
+        queue.schedule(.agentRegisters(index), at: now + 1000)
+    }
+
+    /// The agent's connection drops: the master hears at once, the agent after what was
+    /// already on its way is lost.
+    mutating func cutAgentStream(_ index: Int) {
+        guard let generation = agents[index].stream else { return }
+        let stream = Self.agentStream(index, generation)
+        cutStreams.insert(stream.value)
+        stepMaster(.agentClosed(stream))
+        queue.schedule(.agentStreamEnds(index, stream: generation), at: now + Int64(random.between(1, 20)))
+    }
+
+    mutating func containerStarts(_ index: Int, _ container: Mesos.ContainerID) {
+        guard agents[index].containers[container] == .starting else { return }
+        agents[index].containers[container] = .running
+        stepAgent(index, .containerStarted(container, pid: 1000))
+        let status: Int32 = random.percent(80) ? 0 : 1
+        queue.schedule(
+            .containerExits(index, container, ContainerExit(exitStatus: status)),
+            at: now + Int64(random.between(100, settings.taskDurationMax)))
+    }
+
+    mutating func containerExits(_ index: Int, _ container: Mesos.ContainerID, _ exit: ContainerExit) {
+        guard let phase = agents[index].containers[container], phase != .exited else { return }
+        agents[index].containers[container] = .exited
+        if phase == .starting { stepAgent(index, .containerStarted(container, pid: 1000)) }
+        stepAgent(index, .containerExited(container, exit))
+    }
+
+    // MARK: - Schedulers
+
+    mutating func schedulerSubscribes(_ index: Int) {
+        guard !schedulers[index].removed else { return }
+        let (call, stream) = schedulers[index].subscribe()
+        let reply = stepMaster(.schedulerSubscribe(call, stream: stream))
+        if reply != .streaming {
+            note("scheduler \(index) SUBSCRIBE refused: \(reply)")
+            schedulers[index].stream = nil
+            queue.schedule(.schedulerSubscribes(index), at: now + 1000)
+        }
+    }
+
+    mutating func schedulerHears(_ index: Int, stream: Int, _ event: Mesos.SchedulerEvent) throws {
+        guard schedulers[index].stream == stream else { return }
+        switch event.type {
+        case .subscribed: schedulers[index].frameworkID = event.subscribed?.frameworkID
+        case .offers:
+            let calls = schedulers[index].answer(event.offers?.offers ?? [], launching: isLaunching, random: &random)
+            for call in calls { send(call, from: index) }
+        case .update:
+            guard let status = event.update?.status else { return }
+            do {
+                if let acknowledgement = try schedulers[index].hear(status) { send(acknowledgement, from: index) }
+            } catch {
+                throw violation(error.message)
+            }
+        case .error:
+            note("scheduler \(index) removed: \(event.error?.message ?? "")")
+            schedulers[index].removed = true
+        default: break
+        }
+    }
+
+    mutating func schedulerStreamEnds(_ index: Int, stream: Int) {
+        guard schedulers[index].stream == stream else { return }
+        schedulers[index].stream = nil
+        guard !schedulers[index].removed else { return }
+        queue.schedule(.schedulerSubscribes(index), at: now + Int64(random.between(200, 1000)))
+    }
+
+    mutating func send(_ call: Mesos.SchedulerCall, from index: Int) {
+        guard let stream = schedulers[index].stream else { return }
+        deliver(.schedulerCallArrives(index, stream: stream, call), on: "calls-framework-\(index)")
+    }
+
+    /// While launching: now and then a kill or a reconciliation. Once quiet, every few
+    /// seconds an explicit reconciliation of every task it has not heard end, as a framework
+    /// does after failures (tasks whose ACCEPT was refused on a broken stream are unknown
+    /// to the master, which answers TASK_LOST).
+    mutating func schedulerActs(_ index: Int) {
+        guard !schedulers[index].removed else { return }
+        if isLaunching {
+            if schedulers[index].stream != nil, let call = schedulers[index].act(random: &random) {
+                send(call, from: index)
+            }
+            queue.schedule(.schedulerActs(index), at: now + Int64(random.between(200, 800)))
+        } else if now < settings.faultPhase + 2_000 {
+            // Past the last launches' ACCEPTs still on their way.
+            queue.schedule(.schedulerActs(index), at: settings.faultPhase + 2_000)
+        } else {
+            if schedulers[index].stream != nil { send(schedulers[index].reconcileUnfinished(), from: index) }
+            queue.schedule(.schedulerActs(index), at: now + 5_000)
+        }
+    }
+
+    /// The scheduler's connection drops: the master hears at once.
+    mutating func cutSchedulerStream(_ index: Int) {
+        guard let generation = schedulers[index].stream, let stream = schedulers[index].streamID else { return }
+        cutStreams.insert(stream.value)
+        stepMaster(.schedulerClosed(stream))
+        queue.schedule(.schedulerStreamEnds(index, stream: generation), at: now + Int64(random.between(1, 20)))
+    }
+
+    // MARK: - Faults
+
+    mutating func injectFault() {
+        guard isLaunching else { return }
+        if random.chance(settings.cutChance) {
+            let target = random.below(agents.count + schedulers.count)
+            if target < agents.count {
+                note("cut agent \(target)'s stream")
+                cutAgentStream(target)
+            } else {
+                note("cut scheduler \(target - agents.count)'s stream")
+                cutSchedulerStream(target - agents.count)
+            }
+        }
+        queue.schedule(.fault, at: now + 100)
+    }
+}

@@ -1,0 +1,228 @@
+import AgentCore
+import ClusterCore
+import ClusterProtocol
+import MasterCore
+
+/// The cluster manager under simulated faults: the real `Master` core and real `Agent`
+/// cores, with simulated schedulers (`SimulatedScheduler`), streams and calls that take
+/// their time, and containers that start, run for a while and exit (or are killed). The
+/// seed cuts agents' and schedulers' streams during the fault phase (each side hears it;
+/// what was in flight on the stream is lost); then the schedulers stop launching and
+/// everything must settle.
+///
+/// Checked after every event: no agent is committed beyond its total, the allocator's books
+/// add up (offers and resources in use are disjoint and sum to what it holds), no scheduler
+/// hears a task come back from a terminal state. After the quiet phase: every agent is
+/// registered and has no update waiting, master and agents agree on every task, every
+/// scheduler's last word on a task is the task's state, and the resources in use on each
+/// agent are exactly its live tasks'.
+///
+/// Out of this simulation so far: custom executors and task groups, master failover.
+public struct ManagerSimulation: Simulation {
+    public struct Settings: Sendable {
+        public var seed: UInt64
+        public var agents = 3
+        public var schedulers = 2
+        /// Streams are cut and schedulers launch, kill and reconcile for this long.
+        public var faultPhase: Int64 = 20_000
+        /// Then nothing fails and nothing new is launched: long enough for retried status
+        /// updates (10 s, then 20 s) to get through.
+        public var quietPhase: Int64 = 45_000
+        /// Per fault tick (every 100 ms), the chance of cutting one stream.
+        public var cutChance = 0.02
+        /// How long a message takes, at most (milliseconds).
+        public var latencyMax = 30
+        /// How long a task runs, at most (milliseconds).
+        public var taskDurationMax = 8_000
+
+        public init(seed: UInt64) { self.seed = seed }
+
+        public static func fromSeed(_ seed: UInt64) -> Settings {
+            var random = SeededRandom(seed: seed ^ 0x5EED_C1A5)
+            var settings = Settings(seed: seed)
+            settings.agents = random.between(1, 4)
+            settings.schedulers = random.between(1, 3)
+            settings.cutChance = random.pick([0.0, 0.01, 0.03, 0.08])
+            settings.latencyMax = random.pick([1, 10, 50])
+            settings.taskDurationMax = random.pick([500, 3_000, 10_000])
+            return settings
+        }
+    }
+
+    /// Indirect: events carry whole records, and the queue moves them often.
+    public indirect enum Event: Sendable {
+        case masterTick
+        case agentTick(Int)
+        /// The agent POSTs REGISTER on a new stream.
+        case agentRegisters(Int)
+        case agentHears(Int, stream: Int, AgentEvent)
+        case agentStreamEnds(Int, stream: Int)
+        case agentCallArrives(Int, stream: Int, AgentCall)
+        case containerStarts(Int, Mesos.ContainerID)
+        case containerExits(Int, Mesos.ContainerID, ContainerExit)
+        case schedulerSubscribes(Int)
+        case schedulerHears(Int, stream: Int, Mesos.SchedulerEvent)
+        case schedulerStreamEnds(Int, stream: Int)
+        case schedulerCallArrives(Int, stream: Int, Mesos.SchedulerCall)
+        case schedulerActs(Int)
+        case fault
+    }
+
+    /// One agent's edge: its core, its stream's generation, its containers.
+    struct AgentSide {
+        var core: Agent
+        var stream: Int?
+        var generations = 0
+        var containers: [Mesos.ContainerID: ContainerPhase] = [:]
+        var tickAt: Int64?
+    }
+
+    enum ContainerPhase {
+        case starting
+        case running
+        case exited
+    }
+
+    public let settings: Settings
+    public var seed: UInt64 { settings.seed }
+    public var now: Int64 = 0
+    public var queue = EventQueue<Event>()
+    public var trace = Trace()
+    var random: SeededRandom
+    var master: Master
+    var agents: [AgentSide] = []
+    var schedulers: [SimulatedScheduler] = []
+    var masterTickAt: Int64?
+    /// Master steps taken: the books are checked after events that took one.
+    var masterSteps = 0
+    /// When the last message on each stream or call channel arrives: each is in order.
+    var channelClock: [String: Int64] = [:]
+    /// Streams cut: what was in flight on them is lost.
+    var cutStreams: Set<String> = []
+
+    public init(_ settings: Settings) {
+        self.settings = settings
+        random = SeededRandom(seed: settings.seed)
+        master = Master(config: MasterConfig(masterInfo: Mesos.MasterInfo(id: "sim", ip: 1, port: 5050)), now: now)
+        for index in 0..<settings.agents {
+            let info = Mesos.AgentInfo(
+                hostname: "agent-\(index)",
+                resources: [Mesos.Resource](Resources([.scalar("cpus", 2), .scalar("mem", 512)])))
+            var seedBytes = [UInt8](repeating: 0, count: 16)
+            seedBytes[0] = UInt8(index)
+            let config = AgentConfig(
+                agentInfo: info, workDir: "/sim", endpoint: "agent-\(index)", uniqueSeed: seedBytes)
+            agents.append(AgentSide(core: Agent(config: config, now: now)))
+            queue.schedule(.agentRegisters(index), at: Int64(index * 7))
+        }
+        for index in 0..<settings.schedulers {
+            schedulers.append(SimulatedScheduler(index: index))
+            queue.schedule(.schedulerSubscribes(index), at: 50 + Int64(index * 11))
+            queue.schedule(.schedulerActs(index), at: 500)
+        }
+        queue.schedule(.masterTick, at: 0)
+        queue.schedule(.fault, at: 100)
+    }
+
+    var isLaunching: Bool { now < settings.faultPhase }
+
+    /// Runs the fault phase and the quiet phase, then checks that everything settled.
+    public mutating func run() throws -> String {
+        try runEvents(through: settings.faultPhase + settings.quietPhase)
+        try checkSettled()
+        let launched = schedulers.reduce(0) { $0 + $1.tasksLaunched }
+        return
+            "seed \(seed): \(settings.agents) agents, \(settings.schedulers) schedulers, \(launched) tasks launched"
+    }
+
+    /// Tasks the schedulers launched, over the run.
+    public var tasksLaunched: Int { schedulers.reduce(0) { $0 + $1.tasksLaunched } }
+
+    public mutating func handle(_ event: Event) throws {
+        let stepsBefore = masterSteps
+        switch event {
+        case .masterTick:
+            masterTickAt = nil
+            stepMaster(.tick)
+        case .agentTick(let index):
+            agents[index].tickAt = nil
+            stepAgent(index, .tick)
+        case .agentRegisters(let index): agentRegisters(index)
+        case .agentHears(let index, let stream, let event):
+            guard agents[index].stream == stream else { return }
+            stepAgent(index, .masterEvent(event))
+        case .agentStreamEnds(let index, let stream): agentStreamEnds(index, stream: stream)
+        case .agentCallArrives(let index, let stream, let call):
+            let reply = stepMaster(.agentCalls([call], streamID: Self.agentStream(index, stream).value))
+            if reply != .accepted { note("agent \(index) \(call.type.rawValue) refused: \(reply)") }
+        case .containerStarts(let index, let container): containerStarts(index, container)
+        case .containerExits(let index, let container, let exit): containerExits(index, container, exit)
+        case .schedulerSubscribes(let index): schedulerSubscribes(index)
+        case .schedulerHears(let index, let stream, let event): try schedulerHears(index, stream: stream, event)
+        case .schedulerStreamEnds(let index, let stream): schedulerStreamEnds(index, stream: stream)
+        case .schedulerCallArrives(let index, let stream, let call):
+            var call = call
+            call.frameworkID = schedulers[index].frameworkID
+            let reply = stepMaster(
+                .schedulerCall(call, streamID: SimulatedScheduler.streamID(index, stream).value))
+            if reply != .accepted { note("scheduler \(index) \(call.type.rawValue) refused: \(reply)") }
+        case .schedulerActs(let index): schedulerActs(index)
+        case .fault: injectFault()
+        }
+        if masterSteps != stepsBefore { try checkBooks() }
+    }
+
+    // MARK: - The master
+
+    @discardableResult
+    mutating func stepMaster(_ event: MasterEvent) -> MasterReply {
+        let step = master.step(event, now: now)
+        masterSteps += 1
+        for action in step.actions { perform(action) }
+        let wakeup = master.isTickDue ? now + 1 : master.nextWakeup
+        if masterTickAt.map({ wakeup < $0 }) ?? true {
+            masterTickAt = wakeup
+            queue.schedule(.masterTick, at: wakeup)
+        }
+        return step.reply
+    }
+
+    mutating func perform(_ action: MasterAction) {
+        switch action {
+        case .sendToFramework(let stream, let event):
+            guard let (index, generation) = Self.parse(stream, "framework") else { return }
+            deliver(.schedulerHears(index, stream: generation, event), on: stream.value)
+        case .closeFrameworkStream(let stream):
+            guard let (index, generation) = Self.parse(stream, "framework") else { return }
+            deliver(.schedulerStreamEnds(index, stream: generation), on: stream.value)
+        case .sendToAgent(let stream, let event):
+            guard let (index, generation) = Self.parse(stream, "agent") else { return }
+            deliver(.agentHears(index, stream: generation, event), on: stream.value)
+        case .closeAgentStream(let stream):
+            guard let (index, generation) = Self.parse(stream, "agent") else { return }
+            deliver(.agentStreamEnds(index, stream: generation), on: stream.value)
+        case .publish: break
+        case .log(let line): note("master: \(line)")
+        }
+    }
+
+    /// Schedules a message on a channel: after a random latency, and not before the
+    /// channel's previous message.
+    mutating func deliver(_ event: Event, on channel: String) {
+        guard !cutStreams.contains(channel) else { return }
+        let at = max(now + Int64(random.between(1, settings.latencyMax)), channelClock[channel] ?? 0)
+        channelClock[channel] = at
+        queue.schedule(event, at: at)
+    }
+
+    static func agentStream(_ index: Int, _ generation: Int) -> StreamID { StreamID("agent-\(index)-\(generation)") }
+
+    /// `("agent", 2, 5)` from `agent-2-5`.
+    static func parse(_ stream: StreamID, _ kind: String) -> (Int, Int)? {
+        let parts = stream.value.split(separator: "-")
+        guard parts.count == 3, parts[0] == kind, let index = Int(parts[1]), let generation = Int(parts[2]) else {
+            return nil
+        }
+        return (index, generation)
+    }
+}
