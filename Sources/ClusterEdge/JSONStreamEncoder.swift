@@ -214,22 +214,15 @@ struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol, JSONStre
         try writer.double(value, depth: depth)
     }
 
-    mutating func encode(_ value: Int, forKey key: Key) throws {
-        writer.key(key, at: depth)
-        writer.raw(String(value))
-    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { integer(value, key) }
 
-    mutating func encode(_ value: Int32, forKey key: Key) throws {
-        writer.key(key, at: depth)
-        writer.raw(String(value))
-    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { integer(value, key) }
 
-    mutating func encode(_ value: Int64, forKey key: Key) throws {
-        writer.key(key, at: depth)
-        writer.raw(String(value))
-    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { integer(value, key) }
 
-    mutating func encode(_ value: UInt64, forKey key: Key) throws {
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { integer(value, key) }
+
+    private func integer(_ value: some BinaryInteger, _ key: Key) {
         writer.key(key, at: depth)
         writer.raw(String(value))
     }
