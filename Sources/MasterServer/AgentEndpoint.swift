@@ -14,7 +14,7 @@ struct AgentEndpoint: Sendable {
     func handle(_ request: Request) async throws -> Response {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
-        if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+        if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
         let calls: [AgentCall]
         switch try await HTTPReplies.call(AgentCallBatch.self, from: &request, limit: requestBytesMax) {
         case .call(let decoded): calls = decoded.calls

@@ -3,6 +3,7 @@ import ClusterProtocol
 import FoundationEssentials
 import Logging
 import MasterCore
+import Synchronization
 
 /// The one owner of the master's state: the `Master` core while this master leads,
 /// nothing while it stands by. Every request and timer goes through it; it carries out
@@ -14,7 +15,11 @@ public actor MasterHost {
         case leading
     }
 
-    public private(set) var role: Role = .standby(leader: nil)
+    /// Whether this master leads, readable without waiting for the actor: every request
+    /// asks first (a standby redirects it), and a second hop per request cost the master
+    /// measurable time under load. Written only by the actor.
+    public nonisolated var role: Role { roleState.withLock { $0 } }
+    private let roleState = Mutex<Role>(.standby(leader: nil))
     private(set) var master: Master?
     private let makeConfig: @Sendable (Mesos.MasterInfo) -> MasterConfig
     private let clock = EdgeClock()
@@ -55,7 +60,7 @@ public actor MasterHost {
     public func lead(as info: Mesos.MasterInfo) {
         closeAllStreams()
         master = Master(config: makeConfig(info), now: clock.now)
-        role = .leading
+        roleState.withLock { $0 = .leading }
         electedAt = clock.now
         selfAddress = "\(info.address?.ip ?? info.hostname ?? "127.0.0.1"):\(info.port)"
         logger.info("Elected leading master \(info.id) at \(info.address?.ip ?? "?"):\(info.port)")
@@ -70,12 +75,14 @@ public actor MasterHost {
             master = nil
             electedAt = nil
         }
-        role = .standby(leader: leader)
+        roleState.withLock { $0 = .standby(leader: leader) }
     }
 
     /// Remembers who leads, for redirects, unless this master leads itself.
     public func noteLeader(_ leader: HostPort?) {
-        if case .standby = role { role = .standby(leader: leader) }
+        roleState.withLock { role in
+            if case .standby = role { role = .standby(leader: leader) }
+        }
     }
 
     /// Opens an outbound stream for a subscription about to be stepped.

@@ -42,7 +42,7 @@ public struct MasterRoutes: Sendable {
         }
         for path in ["/master/redirect", "/redirect"] {
             router.get(RouterPath(path)) { request, _ in
-                switch await host.role {
+                switch host.role {
                 case .leading:
                     return Response(status: .temporaryRedirect, headers: [.location: "//\(await host.selfAddress)"])
                 case .standby(let leader): return Redirect.to(leader, request, keepPath: false)
@@ -74,10 +74,10 @@ public struct MasterRoutes: Sendable {
             let paths = name == "metrics/snapshot" ? ["/metrics/snapshot"] : ["/master/" + name, "/" + name]
             for path in paths {
                 router.get(RouterPath(path)) { request, _ in
-                    if name == "metrics/snapshot", case .standby = await host.role {
+                    if name == "metrics/snapshot", case .standby = host.role {
                         return HTTPReplies.json(MetricsSnapshot.standby.serialized)
                     }
-                    if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+                    if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
                     let snapshot = await host.snapshot
                     guard let json = await host.read({ view($0, snapshot) }) else { return Redirect.leadershipLost }
                     return HTTPReplies.json(json.serialized)

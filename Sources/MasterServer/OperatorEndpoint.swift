@@ -26,7 +26,7 @@ struct OperatorEndpoint: Sendable {
         case .getVersion: return HTTPReplies.json(MesosJSON.encode(Self.version))
         default: break
         }
-        if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+        if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
         if call.type == .subscribe { return await subscribe(request) }
         let electedAt = await host.electedAt
         let startedAt = host.startedAt

@@ -5,8 +5,8 @@ import Hummingbird
 /// A standby master answers API calls by pointing at the leader, as Mesos does: 307 with
 /// `Location: //leader-host:port/path`, or 503 while no leader is known.
 enum Redirect {
-    static func ifStandingBy(_ host: MasterHost, _ request: Request) async -> Response? {
-        guard case .standby(let leader) = await host.role else { return nil }
+    static func ifStandingBy(_ host: MasterHost, _ request: Request) -> Response? {
+        guard case .standby(let leader) = host.role else { return nil }
         return to(leader, request)
     }
 

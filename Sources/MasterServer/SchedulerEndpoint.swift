@@ -14,7 +14,7 @@ struct SchedulerEndpoint: Sendable {
     func handle(_ request: Request) async throws -> Response {
         var request = request
         guard request.method == .post else { return HTTPReplies.methodNotAllowed(request, allowed: [.post]) }
-        if let redirect = await Redirect.ifStandingBy(host, request) { return redirect }
+        if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
         let call: Mesos.SchedulerCall
         switch try await HTTPReplies.call(Mesos.SchedulerCall.self, from: &request, limit: requestBytesMax) {
         case .call(let decoded): call = decoded
