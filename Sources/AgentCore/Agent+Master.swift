@@ -55,7 +55,7 @@ extension Agent {
                 return
             }
             frameworks[id] = run.frameworkInfo
-            runTask(run.task, framework: run.frameworkInfo)
+            for task in run.tasks { runTask(task, framework: run.frameworkInfo) }
         case .runTaskGroup:
             guard let run = event.runTaskGroup, let id = run.frameworkInfo.id else {
                 log("Ignoring a RUN_TASK_GROUP without a framework id")

@@ -34,13 +34,15 @@ struct SimulatedAgent: Sendable {
                 case .registered: agentID = event.registered?.agentID
                 case .runTask:
                     guard let run = event.runTask, let agentID, let frameworkID = run.frameworkInfo.id else { continue }
-                    counter += 1
-                    var status = Mesos.TaskStatus(taskID: run.task.taskID, state: .running)
-                    status.agentID = agentID
-                    status.source = .executor
-                    status.uuid = Self.uuid(agent: index, counter: counter)
-                    let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
-                    poster.post(AgentCall(type: .update, agentID: agentID, update: update))
+                    for task in run.tasks {
+                        counter += 1
+                        var status = Mesos.TaskStatus(taskID: task.taskID, state: .running)
+                        status.agentID = agentID
+                        status.source = .executor
+                        status.uuid = Self.uuid(agent: index, counter: counter)
+                        let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
+                        poster.post(AgentCall(type: .update, agentID: agentID, update: update))
+                    }
                 default: break
                 }
             }

@@ -39,7 +39,7 @@ extension Master {
         let (launches, available) = checkLaunches(accept.operations, framework: framework, offers: checked)
         let used = checked.resources.removing(available)
         book(used, in: checked.offers, refuse: refuse)
-        for launch in launches { start(launch, framework: framework.id, agentID: checked.agentID, role: checked.role) }
+        start(launches, framework: framework.id, agentID: checked.agentID, role: checked.role)
         allocateSoon(on: checked.agentID)
     }
 
@@ -170,10 +170,36 @@ extension Master {
         precondition(remaining.isEmpty, "\(remaining) used beyond the offers \(offers)")
     }
 
-    /// Records the tasks as STAGING and tells the agent to run them.
-    private mutating func start(_ launch: Launch, framework id: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String)
-    {
-        guard frameworks[id] != nil, agents[agentID] != nil else { return }
+    /// Records the tasks as STAGING and tells the agent to run them: each task group in its
+    /// RUN_TASK_GROUP, the other tasks of the ACCEPT in one RUN_TASK.
+    private mutating func start(
+        _ launches: [Launch], framework id: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String
+    ) {
+        guard frameworks[id] != nil, agents[agentID] != nil, !launches.isEmpty else { return }
+        var single: [Mesos.TaskInfo] = []
+        for launch in launches {
+            record(launch, framework: id, agentID: agentID, role: role)
+            if !launch.isGroup { single += launch.tasks }
+        }
+        log("Launching \(launches.flatMap { $0.tasks.map(\.taskID.value) }) of framework \(id) on agent \(agentID)")
+        guard let stream = agents[agentID]!.stream else { return }
+        let info = frameworks[id]!.info
+        for launch in launches where launch.isGroup {
+            guard let executor = launch.executor else { continue }
+            let group = Mesos.TaskGroupInfo(tasks: launch.tasks)
+            let run = AgentEvent.RunTaskGroup(frameworkInfo: info, executor: executor, taskGroup: group)
+            emit(.sendToAgent(stream, AgentEvent(type: .runTaskGroup, runTaskGroup: run)))
+        }
+        if !single.isEmpty {
+            let run = AgentEvent.RunTask(frameworkInfo: info, tasks: single)
+            emit(.sendToAgent(stream, AgentEvent(type: .runTask, runTask: run)))
+        }
+    }
+
+    /// Records one launch's tasks as STAGING, and its executor's own resources.
+    private mutating func record(
+        _ launch: Launch, framework id: Mesos.FrameworkID, agentID: Mesos.AgentID, role: String
+    ) {
         if let executor = launch.executor, frameworks[id]!.executors[agentID]?[executor.executorID] == nil {
             frameworks[id]!.executors[agentID, default: [:]][executor.executorID] = executor
             executorResources[ExecutorKey(framework: id, agent: agentID, executor: executor.executorID)] =
@@ -187,18 +213,5 @@ extension Master {
             agents[agentID]!.tasks.insert(record.key)
             emit(.publish(.taskAdded(operatorTask(record))))
         }
-        guard let stream = agents[agentID]!.stream else { return }
-        let info = frameworks[id]!.info
-        if launch.isGroup, let executor = launch.executor {
-            let group = Mesos.TaskGroupInfo(tasks: launch.tasks)
-            let run = AgentEvent.RunTaskGroup(frameworkInfo: info, executor: executor, taskGroup: group)
-            emit(.sendToAgent(stream, AgentEvent(type: .runTaskGroup, runTaskGroup: run)))
-        } else {
-            for task in launch.tasks {
-                let run = AgentEvent.RunTask(frameworkInfo: info, task: task)
-                emit(.sendToAgent(stream, AgentEvent(type: .runTask, runTask: run)))
-            }
-        }
-        log("Launching \(launch.tasks.map(\.taskID.value)) of framework \(id) on agent \(agentID)")
     }
 }

@@ -81,7 +81,7 @@ struct AgentHarness {
     }
 
     mutating func run(_ task: Mesos.TaskInfo) {
-        step(.masterEvent(AgentEvent(type: .runTask, runTask: .init(frameworkInfo: Self.framework, task: task))))
+        step(.masterEvent(AgentEvent(type: .runTask, runTask: .init(frameworkInfo: Self.framework, tasks: [task]))))
     }
 
     static func command(_ id: String, _ shell: String, resources: String = "cpus:1;mem:128;ports:[31000-31001]")

@@ -223,7 +223,8 @@ struct BadMasterEventTests {
         harness.step(
             .masterEvent(
                 AgentEvent(
-                    type: .runTask, runTask: .init(frameworkInfo: anonymous, task: AgentHarness.command("t", "true")))))
+                    type: .runTask, runTask: .init(frameworkInfo: anonymous, tasks: [AgentHarness.command("t", "true")])
+                )))
         let group = Mesos.TaskGroupInfo(tasks: [AgentHarness.command("g", "true")])
         harness.step(
             .masterEvent(

@@ -49,15 +49,18 @@ struct SchedulerAPITests {
             r.role = nil
             return r
         }
-        #expect(harness.call("f", framework, MasterHarness.accept(offers, [task], refuse: 0)) == .accepted)
+        let second = MasterHarness.commandTask("t2", on: agent, "cpus:1;mem:128")
+        #expect(harness.call("f", framework, MasterHarness.accept(offers, [task, second], refuse: 0)) == .accepted)
+        // One RUN_TASK for the LAUNCH: the framework's info goes once.
         let sent = harness.takeAgentEvents("a")
         #expect(sent.map(\.type) == [.runTask])
-        #expect(sent[0].runTask?.task.resources.allSatisfy { $0.allocationInfo?.role == "*" } == true)
+        #expect(sent[0].runTask?.tasks.map(\.taskID.value) == ["t1", "t2"])
+        #expect(sent[0].runTask?.tasks.first?.resources.allSatisfy { $0.allocationInfo?.role == "*" } == true)
         #expect(harness.master.frameworks[framework]?.tasks[Mesos.TaskID(value: "t1")]?.state == .staging)
         harness.advance(0)
         let again = harness.takeOffers("f")
         #expect(again.count == 1)
-        #expect((try? Resources(again[0].resources)) == (try? Resources(parsing: "cpus:3;mem:896")))
+        #expect((try? Resources(again[0].resources)) == (try? Resources(parsing: "cpus:2;mem:768")))
     }
 
     @Test(
@@ -88,7 +91,7 @@ struct SchedulerAPITests {
         #expect(updates.allSatisfy { $0.state == .error && $0.reason == .taskInvalid && $0.uuid == nil })
         #expect(updates[0].message?.contains("more resources") == true)
         #expect(updates[1].message?.contains("duplicate") == true || updates[1].message?.contains("Duplicate") == true)
-        #expect(harness.takeAgentEvents("a").map { $0.runTask?.task.taskID.value } == ["ok"])
+        #expect(harness.takeAgentEvents("a").flatMap { $0.runTask?.tasks.map(\.taskID.value) ?? [] } == ["ok"])
         harness.advance(0)
         offers = harness.takeOffers("f")
         #expect((try? Resources(offers[0].resources)) == (try? Resources(parsing: "cpus:1;mem:384")))

@@ -14,7 +14,7 @@ struct JSONStreamEncoderTests {
                              "failover_timeout": 604800, "role": "web", "roles": ["web", "*"],
                              "capabilities": [{"type": "PARTITION_AWARE"}, {"type": "MULTI_ROLE"}],
                              "labels": {"labels": [{"key": "k", "value": "v"}]}},
-          "task": {"name": "t", "task_id": {"value": "t1"}, "agent_id": {"value": "S0"},
+          "tasks": [{"name": "t", "task_id": {"value": "t1"}, "agent_id": {"value": "S0"},
                    "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}, "role": "*",
                                   "allocation_info": {"role": "web"}},
                                  {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}},
@@ -25,7 +25,7 @@ struct JSONStreamEncoderTests {
                                "environment": {"variables": [{"name": "A", "value": "1"}]},
                                "uris": [{"value": "http://x/y", "extract": true}]},
                    "kill_policy": {"grace_period": {"nanoseconds": 5000000000}},
-                   "data": "aGVsbG8=", "labels": {"labels": [{"key": "a"}]}}}}
+                   "data": "aGVsbG8=", "labels": {"labels": [{"key": "a"}]}}]}}
         """#
 
     static let update = #"""

@@ -99,20 +99,22 @@ public struct AgentEvent: Codable, Hashable, Sendable {
         }
     }
 
-    /// Run one task: a command task (no executor: the agent runs its command itself) or a
+    /// Run tasks: each a command task (no executor: the agent runs its command itself) or a
     /// task for a custom executor, started first if it is not running.
     public struct RunTask: Codable, Hashable, Sendable {
         public var frameworkInfo: Mesos.FrameworkInfo
-        public var task: Mesos.TaskInfo
+        /// The tasks of one LAUNCH on this agent, each run as if sent alone: the framework's
+        /// info goes once for all of them.
+        @Mesos.Repeated public var tasks: [Mesos.TaskInfo]
 
         enum CodingKeys: String, CodingKey {
             case frameworkInfo = "framework_info"
-            case task
+            case tasks
         }
 
-        public init(frameworkInfo: Mesos.FrameworkInfo, task: Mesos.TaskInfo) {
+        public init(frameworkInfo: Mesos.FrameworkInfo, tasks: [Mesos.TaskInfo]) {
             self.frameworkInfo = frameworkInfo
-            self.task = task
+            self.tasks = tasks
         }
     }
 
