@@ -40,13 +40,15 @@ def test_create_container_returns_path_and_stat(zk, root):
 def test_container_is_reaped_after_last_child_goes(zk, make_client, root, recorder, check_interval):
     raw.create_container(zk, root + "/c")
     zk.create(root + "/c/child")
-    zk.delete(root + "/c/child")
     deleted = recorder()
     parent_changed = recorder()
     observer = make_client()
     helpers.catch_up(observer, root)
-    observer.exists(root + "/c", watch=deleted)
+    # The watches go on before the last child leaves: the reaper may run at once
+    # after that, and a watch set on a node already reaped would wait for a create.
+    assert observer.exists(root + "/c", watch=deleted) is not None
     observer.get_children(root, watch=parent_changed)
+    zk.delete(root + "/c/child")
     (event,) = deleted.wait(1, timeout=reap_timeout(check_interval))
     assert (event.type, event.path) == ("DELETED", root + "/c")
     assert parent_changed.wait(1)[0].type == "CHILD"
@@ -103,13 +105,14 @@ def test_create_ttl_returns_path_and_stat(zk, root):
 def test_ttl_node_expires(zk, make_client, root, recorder, check_interval):
     observer = make_client()
     deleted = recorder()
-    raw.create_ttl(zk, root + "/t", 200)
-    helpers.catch_up(observer, root)
-    observer.exists(root + "/t", watch=deleted)
     start = time.monotonic()
+    raw.create_ttl(zk, root + "/t", 1000)
+    helpers.catch_up(observer, root)
+    # The TTL leaves time to set the watch while the node is there.
+    assert observer.exists(root + "/t", watch=deleted) is not None
     (event,) = deleted.wait(1, timeout=reap_timeout(check_interval))
     assert (event.type, event.path) == ("DELETED", root + "/t")
-    assert time.monotonic() - start >= 0.15
+    assert time.monotonic() - start >= 0.95
 
 
 def test_ttl_sequential(zk, root):
