@@ -1,9 +1,8 @@
 import ClusterProtocol
-import FoundationEssentials
 
 /// The JSON coder every edge uses for Mesos' records and Corral's own: `JSONStreamEncoder`
-/// to write, Foundation's decoder to read, with decoding errors turned into one line naming
-/// the field and the problem.
+/// to write, `JSONTapeDecoder` to read, with decoding errors turned into one line naming the
+/// field and the problem.
 public enum MesosJSON {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         do {
@@ -16,7 +15,7 @@ public enum MesosJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(JSONProblem) -> T
     {
         do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
+            return try JSONTapeDecoder().decode(type, from: Array(bytes))
         } catch let error as DecodingError {
             throw JSONProblem(message: describe(error))
         } catch {
