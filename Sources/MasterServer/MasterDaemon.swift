@@ -30,7 +30,9 @@ public struct MasterDaemon: Sendable {
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
-        let leadership = LeadershipService(host: host, newInfo: newInfo, zk: options.zk, logger: logger)
+        let leadership = LeadershipService(
+            host: host, newInfo: newInfo, zk: options.zk, sessionTimeout: .milliseconds(options.zkSessionTimeout),
+            leaderWatch: options.leaderProbeInterval.map { LeaderWatch(interval: .milliseconds($0)) }, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: leadership)],
@@ -48,6 +50,9 @@ struct LeadershipService: Service {
     let host: MasterHost
     let newInfo: @Sendable () -> Mesos.MasterInfo
     let zk: MasterURL?
+    let sessionTimeout: Duration
+    /// How a standby learns that the leader's process died; nil waits for its session.
+    let leaderWatch: LeaderWatch?
     let logger: Logger
 
     func run() async throws {
@@ -72,12 +77,14 @@ struct LeadershipService: Service {
             let info = newInfo()
             let data = MesosJSON.encode(info)
             do {
-                let client = try await KeeperClient.connect(connectString)
+                var configuration = KeeperClient.Configuration()
+                configuration.sessionTimeout = sessionTimeout
+                let client = try await KeeperClient.connect(connectString, configuration: configuration)
                 defer { Task { await client.close() } }
                 try await client.ensurePath(path)
                 let election = LeaderElection(client: client, path: path, prefix: MasterElection.prefix)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await follow(election) }
+                    group.addTask { try await follow(election, own: data) }
                     let leadership = try await election.lead(data: data)
                     await host.lead(as: info)
                     await leadership.lost()
@@ -93,10 +100,32 @@ struct LeadershipService: Service {
         }
     }
 
-    /// While standing by, keeps the leader's address for redirects.
-    private func follow(_ election: LeaderElection) async throws {
+    /// While standing by, keeps the leader's address for redirects, and watches that the
+    /// leader's process lives (`own` is this master's data: it does not watch itself).
+    private func follow(_ election: LeaderElection, own: [UInt8]) async throws {
+        var watching: Task<Void, Never>?
+        defer { watching?.cancel() }
         for try await leader in election.leaders() {
-            await host.noteLeader(leader.flatMap { MasterElection.address(fromInfo: $0.data) })
+            watching?.cancel()
+            let address = leader.flatMap { MasterElection.address(fromInfo: $0.data) }
+            await host.noteLeader(address)
+            if let leader, let address, leader.data != own, let leaderWatch {
+                watching = Task { await depose(leader.node, at: address, in: election, when: leaderWatch) }
+            }
+        }
+    }
+
+    private func depose(_ node: String, at address: HostPort, in election: LeaderElection, when watch: LeaderWatch)
+        async
+    {
+        guard await watch.waitUntilGone(address) else { return }
+        logger.warning(
+            "The leading master at \(address.host):\(address.port) refuses connections: its process is gone. Removing its znode \(node) so the next master leads without waiting for the dead leader's Keeper session to expire"
+        )
+        do {
+            try await election.depose(node)
+        } catch {
+            logger.warning("Could not remove the dead leader's znode \(node): \(error); its session's expiry will")
         }
     }
 }

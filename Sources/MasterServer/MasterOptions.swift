@@ -23,6 +23,11 @@ public struct MasterOptions: Sendable {
     public var offerTimeout: Int64?
     public var heartbeatInterval: Int64 = 15_000
     public var agentPingInterval: Int64 = 15_000
+    /// The Keeper session the master contends with, in ms (Mesos' --zk_session_timeout).
+    public var zkSessionTimeout: Int64 = 10_000
+    /// How often a standby checks that the leader's process still listens, in ms; nil
+    /// leaves a crashed leader to its session's expiry (see `LeaderWatch`).
+    public var leaderProbeInterval: Int64? = 100
 
     public enum AllocatorChoice: String, Sendable, CaseIterable {
         case drf

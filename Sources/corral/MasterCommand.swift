@@ -45,6 +45,15 @@ struct MasterCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which an unanswered offer is rescinded (default: never).")
     var offerTimeout: Double?
 
+    @Option(help: "Seconds of the Keeper session the master contends with (Mesos' --zk_session_timeout).")
+    var zkSessionTimeout: Double = 10
+
+    @Option(
+        help:
+            "Seconds between a standby's checks that the leader's process still listens; after three refusals in a row it removes the dead leader's znode and the election goes on at once. 0: wait for the dead leader's Keeper session to expire."
+    )
+    var leaderProbeInterval: Double = 0.1
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
@@ -69,6 +78,8 @@ struct MasterCommand: AsyncParsableCommand {
         options.weights = try Self.parseWeights(weights)
         options.allocationInterval = Int64(allocationInterval * 1000)
         options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
+        options.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
+        options.leaderProbeInterval = leaderProbeInterval > 0 ? Int64(leaderProbeInterval * 1000) : nil
         try makeDirectory(workDir)
         ParentWatch.startIfAsked(logger: logger)
         try await MasterDaemon(options: options, logger: logger).run()

@@ -33,6 +33,12 @@ public struct LeaderElection: Sendable {
         return Leadership(client: client, node: node)
     }
 
+    /// Removes a candidate known to be gone (its process died) before its session expires,
+    /// so the next candidate leads at once. A node already gone is fine.
+    public func depose(_ node: String) async throws {
+        try await SequentialQueue.leave(node, client: client)
+    }
+
     /// The leader's node and data, or nil when there is no candidate.
     public func leader() async throws -> (node: String, data: [UInt8])? {
         for name in try await queue.members() {

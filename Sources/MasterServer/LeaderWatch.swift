@@ -1,0 +1,30 @@
+import ClusterEdge
+
+/// A standby's watch on the leading master's process. Keeper removes a crashed leader's
+/// znode only when the leader's session expires (10 s by default; Mesos' masters wait that
+/// long, and the Mesos paper measured failovers of 4–8 s). A standby that finds nothing
+/// listening at the leader's address `refusalsToDepose` times in a row, `interval` apart,
+/// knows the process is gone and removes the znode itself, so the next master takes over at
+/// once. Only a refusal counts: a leader that is slow, paused or cut off by the network
+/// answers nothing at all, and is left to its session as before.
+struct LeaderWatch: Sendable {
+    var interval: Duration
+    var refusalsToDepose = 3
+    var probe: @Sendable (HostPort) async -> ListenerProbe.Answer = { address in
+        await ListenerProbe.probe(host: address.host, port: address.port, timeout: .seconds(1))
+    }
+
+    /// Returns true once the leader at `address` is known gone; false if cancelled first.
+    func waitUntilGone(_ address: HostPort) async -> Bool {
+        var refusals = 0
+        while !Task.isCancelled {
+            switch await probe(address) {
+            case .refused: refusals += 1
+            case .listening, .unknown: refusals = 0
+            }
+            if refusals >= refusalsToDepose { return true }
+            try? await Task.sleep(for: interval)
+        }
+        return false
+    }
+}
