@@ -35,6 +35,13 @@ extension Agent {
         for key in executors.keys.sorted() where key.framework == framework { shutdownExecutor(key) }
     }
 
+    /// The agent is stopping for good: every executor is shut down, every task killed. Unlike
+    /// a framework's shutdown, the tasks' ends are reported, so the framework hears TASK_KILLED.
+    mutating func shutdownAll() {
+        log("Shutting down every executor: the agent is stopping")
+        for key in executors.keys.sorted() { shutdownExecutor(key) }
+    }
+
     /// SHUTDOWN to a custom executor (killed after the grace period if it stays); the
     /// agent's own executors kill their tasks at once.
     mutating func shutdownExecutor(_ key: ExecutorKey) {

@@ -27,6 +27,8 @@ public struct Agent: Sendable {
     public internal(set) var updates: StatusUpdates
     /// Which executor (and task, for a task's own container) each container belongs to.
     var containers: [Mesos.ContainerID: ContainerOwner] = [:]
+    /// Containers started whose end the core has not yet been told of.
+    public var containersRunning: Int { containers.count }
     /// Which executor runs each task (an index over `executors`).
     var taskExecutors: [TaskKey: ExecutorKey] = [:]
     var executorStreams: [StreamID: ExecutorKey] = [:]
@@ -61,6 +63,7 @@ public struct Agent: Sendable {
         case .executorCall(let call): reply = onExecutorCall(call)
         case .executorClosed(let stream): onExecutorClosed(stream)
         case .tick: onTick()
+        case .shutdown: shutdownAll()
         }
         let actions = outbox
         outbox = []

@@ -23,6 +23,9 @@ public enum AgentInput: Sendable {
     case executorClosed(StreamID)
     /// Time passed.
     case tick
+    /// The agent is stopping for good: every executor is shut down and every task killed,
+    /// and the tasks' ends are reported (TASK_KILLED) before the agent unregisters.
+    case shutdown
 }
 
 /// How a container's main process ended.

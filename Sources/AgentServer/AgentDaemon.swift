@@ -10,7 +10,7 @@ import ServiceLifecycle
 
 /// `corral agent`: registers with the leading master, runs its tasks in containers, and
 /// serves the executor API and the sandboxes, until SIGINT or SIGTERM (which kill every
-/// container: without checkpoints, nothing could take them over).
+/// container and unregister: without checkpoints, nothing could take them over).
 public struct AgentDaemon: Sendable {
     public let options: AgentOptions
     public let logger: Logger
@@ -49,21 +49,21 @@ public struct AgentDaemon: Sendable {
     }
 }
 
-/// Registration and timers; on shutdown every container is killed and every executor
-/// stream closed, so that the HTTP server can stop.
+/// Registration and timers; on shutdown the agent leaves the cluster (`AgentHost.leave`:
+/// every container killed, the master told), and every executor stream is closed, so that
+/// the HTTP server can stop.
 struct AgentService: Service {
     let host: AgentHost
     let registration: MasterRegistration
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await host.runTimers() }
-                group.addTask { await registration.run() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-        await host.killAll()
+        let timers = Task { await host.runTimers() }
+        let registering = Task { await registration.run() }
+        try? await gracefulShutdown()
+        await host.leave()
+        registering.cancel()
+        timers.cancel()
+        await registering.value
+        await timers.value
     }
 }

@@ -117,6 +117,28 @@ public actor AgentHost {
         }
     }
 
+    /// True once the agent is leaving: the registration loop stops registering again.
+    private(set) var isLeaving = false
+
+    /// Leaves the cluster for good: the core shuts every executor down and kills every task
+    /// (the timers still run, for the grace periods); once the core has heard every
+    /// container end, or after `limit`, what is left is killed, and the agent unregisters, so
+    /// that the master removes it now instead of keeping its tasks as running. The tasks'
+    /// TASK_KILLED updates go out on the master link before UNREGISTER.
+    func leave(limit: Duration = .seconds(8)) async {
+        isLeaving = true
+        step(.shutdown)
+        let deadline = ContinuousClock.now + limit
+        while agent.containersRunning > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        await killAll()
+        guard let link = masterLink, let agentID = agent.agentID, agent.connection == .registered else { return }
+        link.post(AgentCall(type: .unregister, agentID: agentID))
+        await link.closeAndWait(limit: .seconds(3))
+        logger.info("Unregistered from the master at \(link.leader): it removes this agent and its tasks")
+    }
+
     /// Kills every container (the agent is stopping for good).
     func killAll() async {
         for id in await containerizer.containerIDs {

@@ -29,4 +29,7 @@ final class MasterLink: Sendable {
     func reconnect() { drop() }
 
     func close() { poster.close() }
+
+    /// Posts what waits and returns once it is answered, or after `limit`.
+    func closeAndWait(limit: Duration) async { await poster.closeAndWait(limit: limit) }
 }

@@ -44,8 +44,11 @@ struct MasterRegistration: Sendable {
                     continue
                 }
             } catch {
-                if !Task.isCancelled { logger.warning("Registering with the master at \(target): \(error)") }
+                if !Task.isCancelled, !(await host.isLeaving) {
+                    logger.warning("Registering with the master at \(target): \(error)")
+                }
             }
+            if await host.isLeaving { return }
             await host.attach(nil)
             await host.step(.masterDisconnected)
             target = leader

@@ -13,6 +13,7 @@ public final class AgentCallPoster: Sendable {
     public let master: HostPort
     public let streamID: String
     private let queue: BatchQueue<AgentCall>
+    private let worker: Task<Void, Never>
 
     /// At most `queuedMax` calls wait; beyond, the oldest are dropped.
     public init(master: HostPort, streamID: String, queuedMax: Int, logger: Logger) {
@@ -20,7 +21,7 @@ public final class AgentCallPoster: Sendable {
         self.streamID = streamID
         let queue = BatchQueue<AgentCall>(bound: queuedMax)
         self.queue = queue
-        Task {
+        worker = Task {
             let connection = HTTPConnection(host: master.host, port: master.port)
             while let batch = await queue.next(max: Self.batchMax) {
                 await Self.post(batch, on: connection, streamID: streamID, logger: logger)
@@ -33,6 +34,18 @@ public final class AgentCallPoster: Sendable {
 
     /// Posts what waits, then stops.
     public func close() { queue.finish() }
+
+    /// Posts what waits and returns once it is answered, or after `limit`.
+    public func closeAndWait(limit: Duration) async {
+        close()
+        let worker = worker
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await worker.value }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
 
     private static func post(_ calls: [AgentCall], on connection: HTTPConnection, streamID: String, logger: Logger)
         async

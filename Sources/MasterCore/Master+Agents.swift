@@ -21,6 +21,13 @@ extension Master {
         if let id = register.agentInfo.id, agents[id] != nil {
             return reconnect(id, register: register, total: total, stream: stream)
         }
+        if let id = register.agentInfo.id, removedAgents.contains(id) {
+            return .rejected(
+                status: 403,
+                message:
+                    "Agent \(id) was removed from the cluster; an agent registers again only as a new agent, without its old id"
+            )
+        }
         guard agents.count < config.agentsMax else {
             return .rejected(status: 503, message: "This master holds \(config.agentsMax) agents, its maximum")
         }
@@ -180,6 +187,8 @@ extension Master {
                 return .rejected(status: 400, message: "Expecting 'executor_exited'")
             }
             onExecutorExited(exited, on: agentID)
+        case .unregister:
+            removeAgent(agentID, cause: "the agent unregistered (it stopped and killed its containers)")
         case .message:
             guard let message = call.message else { return .rejected(status: 400, message: "Expecting 'message'") }
             if let frameworkStream = frameworks[message.frameworkID]?.stream {

@@ -22,6 +22,8 @@ public struct Master: Sendable {
     public internal(set) var agents: [Mesos.AgentID: AgentRecord] = [:]
     /// Frameworks removed, newest last, at most `completedFrameworksMax`.
     public internal(set) var completedFrameworks = RecentHistory<FrameworkRecord>()
+    /// Agents removed (they unregistered), at most `removedAgentsMax`.
+    public internal(set) var removedAgents = RecentSet<Mesos.AgentID>()
     public let startedAt: Int64
 
     var frameworkStreams: [StreamID: Mesos.FrameworkID] = [:]

@@ -22,6 +22,9 @@ public struct MasterConfig: Sendable {
     public var frameworksMax = 10_000
     /// Registered agents at most; a registration beyond is refused.
     public var agentsMax = 100_000
+    /// Agents removed that are remembered, so that none registers again under its old id
+    /// (Mesos keeps as many).
+    public var removedAgentsMax = 100_000
     /// Active (non-terminal) tasks per framework at most; more launches get TASK_ERROR.
     public var tasksPerFrameworkMax = 1_000_000
     /// Status updates kept per task (the latest ones; the operator API shows them).

@@ -236,3 +236,23 @@ struct BadMasterEventTests {
         #expect(harness.agent.executors.isEmpty)
     }
 }
+
+@Suite("agent: stopping for good")
+struct AgentShutdownTests {
+    @Test("shutdown kills every task and reports TASK_KILLED to the master, unlike a framework's shutdown")
+    func shutdownReportsKilled() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("a", "sleep 9"))
+        harness.run(AgentHarness.command("b", "sleep 9"))
+        for launch in harness.launched { harness.step(.containerStarted(launch.containerID, pid: 1)) }
+        #expect(harness.ackAll().filter { $0 == .running }.count == 2)
+        harness.step(.shutdown)
+        #expect(Set(harness.killed.map(\.0)) == Set(harness.launched.map(\.containerID)))
+        #expect(harness.agent.containersRunning == 2)
+        for launch in harness.launched { harness.step(.containerExited(launch.containerID, ContainerExit(signal: 15))) }
+        #expect(harness.agent.containersRunning == 0)
+        let updates = harness.takeUpdates()
+        #expect(updates.map(\.state) == [.killed, .killed])
+        #expect(Set(updates.map(\.taskID.value)) == ["a", "b"])
+    }
+}

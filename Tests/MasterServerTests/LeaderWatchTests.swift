@@ -39,10 +39,12 @@ struct LeaderWatchTests {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(server.localAddress?.port)
-        #expect(await ListenerProbe.probe(host: "127.0.0.1", port: port, timeout: .seconds(1)) == .listening)
+        #expect(await ListenerProbe.probe(host: "127.0.0.1", port: port, timeout: .seconds(5)) == .listening)
         try await server.close()
-        #expect(await ListenerProbe.probe(host: "127.0.0.1", port: port, timeout: .seconds(1)) == .refused)
+        // Port 1 on 127.0.0.3: nothing listens there. (A port this test freed may be taken at
+        // once by another test's server, binding all addresses, in a full parallel run.)
+        #expect(await ListenerProbe.probe(host: "127.0.0.3", port: 1, timeout: .seconds(5)) == .refused)
         // An unspecified address would reach this host, not the announcer's: never a verdict.
-        #expect(await ListenerProbe.probe(host: "0.0.0.0", port: port, timeout: .seconds(1)) == .unknown)
+        #expect(await ListenerProbe.probe(host: "0.0.0.0", port: port, timeout: .seconds(5)) == .unknown)
     }
 }

@@ -5,7 +5,7 @@
 /// POST to the same path carrying that header, answered 202. docs/agent-protocol.md
 /// describes it.
 public enum AgentProtocolVersion {
-    public static let current = 2
+    public static let current = 3
     public static let path = "/corral/v1/agent"
     public static let streamIDHeader = "Corral-Stream-Id"
 }
@@ -17,6 +17,9 @@ public struct AgentCall: Codable, Hashable, Sendable {
         case update = "UPDATE"
         case executorExited = "EXECUTOR_EXITED"
         case message = "MESSAGE"
+        /// The agent is leaving for good and has killed its containers (version 3): the
+        /// master removes it, as Mesos' master does an agent that unregisters.
+        case unregister = "UNREGISTER"
     }
 
     public var type: Kind
