@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "MasterServer",
             dependencies: [
-                "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient",
+                "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient", "KeeperProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -157,7 +157,8 @@ let package = Package(
         .testTarget(
             name: "MasterServerTests",
             dependencies: [
-                "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol",
+                "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient",
+                "KeeperTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

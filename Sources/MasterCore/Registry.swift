@@ -1,0 +1,117 @@
+import ClusterProtocol
+
+/// What a leading master must not lose when another takes over, as Mesos keeps it in its
+/// registry: every agent it admitted and what became of it (admitted, unreachable since a
+/// time, gone since a time), and the frameworks with their infos (their failover timeouts
+/// among them). It lives in Keeper (`MasterServer.RegistryStore`, one znode per agent and
+/// per framework); the leader changes its copy only with an operation Keeper has taken, and
+/// a new leader starts from what it reads.
+public struct Registry: Sendable, Equatable {
+    public var agents: [Mesos.AgentID: Agent] = [:]
+    public var frameworks: [Mesos.FrameworkID: Mesos.FrameworkInfo] = [:]
+
+    public init(agents: [Mesos.AgentID: Agent] = [:], frameworks: [Mesos.FrameworkID: Mesos.FrameworkInfo] = [:]) {
+        self.agents = agents
+        self.frameworks = frameworks
+    }
+
+    /// One agent's entry.
+    public struct Agent: Codable, Sendable, Equatable {
+        public enum State: String, Codable, Sendable {
+            case admitted = "ADMITTED"
+            case unreachable = "UNREACHABLE"
+            case gone = "GONE"
+        }
+
+        public var info: Mesos.AgentInfo
+        public var state: State
+        /// When it became unreachable or gone, in the master's milliseconds.
+        public var since: Int64?
+
+        public init(info: Mesos.AgentInfo, state: State, since: Int64? = nil) {
+            self.info = info
+            self.state = state
+            self.since = since
+        }
+    }
+
+    /// The registry after `operation`, or why it does not apply (the registry is then
+    /// unchanged, as Mesos' registrar leaves it).
+    public func applying(_ operation: RegistryOperation) -> Result<Registry, RegistryRefusal> {
+        var next = self
+        switch operation {
+        case .admitAgent(let info):
+            guard let id = info.id else { return .failure(.init("an agent is admitted with its id")) }
+            guard agents[id] == nil else { return .failure(.init("agent \(id) is already in the registry")) }
+            next.agents[id] = Agent(info: info, state: .admitted)
+        case .markUnreachable(let id, let time):
+            guard agents[id]?.state == .admitted else { return .failure(.init("agent \(id) is not admitted")) }
+            next.agents[id]!.state = .unreachable
+            next.agents[id]!.since = time
+        case .markReachable(let info):
+            guard let id = info.id, agents[id]?.state == .unreachable else {
+                return .failure(.init("agent \(info.id?.value ?? "(no id)") is not unreachable"))
+            }
+            next.agents[id] = Agent(info: info, state: .admitted)
+        case .markGone(let id, let time):
+            guard let agent = agents[id], agent.state != .gone else {
+                return .failure(.init("agent \(id) is not admitted or unreachable"))
+            }
+            next.agents[id] = Agent(info: agent.info, state: .gone, since: time)
+        case .removeAgent(let id):
+            guard agents[id]?.state == .admitted else { return .failure(.init("agent \(id) is not admitted")) }
+            next.agents[id] = nil
+        case .addFramework(let info):
+            guard let id = info.id else { return .failure(.init("a framework is added with its id")) }
+            next.frameworks[id] = info
+        case .removeFramework(let id):
+            guard frameworks[id] != nil else { return .failure(.init("framework \(id) is not in the registry")) }
+            next.frameworks[id] = nil
+        }
+        return .success(next)
+    }
+}
+
+/// A change to the registry. Each one rewrites exactly one entry (`entry`), so the store
+/// writes each as one znode's create, set or delete.
+public enum RegistryOperation: Sendable, Equatable {
+    /// A new agent registers (Mesos' AdmitSlave).
+    case admitAgent(Mesos.AgentInfo)
+    /// An admitted agent stopped answering (MarkSlaveUnreachable).
+    case markUnreachable(Mesos.AgentID, at: Int64)
+    /// An unreachable agent came back (MarkSlaveReachable).
+    case markReachable(Mesos.AgentInfo)
+    /// The operator declared the agent gone for good (MarkSlaveGone).
+    case markGone(Mesos.AgentID, at: Int64)
+    /// An agent that unregistered (RemoveSlave).
+    case removeAgent(Mesos.AgentID)
+    /// A framework subscribed, or changed its info.
+    case addFramework(Mesos.FrameworkInfo)
+    /// A framework was torn down or outlived its failover timeout.
+    case removeFramework(Mesos.FrameworkID)
+
+    public enum Entry: Hashable, Sendable {
+        case agent(Mesos.AgentID)
+        case framework(Mesos.FrameworkID)
+    }
+
+    /// The entry the operation rewrites; nil for an operation that names none (refused
+    /// by `Registry.applying` anyway).
+    public var entry: Entry? {
+        switch self {
+        case .admitAgent(let info), .markReachable(let info): info.id.map(Entry.agent)
+        case .markUnreachable(let id, _), .markGone(let id, _), .removeAgent(let id): .agent(id)
+        case .addFramework(let info): info.id.map(Entry.framework)
+        case .removeFramework(let id): .framework(id)
+        }
+    }
+}
+
+/// Why an operation does not apply to the registry.
+public struct RegistryRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}

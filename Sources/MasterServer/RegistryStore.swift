@@ -1,0 +1,136 @@
+import ClusterEdge
+import ClusterProtocol
+import KeeperClient
+import KeeperProtocol
+import MasterCore
+
+/// The registry in Keeper, under the masters' election path:
+///
+///     PATH/registry                    {"leader": MASTER_ID}: rewritten by each new leader
+///     PATH/registry/agents/AGENT_ID    a `Registry.Agent`, JSON
+///     PATH/registry/frameworks/ID      a `Mesos.FrameworkInfo`, JSON
+///
+/// One znode per entry keeps every value far under jute.maxbuffer (an entry over
+/// `entryBytesMax` is refused), and lets a write touch only what changed. A leader first
+/// `claim`s the registry: it rewrites PATH/registry and keeps the version it got. Every
+/// write after is one multi that checks that version before it changes an entry, so a
+/// master that lost its leadership without knowing it (a newer leader claimed since) cannot
+/// write: its multi fails with BADVERSION (`RegistryStoreError.superseded`).
+public actor RegistryStore {
+    /// The largest entry written; an AgentInfo or FrameworkInfo beyond is refused.
+    public static let entryBytesMax = 256 * 1024
+    /// Entries read per round trip when a leader loads the registry.
+    static let readBatch = 100
+
+    let client: KeeperClient
+    let root: String
+    /// The version of `root` this master's claim produced; nil before `claim`.
+    private var fence: Int32?
+
+    public init(client: KeeperClient, electionPath: String) {
+        self.client = client
+        self.root = PathRules.join(electionPath, "registry")
+    }
+
+    var agentsPath: String { PathRules.join(root, "agents") }
+    var frameworksPath: String { PathRules.join(root, "frameworks") }
+
+    /// Makes this master the registry's only writer and reads the registry.
+    public func claim(masterID: String) async throws -> Registry {
+        try await client.ensurePath(agentsPath)
+        try await client.ensurePath(frameworksPath)
+        let stat = try await client.setData(root, data: MesosJSON.encode(["leader": masterID]))
+        fence = stat.version
+        return try await read()
+    }
+
+    /// Writes the entries `operations` change, atomically, if this master's claim still
+    /// stands. `before` is the registry they apply to.
+    public func write(_ operations: [RegistryOperation], to before: Registry) async throws {
+        guard let fence else { throw RegistryStoreError.notClaimed }
+        var ops = [MultiOp.check(root, version: fence)]
+        var registry = before
+        for operation in operations {
+            guard case .success(let after) = registry.applying(operation), let entry = operation.entry else {
+                throw RegistryStoreError.refused("\(operation)")
+            }
+            ops.append(try op(for: entry, before: registry, after: after))
+            registry = after
+        }
+        do {
+            try await client.multi(ops)
+        } catch let error as KeeperError where error.code == .badVersion && error.path == root {
+            throw RegistryStoreError.superseded
+        }
+    }
+
+    private func op(for entry: RegistryOperation.Entry, before: Registry, after: Registry) throws -> MultiOp {
+        let (path, existed, data): (String, Bool, [UInt8]?) =
+            switch entry {
+            case .agent(let id):
+                (try entryPath(agentsPath, id.value), before.agents[id] != nil, after.agents[id].map(MesosJSON.encode))
+            case .framework(let id):
+                (
+                    try entryPath(frameworksPath, id.value), before.frameworks[id] != nil,
+                    after.frameworks[id].map(MesosJSON.encode)
+                )
+            }
+        guard let data else { return .delete(path) }
+        guard data.count <= Self.entryBytesMax else {
+            throw RegistryStoreError.refused("the entry for \(path) is \(data.count) bytes, over \(Self.entryBytesMax)")
+        }
+        return existed ? .setData(path, data: data) : .create(path, data: data)
+    }
+
+    /// An entry's znode: its id must be one path component.
+    private func entryPath(_ directory: String, _ id: String) throws -> String {
+        guard !id.isEmpty, id != ".", id != "..", !id.contains("/"), !id.utf8.contains(0) else {
+            throw RegistryStoreError.refused("'\(id)' cannot name a registry entry")
+        }
+        return PathRules.join(directory, id)
+    }
+
+    /// Every entry, read in batches.
+    func read() async throws -> Registry {
+        var registry = Registry()
+        for (name, data) in try await readAll(agentsPath) {
+            let agent = try MesosJSON.decode(Registry.Agent.self, from: data)
+            registry.agents[Mesos.AgentID(value: name)] = agent
+        }
+        for (name, data) in try await readAll(frameworksPath) {
+            let info = try MesosJSON.decode(Mesos.FrameworkInfo.self, from: data)
+            registry.frameworks[Mesos.FrameworkID(value: name)] = info
+        }
+        return registry
+    }
+
+    private func readAll(_ directory: String) async throws -> [(String, [UInt8])] {
+        let names = try await client.getChildren(directory).sorted()
+        var entries: [(String, [UInt8])] = []
+        for start in stride(from: 0, to: names.count, by: Self.readBatch) {
+            let batch = names[start..<min(start + Self.readBatch, names.count)]
+            let results = try await client.multiRead(batch.map { .getData(PathRules.join(directory, $0)) })
+            for (name, result) in zip(batch, results) {
+                // An entry deleted between the listing and the read is simply gone.
+                if case .getData(let data, _) = result { entries.append((name, data ?? [])) }
+            }
+        }
+        return entries
+    }
+}
+
+public enum RegistryStoreError: Error, Equatable, CustomStringConvertible {
+    /// A newer leader claimed the registry: this master no longer leads.
+    case superseded
+    case notClaimed
+    /// An operation that does not apply, or an entry that cannot be written.
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .superseded: "another master claimed the registry since this one did: this master no longer leads"
+        case .notClaimed: "the registry was not claimed"
+        case .refused(let why): "registry write refused: \(why)"
+        }
+    }
+}
