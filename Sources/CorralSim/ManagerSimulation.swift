@@ -65,6 +65,8 @@ public struct ManagerSimulation: Simulation {
         case schedulerStreamEnds(Int, stream: Int)
         case schedulerCallArrives(Int, stream: Int, Mesos.SchedulerCall)
         case schedulerActs(Int)
+        /// Keeper took a registry write.
+        case registryWritten(Int)
         case fault
     }
 
@@ -144,6 +146,8 @@ public struct ManagerSimulation: Simulation {
         case .masterTick:
             masterTickAt = nil
             stepMaster(.tick)
+        case .registryWritten(let id):
+            stepMaster(.registryWritten(id, refusal: nil))
         case .agentTick(let index):
             agents[index].tickAt = nil
             stepAgent(index, .tick)
@@ -203,6 +207,9 @@ public struct ManagerSimulation: Simulation {
             deliver(.agentStreamEnds(index, stream: generation), on: stream.value)
         case .publish: break
         case .log(let line): note("master: \(line)")
+        case .writeRegistry(let id, _):
+            // Keeper takes the writes in order, after a while.
+            deliver(.registryWritten(id), on: "registry")
         }
     }
 

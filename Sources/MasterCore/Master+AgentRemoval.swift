@@ -23,6 +23,7 @@ extension Master {
             emit(.sendToFramework(stream, Mesos.SchedulerEvent(type: .failure, failure: .init(agentID: id))))
         }
         removedAgents.insert(id, keeping: config.removedAgentsMax)
+        if registry.agents[id]?.state == .admitted { writeRegistry([.removeAgent(id)]) }
         log("Agent \(id) (\(agent.info.hostname)) removed: \(cause)")
         emit(.publish(.agentRemoved(id)))
         allocateSoon()

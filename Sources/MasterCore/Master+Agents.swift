@@ -37,6 +37,25 @@ extension Master {
             nextAgentNumber += 1
         }
         let id = info.id!
+        guard pendingAdmissions[id] == nil else {
+            return .rejected(status: 503, message: "Agent \(id) is being admitted on another stream; try again")
+        }
+        let pending = PendingAdmission(register: register, info: info, total: total, stream: stream)
+        switch registry.agents[id]?.state {
+        case .gone:
+            return .rejected(status: 403, message: "Agent \(id) was marked gone; it may not register again")
+        case .admitted: admit(pending)
+        case .unreachable: writeRegistry([.markReachable(info)], admitting: pending)
+        case nil: writeRegistry([.admitAgent(info)], admitting: pending)
+        }
+        return .streaming
+    }
+
+    /// An agent whose place in the registry is written: it is added to the allocator with
+    /// the tasks it reported, and told REGISTERED.
+    mutating func admit(_ pending: PendingAdmission) {
+        let (info, register, total, stream) = (pending.info, pending.register, pending.total, pending.stream)
+        let id = info.id!
         var used: [AllocationKey: Resources] = [:]
         for task in register.tasks where !task.state.isTerminal {
             guard let resources = try? Resources(task.resources) else { continue }
@@ -49,7 +68,9 @@ extension Master {
         do {
             try allocator.addAgent(AgentID(id.value), total: total, used: used)
         } catch {
-            return .rejected(status: 400, message: "Agent \(id) cannot be added: \(error)")
+            log("Agent \(id) cannot be added: \(error)")
+            emit(.closeAgentStream(stream))
+            return
         }
         agents[id] = AgentRecord(
             info: info, total: total, stream: stream, registeredAt: now, nextPingAt: now + config.agentPingInterval,
@@ -62,7 +83,6 @@ extension Master {
         sendRegistered(id, stream: stream)
         emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
         allocateSoon(on: id)
-        return .streaming
     }
 
     /// An agent this master knows comes back on a new stream.
@@ -128,7 +148,7 @@ extension Master {
             let frameworkID = task.frameworkID
             if frameworks[frameworkID] == nil {
                 guard let info = infos[frameworkID] else { continue }
-                adoptFramework(info)
+                recoverFramework(info, from: "an agent")
             }
             let resources = (try? Resources(task.resources)) ?? Resources()
             let role = task.resources.first?.allocationInfo?.role ?? "*"
@@ -145,17 +165,6 @@ extension Master {
             frameworks[executor.frameworkID]?.executors[agentID, default: [:]][executor.executorInfo.executorID] =
                 executor.executorInfo
         }
-    }
-
-    private mutating func adoptFramework(_ info: Mesos.FrameworkInfo) {
-        let id = info.id!
-        guard (try? allocator.addFramework(FrameworkID(id.value), roles: info.effectiveRoles)) != nil else { return }
-        _ = try? allocator.deactivateFramework(FrameworkID(id.value))
-        let timeout = info.failoverTimeout ?? 0
-        frameworks[id] = FrameworkRecord(
-            info: info, stream: nil, active: false, registeredAt: now, disconnectedAt: now,
-            failoverDeadline: now + Int64(max(0, min(timeout, 365 * 24 * 3600)) * 1000), nextHeartbeatAt: now)
-        log("Framework \(id) (\(info.name)) recovered from an agent; waiting for it to subscribe")
     }
 
     /// A request's calls in order, up to the first refused: the answer is that refusal (the
@@ -218,6 +227,9 @@ extension Master {
     /// The agent's stream ended: nothing on it is offered until it registers again; its
     /// tasks stay as they are.
     mutating func onAgentClosed(_ stream: StreamID) {
+        if let pending = pendingAdmissions.first(where: { $0.value.stream == stream }) {
+            pendingAdmissions[pending.key] = nil
+        }
         guard let id = agentStreams.removeValue(forKey: stream), agents[id]?.stream == stream else { return }
         agents[id]!.stream = nil
         rescind((try? allocator.deactivateAgent(agents[id]!.modelID)) ?? [])

@@ -37,6 +37,7 @@ extension Master {
         )
         frameworkStreams[stream] = id
         log("Framework \(id) (\(info.name)) subscribed with roles \(info.effectiveRoles) on stream \(stream)")
+        recordFramework(info)
         sendSubscribed(id, stream: stream)
         emit(.publish(.frameworkAdded(operatorFramework(frameworks[id]!))))
         allocateSoon()
@@ -75,6 +76,7 @@ extension Master {
         try? allocator.revive(modelID)
         if !suppressed.isEmpty { try? allocator.suppress(modelID, roles: suppressed) }
         log("Framework \(id) (\(info.name)) subscribed again on stream \(stream)")
+        recordFramework(info)
         sendSubscribed(id, stream: stream)
         emit(.publish(.frameworkUpdated(operatorFramework(record))))
         allocateSoon()
@@ -137,6 +139,7 @@ extension Master {
         record.active = false
         completedFrameworks.append(record, keeping: config.completedFrameworksMax)
         log("Framework \(id) (\(record.info.name)) removed: \(reason)")
+        forgetFramework(id)
         emit(.publish(.frameworkRemoved(record.info)))
         allocateSoon()
     }

@@ -11,10 +11,15 @@ import ClusterProtocol
 /// number. The allocator (`ClusterCore.Allocator`) decides who is offered what; this type
 /// keeps the books of frameworks, agents, tasks and streams around it.
 ///
-/// Departures from Mesos (issue 11's scope): no registry — a master that takes over learns
-/// agents and their tasks when they re-register, and frameworks when they re-subscribe; an
-/// agent that disconnects keeps its tasks and is offered nothing until it comes back (no
-/// unreachable marking yet); only LAUNCH and LAUNCH_GROUP operations are carried out.
+/// The registry (`Registry`, kept in Keeper by the edge) holds the agents admitted and the
+/// frameworks: a new agent is admitted, and told REGISTERED, only once its admission is
+/// written; a master that takes over starts from the registry, with its frameworks waiting
+/// to subscribe again for their failover timeouts, and learns the agents' tasks as they
+/// register again.
+///
+/// Departures from Mesos: an agent that disconnects keeps its tasks and is offered nothing
+/// until it comes back (no unreachable marking yet); only LAUNCH and LAUNCH_GROUP
+/// operations are carried out.
 public struct Master: Sendable {
     public let config: MasterConfig
     public internal(set) var allocator: Allocator
@@ -25,6 +30,8 @@ public struct Master: Sendable {
     /// Agents removed (they unregistered), at most `removedAgentsMax`.
     public internal(set) var removedAgents = RecentSet<Mesos.AgentID>()
     public let startedAt: Int64
+    /// The registry as Keeper has it: changed only by writes Keeper took.
+    public internal(set) var registry: Registry
 
     var frameworkStreams: [StreamID: Mesos.FrameworkID] = [:]
     var agentStreams: [StreamID: Mesos.AgentID] = [:]
@@ -39,15 +46,27 @@ public struct Master: Sendable {
     var agentsToAllocate: Set<AgentID> = []
     /// A framework is to be removed at the next tick (its failover timeout is zero).
     var isRemovalDue = false
+    /// Registry writes asked for and not yet answered, by id, with what waits for each.
+    var registryWrites: [Int: RegistryWrite] = [:]
+    var nextRegistryWrite = 0
+    /// New agents whose admission is being written, by id.
+    var pendingAdmissions: [Mesos.AgentID: PendingAdmission] = [:]
     var now: Int64
     var outbox: [MasterAction] = []
 
-    public init(config: MasterConfig, now: Int64) {
+    /// A master that starts leading with `registry`, as read from Keeper: its frameworks
+    /// are recovered, disconnected, until they subscribe again or their failover timeouts
+    /// run out.
+    public init(config: MasterConfig, now: Int64, registry: Registry = Registry()) {
         self.config = config
         self.allocator = Allocator(sorter: config.sorter, config: config.allocator)
         self.startedAt = now
         self.now = now
         self.nextAllocationAt = now
+        self.registry = registry
+        for info in registry.frameworks.values.sorted(by: { $0.id! < $1.id! }) {
+            recoverFramework(info, from: "the registry")
+        }
     }
 
     /// Takes one event at time `now` (never earlier than the last step's).
@@ -66,6 +85,9 @@ public struct Master: Sendable {
         case .agentCalls(let calls, let streamID): reply = onAgentCalls(calls, streamID: streamID)
         case .agentClosed(let stream):
             onAgentClosed(stream)
+            reply = .none
+        case .registryWritten(let id, let refusal):
+            onRegistryWritten(id, refusal: refusal)
             reply = .none
         case .tick:
             onTick()

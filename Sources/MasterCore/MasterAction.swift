@@ -14,6 +14,9 @@ public enum MasterAction: Sendable, Equatable {
     case publish(Mesos.OperatorEvent)
     /// One line for the operator's log.
     case log(String)
+    /// Write these registry operations, atomically, after every write asked for before;
+    /// answer with `MasterEvent.registryWritten` and this id.
+    case writeRegistry(Int, [RegistryOperation])
 }
 
 /// The outcome of one step: the reply to the request that carried the event, and the

@@ -22,6 +22,10 @@ public struct MasterConfig: Sendable {
     public var frameworksMax = 10_000
     /// Registered agents at most; a registration beyond is refused.
     public var agentsMax = 100_000
+    /// A framework recovered without its subscription (after a failover) is removed after its
+    /// failover timeout, but never sooner than this (Mesos' agent re-registration timeout):
+    /// time for it to find the new master.
+    public var recoveredFrameworkTimeoutMin: Int64 = 600_000
     /// Agents removed that are remembered, so that none registers again under its old id
     /// (Mesos keeps as many).
     public var removedAgentsMax = 100_000

@@ -16,6 +16,9 @@ public enum MasterEvent: Sendable {
     case agentCalls([AgentCall], streamID: String?)
     /// An agent's stream ended.
     case agentClosed(StreamID)
+    /// Keeper took the registry write with this id (`refusal` nil), or refused it. A write
+    /// that failed because another master leads is not answered: the edge steps down.
+    case registryWritten(Int, refusal: String?)
     /// Time passed: timers that are due fire (allocation, heartbeats, pings, failover and
     /// offer timeouts). The edge ticks at `Master.nextWakeup` or sooner.
     case tick

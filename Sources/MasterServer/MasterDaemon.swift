@@ -86,8 +86,12 @@ struct LeadershipService: Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await follow(election, own: data) }
                     let leadership = try await election.lead(data: data)
-                    await host.lead(as: info)
-                    await leadership.lost()
+                    let store = RegistryStore(client: client, electionPath: path)
+                    let registry = try await store.claim(masterID: info.id)
+                    logger.info(
+                        "Read the registry: \(registry.agents.count) agents, \(registry.frameworks.count) frameworks")
+                    let abdications = await host.lead(as: info, registry: registry, store: store)
+                    if await Self.stepsDown(leadership, abdications) { try? await leadership.resign() }
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }
@@ -97,6 +101,26 @@ struct LeadershipService: Service {
                 await host.standBy(leader: nil)
             }
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Waits until leadership ends: true if this master must step down (its registry writes
+    /// failed), false if it lost its znode or session.
+    private static func stepsDown(_ leadership: Leadership, _ abdications: AsyncStream<String>) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await leadership.lost()
+                return false
+            }
+            group.addTask {
+                for await _ in abdications { return true }
+                // The stream ended without a reason: this term is over some other way.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                return false
+            }
+            let stepsDown = await group.next() ?? false
+            group.cancelAll()
+            return stepsDown
         }
     }
 

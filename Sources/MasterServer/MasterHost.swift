@@ -28,6 +28,10 @@ public actor MasterHost {
     private var agentOutboxes: [StreamID: EventOutbox] = [:]
     private var operatorOutboxes: [StreamID: EventOutbox] = [:]
     private var tickScheduled = false
+    /// Counts the terms of leadership, so that a late report from an old term is ignored.
+    private var term = 0
+    private var registryWriter: RegistryWriter?
+    private var abdication: AsyncStream<String>.Continuation?
     let streamBytesMax: Int
     public let startedAt: Int64
     public private(set) var electedAt: Int64?
@@ -55,16 +59,30 @@ public actor MasterHost {
 
     public var now: Int64 { clock.now }
 
-    /// This master leads from now on, with a fresh core (no registry yet: agents and
-    /// frameworks come back to it).
-    public func lead(as info: Mesos.MasterInfo) {
+    /// This master leads from now on, with a core that starts from `registry`, writing the
+    /// registry through `store` (nil: leading alone, nothing is kept). The stream yields the
+    /// reason if this master must step down because its registry writes fail (a newer
+    /// leader claimed the registry, Keeper lost).
+    @discardableResult
+    public func lead(as info: Mesos.MasterInfo, registry: Registry = Registry(), store: RegistryStore? = nil)
+        -> AsyncStream<String>
+    {
         closeAllStreams()
-        master = Master(config: makeConfig(info), now: clock.now)
+        term += 1
+        let (abdications, abdication) = AsyncStream<String>.makeStream()
+        registryWriter?.stop()
+        registryWriter = RegistryWriter(
+            write: { operations in try await store?.write(operations) },
+            report: { [term] id, refusal in await self.registryWritten(id, refusal: refusal, term: term) },
+            abdicate: { [term] reason in await self.abdicate(reason, term: term) })
+        self.abdication = abdication
+        master = Master(config: makeConfig(info), now: clock.now, registry: registry)
         roleState.withLock { $0 = .leading }
         electedAt = clock.now
         selfAddress = "\(info.address?.ip ?? info.hostname ?? "127.0.0.1"):\(info.port)"
         logger.info("Elected leading master \(info.id) at \(info.address?.ip ?? "?"):\(info.port)")
         scheduleTick()
+        return abdications
     }
 
     /// This master stands by; `leader` is who leads, if anyone.
@@ -74,6 +92,9 @@ public actor MasterHost {
             closeAllStreams()
             master = nil
             electedAt = nil
+            registryWriter?.stop()
+            registryWriter = nil
+            abdication = nil
         }
         roleState.withLock { $0 = .standby(leader: leader) }
     }
@@ -162,8 +183,22 @@ public actor MasterHost {
                     operatorOutboxes[outbox.id] = nil
                 }
             case .log(let line): logger.info("\(line)")
+            case .writeRegistry(let id, let operations): registryWriter?.write(id, operations)
             }
         }
+    }
+
+    private func registryWritten(_ id: Int, refusal: String?, term: Int) {
+        guard term == self.term else { return }
+        _ = step(.registryWritten(id, refusal: refusal))
+    }
+
+    private func abdicate(_ reason: String, term: Int) {
+        guard term == self.term, let abdication else { return }
+        logger.error("Stepping down: \(reason)")
+        abdication.yield(reason)
+        abdication.finish()
+        self.abdication = nil
     }
 
     private func send(_ json: [UInt8], to outbox: EventOutbox?, kind: StreamKind) {

@@ -26,6 +26,8 @@ public actor RegistryStore {
     let root: String
     /// The version of `root` this master's claim produced; nil before `claim`.
     private var fence: Int32?
+    /// The registry as written: what was read at the claim, with every write since.
+    public private(set) var registry = Registry()
 
     public init(client: KeeperClient, electionPath: String) {
         self.client = client
@@ -41,15 +43,16 @@ public actor RegistryStore {
         try await client.ensurePath(frameworksPath)
         let stat = try await client.setData(root, data: MesosJSON.encode(["leader": masterID]))
         fence = stat.version
-        return try await read()
+        registry = try await read()
+        return registry
     }
 
     /// Writes the entries `operations` change, atomically, if this master's claim still
-    /// stands. `before` is the registry they apply to.
-    public func write(_ operations: [RegistryOperation], to before: Registry) async throws {
+    /// stands; on success `registry` has them.
+    public func write(_ operations: [RegistryOperation]) async throws {
         guard let fence else { throw RegistryStoreError.notClaimed }
         var ops = [MultiOp.check(root, version: fence)]
-        var registry = before
+        var registry = self.registry
         for operation in operations {
             guard case .success(let after) = registry.applying(operation), let entry = operation.entry else {
                 throw RegistryStoreError.refused("\(operation)")
@@ -62,6 +65,7 @@ public actor RegistryStore {
         } catch let error as KeeperError where error.code == .badVersion && error.path == root {
             throw RegistryStoreError.superseded
         }
+        self.registry = registry
     }
 
     private func op(for entry: RegistryOperation.Entry, before: Registry, after: Registry) throws -> MultiOp {

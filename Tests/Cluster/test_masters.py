@@ -8,12 +8,17 @@ from cluster import http_get, http_post
 
 
 def test_keeper_layout_is_what_pymesos_reads(cluster):
-    """Under /mesos only json.info_NNNNNNNNNN children (pymesos takes the smallest name of
-    all children but log_replicas); the smallest holds the leader's MasterInfo."""
+    """Under /mesos the json.info_NNNNNNNNNN children and the persistent `registry` (pymesos
+    takes the smallest name of all children but log_replicas, and `registry` sorts after
+    every json.info_ name); the smallest holds the leader's MasterInfo."""
     zk = KazooClient(cluster.zk_hosts, timeout=10)
     zk.start(timeout=15)
     try:
-        children = sorted(zk.get_children("/mesos"))
+        all_children = sorted(zk.get_children("/mesos"))
+        assert "registry" in all_children, all_children
+        assert zk.exists("/mesos/registry").ephemeralOwner == 0
+        assert min(c for c in all_children if c != "log_replicas").startswith("json.info_"), all_children
+        children = [c for c in all_children if c != "registry"]
         stat = zk.exists("/mesos")
         infos = {c: json.loads(zk.get("/mesos/" + c)[0]) for c in children}
         owners = {c: zk.exists("/mesos/" + c).ephemeralOwner for c in children}

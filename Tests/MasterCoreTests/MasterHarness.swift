@@ -12,11 +12,15 @@ struct MasterHarness {
     var agent: [StreamID: [AgentEvent]] = [:]
     var closed: Set<StreamID> = []
     var published: [Mesos.OperatorEvent] = []
+    /// Registry writes asked for and not yet answered, in order.
+    var registryWrites: [(id: Int, operations: [RegistryOperation])] = []
+    /// Answer every registry write as soon as it is asked for (as Keeper would, quickly).
+    var writesRegistryAtOnce = true
 
-    init(configure: (inout MasterConfig) -> Void = { _ in }) {
+    init(registry: Registry = Registry(), configure: (inout MasterConfig) -> Void = { _ in }) {
         var config = MasterConfig(masterInfo: Mesos.MasterInfo(id: "M", ip: 16_777_343, port: 5050))
         configure(&config)
-        master = Master(config: config, now: now)
+        master = Master(config: config, now: now, registry: registry)
     }
 
     @discardableResult
@@ -28,10 +32,20 @@ struct MasterHarness {
             case .sendToAgent(let stream, let event): agent[stream, default: []].append(event)
             case .closeFrameworkStream(let stream), .closeAgentStream(let stream): closed.insert(stream)
             case .publish(let event): published.append(event)
+            case .writeRegistry(let id, let operations): registryWrites.append((id, operations))
             case .log: break
             }
         }
+        if writesRegistryAtOnce { completeRegistryWrites() }
         return result.reply
+    }
+
+    /// Answers the registry writes waiting, oldest first: taken, or refused with `refusal`.
+    mutating func completeRegistryWrites(refusal: String? = nil) {
+        while !registryWrites.isEmpty {
+            let write = registryWrites.removeFirst()
+            step(.registryWritten(write.id, refusal: refusal))
+        }
     }
 
     mutating func advance(_ milliseconds: Int64) {

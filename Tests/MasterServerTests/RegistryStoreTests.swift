@@ -37,7 +37,7 @@ struct RegistryStoreTests {
             .admitAgent(Self.agent("S0")), .admitAgent(Self.agent("S1")), .addFramework(Self.framework("F0")),
             .markUnreachable("S1", at: 42), .addFramework(Self.framework("F1", failover: 0)), .removeFramework("F1"),
         ]
-        try await first.write(operations, to: registry)
+        try await first.write(operations)
         for operation in operations { registry = try registry.applying(operation).get() }
 
         let second = RegistryStore(client: client, electionPath: path)
@@ -52,13 +52,13 @@ struct RegistryStoreTests {
     func fenced() async throws {
         let (old, client, path) = try await Self.store()
         defer { Task { await client.close() } }
-        let registry = try await old.claim(masterID: "m1")
+        _ = try await old.claim(masterID: "m1")
         let new = RegistryStore(client: client, electionPath: path)
-        let current = try await new.claim(masterID: "m2")
+        _ = try await new.claim(masterID: "m2")
         await #expect(throws: RegistryStoreError.superseded) {
-            try await old.write([.admitAgent(Self.agent("S0"))], to: registry)
+            try await old.write([.admitAgent(Self.agent("S0"))])
         }
-        try await new.write([.admitAgent(Self.agent("S9"))], to: current)
+        try await new.write([.admitAgent(Self.agent("S9"))])
         let read = try await RegistryStore(client: client, electionPath: path).claim(masterID: "m3")
         #expect(read.agents.keys.sorted() == ["S9"])
     }
@@ -67,17 +67,17 @@ struct RegistryStoreTests {
     func refused() async throws {
         let (store, client, path) = try await Self.store()
         defer { Task { await client.close() } }
-        var registry = try await store.claim(masterID: "m1")
-        try await store.write([.admitAgent(Self.agent("S0"))], to: registry)
-        registry = try registry.applying(.admitAgent(Self.agent("S0"))).get()
+        _ = try await store.claim(masterID: "m1")
+        try await store.write([.admitAgent(Self.agent("S0"))])
         await #expect(throws: RegistryStoreError.self) {
-            try await store.write([.admitAgent(Self.agent("S1")), .admitAgent(Self.agent("S0"))], to: registry)
+            try await store.write([.admitAgent(Self.agent("S1")), .admitAgent(Self.agent("S0"))])
         }
         await #expect(throws: RegistryStoreError.self) {
-            try await store.write([.admitAgent(Self.agent("a/b"))], to: registry)
+            try await store.write([.admitAgent(Self.agent("a/b"))])
         }
         let huge = Self.agent("S2", String(repeating: "x", count: RegistryStore.entryBytesMax))
-        await #expect(throws: RegistryStoreError.self) { try await store.write([.admitAgent(huge)], to: registry) }
+        await #expect(throws: RegistryStoreError.self) { try await store.write([.admitAgent(huge)]) }
+        #expect(await store.registry.agents.keys.sorted() == ["S0"])
         let read = try await RegistryStore(client: client, electionPath: path).claim(masterID: "m2")
         #expect(read.agents.keys.sorted() == ["S0"])
     }
@@ -89,7 +89,7 @@ struct RegistryStoreTests {
         var registry = try await store.claim(masterID: "m1")
         for batch in stride(from: 0, to: 250, by: 50) {
             let operations = (batch..<batch + 50).map { RegistryOperation.admitAgent(Self.agent("S\($0)")) }
-            try await store.write(operations, to: registry)
+            try await store.write(operations)
             for operation in operations { registry = try registry.applying(operation).get() }
         }
         let read = try await RegistryStore(client: client, electionPath: path).claim(masterID: "m2")

@@ -1,0 +1,76 @@
+import ClusterCore
+import ClusterProtocol
+
+/// The registry from the core's side: the writes it asks of the edge, what waits for each,
+/// and the frameworks a master recovers when it takes over.
+extension Master {
+    /// A write asked for, and what happens once Keeper has taken it.
+    struct RegistryWrite: Sendable {
+        var operations: [RegistryOperation]
+        var admission: PendingAdmission?
+    }
+
+    /// A new agent waiting for its admission to be written before it hears REGISTERED.
+    struct PendingAdmission: Sendable {
+        var register: AgentCall.Register
+        var info: Mesos.AgentInfo
+        var total: Resources
+        var stream: StreamID
+    }
+
+    /// Asks the edge to write `operations`; `admission` completes once they are written.
+    mutating func writeRegistry(_ operations: [RegistryOperation], admitting admission: PendingAdmission? = nil) {
+        let id = nextRegistryWrite
+        nextRegistryWrite += 1
+        registryWrites[id] = RegistryWrite(operations: operations, admission: admission)
+        if let admission { pendingAdmissions[admission.info.id!] = admission }
+        emit(.writeRegistry(id, operations))
+    }
+
+    mutating func onRegistryWritten(_ id: Int, refusal: String?) {
+        guard let write = registryWrites.removeValue(forKey: id) else { return }
+        let admission = write.admission.flatMap { pendingAdmissions.removeValue(forKey: $0.info.id!) }
+        if let refusal {
+            log("Registry write \(write.operations) refused: \(refusal)")
+            if let admission {
+                log("Agent \(admission.info.id!) (\(admission.info.hostname)) not admitted: \(refusal)")
+                emit(.closeAgentStream(admission.stream))
+            }
+            return
+        }
+        for operation in write.operations {
+            if case .success(let next) = registry.applying(operation) { registry = next }
+        }
+        // An agent whose stream ended meanwhile (no longer pending) stays in the registry,
+        // not registered.
+        if let admission { admit(admission) }
+    }
+
+    /// Writes a framework's info if the registry does not hold it as it is.
+    mutating func recordFramework(_ info: Mesos.FrameworkInfo) {
+        guard let id = info.id, registry.frameworks[id] != info else { return }
+        writeRegistry([.addFramework(info)])
+    }
+
+    /// Writes that a framework is gone, if the registry holds it.
+    mutating func forgetFramework(_ id: Mesos.FrameworkID) {
+        guard registry.frameworks[id] != nil else { return }
+        writeRegistry([.removeFramework(id)])
+    }
+
+    /// A framework this master learned of without its subscription (from the registry, or
+    /// from an agent's tasks): disconnected and offered nothing until it subscribes again,
+    /// and removed, with its tasks, after its failover timeout — counted from now and at
+    /// least `recoveredFrameworkTimeoutMin`, so that a failover never kills the tasks of a
+    /// framework still finding the new master.
+    mutating func recoverFramework(_ info: Mesos.FrameworkInfo, from source: String) {
+        guard let id = info.id, frameworks[id] == nil else { return }
+        guard (try? allocator.addFramework(FrameworkID(id.value), roles: info.effectiveRoles)) != nil else { return }
+        _ = try? allocator.deactivateFramework(FrameworkID(id.value))
+        let timeout = Int64(max(0, min(info.failoverTimeout ?? 0, 365 * 24 * 3600)) * 1000)
+        frameworks[id] = FrameworkRecord(
+            info: info, stream: nil, active: false, registeredAt: now, disconnectedAt: now,
+            failoverDeadline: now + max(timeout, config.recoveredFrameworkTimeoutMin), nextHeartbeatAt: now)
+        log("Framework \(id) (\(info.name)) recovered from \(source); waiting for it to subscribe")
+    }
+}

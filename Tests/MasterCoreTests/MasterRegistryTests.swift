@@ -1,0 +1,117 @@
+import ClusterCore
+import ClusterProtocol
+import MasterCore
+import Testing
+
+/// The master and its registry: a new agent hears REGISTERED only once its admission is
+/// written; a master that takes over starts from the registry.
+@Suite("Master and registry")
+struct MasterRegistryTests {
+    static func info(_ host: String, id: Mesos.AgentID? = nil) -> Mesos.AgentInfo {
+        Mesos.AgentInfo(hostname: host, resources: [Mesos.Resource](try! Resources(parsing: "cpus:2;mem:512")), id: id)
+    }
+
+    @Test("a new agent is admitted, and told REGISTERED, only once Keeper has its admission")
+    func admissionWaitsForTheWrite() throws {
+        var harness = MasterHarness()
+        harness.writesRegistryAtOnce = false
+        #expect(harness.step(.agentRegister(.init(agentInfo: Self.info("a")), stream: "a")) == .streaming)
+        #expect(harness.agent["a"] == nil)
+        #expect(harness.master.agents.isEmpty)
+        let write = try #require(harness.registryWrites.first)
+        guard case .admitAgent(let admitted) = write.operations.first else {
+            Issue.record("\(write.operations)")
+            return
+        }
+        harness.completeRegistryWrites()
+        let id = try #require(harness.agent["a"]?.first?.registered?.agentID)
+        #expect(id == admitted.id)
+        #expect(harness.master.agents[id] != nil)
+        #expect(harness.master.registry.agents[id]?.state == .admitted)
+    }
+
+    @Test("a refused admission closes the agent's stream; one whose stream ended first is not registered")
+    func admissionRefusedOrAbandoned() {
+        var harness = MasterHarness()
+        harness.writesRegistryAtOnce = false
+        harness.step(.agentRegister(.init(agentInfo: Self.info("a")), stream: "a"))
+        harness.completeRegistryWrites(refusal: "too big")
+        #expect(harness.closed.contains("a"))
+        #expect(harness.master.agents.isEmpty && harness.master.registry.agents.isEmpty)
+
+        harness.step(.agentRegister(.init(agentInfo: Self.info("b")), stream: "b"))
+        harness.step(.agentClosed("b"))
+        harness.completeRegistryWrites()
+        #expect(harness.agent["b"] == nil)
+        #expect(harness.master.agents.isEmpty)
+        #expect(harness.master.registry.agents.count == 1)
+    }
+
+    @Test(
+        "after a failover: an admitted agent registers at once, an unreachable one is marked reachable, a gone one is refused"
+    )
+    func agentsFromTheRegistry() {
+        let registry = Registry(agents: [
+            "S0": .init(info: Self.info("a", id: "S0"), state: .admitted),
+            "S1": .init(info: Self.info("b", id: "S1"), state: .unreachable, since: 5),
+            "S2": .init(info: Self.info("c", id: "S2"), state: .gone, since: 5),
+        ])
+        var harness = MasterHarness(registry: registry)
+        harness.writesRegistryAtOnce = false
+        harness.step(.agentRegister(.init(agentInfo: Self.info("a", id: "S0")), stream: "a"))
+        #expect(harness.registryWrites.isEmpty)
+        #expect(harness.agent["a"]?.first?.registered?.agentID == "S0")
+
+        harness.step(.agentRegister(.init(agentInfo: Self.info("b", id: "S1")), stream: "b"))
+        #expect(harness.registryWrites.map(\.operations) == [[.markReachable(Self.info("b", id: "S1"))]])
+        harness.completeRegistryWrites()
+        #expect(harness.agent["b"]?.first?.registered?.agentID == "S1")
+        #expect(harness.master.registry.agents["S1"]?.state == .admitted)
+
+        guard
+            case .rejected(403, _) = harness.step(
+                .agentRegister(.init(agentInfo: Self.info("c", id: "S2")), stream: "c"))
+        else {
+            Issue.record("a gone agent registered")
+            return
+        }
+    }
+
+    @Test("frameworks are written when they subscribe and when they are removed")
+    func frameworksWritten() {
+        var harness = MasterHarness()
+        var info = Mesos.FrameworkInfo(user: "u", name: "f")
+        info.failoverTimeout = 60
+        let id = harness.subscribe("f", info: info)
+        #expect(harness.master.registry.frameworks[id]?.failoverTimeout == 60)
+        harness.call("f", id, Mesos.SchedulerCall(type: .teardown))
+        #expect(harness.master.registry.frameworks[id] == nil)
+    }
+
+    @Test("a framework from the registry waits for its scheduler: at least 10 min, then it is removed")
+    func recoveredFramework() {
+        var info = Mesos.FrameworkInfo(user: "u", name: "f")
+        info.id = "F"
+        info.failoverTimeout = 0
+        var harness = MasterHarness(registry: Registry(frameworks: ["F": info]))
+        #expect(harness.master.frameworks["F"]?.isConnected == false)
+        harness.advance(9 * 60_000)
+        #expect(harness.master.frameworks["F"] != nil)
+        harness.advance(61_000)
+        #expect(harness.master.frameworks["F"] == nil)
+        #expect(harness.master.registry.frameworks["F"] == nil)
+
+        var again = MasterHarness(registry: Registry(frameworks: ["F": info]))
+        #expect(again.subscribe("f", info: info) == "F")
+        #expect(again.master.frameworks["F"]?.isConnected == true)
+    }
+
+    @Test("an agent that unregisters leaves the registry")
+    func removalWritten() {
+        var harness = MasterHarness()
+        let agent = harness.register("a", "cpus:1;mem:64")
+        #expect(harness.master.registry.agents[agent] != nil)
+        harness.step(.agentCalls([AgentCall(type: .unregister, agentID: agent)], streamID: "a"))
+        #expect(harness.master.registry.agents[agent] == nil)
+    }
+}
