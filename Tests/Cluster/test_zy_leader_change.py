@@ -5,8 +5,11 @@ leader served and removes the dead leader's znode, without waiting for its Keepe
 session), both agents must register with it again, the framework must subscribe again
 with its id and get offers, and the task must keep running. The killed master is started
 again and stands by, so the cluster is whole for the last test."""
+import json
 import signal
 import time
+
+from kazoo.client import KazooClient
 
 from cluster import figure, http_get, wait_until
 from schedulers import Framework, command_task, new_id
@@ -49,6 +52,22 @@ def test_agents_register_with_the_new_leader(cluster):
         assert state.get(survivor) == "TASK_RUNNING", state.get(survivor)
         assert fw.states(survivor) == ["TASK_STARTING", "TASK_RUNNING"], fw.states(survivor)
         assert fw.scheduler.framework_id == fw.id
+
+        # The new leader claimed the registry the old one wrote: the agents and the
+        # framework are in it, and its root names the new leader.
+        zk = KazooClient(cluster.zk_hosts, timeout=10)
+        zk.start(timeout=15)
+        try:
+            agents = set(zk.get_children("/mesos/registry/agents"))
+            frameworks = set(zk.get_children("/mesos/registry/frameworks"))
+            claimed_by = json.loads(zk.get("/mesos/registry")[0])["leader"]
+        finally:
+            zk.stop()
+            zk.close()
+        slaves = http_get(other.port, "/master/slaves", timeout=3).json()["slaves"]
+        assert {s["id"] for s in slaves} <= agents, (slaves, agents)
+        assert fw.id in frameworks, (fw.id, frameworks)
+        assert claimed_by == http_get(other.port, "/master/state", timeout=3).json()["id"]
 
         after = new_id("after-failover")
         fw.launcher.add(command_task(after, "true", mem=32))
