@@ -78,8 +78,7 @@ extension Master {
     /// named) as the framework's updates have told it — the latest update forwarded, not the
     /// agent's latest state, which may run ahead (Mesos' rule) — with REASON_RECONCILIATION
     /// and no uuid, so nothing is acknowledged.
-    /// A task the master does not know is TASK_LOST (TASK_GONE or TASK_UNKNOWN for
-    /// partition-aware frameworks) as in Mesos' reconciliation rules.
+    /// A task the master does not know is answered as `unknownTaskState` says.
     mutating func onReconcile(_ reconcile: Mesos.SchedulerCall.Reconcile, from framework: Caller) {
         let tasks = frameworks[framework.id]?.tasks ?? [:]
         if reconcile.tasks.isEmpty {
@@ -97,13 +96,30 @@ extension Master {
                     reason: .reconciliation, message: "Reconciliation: latest task state")
                 continue
             }
-            let agentKnown = query.agentID.map { agents[$0] != nil } ?? false
-            let state: Mesos.TaskState =
-                framework.isPartitionAware ? (agentKnown ? .gone : .unknown) : .lost
+            guard let (state, message) = unknownTaskState(on: query.agentID) else { continue }
             sendMasterUpdate(
-                framework.id, taskID: query.taskID, agentID: query.agentID, state: state, reason: .reconciliation,
-                message: agentKnown ? "Reconciliation: task is unknown to the agent" : "Reconciliation: task is unknown"
-            )
+                framework.id, taskID: query.taskID, agentID: query.agentID,
+                state: framework.isPartitionAware ? state : .lost, reason: .reconciliation, message: message)
+        }
+    }
+
+    /// What a framework hears of a task the master does not know, by where its agent
+    /// stands (Mesos' rules): nothing while the agent may still come back with it (in the
+    /// registry, not yet registered again; without an agent id, while any such agent is
+    /// left), TASK_GONE on a registered agent, TASK_UNREACHABLE or TASK_GONE_BY_OPERATOR as
+    /// the registry marks the agent, TASK_UNKNOWN otherwise. Frameworks that are not
+    /// partition-aware hear TASK_LOST instead.
+    func unknownTaskState(on agentID: Mesos.AgentID?) -> (Mesos.TaskState, String)? {
+        guard let agentID else {
+            let recovering = registry.agents.contains { $0.value.state == .admitted && agents[$0.key] == nil }
+            return recovering ? nil : (.unknown, "Reconciliation: task is unknown")
+        }
+        if agents[agentID] != nil { return (.gone, "Reconciliation: task is unknown to the agent") }
+        switch registry.agents[agentID]?.state {
+        case .admitted: return nil
+        case .unreachable: return (.unreachable, "Reconciliation: agent is unreachable")
+        case .gone: return (.goneByOperator, "Reconciliation: agent is gone")
+        case nil: return (.unknown, "Reconciliation: task is unknown")
         }
     }
 

@@ -115,3 +115,51 @@ struct MasterRegistryTests {
         #expect(harness.master.registry.agents[agent] == nil)
     }
 }
+
+/// RECONCILE right after a failover, before every agent is back: Mesos' rules for tasks the
+/// new master does not know yet.
+@Suite("Reconciliation after a failover")
+struct FailoverReconciliationTests {
+    static let registry = Registry(agents: [
+        "S0": .init(info: MasterRegistryTests.info("a", id: "S0"), state: .admitted),
+        "S1": .init(info: MasterRegistryTests.info("b", id: "S1"), state: .admitted),
+        "S2": .init(info: MasterRegistryTests.info("c", id: "S2"), state: .unreachable, since: 5),
+        "S3": .init(info: MasterRegistryTests.info("d", id: "S3"), state: .gone, since: 5),
+    ])
+
+    func reconcile(_ harness: inout MasterHarness, _ id: Mesos.FrameworkID, _ queries: [(String, Mesos.AgentID?)])
+        -> [String: Mesos.TaskState]
+    {
+        let call = Mesos.SchedulerCall(
+            type: .reconcile,
+            reconcile: .init(tasks: queries.map { .init(taskID: Mesos.TaskID(value: $0.0), agentID: $0.1) }))
+        harness.call("f", id, call)
+        return Dictionary(uniqueKeysWithValues: harness.takeUpdates("f").map { ($0.taskID.value, $0.state) })
+    }
+
+    @Test(
+        "a partition-aware framework: nothing for agents not back yet, then GONE, UNREACHABLE, GONE_BY_OPERATOR, UNKNOWN"
+    )
+    func partitionAware() {
+        var harness = MasterHarness(registry: Self.registry)
+        var info = Mesos.FrameworkInfo(user: "u", name: "f")
+        info.capabilities = [.init(type: .partitionAware)]
+        let id = harness.subscribe("f", info: info)
+        harness.step(.agentRegister(.init(agentInfo: MasterRegistryTests.info("a", id: "S0")), stream: "a"))
+        let answers = reconcile(
+            &harness, id, [("t0", "S0"), ("t1", "S1"), ("t2", "S2"), ("t3", "S3"), ("t4", "S9"), ("t5", nil)])
+        #expect(answers == ["t0": .gone, "t2": .unreachable, "t3": .goneByOperator, "t4": .unknown])
+
+        harness.step(.agentRegister(.init(agentInfo: MasterRegistryTests.info("b", id: "S1")), stream: "b"))
+        let later = reconcile(&harness, id, [("t1", "S1"), ("t5", nil)])
+        #expect(later == ["t1": .gone, "t5": .unknown])
+    }
+
+    @Test("a framework that is not partition-aware hears TASK_LOST where the others hear more")
+    func notPartitionAware() {
+        var harness = MasterHarness(registry: Self.registry)
+        let id = harness.subscribe("f")
+        let answers = reconcile(&harness, id, [("t1", "S1"), ("t2", "S2"), ("t3", "S3"), ("t4", "S9"), ("t5", nil)])
+        #expect(answers == ["t2": .lost, "t3": .lost, "t4": .lost])
+    }
+}
