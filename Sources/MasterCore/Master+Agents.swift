@@ -45,7 +45,10 @@ extension Master {
         case .gone:
             return .rejected(status: 403, message: "Agent \(id) was marked gone; it may not register again")
         case .admitted: admit(pending)
-        case .unreachable: writeRegistry([.markReachable(info)], admitting: pending)
+        case .unreachable:
+            var reachable = pending
+            reachable.wasUnreachable = true
+            writeRegistry([.markReachable(info)], admitting: reachable)
         case nil: writeRegistry([.admitAgent(info)], admitting: pending)
         }
         return .streaming
@@ -54,8 +57,10 @@ extension Master {
     /// An agent whose place in the registry is written: it is added to the allocator with
     /// the tasks it reported, and told REGISTERED.
     mutating func admit(_ pending: PendingAdmission) {
-        let (info, register, total, stream) = (pending.info, pending.register, pending.total, pending.stream)
+        let (info, total, stream) = (pending.info, pending.total, pending.stream)
         let id = info.id!
+        var register = pending.register
+        let shutDown = pending.wasUnreachable ? dropUnawareFrameworks(&register) : []
         var used: [AllocationKey: Resources] = [:]
         for task in register.tasks where !task.state.isTerminal {
             guard let resources = try? Resources(task.resources) else { continue }
@@ -81,8 +86,34 @@ extension Master {
             "Agent \(id) (\(info.hostname)) registered with \(total)\(register.tasks.isEmpty ? "" : ", \(register.tasks.count) tasks")"
         )
         sendRegistered(id, stream: stream)
+        for framework in shutDown {
+            log(
+                "Shutting down framework \(framework) on agent \(id): its tasks there were reported lost while the agent was unreachable"
+            )
+            emit(
+                .sendToAgent(
+                    stream, AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: framework))))
+        }
         emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
         allocateSoon(on: id)
+    }
+
+    /// An agent that comes back from unreachable: the tasks of frameworks that are not
+    /// partition-aware were (or may have been) reported lost, so, as Mesos does, those
+    /// frameworks are shut down on the agent (returned, to be told after REGISTERED) and
+    /// their tasks are not taken back; a partition-aware framework's tasks go on.
+    private func dropUnawareFrameworks(_ register: inout AgentCall.Register) -> [Mesos.FrameworkID] {
+        let infos = Dictionary(register.frameworks.compactMap { info in info.id.map { ($0, info) } }) { first, _ in
+            first
+        }
+        func isPartitionAware(_ id: Mesos.FrameworkID) -> Bool {
+            if let record = frameworks[id] { return record.isPartitionAware }
+            return infos[id]?.capabilities.contains { $0.type == .partitionAware } ?? false
+        }
+        let unaware = Set(register.tasks.map(\.frameworkID).filter { !isPartitionAware($0) })
+        register.tasks.removeAll { unaware.contains($0.frameworkID) }
+        register.executors.removeAll { unaware.contains($0.frameworkID) }
+        return unaware.sorted()
     }
 
     /// An agent this master knows comes back on a new stream.

@@ -16,6 +16,8 @@ extension Master {
         var info: Mesos.AgentInfo
         var total: Resources
         var stream: StreamID
+        /// The registry held the agent as unreachable: it is being marked reachable.
+        var wasUnreachable = false
     }
 
     /// Asks the edge to write `operations`; `admission` completes once they are written.
@@ -56,6 +58,25 @@ extension Master {
     mutating func forgetFramework(_ id: Mesos.FrameworkID) {
         guard registry.frameworks[id] != nil else { return }
         writeRegistry([.removeFramework(id)])
+    }
+
+    /// When the agents the registry holds as admitted must have registered again with this
+    /// master (`agentReregisterTimeout` after it started leading); nil once that has passed.
+    var reregistrationDeadline: Int64? {
+        recoveredAgentsMarked ? nil : startedAt + config.agentReregisterTimeout
+    }
+
+    /// Past the deadline, the agents of the registry that have not registered again are
+    /// marked unreachable, as Mesos' master does after `--agent_reregister_timeout`.
+    mutating func markMissingAgentsUnreachable() {
+        guard let deadline = reregistrationDeadline, now >= deadline else { return }
+        recoveredAgentsMarked = true
+        let missing = registry.agents.filter { $0.value.state == .admitted && agents[$0.key] == nil }.keys.sorted()
+        guard !missing.isEmpty else { return }
+        log(
+            "\(missing.count) agents did not register again within \(config.agentReregisterTimeout / 1000) s; marking them unreachable"
+        )
+        writeRegistry(missing.map { .markUnreachable($0, at: now) })
     }
 
     /// A framework this master learned of without its subscription (from the registry, or

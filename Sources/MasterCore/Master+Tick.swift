@@ -6,6 +6,7 @@ import ClusterProtocol
 extension Master {
     mutating func onTick() {
         isRemovalDue = false
+        markMissingAgentsUnreachable()
         removeFailedOverFrameworks()
         rescindExpiredOffers()
         sendHeartbeats()

@@ -51,6 +51,8 @@ public struct Master: Sendable {
     var nextRegistryWrite = 0
     /// New agents whose admission is being written, by id.
     var pendingAdmissions: [Mesos.AgentID: PendingAdmission] = [:]
+    /// True once the registry's agents that did not register again were marked unreachable.
+    var recoveredAgentsMarked = false
     var now: Int64
     var outbox: [MasterAction] = []
 
@@ -111,6 +113,7 @@ public struct Master: Sendable {
             if let deadline = framework.failoverDeadline { wakeup = min(wakeup, deadline) }
         }
         for agent in agents.values where agent.isConnected { wakeup = min(wakeup, agent.nextPingAt) }
+        if let deadline = reregistrationDeadline { wakeup = min(wakeup, deadline) }
         if let timeout = config.offerTimeout, let oldest = offerMadeAt.values.min() {
             wakeup = min(wakeup, oldest + timeout)
         }

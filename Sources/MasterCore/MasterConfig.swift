@@ -22,6 +22,9 @@ public struct MasterConfig: Sendable {
     public var frameworksMax = 10_000
     /// Registered agents at most; a registration beyond is refused.
     public var agentsMax = 100_000
+    /// The agents in the registry that have not registered again this long after a master
+    /// starts leading are marked unreachable (Mesos' `--agent_reregister_timeout`).
+    public var agentReregisterTimeout: Int64 = 600_000
     /// A framework recovered without its subscription (after a failover) is removed after its
     /// failover timeout, but never sooner than this (Mesos' agent re-registration timeout):
     /// time for it to find the new master.

@@ -23,6 +23,9 @@ public struct MasterOptions: Sendable {
     public var offerTimeout: Int64?
     public var heartbeatInterval: Int64 = 15_000
     public var agentPingInterval: Int64 = 15_000
+    /// How long a new leader waits for the registry's agents before marking them
+    /// unreachable, in ms (Mesos' --agent_reregister_timeout).
+    public var agentReregisterTimeout: Int64 = 600_000
     /// The Keeper session the master contends with, in ms (Mesos' --zk_session_timeout).
     public var zkSessionTimeout: Int64 = 10_000
     /// How often a standby checks that the leader's process still listens, in ms; nil
@@ -55,6 +58,7 @@ public struct MasterOptions: Sendable {
         config.offerTimeout = offerTimeout
         config.heartbeatInterval = heartbeatInterval
         config.agentPingInterval = agentPingInterval
+        config.agentReregisterTimeout = agentReregisterTimeout
         config.allocator.weights = weights
         switch allocator {
         case .drf: config.sorter = DRFSorter()

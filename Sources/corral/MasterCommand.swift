@@ -45,6 +45,12 @@ struct MasterCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which an unanswered offer is rescinded (default: never).")
     var offerTimeout: Double?
 
+    @Option(
+        help:
+            "Seconds a new leader waits for the agents of the registry to register again before marking them unreachable (Mesos' --agent_reregister_timeout)."
+    )
+    var agentReregisterTimeout: Double = 600
+
     @Option(help: "Seconds of the Keeper session the master contends with (Mesos' --zk_session_timeout).")
     var zkSessionTimeout: Double = 10
 
@@ -79,6 +85,7 @@ struct MasterCommand: AsyncParsableCommand {
         options.allocationInterval = Int64(allocationInterval * 1000)
         options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
         options.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
+        options.agentReregisterTimeout = Int64(agentReregisterTimeout * 1000)
         options.leaderProbeInterval = leaderProbeInterval > 0 ? Int64(leaderProbeInterval * 1000) : nil
         try makeDirectory(workDir)
         ParentWatch.startIfAsked(logger: logger)

@@ -163,3 +163,54 @@ struct FailoverReconciliationTests {
         #expect(answers == ["t2": .lost, "t3": .lost, "t4": .lost])
     }
 }
+
+/// Agents that do not come back after a failover, and agents that come back from unreachable.
+@Suite("Unreachable agents in the registry")
+struct UnreachableRegistryAgentTests {
+    @Test("agents of the registry not back within the re-registration timeout are marked unreachable")
+    func reregistrationTimeout() {
+        let registry = Registry(agents: [
+            "S0": .init(info: MasterRegistryTests.info("a", id: "S0"), state: .admitted),
+            "S1": .init(info: MasterRegistryTests.info("b", id: "S1"), state: .admitted),
+        ])
+        var harness = MasterHarness(registry: registry) { $0.agentReregisterTimeout = 60_000 }
+        let started = harness.now
+        harness.step(.agentRegister(.init(agentInfo: MasterRegistryTests.info("a", id: "S0")), stream: "a"))
+        #expect(harness.master.nextWakeup <= started + 60_000)
+        harness.advance(59_000)
+        #expect(harness.master.registry.agents["S1"]?.state == .admitted)
+        harness.advance(1_000)
+        #expect(harness.master.registry.agents["S1"]?.state == .unreachable)
+        #expect(harness.master.registry.agents["S1"]?.since == started + 60_000)
+        #expect(harness.master.registry.agents["S0"]?.state == .admitted)
+    }
+
+    @Test(
+        "an agent back from unreachable: frameworks that are not partition-aware are shut down there, the others keep their tasks"
+    )
+    func backFromUnreachable() {
+        var aware = Mesos.FrameworkInfo(user: "u", name: "aware")
+        aware.id = "PA"
+        aware.capabilities = [.init(type: .partitionAware)]
+        var unaware = Mesos.FrameworkInfo(user: "u", name: "unaware")
+        unaware.id = "NA"
+        let registry = Registry(
+            agents: ["S0": .init(info: MasterRegistryTests.info("a", id: "S0"), state: .unreachable, since: 1)])
+        var harness = MasterHarness(registry: registry)
+        func task(_ id: String, _ framework: Mesos.FrameworkID) -> Mesos.Task {
+            Mesos.Task(
+                name: id, taskID: Mesos.TaskID(value: id), frameworkID: framework, agentID: "S0", state: .running,
+                resources: [Mesos.Resource](try! Resources(parsing: "cpus:0.5;mem:64")))
+        }
+        let register = AgentCall.Register(
+            agentInfo: MasterRegistryTests.info("a", id: "S0"), frameworks: [aware, unaware],
+            tasks: [task("t-pa", "PA"), task("t-na", "NA")])
+        harness.step(.agentRegister(register, stream: "a"))
+        let events = harness.takeAgentEvents("a")
+        #expect(events.map(\.type) == [.registered, .shutdownFramework])
+        #expect(events.last?.shutdownFramework?.frameworkID == "NA")
+        #expect(harness.master.frameworks["PA"]?.tasks["t-pa"]?.state == .running)
+        #expect(harness.master.frameworks["NA"] == nil)
+        #expect(harness.master.registry.agents["S0"]?.state == .admitted)
+    }
+}
