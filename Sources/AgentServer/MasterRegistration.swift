@@ -11,8 +11,11 @@ struct MasterRegistration: Sendable {
     let host: AgentHost
     let detector: MasterDetector
     let logger: Logger
-    /// The pause before registering again after a failure.
+    /// The pause before registering again after a failure: `firstRetryDelay`, doubled after
+    /// each failure in a row up to `retryDelay`. A master just elected answers 503 until it
+    /// has read the registry, for some milliseconds: the agent asks again soon.
     var retryDelay: Duration = .seconds(1)
+    var firstRetryDelay: Duration = .milliseconds(50)
 
     func run() async {
         var session: Task<Void, Never>?
@@ -31,6 +34,7 @@ struct MasterRegistration: Sendable {
 
     private func keepRegistered(with leader: HostPort) async {
         var target = leader
+        var delay = firstRetryDelay
         while !Task.isCancelled {
             let dropper = TaskDropper()
             let current = target
@@ -43,6 +47,8 @@ struct MasterRegistration: Sendable {
                     target = redirect
                     continue
                 }
+                // A stream that got as far as REGISTERED starts the pauses again.
+                if await host.read({ $0.connection == .registered }) { delay = firstRetryDelay }
             } catch {
                 if !Task.isCancelled, !(await host.isLeaving) {
                     logger.warning("Registering with the master at \(target): \(error)")
@@ -52,7 +58,8 @@ struct MasterRegistration: Sendable {
             await host.attach(nil)
             await host.step(.masterDisconnected)
             target = leader
-            try? await Task.sleep(for: retryDelay)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, retryDelay)
         }
     }
 

@@ -6,7 +6,9 @@ import ClusterEdge
 /// listening at the leader's address `refusalsToDepose` times in a row, `interval` apart,
 /// knows the process is gone and removes the znode itself, so the next master takes over at
 /// once. Only a refusal counts: a leader that is slow, paused or cut off by the network
-/// answers nothing at all, and is left to its session as before.
+/// answers nothing at all, and is left to its session as before. And refusals count only
+/// once the leader was seen listening: a leader just elected may not serve yet, and one
+/// never seen alive is left to its session too.
 struct LeaderWatch: Sendable {
     var interval: Duration
     var refusalsToDepose = 3
@@ -17,10 +19,14 @@ struct LeaderWatch: Sendable {
     /// Returns true once the leader at `address` is known gone; false if cancelled first.
     func waitUntilGone(_ address: HostPort) async -> Bool {
         var refusals = 0
+        var seenListening = false
         while !Task.isCancelled {
             switch await probe(address) {
-            case .refused: refusals += 1
-            case .listening, .unknown: refusals = 0
+            case .refused: refusals += seenListening ? 1 : 0
+            case .listening:
+                seenListening = true
+                refusals = 0
+            case .unknown: refusals = 0
             }
             if refusals >= refusalsToDepose { return true }
             try? await Task.sleep(for: interval)

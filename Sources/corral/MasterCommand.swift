@@ -56,7 +56,7 @@ struct MasterCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Seconds between a standby's checks that the leader's process still listens; after three refusals in a row it removes the dead leader's znode and the election goes on at once. 0: wait for the dead leader's Keeper session to expire."
+            "Seconds between a standby's checks that the leader's process still listens; once it was seen listening, three refusals in a row make the standby remove the dead leader's znode so the election goes on at once. 0: wait for the dead leader's Keeper session to expire."
     )
     var leaderProbeInterval: Double = 0.1
 
