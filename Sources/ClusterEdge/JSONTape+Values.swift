@@ -61,7 +61,7 @@ extension JSONTape {
         }
         if offset < text.upperBound {
             guard let written = Int(String(decoding: bytes[offset + 1..<text.upperBound], as: UTF8.self)),
-                abs(written) < 1_000
+                written.magnitude < 1_000
             else { return significand.allSatisfy { $0 == 0 } ? 0 : nil }
             exponent += written
         }

@@ -40,6 +40,9 @@ extension Master {
         guard pendingAdmissions[id] == nil else {
             return .rejected(status: 503, message: "Agent \(id) is being admitted on another stream; try again")
         }
+        guard !markingUnreachable.contains(id) else {
+            return .rejected(status: 503, message: "Agent \(id) is being marked unreachable; try again")
+        }
         let pending = PendingAdmission(register: register, info: info, total: total, stream: stream)
         switch registry.agents[id]?.state {
         case .gone:

@@ -31,7 +31,13 @@ extension Master {
 
     mutating func onRegistryWritten(_ id: Int, refusal: String?) {
         guard let write = registryWrites.removeValue(forKey: id) else { return }
-        let admission = write.admission.flatMap { pendingAdmissions.removeValue(forKey: $0.info.id!) }
+        for case .markUnreachable(let agent, _) in write.operations { markingUnreachable.remove(agent) }
+        // The admission this write was for, if its stream is still the one waiting (not
+        // closed, and not replaced by a newer registration of the same agent).
+        var admission: PendingAdmission?
+        if let queued = write.admission, let agent = queued.info.id, pendingAdmissions[agent]?.stream == queued.stream {
+            admission = pendingAdmissions.removeValue(forKey: agent)
+        }
         if let refusal {
             log("Registry write \(write.operations) refused: \(refusal)")
             if let admission {
@@ -43,21 +49,42 @@ extension Master {
         for operation in write.operations {
             if case .success(let next) = registry.applying(operation) { registry = next }
         }
-        // An agent whose stream ended meanwhile (no longer pending) stays in the registry,
-        // not registered.
-        if let admission { admit(admission) }
+        if let admission {
+            admit(admission)
+        } else if let abandoned = write.admission, case .admitAgent = write.operations.first {
+            // A new agent whose stream ended before its admission was written never learned
+            // its id: it will register as another agent, so this entry is removed again.
+            let agent = abandoned.info.id!
+            if agents[agent] == nil, pendingAdmissions[agent] == nil { writeRegistry([.removeAgent(agent)]) }
+        }
     }
 
-    /// Writes a framework's info if the registry does not hold it as it is.
+    /// Writes a framework's info if the registry will not hold it as it is.
     mutating func recordFramework(_ info: Mesos.FrameworkInfo) {
-        guard let id = info.id, registry.frameworks[id] != info else { return }
+        guard let id = info.id, plannedFramework(id) != info else { return }
         writeRegistry([.addFramework(info)])
     }
 
-    /// Writes that a framework is gone, if the registry holds it.
+    /// Writes that a framework is gone, if the registry will hold it.
     mutating func forgetFramework(_ id: Mesos.FrameworkID) {
-        guard registry.frameworks[id] != nil else { return }
+        guard plannedFramework(id) != nil else { return }
         writeRegistry([.removeFramework(id)])
+    }
+
+    /// A framework's entry once the writes asked for are made: a framework torn down while
+    /// its addition is being written must still be removed.
+    private func plannedFramework(_ id: Mesos.FrameworkID) -> Mesos.FrameworkInfo? {
+        var info = registry.frameworks[id]
+        for write in registryWrites.keys.sorted() {
+            for operation in registryWrites[write]!.operations {
+                switch operation {
+                case .addFramework(let added) where added.id == id: info = added
+                case .removeFramework(id): info = nil
+                default: break
+                }
+            }
+        }
+        return info
     }
 
     /// When the agents the registry holds as admitted must have registered again with this
@@ -71,12 +98,19 @@ extension Master {
     mutating func markMissingAgentsUnreachable() {
         guard let deadline = reregistrationDeadline, now >= deadline else { return }
         recoveredAgentsMarked = true
-        let missing = registry.agents.filter { $0.value.state == .admitted && agents[$0.key] == nil }.keys.sorted()
+        let missing = registry.agents.filter {
+            $0.value.state == .admitted && agents[$0.key] == nil && pendingAdmissions[$0.key] == nil
+        }.keys.sorted()
         guard !missing.isEmpty else { return }
         log(
             "\(missing.count) agents did not register again within \(config.agentReregisterTimeout / 1000) s; marking them unreachable"
         )
-        writeRegistry(missing.map { .markUnreachable($0, at: now) })
+        // One write each: one refused (the agent was removed meanwhile) leaves the others.
+        // Until its write is answered, an agent's REGISTER is refused (503).
+        for agent in missing {
+            markingUnreachable.insert(agent)
+            writeRegistry([.markUnreachable(agent, at: now)])
+        }
     }
 
     /// A framework this master learned of without its subscription (from the registry, or

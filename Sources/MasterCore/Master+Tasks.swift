@@ -89,6 +89,10 @@ extension Master {
             }
             return
         }
+        // Whether an agent of the registry may still come back, computed once per call.
+        let recovering =
+            reconcile.tasks.contains { $0.agentID == nil }
+            && registry.agents.contains { $0.value.state == .admitted && agents[$0.key] == nil }
         for query in reconcile.tasks {
             if let task = tasks[query.taskID] {
                 sendMasterUpdate(
@@ -96,7 +100,7 @@ extension Master {
                     reason: .reconciliation, message: "Reconciliation: latest task state")
                 continue
             }
-            guard let (state, message) = unknownTaskState(on: query.agentID) else { continue }
+            guard let (state, message) = unknownTaskState(on: query.agentID, recovering: recovering) else { continue }
             sendMasterUpdate(
                 framework.id, taskID: query.taskID, agentID: query.agentID,
                 state: framework.isPartitionAware ? state : .lost, reason: .reconciliation, message: message)
@@ -109,11 +113,8 @@ extension Master {
     /// left), TASK_GONE on a registered agent, TASK_UNREACHABLE or TASK_GONE_BY_OPERATOR as
     /// the registry marks the agent, TASK_UNKNOWN otherwise. Frameworks that are not
     /// partition-aware hear TASK_LOST instead.
-    func unknownTaskState(on agentID: Mesos.AgentID?) -> (Mesos.TaskState, String)? {
-        guard let agentID else {
-            let recovering = registry.agents.contains { $0.value.state == .admitted && agents[$0.key] == nil }
-            return recovering ? nil : (.unknown, "Reconciliation: task is unknown")
-        }
+    func unknownTaskState(on agentID: Mesos.AgentID?, recovering: Bool) -> (Mesos.TaskState, String)? {
+        guard let agentID else { return recovering ? nil : (.unknown, "Reconciliation: task is unknown") }
         if agents[agentID] != nil { return (.gone, "Reconciliation: task is unknown to the agent") }
         switch registry.agents[agentID]?.state {
         case .admitted: return nil

@@ -53,6 +53,8 @@ public struct Master: Sendable {
     var pendingAdmissions: [Mesos.AgentID: PendingAdmission] = [:]
     /// True once the registry's agents that did not register again were marked unreachable.
     var recoveredAgentsMarked = false
+    /// Agents whose marking as unreachable is being written.
+    var markingUnreachable: Set<Mesos.AgentID> = []
     var now: Int64
     var outbox: [MasterAction] = []
 

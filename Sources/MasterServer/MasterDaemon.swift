@@ -87,11 +87,11 @@ struct LeadershipService: Service {
                     group.addTask { try await follow(election, own: data) }
                     let leadership = try await election.lead(data: data)
                     let store = RegistryStore(client: client, electionPath: path)
-                    let registry = try await store.claim(masterID: info.id)
+                    let registry = try await store.claim(masterID: info.id, leading: leadership.node)
                     logger.info(
                         "Read the registry: \(registry.agents.count) agents, \(registry.frameworks.count) frameworks")
                     let abdications = await host.lead(as: info, registry: registry, store: store)
-                    if await Self.stepsDown(leadership, abdications) { try? await leadership.resign() }
+                    if await Self.stepsDown(leadership, abdications) { await Self.resign(leadership) }
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }
@@ -101,6 +101,17 @@ struct LeadershipService: Service {
                 await host.standBy(leader: nil)
             }
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Leaves the election after stepping down, giving up after 2 s (Keeper may be what
+    /// failed; closing the client ends the session, and the znode with it, soon enough).
+    private static func resign(_ leadership: Leadership) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await leadership.resign() }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -132,7 +143,9 @@ struct LeadershipService: Service {
         for try await leader in election.leaders() {
             watching?.cancel()
             let address = leader.flatMap { MasterElection.address(fromInfo: $0.data) }
-            await host.noteLeader(address)
+            // This master's own node: until it has read the registry and leads, it knows of
+            // no leader to redirect to (503), rather than redirecting to itself.
+            await host.noteLeader(leader?.data == own ? nil : address)
             if let leader, let address, leader.data != own, let leaderWatch {
                 watching = Task { await depose(leader.node, at: address, in: election, when: leaderWatch) }
             }

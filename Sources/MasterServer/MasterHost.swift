@@ -193,12 +193,14 @@ public actor MasterHost {
         _ = step(.registryWritten(id, refusal: refusal))
     }
 
+    /// Steps down at once (the core is dropped before anything else: it must not offer or
+    /// launch another thing), then tells the leadership loop, which leaves the election.
     private func abdicate(_ reason: String, term: Int) {
         guard term == self.term, let abdication else { return }
         logger.error("Stepping down: \(reason)")
+        standBy(leader: nil)
         abdication.yield(reason)
         abdication.finish()
-        self.abdication = nil
     }
 
     private func send(_ json: [UInt8], to outbox: EventOutbox?, kind: StreamKind) {

@@ -37,11 +37,21 @@ public actor RegistryStore {
     var agentsPath: String { PathRules.join(root, "agents") }
     var frameworksPath: String { PathRules.join(root, "frameworks") }
 
-    /// Makes this master the registry's only writer and reads the registry.
-    public func claim(masterID: String) async throws -> Registry {
+    /// Makes this master the registry's only writer and reads the registry. With `leading`
+    /// (this master's election znode), the claim holds only if that znode still exists: a
+    /// master deposed since it won cannot claim after the one that leads now.
+    public func claim(masterID: String, leading node: String? = nil) async throws -> Registry {
         try await client.ensurePath(agentsPath)
         try await client.ensurePath(frameworksPath)
-        let stat = try await client.setData(root, data: MesosJSON.encode(["leader": masterID]))
+        let data = MesosJSON.encode(["leader": masterID])
+        let stat: Stat
+        if let node {
+            let results = try await client.multi([.check(node, version: -1), .setData(root, data: data)])
+            guard case .setData(let written) = results.last else { throw RegistryStoreError.notClaimed }
+            stat = written
+        } else {
+            stat = try await client.setData(root, data: data)
+        }
         fence = stat.version
         registry = try await read()
         return registry

@@ -44,7 +44,25 @@ struct MasterRegistryTests {
         harness.completeRegistryWrites()
         #expect(harness.agent["b"] == nil)
         #expect(harness.master.agents.isEmpty)
-        #expect(harness.master.registry.agents.count == 1)
+        // It never learned its id, so its entry is removed again.
+        #expect(harness.master.registry.agents.isEmpty)
+    }
+
+    @Test("a write answered for a stream that has since been replaced does not admit the newer stream")
+    func admissionFollowsItsStream() {
+        let registry = Registry(agents: ["S1": .init(info: Self.info("b", id: "S1"), state: .unreachable, since: 5)])
+        var harness = MasterHarness(registry: registry)
+        harness.writesRegistryAtOnce = false
+        harness.step(.agentRegister(.init(agentInfo: Self.info("b", id: "S1")), stream: "b1"))
+        harness.step(.agentClosed("b1"))
+        harness.step(.agentRegister(.init(agentInfo: Self.info("b", id: "S1")), stream: "b2"))
+        #expect(harness.registryWrites.count == 2)
+        let first = harness.registryWrites.removeFirst()
+        harness.step(.registryWritten(first.id, refusal: "no"))
+        #expect(!harness.closed.contains("b2"))
+        #expect(harness.agent["b2"] == nil)
+        harness.completeRegistryWrites()
+        #expect(harness.agent["b2"]?.first?.registered?.agentID == "S1")
     }
 
     @Test(
@@ -86,6 +104,17 @@ struct MasterRegistryTests {
         #expect(harness.master.registry.frameworks[id]?.failoverTimeout == 60)
         harness.call("f", id, Mesos.SchedulerCall(type: .teardown))
         #expect(harness.master.registry.frameworks[id] == nil)
+    }
+
+    @Test("a framework torn down while its addition is being written is removed from the registry too")
+    func teardownWhileWriting() {
+        var harness = MasterHarness()
+        harness.writesRegistryAtOnce = false
+        let id = harness.subscribe("f")
+        harness.call("f", id, Mesos.SchedulerCall(type: .teardown))
+        #expect(harness.registryWrites.map(\.operations.count) == [1, 1])
+        harness.completeRegistryWrites()
+        #expect(harness.master.registry.frameworks.isEmpty)
     }
 
     @Test("a framework from the registry waits for its scheduler: at least 10 min, then it is removed")
@@ -179,7 +208,17 @@ struct UnreachableRegistryAgentTests {
         #expect(harness.master.nextWakeup <= started + 60_000)
         harness.advance(59_000)
         #expect(harness.master.registry.agents["S1"]?.state == .admitted)
+        harness.writesRegistryAtOnce = false
         harness.advance(1_000)
+        // While its marking is written, the agent may not register.
+        guard
+            case .rejected(503, _) = harness.step(
+                .agentRegister(.init(agentInfo: MasterRegistryTests.info("b", id: "S1")), stream: "b"))
+        else {
+            Issue.record("an agent registered while it was being marked unreachable")
+            return
+        }
+        harness.completeRegistryWrites()
         #expect(harness.master.registry.agents["S1"]?.state == .unreachable)
         #expect(harness.master.registry.agents["S1"]?.since == started + 60_000)
         #expect(harness.master.registry.agents["S0"]?.state == .admitted)

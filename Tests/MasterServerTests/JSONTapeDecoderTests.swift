@@ -115,6 +115,10 @@ struct JSONTapeDecoderTests {
         #expect(int64("1.5") == nil)
         #expect(int64("1e-400") == nil)
         #expect(int64("1e999999999999") == nil)
+        // An exponent of Int.min: its magnitude must not overflow.
+        #expect(int64("1e-9223372036854775808") == nil)
+        #expect(int64("0e-9223372036854775808") == 0)
+        #expect(int64("1.5e9223372036854775807") == nil)
         #expect((try? JSONTapeDecoder().decode(Double.self, from: Array("1e-400".utf8))) == nil)
         #expect((try? JSONTapeDecoder().decode(UInt8.self, from: Array("2.55e2".utf8))) == 255)
         #expect((try? JSONTapeDecoder().decode(UInt8.self, from: Array("-1".utf8))) == nil)
