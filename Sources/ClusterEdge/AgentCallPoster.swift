@@ -39,12 +39,7 @@ public final class AgentCallPoster: Sendable {
     public func closeAndWait(limit: Duration) async {
         close()
         let worker = worker
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await worker.value }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
-            group.cancelAll()
-        }
+        await awaitAtMost(limit) { await worker.value }
     }
 
     private static func post(_ calls: [AgentCall], on connection: HTTPConnection, streamID: String, logger: Logger)

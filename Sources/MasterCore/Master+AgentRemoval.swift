@@ -34,16 +34,12 @@ extension Master {
     private mutating func loseTask(_ key: TaskKey, agent: AgentRecord, cause: String) {
         guard var task = frameworks[key.framework]?.tasks.removeValue(forKey: key.task) else { return }
         if !task.isTerminal {
-            var status = Mesos.TaskStatus(taskID: key.task, state: .lost)
-            status.source = .master
-            status.reason = .agentRemoved
-            status.message = "Agent \(agent.info.hostname) removed: \(cause)"
-            status.agentID = agent.id
+            var status = masterStatus(
+                taskID: key.task, agentID: agent.id, state: .lost, reason: .agentRemoved,
+                message: "Agent \(agent.info.hostname) removed: \(cause)")
             status.executorID = task.executorID
-            status.timestamp = timestamp
             task.state = .lost
-            task.statuses.append(status)
-            if task.statuses.count > config.statusesPerTaskMax { task.statuses.removeFirst() }
+            task.record(status, keeping: config.statusesPerTaskMax)
             task.unacknowledged = nil
             emit(.publish(.taskUpdated(frameworkID: key.framework, status: status, state: .lost)))
             if let stream = frameworks[key.framework]!.stream { emit(.sendToFramework(stream, .update(status))) }

@@ -15,8 +15,7 @@ extension Master {
         // Taken out, changed and put back, so that no copy of the framework's task table
         // is ever made (a held copy would make the write copy all of it).
         if var task = frameworks[frameworkID]!.tasks.removeValue(forKey: status.taskID) {
-            task.statuses.append(status)
-            if task.statuses.count > config.statusesPerTaskMax { task.statuses.removeFirst() }
+            task.record(status, keeping: config.statusesPerTaskMax)
             task.state = update.latestState ?? status.state
             task.unacknowledged = status.uuid == nil ? nil : status
             if status.uuid != nil { task.statusUpdateState = status.state }
@@ -131,12 +130,21 @@ extension Master {
         reason: Mesos.TaskStatus.Reason, message: String
     ) {
         guard let stream = frameworks[frameworkID]?.stream else { return }
+        let status = masterStatus(taskID: taskID, agentID: agentID, state: state, reason: reason, message: message)
+        emit(.sendToFramework(stream, .update(status)))
+    }
+
+    /// A status the master writes itself: source master, no uuid, stamped now.
+    func masterStatus(
+        taskID: Mesos.TaskID, agentID: Mesos.AgentID?, state: Mesos.TaskState, reason: Mesos.TaskStatus.Reason,
+        message: String
+    ) -> Mesos.TaskStatus {
         var status = Mesos.TaskStatus(taskID: taskID, state: state)
         status.source = .master
         status.reason = reason
         status.message = message
         status.agentID = agentID
         status.timestamp = timestamp
-        emit(.sendToFramework(stream, .update(status)))
+        return status
     }
 }

@@ -32,4 +32,10 @@ public struct TaskRecord: Sendable, Equatable {
     public var reconciledState: Mesos.TaskState { statusUpdateState ?? state }
     public var key: TaskKey { TaskKey(framework: frameworkID, task: info.taskID) }
     public var isTerminal: Bool { state.isTerminal }
+
+    /// Keeps `status` as the newest, dropping the oldest beyond `max`.
+    mutating func record(_ status: Mesos.TaskStatus, keeping max: Int) {
+        statuses.append(status)
+        if statuses.count > max { statuses.removeFirst() }
+    }
 }

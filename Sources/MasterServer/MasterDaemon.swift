@@ -107,12 +107,7 @@ struct LeadershipService: Service {
     /// Leaves the election after stepping down, giving up after 2 s (Keeper may be what
     /// failed; closing the client ends the session, and the znode with it, soon enough).
     private static func resign(_ leadership: Leadership) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await leadership.resign() }
-            group.addTask { try? await Task.sleep(for: .seconds(2)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
     }
 
     /// Waits until leadership ends: true if this master must step down (its registry writes
