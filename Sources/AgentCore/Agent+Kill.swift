@@ -26,13 +26,16 @@ extension Agent {
         }
     }
 
-    /// The master removed the framework (and its tasks): its executors are shut down, and
-    /// the updates they end with are not sent — nobody would acknowledge them.
+    /// The master removed the framework (and its tasks), or told it that its tasks here are
+    /// lost (the agent was unreachable): its executors are shut down, and the updates they
+    /// end with are not sent — the framework has heard the last of those tasks.
     mutating func shutdownFramework(_ framework: Mesos.FrameworkID) {
         log("Shutting down framework \(framework)")
-        frameworksShuttingDown.insert(framework)
         updates.remove(framework: framework)
-        for key in executors.keys.sorted() where key.framework == framework { shutdownExecutor(key) }
+        for key in executors.keys.sorted() where key.framework == framework {
+            silencedExecutors.insert(key)
+            shutdownExecutor(key)
+        }
     }
 
     /// The agent is stopping for good: every executor is shut down, every task killed. Unlike

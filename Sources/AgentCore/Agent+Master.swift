@@ -22,13 +22,19 @@ extension Agent {
         return AgentCall.Register(agentInfo: info, frameworks: frameworkList, executors: executorList, tasks: tasks)
     }
 
-    /// A task as the master records it.
+    /// A task as the master records it: its latest state, and the state of its oldest
+    /// update not yet acknowledged (Mesos' `status_update_state`), which its framework hears
+    /// next: a master answers for the task with that, so the framework never hears a state
+    /// after one that follows it.
     public func masterView(_ task: TaskRun, in run: ExecutorRun) -> Mesos.Task {
         var view = Mesos.Task(
             name: task.info.name, taskID: task.info.taskID, frameworkID: run.frameworkID,
             agentID: agentID ?? Mesos.AgentID(value: ""), state: task.state, resources: task.info.resources)
         view.executorID = run.kind == .command ? nil : run.info.executorID
         view.labels = task.info.labels
+        let pending = updates.oldestPending(TaskKey(framework: run.frameworkID, task: task.info.taskID))
+        view.statusUpdateState = pending?.state
+        view.statusUpdateUuid = pending?.uuid
         return view
     }
 
@@ -79,9 +85,13 @@ extension Agent {
             guard let message = event.message else { return }
             forwardToExecutor(message)
         case .ping:
-            break
+            emit(.sendToMaster(AgentCall(type: .pong, agentID: agentID)))
         case .error:
             log("The master refused this agent: \(event.error?.message ?? "no reason given")")
+        case .drain:
+            drain(maxGracePeriod: event.drain?.maxGracePeriod.map { $0.nanoseconds / 1_000_000 })
+        case .shutdown:
+            shutdownForGood()
         }
     }
 
@@ -93,6 +103,7 @@ extension Agent {
         masterInfo = registered.masterInfo
         pingInterval = max(1, Int64(registered.pingIntervalSeconds * 1000))
         connection = .registered
+        draining = false
         log("Registered with master \(registered.masterInfo.id) as agent \(registered.agentID)")
         for update in updates.due(now: now, force: true) {
             emit(.sendToMaster(AgentCall(type: .update, agentID: agentID, update: update)))
@@ -155,11 +166,13 @@ extension Agent {
     mutating func record(_ status: Mesos.TaskStatus, for key: TaskKey) {
         var status = status
         status.agentID = agentID
-        if let executor = executorKey(of: key) {
+        let executor = executorKey(of: key)
+        if let executor {
             executors[executor]!.tasks[key.task]?.state = status.state
             if executors[executor]!.kind != .command { status.executorID = executor.executor }
         }
-        guard !frameworksShuttingDown.contains(key.framework) else { return }
+        guard !(executor.map(silencedExecutors.contains) ?? false) else { return }
+        if draining, status.state == .killed { status.reason = .agentDraining }
         if let call = updates.add(status, for: key, now: now, online: connection == .registered) {
             emit(.sendToMaster(AgentCall(type: .update, agentID: agentID, update: call)))
         }
@@ -184,9 +197,7 @@ extension Agent {
     mutating func removeExecutorIfDone(_ key: ExecutorKey) {
         guard let run = executors[key], run.phase == .terminated, run.tasks.isEmpty else { return }
         executors[key] = nil
-        if !executors.keys.contains(where: { $0.framework == key.framework }) {
-            frameworks[key.framework] = nil
-            frameworksShuttingDown.remove(key.framework)
-        }
+        silencedExecutors.remove(key)
+        if !executors.keys.contains(where: { $0.framework == key.framework }) { frameworks[key.framework] = nil }
     }
 }

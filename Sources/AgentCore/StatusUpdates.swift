@@ -24,6 +24,9 @@ public struct StatusUpdates: Sendable {
     /// How many updates wait for `key`.
     public func pendingCount(_ key: TaskKey) -> Int { streams[key]?.pending.count ?? 0 }
 
+    /// The oldest update waiting for `key`: the next its framework hears.
+    public func oldestPending(_ key: TaskKey) -> Mesos.TaskStatus? { streams[key]?.pending.first }
+
     /// All waiting updates, for the registration message.
     public var all: [(TaskKey, [Mesos.TaskStatus])] {
         streams.keys.sorted().map { ($0, streams[$0]!.pending) }

@@ -5,7 +5,8 @@ import Logging
 
 /// A lightweight agent for the launch benchmark: it speaks the real agent protocol to a
 /// real master (registers on a stream, posts status updates on a keep-alive connection)
-/// but runs nothing: each task it is sent is reported TASK_RUNNING at once.
+/// but runs nothing: each task it is sent is reported TASK_RUNNING at once, and each PING
+/// answered.
 struct SimulatedAgent: Sendable {
     let index: Int
     let master: HostPort
@@ -43,6 +44,9 @@ struct SimulatedAgent: Sendable {
                         let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
                         poster.post(AgentCall(type: .update, agentID: agentID, update: update))
                     }
+                case .ping:
+                    guard let agentID else { continue }
+                    poster.post(AgentCall(type: .pong, agentID: agentID))
                 default: break
                 }
             }

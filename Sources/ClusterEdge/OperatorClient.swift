@@ -8,11 +8,20 @@ public enum OperatorClient {
     public static func call(
         _ type: Mesos.OperatorCall.Kind, at master: HostPort, timeout: Duration = .seconds(30)
     ) async throws -> (response: Mesos.OperatorResponse, json: [UInt8]) {
+        let body = try await perform(Mesos.OperatorCall(type: type), at: master, timeout: timeout)
+        return (try MesosJSON.decode(Mesos.OperatorResponse.self, from: body), body)
+    }
+
+    /// Sends `call` and returns the body of its 200 answer (empty for calls that change
+    /// something, such as DRAIN_AGENT); any other status is thrown with its message.
+    @discardableResult
+    public static func perform(
+        _ call: Mesos.OperatorCall, at master: HostPort, timeout: Duration = .seconds(30)
+    ) async throws -> [UInt8] {
         var target = master
         for _ in 0..<3 {
             let request = HTTPRequestSpec.json(
-                host: target.host, port: target.port, target: "/api/v1",
-                body: MesosJSON.encode(Mesos.OperatorCall(type: type)))
+                host: target.host, port: target.port, target: "/api/v1", body: MesosJSON.encode(call))
             let (head, body) = try await HTTPClient.send(request, timeout: timeout)
             if head.status == 307, let location = head.header("Location"), let next = HostPort(location: location) {
                 target = next
@@ -22,7 +31,7 @@ public enum OperatorClient {
                 throw OperatorClientError.refused(
                     master: target, status: head.status, message: String(decoding: body, as: UTF8.self))
             }
-            return (try MesosJSON.decode(Mesos.OperatorResponse.self, from: body), body)
+            return body
         }
         throw OperatorClientError.redirectLoop(master)
     }

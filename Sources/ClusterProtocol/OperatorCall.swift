@@ -1,19 +1,64 @@
 extension Mesos {
     /// A call to the master's operator API (master.proto's `Call`), POSTed to
-    /// `/api/v1`. The GET_* calls and SUBSCRIBE carry no payload; of the others only TEARDOWN's is
-    /// here so far.
+    /// `/api/v1`. The GET_* calls and SUBSCRIBE carry no payload; of the others TEARDOWN's
+    /// and the agent maintenance calls' are here.
     public struct OperatorCall: Codable, Hashable, Sendable {
         public var type: Kind
         public var teardown: Teardown?
+        public var drainAgent: DrainAgent?
+        public var deactivateAgent: AgentOnly?
+        public var reactivateAgent: AgentOnly?
+        public var markAgentGone: AgentOnly?
 
-        public init(type: Kind, teardown: Teardown? = nil) {
+        public init(
+            type: Kind, teardown: Teardown? = nil, drainAgent: DrainAgent? = nil, deactivateAgent: AgentOnly? = nil,
+            reactivateAgent: AgentOnly? = nil, markAgentGone: AgentOnly? = nil
+        ) {
             self.type = type
             self.teardown = teardown
+            self.drainAgent = drainAgent
+            self.deactivateAgent = deactivateAgent
+            self.reactivateAgent = reactivateAgent
+            self.markAgentGone = markAgentGone
         }
 
         enum CodingKeys: String, CodingKey {
             case type
             case teardown
+            case drainAgent = "drain_agent"
+            case deactivateAgent = "deactivate_agent"
+            case reactivateAgent = "reactivate_agent"
+            case markAgentGone = "mark_agent_gone"
+        }
+
+        /// DRAIN_AGENT's payload.
+        public struct DrainAgent: Codable, Hashable, Sendable {
+            public var agentID: AgentID
+            public var maxGracePeriod: DurationInfo?
+            public var markGone: Bool?
+
+            public init(agentID: AgentID, maxGracePeriod: DurationInfo? = nil, markGone: Bool? = nil) {
+                self.agentID = agentID
+                self.maxGracePeriod = maxGracePeriod
+                self.markGone = markGone
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case agentID = "agent_id"
+                case maxGracePeriod = "max_grace_period"
+                case markGone = "mark_gone"
+            }
+        }
+
+        /// DEACTIVATE_AGENT's, REACTIVATE_AGENT's and MARK_AGENT_GONE's payload.
+        public struct AgentOnly: Codable, Hashable, Sendable {
+            public var agentID: AgentID
+
+            public init(agentID: AgentID) { self.agentID = agentID }
+
+            enum CodingKeys: String, CodingKey {
+                case agentID = "agent_id"
+            }
         }
 
         /// The proto's `Call.Type`.

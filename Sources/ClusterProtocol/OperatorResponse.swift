@@ -129,11 +129,12 @@ extension Mesos {
                 case recoveredAgents = "recovered_agents"
             }
 
-            /// Left out: capabilities, resource providers, drain info.
+            /// Left out: capabilities, resource providers.
             public struct Agent: Codable, Hashable, Sendable {
                 public var agentInfo: AgentInfo
                 public var active: Bool
                 public var deactivated: Bool?
+                public var drainInfo: DrainInfo?
                 public var version: String
                 public var pid: String?
                 public var registeredTime: TimeInfo?
@@ -163,6 +164,7 @@ extension Mesos {
                     case agentInfo = "agent_info"
                     case active
                     case deactivated
+                    case drainInfo = "drain_info"
                     case version
                     case pid
                     case registeredTime = "registered_time"

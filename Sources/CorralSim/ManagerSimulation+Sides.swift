@@ -10,10 +10,10 @@ extension ManagerSimulation {
     mutating func stepAgent(_ index: Int, _ input: AgentInput) {
         let step = agents[index].core.step(input, now: now)
         for action in step.actions { perform(action, agent: index) }
-        let wakeup = agents[index].core.nextWakeup
+        let wakeup = max(agents[index].core.nextWakeup, now)
         if wakeup < Int64.max, agents[index].tickAt.map({ wakeup < $0 }) ?? true {
             agents[index].tickAt = wakeup
-            queue.schedule(.agentTick(index), at: max(wakeup, now))
+            queue.schedule(.agentTick(index), at: wakeup)
         }
     }
 
@@ -22,7 +22,7 @@ extension ManagerSimulation {
         case .sendToMaster(let call):
             guard let stream = agents[index].stream else { return }
             // One request at a time, in order, on the agent's connection.
-            deliver(.agentCallArrives(index, stream: stream, call), on: "calls-agent-\(index)")
+            deliver(.agentCallArrives(index, stream: stream, call), on: "calls-agent-\(index)", agent: index)
         case .reconnect:
             note("agent \(index) hears nothing from the master: registers again")
             cutAgentStream(index)
@@ -39,6 +39,11 @@ extension ManagerSimulation {
     }
 
     mutating func agentRegisters(_ index: Int) {
+        guard partitionEnd(index) == nil else {
+            note("agent \(index) cannot reach the master to register")
+            queue.schedule(.agentRegisters(index), at: now + 1000)
+            return
+        }
         agents[index].generations += 1
         let generation = agents[index].generations
         let stream = Self.agentStream(index, generation)
@@ -59,14 +64,24 @@ extension ManagerSimulation {
         queue.schedule(.agentRegisters(index), at: now + 1000)
     }
 
-    /// The agent's connection drops: the master hears at once, the agent after what was
-    /// already on its way is lost.
+    /// The agent's connection drops: the master hears at once (once the partition heals,
+    /// if the agent is partitioned), the agent after what was already on its way is lost.
     mutating func cutAgentStream(_ index: Int) {
         guard let generation = agents[index].stream else { return }
         let stream = Self.agentStream(index, generation)
+        if let heals = partitionEnd(index) {
+            queue.schedule(.masterHearsAgentClosed(stream), at: heals + Int64(random.between(1, 20)))
+        } else {
+            stepMaster(.agentClosed(stream))
+        }
         cutStreams.insert(stream.value)
-        stepMaster(.agentClosed(stream))
         queue.schedule(.agentStreamEnds(index, stream: generation), at: now + Int64(random.between(1, 20)))
+    }
+
+    /// When agent `index`'s partition heals; nil if it is not partitioned.
+    func partitionEnd(_ index: Int) -> Int64? {
+        guard let until = agents[index].partitionedUntil, until > now else { return nil }
+        return until
     }
 
     mutating func containerStarts(_ index: Int, _ container: Mesos.ContainerID) {
@@ -164,6 +179,14 @@ extension ManagerSimulation {
 
     mutating func injectFault() {
         guard isLaunching else { return }
+        if random.chance(settings.partitionChance) {
+            let index = random.below(agents.count)
+            let until = min(now + Int64(random.between(500, Int(settings.partitionMax))), settings.faultPhase)
+            if partitionEnd(index) == nil, until > now {
+                note("partition agent \(index) from the master for \(until - now) ms")
+                agents[index].partitionedUntil = until
+            }
+        }
         if random.chance(settings.cutChance) {
             let target = random.below(agents.count + schedulers.count)
             if target < agents.count {

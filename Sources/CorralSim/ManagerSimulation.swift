@@ -7,8 +7,11 @@ import MasterCore
 /// cores, with simulated schedulers (`SimulatedScheduler`), streams and calls that take
 /// their time, and containers that start, run for a while and exit (or are killed). The
 /// seed cuts agents' and schedulers' streams during the fault phase (each side hears it;
-/// what was in flight on the stream is lost); then the schedulers stop launching and
-/// everything must settle.
+/// what was in flight on the stream is lost) and partitions agents from the master (as
+/// TCP does, nothing is lost and nobody hears anything: what either side sends arrives
+/// once the partition heals, and new connections fail until then), long enough for the
+/// master to mark them unreachable; then the schedulers stop launching and everything must
+/// settle.
 ///
 /// Checked after every event: no agent is committed beyond its total, the allocator's books
 /// add up (offers and resources in use are disjoint and sum to what it holds), no scheduler
@@ -34,6 +37,14 @@ public struct ManagerSimulation: Simulation {
         public var latencyMax = 30
         /// How long a task runs, at most (milliseconds).
         public var taskDurationMax = 8_000
+        /// Per fault tick, the chance of partitioning one agent from the master.
+        public var partitionChance = 0.0
+        /// How long a partition lasts, at most (milliseconds).
+        public var partitionMax: Int64 = 8_000
+        /// The master's ping interval and the pings an agent may miss before it is marked
+        /// unreachable.
+        public var pingInterval: Int64 = 1_000
+        public var maxPings: Int64 = 3
 
         public init(seed: UInt64) { self.seed = seed }
 
@@ -45,6 +56,8 @@ public struct ManagerSimulation: Simulation {
             settings.cutChance = random.pick([0.0, 0.01, 0.03, 0.08])
             settings.latencyMax = random.pick([1, 10, 50])
             settings.taskDurationMax = random.pick([500, 3_000, 10_000])
+            settings.partitionChance = random.pick([0.0, 0.005, 0.01, 0.02])
+            settings.maxPings = random.pick([2, 3, 5])
             return settings
         }
     }
@@ -67,6 +80,8 @@ public struct ManagerSimulation: Simulation {
         case schedulerActs(Int)
         /// Keeper took a registry write.
         case registryWritten(Int)
+        /// The agent's end of a stream closed during a partition reaches the master.
+        case masterHearsAgentClosed(StreamID)
         case fault
     }
 
@@ -77,6 +92,8 @@ public struct ManagerSimulation: Simulation {
         var generations = 0
         var containers: [Mesos.ContainerID: ContainerPhase] = [:]
         var tickAt: Int64?
+        /// While partitioned, when the partition heals.
+        var partitionedUntil: Int64?
     }
 
     enum ContainerPhase {
@@ -105,7 +122,10 @@ public struct ManagerSimulation: Simulation {
     public init(_ settings: Settings) {
         self.settings = settings
         random = SeededRandom(seed: settings.seed)
-        master = Master(config: MasterConfig(masterInfo: Mesos.MasterInfo(id: "sim", ip: 1, port: 5050)), now: now)
+        var config = MasterConfig(masterInfo: Mesos.MasterInfo(id: "sim", ip: 1, port: 5050))
+        config.agentPingInterval = settings.pingInterval
+        config.maxAgentPingTimeouts = settings.maxPings
+        master = Master(config: config, now: now)
         for index in 0..<settings.agents {
             let info = Mesos.AgentInfo(
                 hostname: "agent-\(index)",
@@ -134,7 +154,7 @@ public struct ManagerSimulation: Simulation {
         try checkSettled()
         let launched = schedulers.reduce(0) { $0 + $1.tasksLaunched }
         return
-            "seed \(seed): \(settings.agents) agents, \(settings.schedulers) schedulers, \(launched) tasks launched"
+            "seed \(seed): \(settings.agents) agents, \(settings.schedulers) schedulers, \(launched) tasks launched, \(masterSteps) master steps"
     }
 
     /// Tasks the schedulers launched, over the run.
@@ -144,11 +164,17 @@ public struct ManagerSimulation: Simulation {
         let stepsBefore = masterSteps
         switch event {
         case .masterTick:
+            // A tick superseded by an earlier one is stale: ticking on it as well made
+            // thousands of ticks a second.
+            guard masterTickAt == now else { return }
             masterTickAt = nil
             stepMaster(.tick)
         case .registryWritten(let id):
             stepMaster(.registryWritten(id, refusal: nil))
+        case .masterHearsAgentClosed(let stream):
+            stepMaster(.agentClosed(stream))
         case .agentTick(let index):
+            guard agents[index].tickAt == now else { return }
             agents[index].tickAt = nil
             stepAgent(index, .tick)
         case .agentRegisters(let index): agentRegisters(index)
@@ -183,7 +209,7 @@ public struct ManagerSimulation: Simulation {
         let step = master.step(event, now: now)
         masterSteps += 1
         for action in step.actions { perform(action) }
-        let wakeup = master.isTickDue ? now + 1 : master.nextWakeup
+        let wakeup = master.isTickDue ? now + 1 : max(master.nextWakeup, now)
         if masterTickAt.map({ wakeup < $0 }) ?? true {
             masterTickAt = wakeup
             queue.schedule(.masterTick, at: wakeup)
@@ -201,11 +227,11 @@ public struct ManagerSimulation: Simulation {
             deliver(.schedulerStreamEnds(index, stream: generation), on: stream.value)
         case .sendToAgent(let stream, let event):
             guard let (index, generation) = Self.parse(stream, "agent") else { return }
-            deliver(.agentHears(index, stream: generation, event), on: stream.value)
+            deliver(.agentHears(index, stream: generation, event), on: stream.value, agent: index)
         case .closeAgentStream(let stream):
             guard let (index, generation) = Self.parse(stream, "agent") else { return }
-            deliver(.agentStreamEnds(index, stream: generation), on: stream.value)
-        case .publish: break
+            deliver(.agentStreamEnds(index, stream: generation), on: stream.value, agent: index)
+        case .publish, .answerOperator: break
         case .log(let line): note("master: \(line)")
         case .writeRegistry(let id, _):
             // Keeper takes the writes in order, after a while.
@@ -213,11 +239,12 @@ public struct ManagerSimulation: Simulation {
         }
     }
 
-    /// Schedules a message on a channel: after a random latency, and not before the
-    /// channel's previous message.
-    mutating func deliver(_ event: Event, on channel: String) {
+    /// Schedules a message on a channel: after a random latency, not before the channel's
+    /// previous message, and, to or from a partitioned agent, not before the partition heals.
+    mutating func deliver(_ event: Event, on channel: String, agent: Int? = nil) {
         guard !cutStreams.contains(channel) else { return }
-        let at = max(now + Int64(random.between(1, settings.latencyMax)), channelClock[channel] ?? 0)
+        let sent = agent.flatMap { partitionEnd($0) } ?? now
+        let at = max(sent + Int64(random.between(1, settings.latencyMax)), channelClock[channel] ?? 0)
         channelClock[channel] = at
         queue.schedule(event, at: at)
     }

@@ -10,6 +10,9 @@ public struct AgentRecord: Sendable {
     public var registeredAt: Int64
     public var reregisteredAt: Int64?
     public var nextPingAt: Int64
+    /// When the agent last registered or called (a PONG among its calls): silent for
+    /// `agentSilenceMax`, it is marked unreachable.
+    public var lastHeardAt: Int64
     public var version: Int
     /// The tasks on it, by framework and id.
     public var tasks: Set<TaskKey> = []

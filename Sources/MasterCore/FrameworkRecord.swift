@@ -19,6 +19,9 @@ public struct FrameworkRecord: Sendable {
     public var tasks: [Mesos.TaskID: TaskRecord] = [:]
     /// Tasks removed, newest last, at most `completedTasksPerFrameworkMax`.
     public var completedTasks = RecentHistory<TaskRecord>()
+    /// Its tasks on agents marked unreachable (partition-aware frameworks only), newest
+    /// kept, at most `unreachableTasksPerFrameworkMax`: they come back if the agent does.
+    public var unreachableTasks = RecentMap<Mesos.TaskID, TaskRecord>()
     /// Executors it runs, by agent.
     public var executors: [Mesos.AgentID: [Mesos.ExecutorID: Mesos.ExecutorInfo]] = [:]
 

@@ -18,6 +18,9 @@ extension Master {
         } catch {
             return .rejected(status: 400, message: "Invalid agent resources: \(error)")
         }
+        if let id = register.agentInfo.id, markingUnreachable.contains(id) {
+            return .rejected(status: 503, message: "Agent \(id) is being marked unreachable; try again")
+        }
         if let id = register.agentInfo.id, agents[id] != nil {
             return reconnect(id, register: register, total: total, stream: stream)
         }
@@ -39,9 +42,6 @@ extension Master {
         let id = info.id!
         guard pendingAdmissions[id] == nil else {
             return .rejected(status: 503, message: "Agent \(id) is being admitted on another stream; try again")
-        }
-        guard !markingUnreachable.contains(id) else {
-            return .rejected(status: 503, message: "Agent \(id) is being marked unreachable; try again")
         }
         let pending = PendingAdmission(register: register, info: info, total: total, stream: stream)
         switch registry.agents[id]?.state {
@@ -82,13 +82,15 @@ extension Master {
         }
         agents[id] = AgentRecord(
             info: info, total: total, stream: stream, registeredAt: now, nextPingAt: now + config.agentPingInterval,
-            version: register.version)
+            lastHeardAt: now, version: register.version)
         agentStreams[stream] = id
         adoptTasks(register, on: id)
+        if pending.wasUnreachable { announceReturn(of: register.tasks, on: id) }
         log(
             "Agent \(id) (\(info.hostname)) registered with \(total)\(register.tasks.isEmpty ? "" : ", \(register.tasks.count) tasks")"
         )
-        sendRegistered(id, stream: stream)
+        // Before REGISTERED: the agent drops those tasks' unacknowledged updates before it
+        // sends its waiting updates again, so the framework hears nothing more of them.
         for framework in shutDown {
             log(
                 "Shutting down framework \(framework) on agent \(id): its tasks there were reported lost while the agent was unreachable"
@@ -97,6 +99,8 @@ extension Master {
                 .sendToAgent(
                     stream, AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: framework))))
         }
+        sendRegistered(id, stream: stream)
+        applyMaintenance(to: id)
         emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
         allocateSoon(on: id)
     }
@@ -119,6 +123,24 @@ extension Master {
         return unaware.sorted()
     }
 
+    /// The tasks of an agent back from unreachable leave their frameworks' unreachable
+    /// tasks, and each one reported is announced again (Mesos' update with
+    /// REASON_AGENT_REREGISTERED), so a partition-aware framework learns it runs: with the
+    /// state of its oldest unacknowledged update if it has one, which the agent sends again
+    /// next (Mesos announces the latest state, and a framework may then hear TASK_RUNNING
+    /// after TASK_FINISHED), else its latest.
+    private mutating func announceReturn(of reported: [Mesos.Task], on id: Mesos.AgentID) {
+        for frameworkID in frameworks.keys.sorted() {
+            let returning = frameworks[frameworkID]!.unreachableTasks.values.filter { $0.agentID == id }
+            for task in returning { frameworks[frameworkID]!.unreachableTasks.removeValue(forKey: task.taskID) }
+        }
+        for task in reported {
+            sendMasterUpdate(
+                task.frameworkID, taskID: task.taskID, agentID: id, state: task.statusUpdateState ?? task.state,
+                reason: .agentReregistered, message: "Unreachable agent registered again")
+        }
+    }
+
     /// An agent this master knows comes back on a new stream.
     private mutating func reconnect(
         _ id: Mesos.AgentID, register: AgentCall.Register, total: Resources, stream: StreamID
@@ -137,11 +159,13 @@ extension Master {
         agent.stream = stream
         agent.reregisteredAt = now
         agent.nextPingAt = now + config.agentPingInterval
+        agent.lastHeardAt = now
         agents[id] = agent
         agentStreams[stream] = id
         try? allocator.activateAgent(agent.modelID)
         log("Agent \(id) (\(agent.info.hostname)) registered again")
         sendRegistered(id, stream: stream, reconciliations: missingTasks(on: id, reported: register.tasks))
+        applyMaintenance(to: id)
         allocateSoon(on: id)
         return .streaming
     }
@@ -188,10 +212,11 @@ extension Master {
             let role = task.resources.first?.allocationInfo?.role ?? "*"
             var info = Mesos.TaskInfo(name: task.name, taskID: task.taskID, agentID: agentID, resources: task.resources)
             info.labels = task.labels
-            let record = TaskRecord(
+            var record = TaskRecord(
                 info: info, frameworkID: frameworkID, agentID: agentID, executorID: task.executorID, role: role,
                 resources: resources, state: task.state, statuses: task.statuses, unacknowledged: nil,
                 resourcesRecovered: task.state.isTerminal)
+            record.statusUpdateState = task.statusUpdateState
             frameworks[frameworkID]!.tasks[task.taskID] = record
             agents[agentID]!.tasks.insert(record.key)
         }
@@ -219,6 +244,7 @@ extension Master {
         guard streamID == stream.value else {
             return .rejected(status: 400, message: "The stream ID '\(streamID ?? "")' is not agent \(agentID)'s")
         }
+        agents[agentID]!.lastHeardAt = now
         switch call.type {
         case .register:
             return .rejected(status: 400, message: "REGISTER opens a stream; send it without a stream id")
@@ -230,8 +256,14 @@ extension Master {
                 return .rejected(status: 400, message: "Expecting 'executor_exited'")
             }
             onExecutorExited(exited, on: agentID)
+        case .pong: break
         case .unregister:
-            removeAgent(agentID, cause: "the agent unregistered (it stopped and killed its containers)")
+            guard !markingUnreachable.contains(agentID) else {
+                log("Agent \(agentID) unregistered while it is being marked unreachable; it is marked unreachable")
+                break
+            }
+            removeAgent(
+                agentID, as: .unregistered, cause: "the agent unregistered (it stopped and killed its containers)")
         case .message:
             guard let message = call.message else { return .rejected(status: 400, message: "Expecting 'message'") }
             if let frameworkStream = frameworks[message.frameworkID]?.stream {
@@ -267,7 +299,9 @@ extension Master {
         guard let id = agentStreams.removeValue(forKey: stream), agents[id]?.stream == stream else { return }
         agents[id]!.stream = nil
         rescind((try? allocator.deactivateAgent(agents[id]!.modelID)) ?? [])
-        log("Agent \(id) disconnected; its tasks are kept until it registers again")
+        log(
+            "Agent \(id) disconnected; its tasks are kept until it registers again, or is marked unreachable after \(config.agentSilenceMax / 1000) s of silence"
+        )
     }
 
     /// Tells each framework that these offers are gone.

@@ -8,6 +8,8 @@ extension Master {
     struct RegistryWrite: Sendable {
         var operations: [RegistryOperation]
         var admission: PendingAdmission?
+        /// The operator's call to answer once it is written.
+        var request: Int?
     }
 
     /// A new agent waiting for its admission to be written before it hears REGISTERED.
@@ -21,17 +23,24 @@ extension Master {
     }
 
     /// Asks the edge to write `operations`; `admission` completes once they are written.
-    mutating func writeRegistry(_ operations: [RegistryOperation], admitting admission: PendingAdmission? = nil) {
+    mutating func writeRegistry(
+        _ operations: [RegistryOperation], admitting admission: PendingAdmission? = nil, answering request: Int? = nil
+    ) {
         let id = nextRegistryWrite
         nextRegistryWrite += 1
-        registryWrites[id] = RegistryWrite(operations: operations, admission: admission)
+        registryWrites[id] = RegistryWrite(operations: operations, admission: admission, request: request)
         if let admission { pendingAdmissions[admission.info.id!] = admission }
         emit(.writeRegistry(id, operations))
     }
 
     mutating func onRegistryWritten(_ id: Int, refusal: String?) {
         guard let write = registryWrites.removeValue(forKey: id) else { return }
-        for case .markUnreachable(let agent, _) in write.operations { markingUnreachable.remove(agent) }
+        for operation in write.operations {
+            guard case .agent(let agent) = operation.entry else { continue }
+            if case .markUnreachable = operation { markingUnreachable.remove(agent) }
+            if operation.isMaintenance { maintaining.remove(agent) }
+        }
+        defer { if let request = write.request { emit(.answerOperator(request, refusal: refusal)) } }
         // The admission this write was for, if its stream is still the one waiting (not
         // closed, and not replaced by a newer registration of the same agent).
         var admission: PendingAdmission?
@@ -47,7 +56,10 @@ extension Master {
             return
         }
         for operation in write.operations {
-            if case .success(let next) = registry.applying(operation) { registry = next }
+            guard case .success(let next) = registry.applying(operation) else { continue }
+            registry = next
+            if case .markUnreachable(let agent, let time) = operation { onMarkedUnreachable(agent, at: time) }
+            onMaintenanceWritten(operation)
         }
         if let admission {
             admit(admission)

@@ -99,6 +99,14 @@ extension Master {
                     reason: .reconciliation, message: "Reconciliation: latest task state")
                 continue
             }
+            if let task = frameworks[framework.id]?.unreachableTasks[query.taskID] {
+                var status = masterStatus(
+                    taskID: task.taskID, agentID: task.agentID, state: .unreachable, reason: .reconciliation,
+                    message: "Reconciliation: agent is unreachable")
+                status.unreachableTime = task.statuses.last?.unreachableTime
+                if let stream = frameworks[framework.id]?.stream { emit(.sendToFramework(stream, .update(status))) }
+                continue
+            }
             guard let (state, message) = unknownTaskState(on: query.agentID, recovering: recovering) else { continue }
             sendMasterUpdate(
                 framework.id, taskID: query.taskID, agentID: query.agentID,

@@ -7,6 +7,8 @@ extension Master {
     mutating func onTick() {
         isRemovalDue = false
         markMissingAgentsUnreachable()
+        markSilentAgentsUnreachable()
+        markDrainedAgents()
         removeFailedOverFrameworks()
         rescindExpiredOffers()
         sendHeartbeats()

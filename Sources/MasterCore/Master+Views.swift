@@ -62,13 +62,25 @@ extension Master {
 
     public func operatorAgent(_ record: AgentRecord, _ usage: Usage? = nil) -> Mesos.OperatorResponse.GetAgents.Agent {
         let usage = usage ?? self.usage
-        return Mesos.OperatorResponse.GetAgents.Agent(
-            agentInfo: record.info, active: record.isConnected, deactivated: !record.isConnected,
+        var agent = Mesos.OperatorResponse.GetAgents.Agent(
+            agentInfo: record.info, active: record.isConnected, deactivated: registry.agents[record.id]?.deactivated,
             version: Master.mesosVersion, pid: "slave(1)@\(record.info.hostname):\(record.info.port ?? 5051)",
             registeredTime: time(record.registeredAt), reregisteredTime: record.reregisteredAt.map(time),
             totalResources: [Mesos.Resource](record.total),
             allocatedResources: [Mesos.Resource](inUse(on: record, usage)),
             offeredResources: [Mesos.Resource](usage.offeredOnAgent[record.modelID] ?? Resources()))
+        agent.drainInfo = drainInfo(record.id)
+        return agent
+    }
+
+    /// The agent's drain as the operator API shows it, if it is draining or drained.
+    public func drainInfo(_ id: Mesos.AgentID) -> Mesos.DrainInfo? {
+        guard let drain = registry.agents[id]?.drain else { return nil }
+        return Mesos.DrainInfo(
+            state: drain.state == .draining ? .draining : .drained,
+            config: .init(
+                maxGracePeriod: drain.maxGracePeriod.map { Mesos.DurationInfo(nanoseconds: $0 * 1_000_000) },
+                markGone: drain.markGone))
     }
 
     public var operatorAgents: Mesos.OperatorResponse.GetAgents {
@@ -86,13 +98,15 @@ extension Master {
     public var operatorTasks: Mesos.OperatorResponse.GetTasks {
         var tasks: [Mesos.Task] = []
         var completed: [Mesos.Task] = []
+        var unreachable: [Mesos.Task] = []
         for id in frameworks.keys.sorted() {
             let record = frameworks[id]!
             for taskID in record.tasks.keys.sorted() { tasks.append(operatorTask(record.tasks[taskID]!)) }
             completed += record.completedTasks.map(operatorTask)
+            unreachable += record.unreachableTasks.values.sorted { $0.key < $1.key }.map(operatorTask)
         }
         for record in completedFrameworks { completed += (record.completedTasks).map(operatorTask) }
-        return Mesos.OperatorResponse.GetTasks(tasks: tasks, completedTasks: completed)
+        return Mesos.OperatorResponse.GetTasks(tasks: tasks, unreachableTasks: unreachable, completedTasks: completed)
     }
 
     public var operatorExecutors: Mesos.OperatorResponse.GetExecutors {

@@ -17,9 +17,7 @@ import ClusterProtocol
 /// to subscribe again for their failover timeouts, and learns the agents' tasks as they
 /// register again.
 ///
-/// Departures from Mesos: an agent that disconnects keeps its tasks and is offered nothing
-/// until it comes back (no unreachable marking yet); only LAUNCH and LAUNCH_GROUP
-/// operations are carried out.
+/// Departures from Mesos: only LAUNCH and LAUNCH_GROUP operations are carried out.
 public struct Master: Sendable {
     public let config: MasterConfig
     public internal(set) var allocator: Allocator
@@ -55,6 +53,8 @@ public struct Master: Sendable {
     var recoveredAgentsMarked = false
     /// Agents whose marking as unreachable is being written.
     var markingUnreachable: Set<Mesos.AgentID> = []
+    /// Agents whose maintenance (an operator's call, or the end of a drain) is being written.
+    var maintaining: Set<Mesos.AgentID> = []
     var now: Int64
     var outbox: [MasterAction] = []
 
@@ -93,6 +93,7 @@ public struct Master: Sendable {
         case .registryWritten(let id, let refusal):
             onRegistryWritten(id, refusal: refusal)
             reply = .none
+        case .maintenance(let call, let request): reply = onMaintenance(call, request: request)
         case .tick:
             onTick()
             reply = .none
@@ -115,6 +116,7 @@ public struct Master: Sendable {
             if let deadline = framework.failoverDeadline { wakeup = min(wakeup, deadline) }
         }
         for agent in agents.values where agent.isConnected { wakeup = min(wakeup, agent.nextPingAt) }
+        wakeup = min(wakeup, nextSilenceDeadline)
         if let deadline = reregistrationDeadline { wakeup = min(wakeup, deadline) }
         if let timeout = config.offerTimeout, let oldest = offerMadeAt.values.min() {
             wakeup = min(wakeup, oldest + timeout)

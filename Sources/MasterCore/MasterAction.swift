@@ -17,6 +17,8 @@ public enum MasterAction: Sendable, Equatable {
     /// Write these registry operations, atomically, after every write asked for before;
     /// answer with `MasterEvent.registryWritten` and this id.
     case writeRegistry(Int, [RegistryOperation])
+    /// Answer the operator's maintenance call `request`: done, or refused with a reason.
+    case answerOperator(Int, refusal: String?)
 }
 
 /// The outcome of one step: the reply to the request that carried the event, and the

@@ -10,8 +10,12 @@ public struct MasterConfig: Sendable {
     /// How often an allocation round runs when nothing else asks for one
     /// (`--allocation_interval`, 1 s).
     public var allocationInterval: Int64 = 1_000
-    /// How often agents hear PING (`--agent_ping_timeout`, 15 s).
+    /// How often agents hear PING, and how long each PONG may take (`--agent_ping_timeout`,
+    /// 15 s).
     public var agentPingInterval: Int64 = 15_000
+    /// An agent not heard from for this many ping intervals is marked unreachable
+    /// (`--max_agent_ping_timeouts`, 5).
+    public var maxAgentPingTimeouts: Int64 = 5
     /// Offers not answered within this long are rescinded (`--offer_timeout`; none by default).
     public var offerTimeout: Int64? = nil
     /// Terminal tasks kept per framework for the operator API (`--max_completed_tasks_per_framework`).
@@ -34,6 +38,9 @@ public struct MasterConfig: Sendable {
     public var removedAgentsMax = 100_000
     /// Active (non-terminal) tasks per framework at most; more launches get TASK_ERROR.
     public var tasksPerFrameworkMax = 1_000_000
+    /// Unreachable tasks kept per partition-aware framework
+    /// (`--max_unreachable_tasks_per_framework`).
+    public var unreachableTasksPerFrameworkMax = 1000
     /// Status updates kept per task (the latest ones; the operator API shows them).
     public var statusesPerTaskMax = 16
 
@@ -46,4 +53,7 @@ public struct MasterConfig: Sendable {
 
     /// The prefix of every id this master makes: its own id.
     public var idPrefix: String { masterInfo.id }
+
+    /// How long an agent may stay silent before it is marked unreachable.
+    public var agentSilenceMax: Int64 { agentPingInterval * maxAgentPingTimeouts }
 }

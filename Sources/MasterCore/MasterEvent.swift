@@ -19,6 +19,9 @@ public enum MasterEvent: Sendable {
     /// Keeper took the registry write with this id (`refusal` nil), or refused it. A write
     /// that failed because another master leads is not answered: the edge steps down.
     case registryWritten(Int, refusal: String?)
+    /// An operator's maintenance call; the answer comes as `MasterAction.answerOperator`
+    /// with `request` once the registry has it, unless the reply refuses it at once.
+    case maintenance(MaintenanceCall, request: Int)
     /// Time passed: timers that are due fire (allocation, heartbeats, pings, failover and
     /// offer timeouts). The edge ticks at `Master.nextWakeup` or sooner.
     case tick

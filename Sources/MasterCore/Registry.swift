@@ -27,11 +27,53 @@ public struct Registry: Sendable, Equatable {
         public var state: State
         /// When it became unreachable or gone, in the master's milliseconds.
         public var since: Int64?
+        /// The operator deactivated it (DEACTIVATE_AGENT, DRAIN_AGENT): it is offered nothing.
+        public var deactivated: Bool
+        /// The operator is draining it, or drained it (DRAIN_AGENT).
+        public var drain: Drain?
 
-        public init(info: Mesos.AgentInfo, state: State, since: Int64? = nil) {
+        public init(
+            info: Mesos.AgentInfo, state: State, since: Int64? = nil, deactivated: Bool = false, drain: Drain? = nil
+        ) {
             self.info = info
             self.state = state
             self.since = since
+            self.deactivated = deactivated
+            self.drain = drain
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case info, state, since, deactivated, drain
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            info = try container.decode(Mesos.AgentInfo.self, forKey: .info)
+            state = try container.decode(State.self, forKey: .state)
+            since = try container.decodeIfPresent(Int64.self, forKey: .since)
+            deactivated = try container.decodeIfPresent(Bool.self, forKey: .deactivated) ?? false
+            drain = try container.decodeIfPresent(Drain.self, forKey: .drain)
+        }
+    }
+
+    /// An agent's drain, as Mesos' DrainInfo: DRAINING until its tasks are gone, then DRAINED.
+    public struct Drain: Codable, Sendable, Equatable {
+        public enum State: String, Codable, Sendable {
+            case draining = "DRAINING"
+            case drained = "DRAINED"
+        }
+
+        public var state: State
+        /// The longest a task may take to end once killed, in milliseconds; nil keeps each
+        /// task's own kill policy.
+        public var maxGracePeriod: Int64?
+        /// Once drained, the agent is marked gone.
+        public var markGone: Bool
+
+        public init(state: State, maxGracePeriod: Int64?, markGone: Bool) {
+            self.state = state
+            self.maxGracePeriod = maxGracePeriod
+            self.markGone = markGone
         }
     }
 
@@ -52,7 +94,8 @@ public struct Registry: Sendable, Equatable {
             guard let id = info.id, agents[id]?.state == .unreachable else {
                 return .failure(.init("agent \(info.id?.value ?? "(no id)") is not unreachable"))
             }
-            next.agents[id] = Agent(info: info, state: .admitted)
+            let before = agents[id]!
+            next.agents[id] = Agent(info: info, state: .admitted, deactivated: before.deactivated, drain: before.drain)
         case .markGone(let id, let time):
             guard let agent = agents[id], agent.state != .gone else {
                 return .failure(.init("agent \(id) is not admitted or unreachable"))
@@ -61,6 +104,28 @@ public struct Registry: Sendable, Equatable {
         case .removeAgent(let id):
             guard agents[id]?.state == .admitted else { return .failure(.init("agent \(id) is not admitted")) }
             next.agents[id] = nil
+        case .deactivateAgent(let id):
+            guard let agent = agents[id], agent.state != .gone else {
+                return .failure(.init("agent \(id) is not known"))
+            }
+            next.agents[id]!.deactivated = true
+        case .reactivateAgent(let id):
+            guard let agent = agents[id], agent.state != .gone, agent.deactivated else {
+                return .failure(.init("agent \(id) is not deactivated"))
+            }
+            next.agents[id]!.deactivated = false
+            next.agents[id]!.drain = nil
+        case .drainAgent(let id, let maxGracePeriod, let markGone):
+            guard let agent = agents[id], agent.state != .gone else {
+                return .failure(.init("agent \(id) is not known"))
+            }
+            next.agents[id]!.deactivated = true
+            next.agents[id]!.drain = Drain(state: .draining, maxGracePeriod: maxGracePeriod, markGone: markGone)
+        case .markAgentDrained(let id):
+            guard agents[id]?.drain?.state == .draining else {
+                return .failure(.init("agent \(id) is not draining"))
+            }
+            next.agents[id]!.drain!.state = .drained
         case .addFramework(let info):
             guard let id = info.id else { return .failure(.init("a framework is added with its id")) }
             next.frameworks[id] = info
@@ -85,10 +150,26 @@ public enum RegistryOperation: Sendable, Equatable {
     case markGone(Mesos.AgentID, at: Int64)
     /// An agent that unregistered (RemoveSlave).
     case removeAgent(Mesos.AgentID)
+    /// The operator stopped offering the agent (DeactivateAgent).
+    case deactivateAgent(Mesos.AgentID)
+    /// The operator offers the agent again, ending a drain (ReactivateAgent).
+    case reactivateAgent(Mesos.AgentID)
+    /// The operator drains the agent: deactivated, its tasks killed (DrainAgent).
+    case drainAgent(Mesos.AgentID, maxGracePeriod: Int64?, markGone: Bool)
+    /// A draining agent has no task left (MarkAgentDrained).
+    case markAgentDrained(Mesos.AgentID)
     /// A framework subscribed, or changed its info.
     case addFramework(Mesos.FrameworkInfo)
     /// A framework was torn down or outlived its failover timeout.
     case removeFramework(Mesos.FrameworkID)
+
+    /// An operator's change to an agent, or the end of a drain.
+    public var isMaintenance: Bool {
+        switch self {
+        case .deactivateAgent, .reactivateAgent, .drainAgent, .markAgentDrained, .markGone: true
+        default: false
+        }
+    }
 
     public enum Entry: Hashable, Sendable {
         case agent(Mesos.AgentID)
@@ -100,7 +181,9 @@ public enum RegistryOperation: Sendable, Equatable {
     public var entry: Entry? {
         switch self {
         case .admitAgent(let info), .markReachable(let info): info.id.map(Entry.agent)
-        case .markUnreachable(let id, _), .markGone(let id, _), .removeAgent(let id): .agent(id)
+        case .markUnreachable(let id, _), .markGone(let id, _), .removeAgent(let id), .deactivateAgent(let id),
+            .reactivateAgent(let id), .drainAgent(let id, _, _), .markAgentDrained(let id):
+            .agent(id)
         case .addFramework(let info): info.id.map(Entry.framework)
         case .removeFramework(let id): .framework(id)
         }

@@ -37,6 +37,17 @@ public actor MasterHost {
     public private(set) var electedAt: Int64?
     /// `host:port` this master serves on, once it has led.
     public private(set) var selfAddress = ""
+    /// Operators' maintenance calls waiting for their registry writes, by request.
+    private var maintenanceWaits: [Int: CheckedContinuation<MaintenanceOutcome, Never>] = [:]
+    private var nextMaintenanceRequest = 0
+
+    /// How an operator's maintenance call ended.
+    enum MaintenanceOutcome: Sendable, Equatable {
+        case done
+        case refused(status: Int, message: String)
+        /// This master does not lead (any more).
+        case standingBy
+    }
 
     /// Times the v0 endpoints report.
     public struct Snapshot: Sendable {
@@ -95,6 +106,7 @@ public actor MasterHost {
             registryWriter?.stop()
             registryWriter = nil
             abdication = nil
+            for request in maintenanceWaits.keys.sorted() { answerMaintenance(request, .standingBy) }
         }
         roleState.withLock { $0 = .standby(leader: leader) }
     }
@@ -142,6 +154,26 @@ public actor MasterHost {
         return result.reply
     }
 
+    /// Steps an operator's maintenance call and waits until the registry has it (or it is
+    /// refused, or this master stops leading).
+    func maintain(_ call: MaintenanceCall) async -> MaintenanceOutcome {
+        let request = nextMaintenanceRequest
+        nextMaintenanceRequest += 1
+        return await withCheckedContinuation { continuation in
+            maintenanceWaits[request] = continuation
+            switch step(.maintenance(call, request: request)) {
+            case nil: answerMaintenance(request, .standingBy)
+            case .rejected(let status, let message)?:
+                answerMaintenance(request, .refused(status: status, message: message))
+            default: break
+            }
+        }
+    }
+
+    private func answerMaintenance(_ request: Int, _ outcome: MaintenanceOutcome) {
+        maintenanceWaits.removeValue(forKey: request)?.resume(returning: outcome)
+    }
+
     /// Reads the core's state (for the operator endpoints); nil while standing by.
     func read<T: Sendable>(_ body: (Master) -> T) -> T? {
         master.map(body)
@@ -184,6 +216,12 @@ public actor MasterHost {
                 }
             case .log(let line): logger.info("\(line)")
             case .writeRegistry(let id, let operations): registryWriter?.write(id, operations)
+            case .answerOperator(let request, let refusal):
+                let failed = refusal.map {
+                    MaintenanceOutcome.refused(
+                        status: 503, message: "Keeper refused the registry write: \($0); try again")
+                }
+                answerMaintenance(request, failed ?? .done)
             }
         }
     }

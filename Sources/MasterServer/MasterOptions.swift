@@ -22,7 +22,10 @@ public struct MasterOptions: Sendable {
     public var allocationInterval: Int64 = 1_000
     public var offerTimeout: Int64?
     public var heartbeatInterval: Int64 = 15_000
+    /// Between PINGs to each agent, in ms (Mesos' --agent_ping_timeout).
     public var agentPingInterval: Int64 = 15_000
+    /// Unanswered pings before an agent is marked unreachable (--max_agent_ping_timeouts).
+    public var maxAgentPingTimeouts: Int64 = 5
     /// How long a new leader waits for the registry's agents before marking them
     /// unreachable, in ms (Mesos' --agent_reregister_timeout).
     public var agentReregisterTimeout: Int64 = 600_000
@@ -58,6 +61,7 @@ public struct MasterOptions: Sendable {
         config.offerTimeout = offerTimeout
         config.heartbeatInterval = heartbeatInterval
         config.agentPingInterval = agentPingInterval
+        config.maxAgentPingTimeouts = maxAgentPingTimeouts
         config.agentReregisterTimeout = agentReregisterTimeout
         config.allocator.weights = weights
         switch allocator {

@@ -28,6 +28,11 @@ struct OperatorEndpoint: Sendable {
         }
         if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
         if call.type == .subscribe { return await subscribe(request) }
+        switch Self.maintenance(call) {
+        case .success(let maintenance?): return await maintain(maintenance)
+        case .failure(let missing): return HTTPReplies.text(.badRequest, "Expecting '\(missing.key)'")
+        case .success(nil): break
+        }
         let electedAt = await host.electedAt
         let startedAt = host.startedAt
         let response = await host.read { master -> Mesos.OperatorResponse? in
@@ -54,6 +59,34 @@ struct OperatorEndpoint: Sendable {
             return HTTPReplies.text(.badRequest, "\(call.type.rawValue) is not supported by this master")
         }
         return HTTPReplies.json(MesosJSON.encode(response))
+    }
+
+    /// DRAIN_AGENT, DEACTIVATE_AGENT, REACTIVATE_AGENT and MARK_AGENT_GONE as the core
+    /// takes them; nil for any other call.
+    static func maintenance(_ call: Mesos.OperatorCall) -> Result<MaintenanceCall?, PayloadMissing> {
+        func agent(_ payload: Mesos.OperatorCall.AgentOnly?, _ key: String) -> Result<Mesos.AgentID, PayloadMissing> {
+            guard let payload else { return .failure(PayloadMissing(key: key)) }
+            return .success(payload.agentID)
+        }
+        switch call.type {
+        case .drainAgent:
+            guard let drain = call.drainAgent else { return .failure(PayloadMissing(key: "drain_agent")) }
+            let grace = drain.maxGracePeriod.map { $0.nanoseconds / 1_000_000 }
+            return .success(.drain(drain.agentID, maxGracePeriod: grace, markGone: drain.markGone ?? false))
+        case .deactivateAgent: return agent(call.deactivateAgent, "deactivate_agent").map { .deactivate($0) }
+        case .reactivateAgent: return agent(call.reactivateAgent, "reactivate_agent").map { .reactivate($0) }
+        case .markAgentGone: return agent(call.markAgentGone, "mark_agent_gone").map { .markGone($0) }
+        default: return .success(nil)
+        }
+    }
+
+    /// Answers 200 with no body once the registry has the change, as Mesos' master does.
+    private func maintain(_ call: MaintenanceCall) async -> Response {
+        switch await host.maintain(call) {
+        case .done: return Response(status: .ok)
+        case .refused(let status, let message): return HTTPReplies.text(HTTPResponse.Status(code: status), message)
+        case .standingBy: return Redirect.leadershipLost
+        }
     }
 
     /// The operator event stream: SUBSCRIBED with the whole state, then TASK_ADDED,
@@ -83,4 +116,9 @@ struct OperatorEndpoint: Sendable {
 
     static let version = Mesos.OperatorResponse(
         type: .getVersion, getVersion: .init(versionInfo: Mesos.VersionInfo(version: Master.mesosVersion)))
+}
+
+/// A maintenance call without its payload.
+struct PayloadMissing: Error {
+    var key: String
 }

@@ -29,22 +29,24 @@ enum StateJSON {
     static func agent(_ record: AgentRecord, in master: Master, _ usage: Master.Usage) -> JSONValue {
         let offered = usage.offeredOnAgent[record.modelID] ?? Resources()
         let used = master.inUse(on: record, usage)
-        return .object([
-            ("id", .string(record.id.value)),
-            ("pid", .string("slave(1)@\(record.info.hostname):\(record.info.port ?? 5051)")),
-            ("hostname", .string(record.info.hostname)),
-            ("port", .int(Int64(record.info.port ?? 5051))),
-            ("registered_time", seconds(record.registeredAt)),
-            ("reregistered_time", seconds(record.reregisteredAt)),
-            ("resources", JSONValue.resources(record.total)),
-            ("used_resources", JSONValue.resources(used)),
-            ("offered_resources", JSONValue.resources(offered)),
-            ("reserved_resources", .object([])),
-            ("unreserved_resources", JSONValue.resources(record.total.unreserved)),
-            ("attributes", attributes(record.info.attributes)),
-            ("active", .bool(record.isConnected)),
-            ("version", .string(Master.mesosVersion)),
-        ])
+        return .object(
+            [
+                ("id", .string(record.id.value)),
+                ("pid", .string("slave(1)@\(record.info.hostname):\(record.info.port ?? 5051)")),
+                ("hostname", .string(record.info.hostname)),
+                ("port", .int(Int64(record.info.port ?? 5051))),
+                ("registered_time", seconds(record.registeredAt)),
+                ("reregistered_time", seconds(record.reregisteredAt)),
+                ("resources", JSONValue.resources(record.total)),
+                ("used_resources", JSONValue.resources(used)),
+                ("offered_resources", JSONValue.resources(offered)),
+                ("reserved_resources", .object([])),
+                ("unreserved_resources", JSONValue.resources(record.total.unreserved)),
+                ("attributes", attributes(record.info.attributes)),
+                ("active", .bool(record.isConnected)),
+                ("deactivated", .bool(master.registry.agents[record.id]?.deactivated ?? false)),
+                ("version", .string(Master.mesosVersion)),
+            ] + (master.drainInfo(record.id).map { [("drain_info", JSONValue.raw(MesosJSON.encode($0)))] } ?? []))
     }
 
     static func task(_ task: TaskRecord) -> JSONValue {
@@ -102,6 +104,7 @@ enum StateJSON {
             ("used_resources", JSONValue.resources(used)),
             ("offered_resources", JSONValue.resources(offered)),
             ("tasks", .array(record.tasks.keys.sorted().map { task(record.tasks[$0]!) })),
+            ("unreachable_tasks", .array(record.unreachableTasks.values.sorted { $0.key < $1.key }.map(task))),
             ("completed_tasks", .array(record.completedTasks.map(task))),
             ("offers", .array(offers.map { offerJSON($0, in: master) })),
             ("executors", .array([])),
@@ -219,6 +222,7 @@ enum StateJSON {
         for id in master.frameworks.keys.sorted() {
             let record = master.frameworks[id]!
             tasks += record.tasks.keys.sorted().map { task(record.tasks[$0]!) }
+            tasks += record.unreachableTasks.values.sorted { $0.key < $1.key }.map(task)
             tasks += record.completedTasks.map(task)
         }
         return .object([("tasks", .array(tasks))])

@@ -5,11 +5,15 @@ import ClusterProtocol
 import Logging
 
 /// `corral cluster status|agents|frameworks|tasks|roles --master URL [--json]`: the
-/// leading master's view, as tables (or its operator API's JSON).
+/// leading master's view, as tables (or its operator API's JSON); `corral cluster
+/// drain|deactivate|reactivate|mark-gone AGENT --master URL`: maintenance.
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cluster", abstract: "Show the cluster as the leading master sees it.",
-        subcommands: [Status.self, Agents.self, Frameworks.self, Tasks.self, Roles.self])
+        commandName: "cluster", abstract: "Show the cluster as the leading master sees it, and maintain its agents.",
+        subcommands: [
+            Status.self, Agents.self, Frameworks.self, Tasks.self, Roles.self, Drain.self, Deactivate.self,
+            Reactivate.self, MarkGone.self,
+        ])
 
     struct Target: ParsableArguments {
         @Option(help: "The leading master: zk://HOST:PORT[,…]/PATH, or HOST:PORT (a standby redirects).")
@@ -19,6 +23,25 @@ struct ClusterCommand: AsyncParsableCommand {
         var json = false
 
         func fetch(_ type: Mesos.OperatorCall.Kind) async throws -> (Mesos.OperatorResponse, [UInt8]) {
+            let target = try await leader()
+            do {
+                return try await OperatorClient.call(type, at: target)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+
+        /// Sends a call that changes something; the master answers once its registry has it.
+        func perform(_ call: Mesos.OperatorCall) async throws {
+            let target = try await leader()
+            do {
+                try await OperatorClient.perform(call, at: target)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+
+        private func leader() async throws -> HostPort {
             let url: MasterURL
             do {
                 url = try MasterURL(parsing: master)
@@ -32,11 +55,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 if leader != nil { break }
             }
             guard let target else { throw ValidationError("no leading master at \(url)") }
-            do {
-                return try await OperatorClient.call(type, at: target)
-            } catch {
-                throw ValidationError("\(error)")
-            }
+            return target
         }
 
         /// Prints the JSON, or `table` of the decoded response.

@@ -27,12 +27,16 @@ enum ClusterTables {
     }
 
     static func agents(_ agents: Mesos.OperatorResponse.GetAgents) -> TextTable {
-        var table = TextTable(header: ["ID", "HOSTNAME", "ACTIVE"] + scalars.map { $0.uppercased() + " USED/TOTAL" })
+        var table = TextTable(
+            header: ["ID", "HOSTNAME", "ACTIVE", "MAINTENANCE"] + scalars.map { $0.uppercased() + " USED/TOTAL" })
         for agent in agents.agents {
             let total = parsed(agent.totalResources)
             let used = parsed(agent.allocatedResources)
+            let maintenance =
+                agent.drainInfo.map { $0.state.rawValue.lowercased() }
+                ?? (agent.deactivated == true ? "deactivated" : "-")
             table.rows.append(
-                [agent.agentInfo.id?.value ?? "", agent.agentInfo.hostname, agent.active ? "yes" : "no"]
+                [agent.agentInfo.id?.value ?? "", agent.agentInfo.hostname, agent.active ? "yes" : "no", maintenance]
                     + scalars.map { "\(used.scalar($0))/\(total.scalar($0))" })
         }
         return table

@@ -51,6 +51,18 @@ struct MasterCommand: AsyncParsableCommand {
     )
     var agentReregisterTimeout: Double = 600
 
+    @Option(
+        help:
+            "Seconds between PINGs to each agent, and for each PONG to come back (Mesos' --agent_ping_timeout)."
+    )
+    var agentPingTimeout: Double = 15
+
+    @Option(
+        help:
+            "Unanswered pings after which an agent is marked unreachable: its tasks become TASK_UNREACHABLE, or TASK_LOST for frameworks that are not partition-aware (Mesos' --max_agent_ping_timeouts)."
+    )
+    var maxAgentPingTimeouts: Int = 5
+
     @Option(help: "Seconds of the Keeper session the master contends with (Mesos' --zk_session_timeout).")
     var zkSessionTimeout: Double = 10
 
@@ -86,6 +98,14 @@ struct MasterCommand: AsyncParsableCommand {
         options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
         options.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
         options.agentReregisterTimeout = Int64(agentReregisterTimeout * 1000)
+        guard agentPingTimeout >= 0.001, agentPingTimeout <= 86_400 else {
+            throw ValidationError("--agent-ping-timeout takes seconds between 0.001 and 86400, not \(agentPingTimeout)")
+        }
+        guard maxAgentPingTimeouts >= 1, maxAgentPingTimeouts <= 1_000 else {
+            throw ValidationError("--max-agent-ping-timeouts takes 1 to 1000, not \(maxAgentPingTimeouts)")
+        }
+        options.agentPingInterval = Int64(agentPingTimeout * 1000)
+        options.maxAgentPingTimeouts = Int64(maxAgentPingTimeouts)
         options.leaderProbeInterval = leaderProbeInterval > 0 ? Int64(leaderProbeInterval * 1000) : nil
         try makeDirectory(workDir)
         ParentWatch.startIfAsked(logger: logger)

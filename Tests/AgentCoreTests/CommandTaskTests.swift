@@ -52,6 +52,20 @@ struct CommandTaskTests {
         #expect(updates.allSatisfy { $0.source == .agent && $0.uuid != nil })
     }
 
+    /// Found by the cluster simulation (seed 37): the uuid variant's bits overwrote two bits
+    /// of the counter, so every 64th container id and update uuid repeated an earlier one.
+    @Test("container ids and status update uuids never repeat over many tasks")
+    func uniqueIDs() {
+        var harness = AgentHarness()
+        for n in 0..<300 { harness.run(AgentHarness.command("t\(n)", "true")) }
+        let containers = harness.launched.map(\.containerID)
+        #expect(containers.count == 300)
+        #expect(Set(containers).count == containers.count)
+        let uuids = harness.takeUpdates().compactMap(\.uuid)
+        #expect(uuids.count == 300)
+        #expect(Set(uuids).count == uuids.count)
+    }
+
     @Test("a command without a shell runs value with its arguments, argv[0] included")
     func noShell() {
         var command = Mesos.CommandInfo(value: "/bin/echo", arguments: ["echo", "a", "b"])

@@ -269,10 +269,12 @@ class Cluster:
         "cpus:2;mem:1024;disk:1000;ports:[31101-31200]",
     )
 
-    def __init__(self, binary, workdir, agent_resources=AGENT_RESOURCES):
+    def __init__(self, binary, workdir, agent_resources=AGENT_RESOURCES, masters=2, master_flags=()):
         self.binary = binary
         self.workdir = workdir
         self.agent_resources = agent_resources
+        self.n_masters = masters
+        self.master_flags = list(master_flags)
         self.run_id = uuid.uuid4().hex[:8]
         # One cgroup directory per agent, unique to this run.
         self.cgroup_roots = ["corral-e2e-%s-a%d" % (self.run_id, i + 1)
@@ -291,7 +293,7 @@ class Cluster:
         return [k for k in self.keepers] + [m.daemon for m in self.masters] + [a.daemon for a in self.agents]
 
     def start(self):
-        n_keepers, n_masters, n_agents = 3, 2, len(self.agent_resources)
+        n_keepers, n_masters, n_agents = 3, self.n_masters, len(self.agent_resources)
         ports = free_ports(3 * n_keepers + n_masters + n_agents)
         self._start_keepers(ports[:3 * n_keepers])
         self._start_masters(ports[3 * n_keepers:3 * n_keepers + n_masters])
@@ -344,16 +346,16 @@ class Cluster:
             os.makedirs(wd, exist_ok=True)
             d = Daemon("master%d" % (i + 1),
                        [self.binary, "master", "--zk", self.zk_url, "--port", str(port),
-                        "--work-dir", wd],
+                        "--work-dir", wd] + self.master_flags,
                        os.path.join(self.workdir, "master%d.log" % (i + 1))).start()
             self.masters.append(Master(d, port))
-        wait_until(self._one_leads, START_TIMEOUT, "one master to lead (200) and one to redirect (307)")
+        wait_until(self._one_leads, START_TIMEOUT, "one master to lead (200) and the others to redirect (307)")
 
     def _one_leads(self):
         for m in self.masters:
             m.daemon.check_alive()
         codes = [http_get(m.port, "/master/state", timeout=3).status for m in self.masters]
-        return sorted(codes) == [200, 307]
+        return sorted(codes) == [200] + [307] * (len(self.masters) - 1)
 
     def _start_agents(self, ports):
         for i, port in enumerate(ports):

@@ -216,7 +216,8 @@ class RecordingDriver(MesosSchedulerDriver):
 
 
 class Framework:
-    def __init__(self, master, name, offer_handler=None, roles=None, failover_timeout=0.0):
+    def __init__(self, master, name, offer_handler=None, roles=None, failover_timeout=0.0,
+                 partition_aware=False):
         self.launcher = offer_handler if offer_handler is not None else Launcher()
         self.scheduler = RecordingScheduler(self.launcher)
         info = Dict()
@@ -224,9 +225,14 @@ class Framework:
         info.name = name
         info.hostname = socket.gethostname()
         info.failover_timeout = failover_timeout
+        capabilities = []
         if roles:
             info.roles = list(roles)
-            info.capabilities = [{"type": "MULTI_ROLE"}]
+            capabilities.append({"type": "MULTI_ROLE"})
+        if partition_aware:
+            capabilities.append({"type": "PARTITION_AWARE"})
+        if capabilities:
+            info.capabilities = capabilities
         self.info = info
         self.driver = RecordingDriver(self.scheduler, info, master, use_addict=True)
         self.started = False

@@ -5,7 +5,7 @@ import Testing
 @Suite("the cluster manager under simulated faults")
 struct ManagerSimulationTests {
     static let seeds = SimulationSeeds(
-        variable: "CORRAL_MANAGER_SEED", filter: "ManagerSimulationTests", defaultCount: 30)
+        variable: "CORRAL_MANAGER_SEED", filter: "ManagerSimulationTests", defaultCount: 100)
 
     @Test(
         "a master, agents and schedulers launching, killing and reconciling through cut streams never over-commit an agent and settle on one view of every task"
@@ -14,7 +14,8 @@ struct ManagerSimulationTests {
         let (failures, launched) = try await Self.seeds.run { seed in
             var simulation = ManagerSimulation(.fromSeed(seed))
             simulation.trace.printsAll = Self.seeds.printsTrace
-            _ = try simulation.run()
+            let summary = try simulation.run()
+            if Self.seeds.printsTrace { print(summary) }
             return simulation.tasksLaunched
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")

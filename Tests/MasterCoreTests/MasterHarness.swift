@@ -14,6 +14,8 @@ struct MasterHarness {
     var published: [Mesos.OperatorEvent] = []
     /// Registry writes asked for and not yet answered, in order.
     var registryWrites: [(id: Int, operations: [RegistryOperation])] = []
+    /// Operators' maintenance calls answered: the request and the refusal, if refused.
+    var answers: [(request: Int, refusal: String?)] = []
     /// Answer every registry write as soon as it is asked for (as Keeper would, quickly).
     var writesRegistryAtOnce = true
 
@@ -33,6 +35,7 @@ struct MasterHarness {
             case .closeFrameworkStream(let stream), .closeAgentStream(let stream): closed.insert(stream)
             case .publish(let event): published.append(event)
             case .writeRegistry(let id, let operations): registryWrites.append((id, operations))
+            case .answerOperator(let request, let refusal): answers.append((request, refusal))
             case .log: break
             }
         }

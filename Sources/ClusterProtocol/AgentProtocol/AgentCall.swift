@@ -5,7 +5,7 @@
 /// POST to the same path carrying that header, answered 202. docs/agent-protocol.md
 /// describes it.
 public enum AgentProtocolVersion {
-    public static let current = 3
+    public static let current = 4
     public static let path = "/corral/v1/agent"
     public static let streamIDHeader = "Corral-Stream-Id"
 }
@@ -20,6 +20,9 @@ public struct AgentCall: Codable, Hashable, Sendable {
         /// The agent is leaving for good and has killed its containers (version 3): the
         /// master removes it, as Mesos' master does an agent that unregisters.
         case unregister = "UNREGISTER"
+        /// The answer to a PING (version 4): an agent the master does not hear from for
+        /// `--max-agent-ping-timeouts` pings is marked unreachable.
+        case pong = "PONG"
     }
 
     public var type: Kind

@@ -11,6 +11,11 @@ public struct AgentEvent: Codable, Hashable, Sendable {
         case message = "MESSAGE"
         case ping = "PING"
         case error = "ERROR"
+        /// Kill every task, each within `drain.max_grace_period` if given; the tasks end
+        /// TASK_KILLED with REASON_AGENT_DRAINING (version 4).
+        case drain = "DRAIN"
+        /// The operator marked this agent gone: kill everything, and stop (version 4).
+        case shutdown = "SHUTDOWN"
     }
 
     public var type: Kind
@@ -23,6 +28,7 @@ public struct AgentEvent: Codable, Hashable, Sendable {
     public var shutdownExecutor: ShutdownExecutor?
     public var message: Message?
     public var error: Error?
+    public var drain: Drain?
 
     enum CodingKeys: String, CodingKey {
         case type, registered
@@ -32,13 +38,13 @@ public struct AgentEvent: Codable, Hashable, Sendable {
         case acknowledge
         case shutdownFramework = "shutdown_framework"
         case shutdownExecutor = "shutdown_executor"
-        case message, error
+        case message, error, drain
     }
 
     public init(
         type: Kind, registered: Registered? = nil, runTask: RunTask? = nil, runTaskGroup: RunTaskGroup? = nil,
         killTask: KillTask? = nil, acknowledge: Acknowledge? = nil, shutdownFramework: ShutdownFramework? = nil,
-        shutdownExecutor: ShutdownExecutor? = nil, message: Message? = nil, error: Error? = nil
+        shutdownExecutor: ShutdownExecutor? = nil, message: Message? = nil, error: Error? = nil, drain: Drain? = nil
     ) {
         self.type = type
         self.registered = registered
@@ -50,9 +56,23 @@ public struct AgentEvent: Codable, Hashable, Sendable {
         self.shutdownExecutor = shutdownExecutor
         self.message = message
         self.error = error
+        self.drain = drain
     }
 
     public static let ping = AgentEvent(type: .ping)
+
+    public struct Drain: Codable, Hashable, Sendable {
+        /// The longest a task may take to end once killed; nil keeps each task's kill policy.
+        public var maxGracePeriod: Mesos.DurationInfo?
+
+        enum CodingKeys: String, CodingKey {
+            case maxGracePeriod = "max_grace_period"
+        }
+
+        public init(maxGracePeriod: Mesos.DurationInfo?) {
+            self.maxGracePeriod = maxGracePeriod
+        }
+    }
 
     public struct Registered: Codable, Hashable, Sendable {
         public var agentID: Mesos.AgentID
