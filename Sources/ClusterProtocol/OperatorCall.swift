@@ -123,4 +123,18 @@ extension Mesos.OperatorCall {
     public static func teardown(_ frameworkID: Mesos.FrameworkID) -> Mesos.OperatorCall {
         Mesos.OperatorCall(type: .teardown, teardown: Teardown(frameworkID: frameworkID))
     }
+
+    /// DEACTIVATE_AGENT, REACTIVATE_AGENT or MARK_AGENT_GONE of one agent: the payload in
+    /// the type's field (any other type carries none).
+    public static func forAgent(_ type: Kind, _ agentID: Mesos.AgentID) -> Mesos.OperatorCall {
+        let payload = AgentOnly(agentID: agentID)
+        var call = Mesos.OperatorCall(type: type)
+        switch type {
+        case .deactivateAgent: call.deactivateAgent = payload
+        case .reactivateAgent: call.reactivateAgent = payload
+        case .markAgentGone: call.markAgentGone = payload
+        default: break
+        }
+        return call
+    }
 }

@@ -47,11 +47,7 @@ extension ClusterCommand {
         @OptionGroup var target: ClusterCommand.Target
         @Argument(help: "The agent's id.") var agent: String
 
-        func run() async throws {
-            let call = Mesos.OperatorCall.AgentOnly(agentID: Mesos.AgentID(value: agent))
-            try await target.perform(Mesos.OperatorCall(type: .deactivateAgent, deactivateAgent: call))
-            Output.line("Agent \(agent) is deactivated")
-        }
+        func run() async throws { try await target.maintain(.deactivateAgent, agent, "is deactivated") }
     }
 
     struct Reactivate: AsyncParsableCommand {
@@ -59,11 +55,7 @@ extension ClusterCommand {
         @OptionGroup var target: ClusterCommand.Target
         @Argument(help: "The agent's id.") var agent: String
 
-        func run() async throws {
-            let call = Mesos.OperatorCall.AgentOnly(agentID: Mesos.AgentID(value: agent))
-            try await target.perform(Mesos.OperatorCall(type: .reactivateAgent, reactivateAgent: call))
-            Output.line("Agent \(agent) is active again")
-        }
+        func run() async throws { try await target.maintain(.reactivateAgent, agent, "is active again") }
     }
 
     struct MarkGone: AsyncParsableCommand {
@@ -74,10 +66,14 @@ extension ClusterCommand {
         @OptionGroup var target: ClusterCommand.Target
         @Argument(help: "The agent's id.") var agent: String
 
-        func run() async throws {
-            let call = Mesos.OperatorCall.AgentOnly(agentID: Mesos.AgentID(value: agent))
-            try await target.perform(Mesos.OperatorCall(type: .markAgentGone, markAgentGone: call))
-            Output.line("Agent \(agent) is marked gone")
-        }
+        func run() async throws { try await target.maintain(.markAgentGone, agent, "is marked gone") }
+    }
+}
+
+extension ClusterCommand.Target {
+    /// DEACTIVATE_AGENT, REACTIVATE_AGENT or MARK_AGENT_GONE for `agent`, then `Agent ID done`.
+    func maintain(_ type: Mesos.OperatorCall.Kind, _ agent: String, _ done: String) async throws {
+        try await perform(.forAgent(type, Mesos.AgentID(value: agent)))
+        Output.line("Agent \(agent) \(done)")
     }
 }

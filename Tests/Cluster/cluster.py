@@ -85,6 +85,19 @@ def free_ports(count, port_range=PORT_RANGE):
     raise RuntimeError("no %d free ports in %s" % (count, port_range))
 
 
+def process_alive(pid):
+    """True while `pid` runs; a zombie (state Z in /proc/PID/stat) counts as dead."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def four_letter(port, word, timeout=2.0):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:

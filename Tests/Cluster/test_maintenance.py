@@ -6,17 +6,14 @@ is offered again; drained, its task ends TASK_KILLED with REASON_AGENT_DRAINING 
 agent shows DRAINED; an agent marked gone has its task reported TASK_GONE_BY_OPERATOR, its
 process killed, and the registry in Keeper holds it as GONE."""
 import json
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 
 import pytest
 from kazoo.client import KazooClient
 
-from cluster import Cluster, http_get, wait_until
+from cluster import Cluster, http_get, process_alive, wait_until
 from schedulers import Framework, command_task, new_id
 
 
@@ -55,15 +52,6 @@ def registry_entry(c, agent_id):
     finally:
         zk.stop()
         zk.close()
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
@@ -109,7 +97,7 @@ def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
         wait_until(lambda: (slave(c, agent_a).get("drain_info") or {}).get("state") == "DRAINED", 30,
                    "the drained agent to show DRAINED")
         assert registry_entry(c, agent_a)["drain"]["state"] == "DRAINED"
-        assert not alive(int(pid_file.read_text()))
+        assert not process_alive(int(pid_file.read_text()))
 
         corral(c, "mark-gone", agent_b)
         for tid in later:

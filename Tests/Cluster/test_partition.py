@@ -9,7 +9,6 @@ registers again: the partition-aware task is announced RUNNING again
 (REASON_AGENT_REREGISTERED) and keeps running, while the task the other framework was told
 is lost is killed, as Mesos does."""
 import json
-import os
 import shutil
 import signal
 import tempfile
@@ -18,7 +17,7 @@ import time
 import pytest
 from kazoo.client import KazooClient
 
-from cluster import Cluster, figure, http_get, wait_until
+from cluster import Cluster, figure, http_get, process_alive, wait_until
 from schedulers import Framework, command_task, new_id
 
 PING_TIMEOUT, MAX_PINGS = 0.5, 4
@@ -40,16 +39,6 @@ def small_cluster(cluster):
         problems = c.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     assert not problems, problems
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is dead too: its state in /proc/PID/stat is Z.
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_a_silent_agent_is_marked_unreachable_and_comes_back(small_cluster, tmp_path):
@@ -101,17 +90,17 @@ def test_a_silent_agent_is_marked_unreachable_and_comes_back(small_cluster, tmp_
         assert [e["state"] for e in entries] == ["UNREACHABLE"], entries
 
         # Both tasks still run on the frozen agent; thawed, it registers again.
-        assert alive(aware_pid) and alive(unaware_pid)
+        assert process_alive(aware_pid) and process_alive(unaware_pid)
         resumed_at = time.monotonic()
         agent.daemon.signal(signal.SIGCONT)
         back = aware.wait(lambda s: any(u["task_id"]["value"] == aware_tid and u["state"] == "TASK_RUNNING"
                                         and u.get("reason") == "REASON_AGENT_REREGISTERED" for u in s.updates),
                           30, "the partition-aware task announced RUNNING again")
         assert back
-        wait_until(lambda: not alive(unaware_pid), 20, "the task reported lost to be killed")
+        wait_until(lambda: not process_alive(unaware_pid), 20, "the task reported lost to be killed")
         figure("agent SIGCONTed: registered again and its lost task killed %.2f s later"
                % (time.monotonic() - resumed_at))
-        assert alive(aware_pid)
+        assert process_alive(aware_pid)
         tasks = {t["id"]: t["state"] for t in http_get(master.port, "/master/tasks", timeout=3).json()["tasks"]}
         assert tasks.get(aware_tid) == "TASK_RUNNING", tasks
         state = http_get(master.port, "/master/state", timeout=3).json()
