@@ -91,7 +91,14 @@ struct LeadershipService: Service {
                     logger.info(
                         "Read the registry: \(registry.agents.count) agents, \(registry.frameworks.count) frameworks")
                     let abdications = await host.lead(as: info, registry: registry, store: store)
-                    if await Self.stepsDown(leadership, abdications) { await Self.resign(leadership) }
+                    let sessionLost: @Sendable () async -> Void = { [sessionTimeout, logger] in
+                        await client.waitUntilSessionLost(after: sessionTimeout)
+                        guard !Task.isCancelled else { return }
+                        logger.error(
+                            "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another master may lead by now"
+                        )
+                    }
+                    if await Self.stepsDown(leadership, abdications, sessionLost) { await Self.resign(leadership) }
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }
@@ -111,11 +118,20 @@ struct LeadershipService: Service {
     }
 
     /// Waits until leadership ends: true if this master must step down (its registry writes
-    /// failed), false if it lost its znode or session.
-    private static func stepsDown(_ leadership: Leadership, _ abdications: AsyncStream<String>) async -> Bool {
+    /// failed), false if it lost its znode or its session — also a session without a server
+    /// for the session timeout (`sessionLost`), which Keeper may have expired meanwhile: a
+    /// master cut off from Keeper must not go on leading beside the one elected after it.
+    private static func stepsDown(
+        _ leadership: Leadership, _ abdications: AsyncStream<String>,
+        _ sessionLost: @escaping @Sendable () async -> Void
+    ) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await leadership.lost()
+                return false
+            }
+            group.addTask {
+                await sessionLost()
                 return false
             }
             group.addTask {

@@ -163,6 +163,43 @@ struct RecipeTests {
     }
 }
 
+extension RecipeTests {
+    @Test("a session cut off from every server is lost after the timeout; one that reconnects in time is not")
+    func sessionLoss() async throws {
+        try await TestServers.withTestRoot { hosts, root in
+            let proxy = try await TCPProxy.start(upstream: String(hosts.split(separator: ",")[0]))
+            var configuration = TestServers.testConfiguration(sessionTimeout: .seconds(4))
+            configuration.reconnectDelayMax = .milliseconds(100)
+            let client = try await KeeperClient.connect(proxy.hosts + root, configuration: configuration)
+            let lost = Mutex<ContinuousClock.Instant?>(nil)
+            let watching = Task {
+                await client.waitUntilSessionLost(after: .seconds(1))
+                lost.withLock { $0 = .now }
+            }
+            // Cut off for less than the timeout: still trusted.
+            proxy.refuse(true)
+            proxy.cut()
+            try await Task.sleep(for: .milliseconds(400))
+            proxy.refuse(false)
+            try await client.waitUntilConnected(timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(1_200))
+            #expect(lost.withLock { $0 } == nil)
+            // Cut off for longer: lost about a second later, though the session lives on.
+            let cutAt = ContinuousClock.now
+            proxy.freeze(true)
+            proxy.refuse(true)
+            proxy.cut()
+            try await withTimeout { await watching.value }
+            let after = try #require(lost.withLock { $0 }) - cutAt
+            #expect(after >= .milliseconds(900), "lost \(after) after the cut, before the timeout")
+            proxy.freeze(false)
+            proxy.refuse(false)
+            await client.close()
+            await proxy.stop()
+        }
+    }
+}
+
 /// What a registration reported, for a test to wait on.
 actor RegistrationLog {
     private var entries: [EphemeralRegistration.Registered] = []
