@@ -32,11 +32,11 @@ extension ClusterCommand {
         static func milliseconds(_ text: String) throws -> Int64 {
             let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
             for (suffix, scale) in units where text.hasSuffix(suffix) {
-                if let value = Double(text.dropLast(suffix.count)), value >= 0, value * scale < 1e15 {
+                if let value = Double(text.dropLast(suffix.count)), value >= 0, value * scale <= 1e12 {
                     return Int64(value * scale)
                 }
             }
-            if let value = Double(text), value >= 0, value < 1e12 { return Int64(value * 1_000) }
+            if let value = Double(text), value >= 0, value <= 1e9 { return Int64(value * 1_000) }
             throw ValidationError("--grace takes a duration such as 30s, 500ms or 2m, not '\(text)'")
         }
     }

@@ -78,3 +78,14 @@ def test_agent_operator_calls(cluster):
         containers = http_post(agent.port, "/api/v1", {"type": "GET_CONTAINERS"})
         assert containers.status == 200 and "containers" in containers.json()["get_containers"]
         assert http_post(agent.port, "/api/v1", {"type": "DRAIN_EVERYTHING"}).status == 400
+
+
+def test_cluster_maintenance_bad_input(cluster):
+    """Bad maintenance calls fail with a message and change nothing: a grace period that is
+    not a duration or is out of range, and an agent the master has never admitted (404)."""
+    for grace in ("soon", "-1s", "1e11s", "1e20s", "inf"):
+        p = corral(cluster, "cluster", "drain", "S-none", "--grace", grace, "--master", cluster.zk_url)
+        assert p.returncode != 0 and "--grace" in p.stderr, (grace, p.returncode, p.stderr)
+    p = corral(cluster, "cluster", "deactivate", "no-such-agent", "--master", cluster.zk_url)
+    assert p.returncode != 0 and "404" in p.stderr, p.stderr
+    assert all(not s.get("deactivated") for s in _slaves(cluster))
