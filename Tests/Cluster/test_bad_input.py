@@ -19,6 +19,10 @@ QUICK = 5.0  # seconds a refusal may take
 # what malloc keeps of the encoded events, its RSS grew about 10 MiB in the flood below
 # (2026-12-03), against 23 MiB for 19 MB of events when nothing was bounded.
 RSS_BUDGET_KIB = int(os.environ.get("CLUSTER_RSS_BUDGET_KIB", str(16 * 1024)))
+# The flood below grew the master by 3.0-16.5 MB over seven fresh runs (allocator arenas
+# keep what 32 requests of 1,000 updates passed through); left unbounded, the 160 calls
+# would queue 37 MB of RecordIO for the subscriber, which the budget still refuses.
+FLOOD_RSS_BUDGET_KIB = int(os.environ.get("CLUSTER_FLOOD_RSS_BUDGET_KIB", str(24 * 1024)))
 
 
 def subscribe_body(name, failover_timeout=0.0):
@@ -220,7 +224,7 @@ def test_flooded_subscriber_that_never_reads(cluster):
                % (len(codes), sorted(set(codes)), took, before, after, after - before,
                   ["%.3f" % t for t in served]))
         assert set(codes) <= {202, 200} or codes[-1] >= 400, codes
-        assert after - before < RSS_BUDGET_KIB, (before, after)
+        assert after - before < FLOOD_RSS_BUDGET_KIB, (before, after)
     finally:
         s.close()
         f = framework_by_name(cluster, name)
