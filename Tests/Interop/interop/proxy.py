@@ -8,11 +8,13 @@ import threading
 
 
 class Proxy:
-    def __init__(self, server):
+    def __init__(self, server, port=0):
+        """Listens on `port` (0: a free one); a proxy cut can be replaced by a new one on
+        its port, as a network that comes back."""
         self.server = server  # (host, port)
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
+        self.listener.bind(("127.0.0.1", port))
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         self.lock = threading.Lock()
