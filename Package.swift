@@ -35,12 +35,14 @@ let package = Package(
         .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: strict),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
+        // The agent's checkpoint on disk, through the file-system protocol the simulator tears.
+        .target(name: "AgentStorage", dependencies: ["AgentCore", "KeeperStorage"], swiftSettings: strict),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
         .target(
             name: "CorralSim",
             dependencies: [
                 "KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab", "MasterCore", "AgentCore",
-                "ClusterCore", "ClusterProtocol",
+                "AgentStorage", "ClusterCore", "ClusterProtocol",
             ],
             swiftSettings: strict),
         // Edges.
@@ -110,10 +112,11 @@ let package = Package(
         .target(
             name: "AgentServer",
             dependencies: [
-                "AgentCore", "ClusterCore", "ClusterProtocol", "ClusterEdge",
+                "AgentCore", "AgentStorage", "KeeperStorage", "ClusterCore", "ClusterProtocol", "ClusterEdge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -152,7 +155,10 @@ let package = Package(
             dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol", "CorralSim", "KeeperTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "AgentCoreTests", dependencies: ["AgentCore", "ClusterCore", "ClusterProtocol"],
+            name: "AgentCoreTests",
+            dependencies: [
+                "AgentCore", "AgentStorage", "ClusterCore", "ClusterProtocol", "CorralSim", "KeeperStorage",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "MasterServerTests",

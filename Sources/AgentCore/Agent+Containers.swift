@@ -3,7 +3,8 @@ import ClusterProtocol
 /// Containers start and end: the task states that follow (what Mesos' command executor
 /// and default executor report), and a custom executor's tasks when its process ends.
 extension Agent {
-    mutating func onContainerStarted(_ id: Mesos.ContainerID) {
+    mutating func onContainerStarted(_ id: Mesos.ContainerID, _ process: ProcessIdentity) {
+        containers[id]?.process = process
         guard let owner = containers[id], let taskID = owner.task else { return }
         let key = TaskKey(framework: owner.executor.framework, task: taskID)
         guard let task = executors[owner.executor]?.tasks[taskID], !task.state.isTerminal else { return }
@@ -59,6 +60,11 @@ extension Agent {
             report(
                 key, state: .killed, source: .executor,
                 message: task.groupFailure ?? "Command terminated: \(Self.describe(termination))")
+        } else if termination.statusUnknown {
+            // Mesos' agent for an executor it lost track of across a restart.
+            report(
+                key, state: .failed, source: .agent, reason: .executorTerminated,
+                message: "Abnormal executor termination: \(termination.message ?? "exit status unknown")")
         } else if termination.exitStatus == 0 {
             report(key, state: .finished, source: .executor, message: "Command exited with status 0")
         } else {

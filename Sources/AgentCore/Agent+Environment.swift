@@ -19,7 +19,8 @@ extension Agent {
             "MESOS_AGENT_ENDPOINT": config.endpoint,
             "MESOS_SLAVE_ID": agentID?.value ?? "",
             "MESOS_AGENT_ID": agentID?.value ?? "",
-            // pymesos reads any non-empty value as true; Corral does not checkpoint yet.
+            // pymesos reads any non-empty value as true: set only when the framework checkpoints,
+            // so that its executors retry subscribing while the agent restarts.
             "MESOS_CHECKPOINT": (frameworks[framework]?.checkpoint ?? false) ? "1" : "",
             "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD": Self.mesosDuration(config.executorShutdownGracePeriod),
             "MESOS_RECOVERY_TIMEOUT": "15mins",

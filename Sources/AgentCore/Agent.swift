@@ -8,8 +8,11 @@ import ClusterProtocol
 /// It reads no clock: `now` is the edge's monotonic wall-clock milliseconds. It draws no
 /// random numbers: uuids and container ids come from `AgentConfig.uniqueSeed` and a counter.
 ///
-/// Departures from Mesos (issue 11's scope): no checkpointing and recovery yet; no
-/// TASK_KILLING; a custom executor's container limits grow with its tasks but never shrink.
+/// It checkpoints what it runs (`AgentCheckpoint`) and, started again on the same work
+/// dir, recovers from the checkpoint (`Agent.recover`).
+///
+/// Departures from Mesos: no TASK_KILLING; a custom executor's container limits grow with
+/// its tasks but never shrink.
 public struct Agent: Sendable {
     public enum Connection: Sendable, Equatable {
         case disconnected
@@ -45,12 +48,15 @@ public struct Agent: Sendable {
     var uniqueCounter: UInt64 = 0
     var now: Int64
     var outbox: [AgentAction] = []
+    /// The checkpoint last handed to the edge.
+    var lastCheckpoint: AgentCheckpoint
 
     public init(config: AgentConfig, now: Int64) {
         self.config = config
         self.updates = StatusUpdates(retryMin: config.statusUpdateRetryMin, retryMax: config.statusUpdateRetryMax)
         self.now = now
         self.lastHeardAt = now
+        self.lastCheckpoint = AgentCheckpoint(agentID: nil, agentInfo: config.agentInfo, bootID: config.bootID)
     }
 
     public mutating func step(_ input: AgentInput, now: Int64) -> AgentStep {
@@ -62,7 +68,7 @@ public struct Agent: Sendable {
         case .masterConnected: onMasterConnected()
         case .masterEvent(let event): onMasterEvent(event)
         case .masterDisconnected: onMasterDisconnected()
-        case .containerStarted(let id, _): onContainerStarted(id)
+        case .containerStarted(let id, let process): onContainerStarted(id, process)
         case .containerFailedToStart(let id, let message): onContainerFailedToStart(id, message: message)
         case .containerExited(let id, let termination): onContainerExited(id, termination)
         case .executorSubscribe(let call, let stream): reply = onExecutorSubscribe(call, stream: stream)
@@ -71,9 +77,19 @@ public struct Agent: Sendable {
         case .tick: onTick()
         case .shutdown: shutdownAll()
         }
-        let actions = outbox
+        return AgentStep(reply: reply, actions: takeOutbox())
+    }
+
+    /// The step's actions, after the new checkpoint if the step changed it.
+    mutating func takeOutbox() -> [AgentAction] {
+        var actions = outbox
         outbox = []
-        return AgentStep(reply: reply, actions: actions)
+        let current = checkpoint
+        if current != lastCheckpoint {
+            lastCheckpoint = current
+            actions.insert(.checkpoint(current), at: 0)
+        }
+        return actions
     }
 
     /// When the next timer falls due.
@@ -119,4 +135,6 @@ public struct Agent: Sendable {
 struct ContainerOwner: Sendable, Equatable {
     var executor: ExecutorKey
     var task: Mesos.TaskID?
+    /// Its process, once started.
+    var process: ProcessIdentity?
 }

@@ -2,6 +2,9 @@ import ClusterProtocol
 
 /// What the agent asks its edge to do, in order.
 public enum AgentAction: Sendable, Equatable {
+    /// Write the checkpoint, durably, before carrying out the actions after it (it comes
+    /// first in a step's actions, and only when the step changed it).
+    case checkpoint(AgentCheckpoint)
     /// POST a call to the master (never REGISTER: the edge opens the registration stream
     /// itself, with `Agent.registration`).
     case sendToMaster(AgentCall)

@@ -15,6 +15,9 @@ public struct AgentConfig: Sendable {
     /// An executor that has not subscribed this long after it started is killed
     /// (`--executor_registration_timeout`, 1 min).
     public var executorRegistrationTimeout: Int64 = 60_000
+    /// After a restart, how long a recovered custom executor has to subscribe again before
+    /// it is killed (`--executor_reregistration_timeout`, 2 s).
+    public var executorReregistrationTimeout: Int64 = 2_000
     /// How long an executor has between SHUTDOWN and SIGKILL
     /// (`--executor_shutdown_grace_period`, 5 s).
     public var executorShutdownGracePeriod: Int64 = 5_000
@@ -31,6 +34,9 @@ public struct AgentConfig: Sendable {
     /// 16 random bytes from the edge: status update uuids and container ids are made from
     /// them and a counter, so they are unique without the core drawing random numbers.
     public var uniqueSeed: [UInt8]
+    /// The machine's boot (Linux's boot_id), kept in the checkpoint: after a reboot none of
+    /// the checkpointed processes runs, whatever pids and start times say.
+    public var bootID = ""
 
     public init(agentInfo: Mesos.AgentInfo, workDir: String, endpoint: String, uniqueSeed: [UInt8]) {
         precondition(uniqueSeed.count == 16, "the unique seed is 16 bytes, not \(uniqueSeed.count)")

@@ -10,7 +10,7 @@ public enum AgentInput: Sendable {
     /// The registration stream broke, or could not be opened.
     case masterDisconnected
     /// A container's process started.
-    case containerStarted(Mesos.ContainerID, pid: Int32)
+    case containerStarted(Mesos.ContainerID, ProcessIdentity)
     /// A container could not be started.
     case containerFailedToStart(Mesos.ContainerID, message: String)
     /// A container's main process ended.
@@ -38,14 +38,19 @@ public struct ContainerExit: Hashable, Sendable {
     public var memoryLimitExceeded: Bool
     /// What the containerizer says about it (the memory figures, say).
     public var message: String?
+    /// How it ended is not known: it ended while the agent was down, or after a restart,
+    /// when the agent was no longer its parent.
+    public var statusUnknown: Bool
 
     public init(
-        exitStatus: Int32? = nil, signal: Int32? = nil, memoryLimitExceeded: Bool = false, message: String? = nil
+        exitStatus: Int32? = nil, signal: Int32? = nil, memoryLimitExceeded: Bool = false, message: String? = nil,
+        statusUnknown: Bool = false
     ) {
         self.exitStatus = exitStatus
         self.signal = signal
         self.memoryLimitExceeded = memoryLimitExceeded
         self.message = message
+        self.statusUnknown = statusUnknown
     }
 
     /// The wait status as Mesos reports it (`exit code << 8`, or the signal number).

@@ -5,8 +5,8 @@ import ClusterProtocol
 /// process is the task's command; a task group on the default executor runs each task
 /// in a container of its own. A custom executor is a process of the framework's that
 /// subscribes to the agent's executor API and is sent its tasks.
-public struct ExecutorRun: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+public struct ExecutorRun: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, Equatable {
         /// A command task: the executor id is the task id.
         case command
         /// A task group on Corral's default executor.
@@ -15,7 +15,7 @@ public struct ExecutorRun: Sendable, Equatable {
         case custom
     }
 
-    public enum Phase: Sendable, Equatable {
+    public enum Phase: Codable, Sendable, Equatable {
         /// Started, not yet subscribed (custom executors only); killed at the deadline.
         case launching(deadline: Int64)
         case running
@@ -30,6 +30,7 @@ public struct ExecutorRun: Sendable, Equatable {
     /// The executor's own process (command tasks and custom executors).
     public var containerID: Mesos.ContainerID?
     public var sandbox: String
+    /// The subscribed executor's stream (not checkpointed: a restarted agent has none).
     public var stream: StreamID?
     public var phase: Phase
     public var tasks: [Mesos.TaskID: TaskRun] = [:]
@@ -41,6 +42,10 @@ public struct ExecutorRun: Sendable, Equatable {
 
     public var key: ExecutorKey { ExecutorKey(framework: frameworkID, executor: info.executorID) }
 
+    enum CodingKeys: String, CodingKey {
+        case info, frameworkID, kind, containerID, sandbox, phase, tasks, queued, queuedGroups, missedRegistration
+    }
+
     /// Every task has ended and nothing of the executor runs.
     public var isIdle: Bool {
         queued.isEmpty && queuedGroups.isEmpty && tasks.values.allSatisfy { $0.state.isTerminal }
@@ -48,7 +53,7 @@ public struct ExecutorRun: Sendable, Equatable {
 }
 
 /// One task on the agent.
-public struct TaskRun: Sendable, Equatable {
+public struct TaskRun: Codable, Sendable, Equatable {
     public var info: Mesos.TaskInfo
     public var state: Mesos.TaskState
     /// Its own container: command tasks and tasks of a group.
@@ -59,7 +64,7 @@ public struct TaskRun: Sendable, Equatable {
 }
 
 /// An executor is named by its framework and its id.
-public struct ExecutorKey: Hashable, Comparable, Sendable {
+public struct ExecutorKey: Codable, Hashable, Comparable, Sendable {
     public var framework: Mesos.FrameworkID
     public var executor: Mesos.ExecutorID
 

@@ -70,6 +70,15 @@ public struct StatusUpdates: Sendable {
         return calls
     }
 
+    /// Takes back checkpointed updates (the agent restarted); they go out once it has
+    /// registered again.
+    mutating func restore(_ checkpointed: [PendingUpdates]) {
+        for entry in checkpointed where !entry.statuses.isEmpty {
+            streams[entry.task] = Stream(
+                frameworkID: entry.task.framework, pending: entry.statuses, nextRetryAt: nil, backoff: retryMin)
+        }
+    }
+
     /// Drops a framework's updates (it was shut down).
     mutating func remove(framework: Mesos.FrameworkID) {
         streams = streams.filter { $0.key.framework != framework }

@@ -1,16 +1,19 @@
 import AgentCore
+import AgentStorage
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import FoundationEssentials
 import HTTPTypes
 import Hummingbird
+import KeeperStorage
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `corral agent`: registers with the leading master, runs its tasks in containers, and
-/// serves the executor API and the sandboxes, until SIGINT or SIGTERM (which kill every
-/// container and unregister: without checkpoints, nothing could take them over).
+/// serves the executor API and the sandboxes, until a signal (see `AgentService`). Started
+/// on a work dir with a checkpoint, it first takes back what the checkpoint lists.
 public struct AgentDaemon: Sendable {
     public let options: AgentOptions
     public let logger: Logger
@@ -26,12 +29,17 @@ public struct AgentDaemon: Sendable {
         info.port = Int32(options.port)
         info.attributes = try options.agentAttributes()
         let seed = withUnsafeBytes(of: UUID().uuid) { Array($0) }
-        let config = AgentConfig(
+        var config = AgentConfig(
             agentInfo: info, workDir: options.workDir, endpoint: "\(options.ip):\(options.port)", uniqueSeed: seed)
+        config.bootID =
+            KernelFile.readIfPresent("/proc/sys/kernel/random/boot_id").map { String($0.filter { !$0.isWhitespace }) }
+            ?? ""
         let containerizer = try Containerizer(
             isolation: options.isolation, cgroupRoot: options.cgroupRoot, logger: logger)
         logger.info("Isolation: \(containerizer.description)")
-        let host = AgentHost(config: config, containerizer: containerizer, logger: logger)
+        let store = CheckpointStore(fileSystem: PosixFileSystem(), workDir: options.workDir)
+        let host = try await AgentRecovery.start(
+            config: config, containerizer: containerizer, store: store, logger: logger)
         let app = Application(
             router: AgentRoutes(host: host, workDir: options.workDir).router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
@@ -42,16 +50,22 @@ public struct AgentDaemon: Sendable {
         let service = AgentService(host: host, registration: registration)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: [
+                    .init(service: app),
+                    .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("Agent serving on \(options.ip):\(options.port) with \(resources); master \(options.master)")
         try await group.run()
     }
 }
 
-/// Registration and timers; on shutdown the agent leaves the cluster (`AgentHost.leave`:
-/// every container killed, the master told), and every executor stream is closed, so that
-/// the HTTP server can stop.
+/// Registration and timers, until a signal. SIGTERM or SIGINT stops the agent and leaves
+/// its containers running, to be taken back when it starts again (`AgentHost.stop`); SIGUSR1
+/// makes it leave the cluster, as Mesos' agent does (`AgentHost.leave`: every container
+/// killed, the master told, the checkpoint removed). Either way every executor stream is
+/// closed, so that the HTTP server can stop.
 struct AgentService: Service {
     let host: AgentHost
     let registration: MasterRegistration
@@ -59,11 +73,35 @@ struct AgentService: Service {
     func run() async throws {
         let timers = Task { await host.runTimers() }
         let registering = Task { await registration.run() }
-        try? await gracefulShutdown()
-        await host.leave()
+        if await Self.waitForSignal() == .leave {
+            await host.leave()
+        } else {
+            await host.stop()
+        }
         registering.cancel()
         timers.cancel()
         await registering.value
         await timers.value
+    }
+}
+
+extension AgentService {
+    enum Ending { case stop, leave }
+
+    /// The graceful shutdown (SIGTERM, SIGINT) or SIGUSR1, whichever comes first.
+    static func waitForSignal() async -> Ending {
+        await withTaskGroup(of: Ending.self) { group in
+            group.addTask {
+                try? await gracefulShutdown()
+                return .stop
+            }
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigusr1) { return .leave }
+                return .stop
+            }
+            let first = await group.next() ?? .stop
+            group.cancelAll()
+            return first
+        }
     }
 }

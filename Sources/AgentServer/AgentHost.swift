@@ -1,4 +1,5 @@
 import AgentCore
+import AgentStorage
 import ClusterEdge
 import ClusterProtocol
 import FoundationEssentials
@@ -13,13 +14,29 @@ public actor AgentHost {
     let containerizer: Containerizer
     private let clock = EdgeClock()
     private let logger: Logger
+    /// Where the core's checkpoints go; nil keeps none (tests of the edge alone).
+    private let store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
 
-    public init(config: AgentConfig, containerizer: Containerizer, logger: Logger) {
-        self.agent = Agent(config: config, now: EdgeClock().now)
+    public init(config: AgentConfig, containerizer: Containerizer, store: CheckpointStore?, logger: Logger) {
+        self.init(
+            agent: Agent(config: config, now: EdgeClock().now), containerizer: containerizer, store: store,
+            logger: logger)
+    }
+
+    /// A host for an agent recovered from its checkpoint (`AgentRecovery`).
+    init(agent: Agent, containerizer: Containerizer, store: CheckpointStore?, logger: Logger) {
+        self.agent = agent
         self.containerizer = containerizer
+        self.store = store
         self.logger = logger
+    }
+
+    /// Carries out a recovered agent's first actions and follows the containers it took back.
+    func resume(_ actions: [AgentAction], following containers: [Mesos.ContainerID]) {
+        perform(actions)
+        for id in containers { follow(id) }
     }
 
     /// The link that carries calls to the master; set by the registration loop.
@@ -27,6 +44,9 @@ public actor AgentHost {
 
     @discardableResult
     func step(_ input: AgentInput) -> AgentReply {
+        // Stopped: the containers run on, and nothing may change the checkpoint now (a wait
+        // cut short by the containerizer's shutdown is not a container's end).
+        guard !isStopped else { return .rejected(status: 503, message: "The agent is stopping") }
         let result = agent.step(input, now: clock.now)
         perform(result.actions)
         return result.reply
@@ -60,6 +80,7 @@ public actor AgentHost {
     private func perform(_ actions: [AgentAction]) {
         for action in actions {
             switch action {
+            case .checkpoint(let checkpoint): write(checkpoint)
             case .sendToMaster(let call): masterLink?.post(call)
             case .reconnect: masterLink?.reconnect()
             case .launch(let launch): start(launch)
@@ -85,6 +106,20 @@ public actor AgentHost {
         }
     }
 
+    /// Makes the checkpoint durable before the step's other actions are carried out (a
+    /// blocking write on the actor: the agent acts on nothing a restart would not know of).
+    private func write(_ checkpoint: AgentCheckpoint) {
+        guard let store else { return }
+        do {
+            try store.write(checkpoint)
+        } catch {
+            let advice =
+                "tasks changed since the last checkpoint are not recovered if the agent restarts; "
+                + "free space or fix the work dir's file system"
+            logger.error("Cannot write the agent checkpoint \(store.path): \(error) — \(advice)")
+        }
+    }
+
     /// Starts a container and follows it to its end, stepping the core at each turn.
     private func start(_ launch: ContainerLaunch) {
         let spec = ContainerSpec(
@@ -101,30 +136,46 @@ public actor AgentHost {
                 await self.step(.containerFailedToStart(id, message: "\(error)"))
                 return
             }
-            await self.step(.containerStarted(id, pid: handle.pid))
-            do {
-                let termination = try await containerizer.wait(for: id.value)
-                await self.step(
-                    .containerExited(
-                        id,
-                        ContainerExit(
-                            exitStatus: termination.exitStatus, signal: termination.signal,
-                            memoryLimitExceeded: termination.memoryLimitExceeded, message: termination.message)))
-            } catch {
-                await self.step(.containerExited(id, ContainerExit(message: "lost track of the container: \(error)")))
-            }
-            try? await containerizer.destroy(id.value)
+            await self.step(.containerStarted(id, ProcessIdentity(pid: handle.pid, startTime: handle.startTime)))
+            await self.awaitEnd(of: id)
         }
+    }
+
+    /// Follows a container taken back after a restart to its end.
+    private func follow(_ id: Mesos.ContainerID) {
+        Task { await self.awaitEnd(of: id) }
+    }
+
+    /// Waits for the container's end, steps the core with it, and destroys the container.
+    private func awaitEnd(of id: Mesos.ContainerID) async {
+        do {
+            let termination = try await containerizer.wait(for: id.value)
+            step(
+                .containerExited(
+                    id,
+                    ContainerExit(
+                        exitStatus: termination.exitStatus, signal: termination.signal,
+                        memoryLimitExceeded: termination.memoryLimitExceeded,
+                        message: termination.ending == .unknown ? nil : termination.message,
+                        statusUnknown: termination.ending == .unknown)))
+        } catch {
+            step(.containerExited(id, ContainerExit(message: "lost track of the container: \(error)")))
+        }
+        try? await containerizer.destroy(id.value)
     }
 
     /// True once the agent is leaving: the registration loop stops registering again.
     private(set) var isLeaving = false
+    /// True once the agent has stopped, leaving its containers running (`stop`).
+    private(set) var isStopped = false
 
-    /// Leaves the cluster for good: the core shuts every executor down and kills every task
+    /// Leaves the cluster for good (SIGUSR1, as Mesos' agent): the core shuts every executor
+    /// down and kills every task
     /// (the timers still run, for the grace periods); once the core has heard every
     /// container end, or after `limit`, what is left is killed, and the agent unregisters, so
     /// that the master removes it now instead of keeping its tasks as running. The tasks'
-    /// TASK_KILLED updates go out on the master link before UNREGISTER.
+    /// TASK_KILLED updates go out on the master link before UNREGISTER. The checkpoint goes:
+    /// started again, the agent is a new one.
     func leave(limit: Duration = .seconds(8)) async {
         isLeaving = true
         step(.shutdown)
@@ -133,10 +184,28 @@ public actor AgentHost {
             try? await Task.sleep(for: .milliseconds(20))
         }
         await killAll()
+        do {
+            try store?.remove()
+        } catch {
+            logger.error("Cannot remove the agent checkpoint: \(error) — remove \(store?.path ?? "it") by hand")
+        }
         guard let link = masterLink, let agentID = agent.agentID, agent.connection == .registered else { return }
         link.post(AgentCall(type: .unregister, agentID: agentID))
         await link.closeAndWait(limit: .seconds(3))
         logger.info("Unregistered from the master at \(link.leader): it removes this agent and its tasks")
+    }
+
+    /// Stops without touching the containers (SIGTERM, an upgrade): they keep running, and
+    /// the agent started again on the same work dir takes them back from its checkpoint.
+    func stop() async {
+        isStopped = true
+        await containerizer.shutdown()
+        for outbox in executorOutboxes.values { outbox.close() }
+        executorOutboxes = [:]
+        let running = agent.containersRunning
+        logger.info(
+            "Stopping; \(running) containers keep running and are taken back when the agent starts again on this work dir"
+        )
     }
 
     /// Kills every container (the agent is stopping for good).

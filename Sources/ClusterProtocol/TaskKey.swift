@@ -1,5 +1,5 @@
 /// A task is named by its framework and its id.
-public struct TaskKey: Hashable, Comparable, Sendable {
+public struct TaskKey: Codable, Hashable, Comparable, Sendable {
     public var framework: Mesos.FrameworkID
     public var task: Mesos.TaskID
 

@@ -33,7 +33,7 @@ extension ManagerSimulation {
             guard agents[index].containers[container] != .exited else { return }
             queue.schedule(
                 .containerExits(index, container, ContainerExit(signal: 15)), at: now + Int64(random.between(1, 50)))
-        case .updateLimits, .sendToExecutor, .closeExecutorStream: break
+        case .updateLimits, .sendToExecutor, .closeExecutorStream, .checkpoint: break
         case .log(let line): note("agent \(index): \(line)")
         }
     }
@@ -87,7 +87,7 @@ extension ManagerSimulation {
     mutating func containerStarts(_ index: Int, _ container: Mesos.ContainerID) {
         guard agents[index].containers[container] == .starting else { return }
         agents[index].containers[container] = .running
-        stepAgent(index, .containerStarted(container, pid: 1000))
+        stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
         let status: Int32 = random.percent(80) ? 0 : 1
         queue.schedule(
             .containerExits(index, container, ContainerExit(exitStatus: status)),
@@ -97,7 +97,9 @@ extension ManagerSimulation {
     mutating func containerExits(_ index: Int, _ container: Mesos.ContainerID, _ exit: ContainerExit) {
         guard let phase = agents[index].containers[container], phase != .exited else { return }
         agents[index].containers[container] = .exited
-        if phase == .starting { stepAgent(index, .containerStarted(container, pid: 1000)) }
+        if phase == .starting {
+            stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
+        }
         stepAgent(index, .containerExited(container, exit))
     }
 

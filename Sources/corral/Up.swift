@@ -176,9 +176,11 @@ struct Up: AsyncParsableCommand {
             """)
     }
 
-    /// SIGTERM to every child, SIGKILL to those still there after 15 s; then Keeper.
+    /// SIGUSR1 to the agents (they leave the cluster and kill their tasks; SIGTERM would leave
+    /// the tasks running for the agents to take back) and SIGTERM to the masters, SIGKILL to
+    /// those still there after 15 s; then Keeper.
     private func stop(_ children: [(name: String, process: ChildProcess)], _ servers: [KeeperServer]) async {
-        for child in children { child.process.signal(SIGTERM) }
+        for child in children { child.process.signal(child.name.hasPrefix("agent") ? SIGUSR1 : SIGTERM) }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(15)
         while children.contains(where: { $0.process.isRunning }), clock.now < deadline {

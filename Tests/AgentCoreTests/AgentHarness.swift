@@ -13,30 +13,56 @@ struct AgentHarness {
     var toExecutor: [StreamID: [Mesos.ExecutorEvent]] = [:]
     var reconnects = 0
     var limits: [Mesos.ContainerID: ContainerLimits] = [:]
+    var checkpoints: [AgentCheckpoint] = []
+    /// Every action of the last step, in order.
+    var lastActions: [AgentAction] = []
 
     static let framework = Mesos.FrameworkInfo(user: "u", name: "f", id: "F")
+    /// The framework tasks are run for.
+    var framework = AgentHarness.framework
+
+    static let config = AgentConfig(
+        agentInfo: Mesos.AgentInfo(
+            hostname: "h", resources: [Mesos.Resource](try! Resources(parsing: "cpus:4;mem:4096"))),
+        workDir: "/w", endpoint: "127.0.0.1:5051", uniqueSeed: Array(0..<16))
 
     init(registered: Bool = true) {
-        let info = Mesos.AgentInfo(
-            hostname: "h", resources: [Mesos.Resource](try! Resources(parsing: "cpus:4;mem:4096")))
-        let config = AgentConfig(agentInfo: info, workDir: "/w", endpoint: "127.0.0.1:5051", uniqueSeed: Array(0..<16))
-        agent = Agent(config: config, now: now)
-        if registered {
-            step(.masterConnected)
-            step(
-                .masterEvent(
-                    AgentEvent(
-                        type: .registered,
-                        registered: .init(
-                            agentID: "A", masterInfo: Mesos.MasterInfo(id: "M", ip: 0), pingIntervalSeconds: 15))))
-        }
+        agent = Agent(config: Self.config, now: now)
+        if registered { register() }
+    }
+
+    /// A harness around an agent recovered from `checkpoint`, with its first actions done.
+    init(recovering checkpoint: AgentCheckpoint, alive: Set<Mesos.ContainerID>, at now: Int64) throws {
+        var config = Self.config
+        config.uniqueSeed = Array(16..<32)
+        let (agent, first) = try Agent.recover(from: checkpoint, alive: alive, config: config, now: now)
+        self.agent = agent
+        self.now = now
+        perform(first.actions)
+    }
+
+    mutating func register() {
+        step(.masterConnected)
+        step(
+            .masterEvent(
+                AgentEvent(
+                    type: .registered,
+                    registered: .init(
+                        agentID: "A", masterInfo: Mesos.MasterInfo(id: "M", ip: 0), pingIntervalSeconds: 15))))
     }
 
     @discardableResult
     mutating func step(_ input: AgentInput) -> AgentReply {
         let result = agent.step(input, now: now)
-        for action in result.actions {
+        perform(result.actions)
+        return result.reply
+    }
+
+    mutating func perform(_ actions: [AgentAction]) {
+        lastActions = actions
+        for action in actions {
             switch action {
+            case .checkpoint(let checkpoint): checkpoints.append(checkpoint)
             case .sendToMaster(let call): toMaster.append(call)
             case .launch(let launch): launched.append(launch)
             case .kill(let id, let grace): killed.append((id, grace))
@@ -46,7 +72,6 @@ struct AgentHarness {
             case .closeExecutorStream, .log: break
             }
         }
-        return result.reply
     }
 
     mutating func advance(_ milliseconds: Int64) {
@@ -81,7 +106,7 @@ struct AgentHarness {
     }
 
     mutating func run(_ task: Mesos.TaskInfo) {
-        step(.masterEvent(AgentEvent(type: .runTask, runTask: .init(frameworkInfo: Self.framework, tasks: [task]))))
+        step(.masterEvent(AgentEvent(type: .runTask, runTask: .init(frameworkInfo: framework, tasks: [task]))))
     }
 
     static func command(_ id: String, _ shell: String, resources: String = "cpus:1;mem:128;ports:[31000-31001]")

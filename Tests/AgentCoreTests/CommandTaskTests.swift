@@ -82,7 +82,7 @@ struct CommandTaskTests {
         var harness = AgentHarness()
         harness.run(AgentHarness.command("t1", "true"))
         let container = harness.launched[0].containerID
-        harness.step(.containerStarted(container, pid: 42))
+        harness.step(.containerStarted(container, ProcessIdentity(pid: 42, startTime: 7)))
         harness.step(.containerExited(container, ContainerExit(exitStatus: 0)))
         let first = harness.takeUpdates()
         #expect(first.map(\.state) == [.starting])
@@ -137,7 +137,9 @@ struct CommandTaskTests {
         }
         let containers = Dictionary(
             uniqueKeysWithValues: harness.launched.map { ($0.environment["MESOS_TASK_ID"]!, $0.containerID) })
-        for container in containers.values { harness.step(.containerStarted(container, pid: 1)) }
+        for container in containers.values {
+            harness.step(.containerStarted(container, ProcessIdentity(pid: 1, startTime: 7)))
+        }
         _ = harness.ackAll()
         harness.step(.containerExited(containers["fail"]!, ContainerExit(exitStatus: 3)))
         harness.step(
@@ -203,7 +205,7 @@ struct FrameworkShutdownTests {
         var harness = AgentHarness()
         harness.run(AgentHarness.command("a", "sleep 9"))
         let container = harness.launched[0].containerID
-        harness.step(.containerStarted(container, pid: 1))
+        harness.step(.containerStarted(container, ProcessIdentity(pid: 1, startTime: 7)))
         _ = harness.takeUpdates()
         harness.step(.masterEvent(AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: "F"))))
         harness.step(.containerExited(container, ContainerExit(signal: 15)))
@@ -258,7 +260,9 @@ struct AgentShutdownTests {
         var harness = AgentHarness()
         harness.run(AgentHarness.command("a", "sleep 9"))
         harness.run(AgentHarness.command("b", "sleep 9"))
-        for launch in harness.launched { harness.step(.containerStarted(launch.containerID, pid: 1)) }
+        for launch in harness.launched {
+            harness.step(.containerStarted(launch.containerID, ProcessIdentity(pid: 1, startTime: 7)))
+        }
         #expect(harness.ackAll().filter { $0 == .running }.count == 2)
         harness.step(.shutdown)
         #expect(Set(harness.killed.map(\.0)) == Set(harness.launched.map(\.containerID)))

@@ -125,7 +125,9 @@ struct ExecutorTests {
         let first = harness.launched[0]
         #expect(first.sandbox.hasSuffix("/tasks/g1"))
         #expect(first.environment["MESOS_EXECUTOR_ID"] == "G")
-        for launch in harness.launched { harness.step(.containerStarted(launch.containerID, pid: 1)) }
+        for launch in harness.launched {
+            harness.step(.containerStarted(launch.containerID, ProcessIdentity(pid: 1, startTime: 7)))
+        }
         harness.step(.containerExited(first.containerID, ContainerExit(exitStatus: 1)))
         #expect(harness.killed.map(\.0) == [harness.launched[1].containerID])
         harness.step(.containerExited(harness.launched[1].containerID, ContainerExit(signal: 15)))

@@ -4,7 +4,7 @@ masters electing a leader through them, 2 agents, each a `corral` process of its
     c = Cluster(binary, workdir)
     c.start()          # keepers -> masters (one leads) -> agents (both registered)
     ...                # c.leader, c.standby, c.zk_url, c.agents, http_get(...)
-    c.stop()           # SIGTERM all, SIGKILL after 10 s; returns what was left over
+    c.stop()           # SIGUSR1 agents, SIGTERM the rest, SIGKILL after 10 s; returns what was left over
 
 Every daemon runs in a session of its own (so it and everything it starts can be found
 again, and a signal to the test's process group does not reach it) with
@@ -13,13 +13,16 @@ Ports come from 20000-21999 (CLUSTER_PORT_RANGE=LO-HI overrides), clear of the o
 suites. All logs sit under one directory; `log_tails()` gives the end of each.
 
 Standard library only."""
+import contextlib
 import http.client as httplib
 import json
 import os
 import random
 import signal
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -438,7 +441,7 @@ class Cluster:
         return found
 
     def stop(self):
-        """SIGTERM agents, masters, keepers (in that order), SIGKILL whatever is left
+        """SIGUSR1 agents, SIGTERM masters, keepers (in that order), SIGKILL whatever is left
         after 10 s, then anything still in their sessions. Returns a list of problems:
         processes that needed SIGKILL or outlived their daemon, cgroup directories
         with processes in them or left behind (which are then removed)."""
@@ -447,7 +450,9 @@ class Cluster:
         groups = [[a.daemon for a in self.agents], [m.daemon for m in self.masters], self.keepers]
         for group in groups:
             for d in group:
-                d.signal(signal.SIGTERM)
+                # Agents leave (SIGUSR1: their tasks are killed); SIGTERM would leave the
+                # tasks running for an agent started again to take back.
+                d.signal(signal.SIGUSR1 if d in groups[0] else signal.SIGTERM)
             deadline = time.monotonic() + STOP_GRACE
             for d in group:
                 if d.proc is None:
@@ -455,7 +460,7 @@ class Cluster:
                 try:
                     d.proc.wait(max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    problems.append("%s (pid %d) ignored SIGTERM for %.0fs: SIGKILL"
+                    problems.append("%s (pid %d) did not stop within %.0fs: SIGKILL"
                                     % (d.name, d.pid, STOP_GRACE))
                     d.signal(signal.SIGKILL)
                     d.proc.wait(5)
@@ -493,3 +498,22 @@ class Cluster:
             except OSError as e:
                 problems.append("cannot remove cgroup %s: %s" % (path, e))
         return problems
+
+
+@contextlib.contextmanager
+def own_cluster(binary, name, before_stop=None, **kw):
+    """A cluster of a test's own beside the session's (Cluster's arguments in kw), started,
+    stopped afterwards (`before_stop(c)` first), its directory removed unless
+    CLUSTER_KEEP_LOGS is set; fails the test if the stop found problems."""
+    workdir = tempfile.mkdtemp(prefix="corral-%s-" % name)
+    c = Cluster(binary, workdir, **kw)
+    try:
+        c.start()
+        yield c
+    finally:
+        if before_stop is not None:
+            before_stop(c)
+        problems = c.stop()
+        if not os.environ.get("CLUSTER_KEEP_LOGS"):
+            shutil.rmtree(workdir, ignore_errors=True)
+    assert not problems, problems

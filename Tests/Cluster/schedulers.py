@@ -217,7 +217,7 @@ class RecordingDriver(MesosSchedulerDriver):
 
 class Framework:
     def __init__(self, master, name, offer_handler=None, roles=None, failover_timeout=0.0,
-                 partition_aware=False):
+                 partition_aware=False, checkpoint=False):
         self.launcher = offer_handler if offer_handler is not None else Launcher()
         self.scheduler = RecordingScheduler(self.launcher)
         info = Dict()
@@ -225,6 +225,8 @@ class Framework:
         info.name = name
         info.hostname = socket.gethostname()
         info.failover_timeout = failover_timeout
+        if checkpoint:
+            info.checkpoint = True
         capabilities = []
         if roles:
             info.roles = list(roles)

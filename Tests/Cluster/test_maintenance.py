@@ -6,30 +6,21 @@ is offered again; drained, its task ends TASK_KILLED with REASON_AGENT_DRAINING 
 agent shows DRAINED; an agent marked gone has its task reported TASK_GONE_BY_OPERATOR, its
 process killed, and the registry in Keeper holds it as GONE."""
 import json
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 from kazoo.client import KazooClient
 
-from cluster import Cluster, http_get, process_alive, wait_until
+from cluster import http_get, own_cluster, process_alive, wait_until
 from schedulers import Framework, command_task, new_id
 
 
 @pytest.fixture()
 def two_agents(cluster):
-    workdir = tempfile.mkdtemp(prefix="corral-maintenance-")
-    c = Cluster(cluster.binary, workdir, masters=1, agent_resources=(
-        "cpus:2;mem:1024;disk:1000;ports:[31301-31350]",
-        "cpus:2;mem:1024;disk:1000;ports:[31351-31400]"))
-    try:
-        c.start()
+    with own_cluster(cluster.binary, "maintenance", masters=1, agent_resources=(
+            "cpus:2;mem:1024;disk:1000;ports:[31301-31350]",
+            "cpus:2;mem:1024;disk:1000;ports:[31351-31400]")) as c:
         yield c
-    finally:
-        problems = c.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-    assert not problems, problems
 
 
 def corral(c, *args):

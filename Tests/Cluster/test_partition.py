@@ -9,15 +9,13 @@ registers again: the partition-aware task is announced RUNNING again
 (REASON_AGENT_REREGISTERED) and keeps running, while the task the other framework was told
 is lost is killed, as Mesos does."""
 import json
-import shutil
 import signal
-import tempfile
 import time
 
 import pytest
 from kazoo.client import KazooClient
 
-from cluster import Cluster, figure, http_get, process_alive, wait_until
+from cluster import figure, http_get, own_cluster, process_alive, wait_until
 from schedulers import Framework, command_task, new_id
 
 PING_TIMEOUT, MAX_PINGS = 0.5, 4
@@ -26,19 +24,14 @@ PING_TIMEOUT, MAX_PINGS = 0.5, 4
 @pytest.fixture()
 def small_cluster(cluster):
     """Its own cluster beside the session's (whose masters keep Mesos' 75 s)."""
-    workdir = tempfile.mkdtemp(prefix="corral-partition-")
-    c = Cluster(cluster.binary, workdir, agent_resources=("cpus:2;mem:1024;disk:1000;ports:[31201-31300]",),
-                masters=1, master_flags=["--agent-ping-timeout", str(PING_TIMEOUT),
-                                         "--max-agent-ping-timeouts", str(MAX_PINGS)])
-    try:
-        c.start()
-        yield c
-    finally:
+    def thaw(c):
         for a in c.agents:
             a.daemon.signal(signal.SIGCONT)
-        problems = c.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-    assert not problems, problems
+    with own_cluster(cluster.binary, "partition", before_stop=thaw, masters=1,
+                     agent_resources=("cpus:2;mem:1024;disk:1000;ports:[31201-31300]",),
+                     master_flags=["--agent-ping-timeout", str(PING_TIMEOUT),
+                                   "--max-agent-ping-timeouts", str(MAX_PINGS)]) as c:
+        yield c
 
 
 def test_a_silent_agent_is_marked_unreachable_and_comes_back(small_cluster, tmp_path):

@@ -1,5 +1,6 @@
 """Runs after the other suites and before the leader change (file order): an agent is
-stopped with SIGTERM while a task runs on it. It kills its containers and unregisters, so
+told to leave with SIGUSR1 (Mesos' signal for it) while a task runs on it. It kills its
+containers, removes its checkpoint and unregisters, so
 the master removes it at once, as Mesos' master removes an agent that unregisters: the
 framework hears the task end, operator subscribers hear AGENT_REMOVED, and the agent
 started again on its work dir registers as a new agent."""
@@ -51,7 +52,7 @@ class OperatorEvents:
         self.conn.close()
 
 
-def test_an_agent_stopped_with_sigterm_is_removed(cluster):
+def test_an_agent_told_to_leave_with_sigusr1_is_removed(cluster):
     leader = cluster.leader
     events = OperatorEvents(leader.port)
     fw = Framework(leader.address, new_id("e2e-leaving-agent"))
@@ -64,14 +65,14 @@ def test_an_agent_stopped_with_sigterm_is_removed(cluster):
         agent = cluster.agent_by_id(agent_id)
 
         stopped_at = time.monotonic()
-        agent.daemon.signal(signal.SIGTERM)
+        agent.daemon.signal(signal.SIGUSR1)
         agent.daemon.proc.wait(timeout=20)
 
         def removed():
             slaves = http_get(leader.port, "/master/slaves", timeout=3).json()["slaves"]
             return all(s["id"] != agent_id for s in slaves)
         wait_until(removed, 10, "the master to remove the agent")
-        figure("agent SIGTERMed with a task running: removed by the master %.2f s later"
+        figure("agent sent SIGUSR1 with a task running: removed by the master %.2f s later"
                % (time.monotonic() - stopped_at))
         last = fw.wait_state(tid, {"TASK_KILLED", "TASK_FAILED", "TASK_LOST"}, 10)
         wait_until(lambda: "AGENT_REMOVED" in events.types(), 10, "AGENT_REMOVED on the operator stream")

@@ -81,7 +81,9 @@ final class ContainerReaper: Sendable {
     /// leader while it has members, so the group is signalled in any case.
     @discardableResult
     func signal(pid: Int32, _ signal: Int32) -> Bool {
-        state.withLock { state in
+        // kill(-0) and kill(-1) would signal this process's group, or every process.
+        precondition(pid > 1, "signal \(signal) to pid \(pid): no container's process")
+        return state.withLock { state in
             _ = kill(-pid, signal)
             guard let child = state.children[pid] else { return false }
             if child.descriptor >= 0 && ProcessDescriptor.canSendSignals {

@@ -34,14 +34,14 @@ public actor Containerizer {
     public nonisolated let containersMax: Int
     /// How often limits are checked: cgroup OOM counters, or RSS without cgroups.
     public nonisolated let memoryPollInterval: Duration
-    private let logger: Logger
+    let logger: Logger
     private let reaper: ContainerReaper
-    private var containers: [String: Record] = [:]
+    var containers: [String: Record] = [:]
     private var monitor: Task<Void, Never>?
     private var nextWaiter: UInt64 = 0
     private var isShutDown = false
 
-    private struct Record {
+    struct Record {
         let handle: ContainerHandle
         var spec: ContainerSpec
         let cgroup: ContainerCgroup?
@@ -49,6 +49,9 @@ public actor Containerizer {
         var termination: ContainerTermination?
         var waiters: [UInt64: CheckedContinuation<ContainerTermination?, Never>] = [:]
         var killRequested = false
+        /// Taken back after the agent restarted: not a child, so its end is learnt by
+        /// polling /proc, and how it ended is unknown.
+        var adopted = false
         var memoryLimitExceeded = false
         var residentBytesMax = 0
     }
@@ -274,7 +277,7 @@ public actor Containerizer {
     }
 
     /// The main process was reaped: check the memory limit, kill what is left, tell waiters.
-    private func onExited(_ id: String, waitStatus: Int32?) async {
+    func onExited(_ id: String, waitStatus: Int32?) async {
         guard let record = containers[id], record.termination == nil else { return }
         let ending = waitStatus.map(ContainerTermination.ending(waitStatus:)) ?? .unknown
         await killRemains(of: record)
@@ -343,6 +346,12 @@ public actor Containerizer {
     private func killRemains(of record: Record) async {
         reaper.signal(pid: record.handle.pid, SIGKILL)
         guard let cgroup = record.cgroup else { return }
+        await sweep(cgroup, of: record.handle.containerID)
+    }
+
+    /// SIGKILL whatever the cgroups hold, until they are empty (or `cgroupSweepRoundsMax`
+    /// rounds have passed).
+    func sweep(_ cgroup: ContainerCgroup, of containerID: String) async {
         for _ in 0..<Self.cgroupSweepRoundsMax {
             let pids = cgroup.processes()
             if pids.isEmpty { return }
@@ -351,7 +360,7 @@ public actor Containerizer {
         }
         logger.warning(
             "processes remain in the container's cgroups after SIGKILL",
-            metadata: ["container": "\(record.handle.containerID)", "pids": "\(cgroup.processes().sorted())"])
+            metadata: ["container": "\(containerID)", "pids": "\(cgroup.processes().sorted())"])
     }
 
     /// SIGKILL through a pidfd once /proc confirms the process is in the cgroup, so a pid
@@ -423,15 +432,16 @@ public actor Containerizer {
         }
     }
 
-    // MARK: Memory limits
+    // MARK: Memory limits (and the ends of adopted containers)
 
-    private func startMonitor() {
+    func startMonitor() {
         guard monitor == nil else { return }
         let interval = memoryPollInterval
         monitor = Task.detached { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self else { return }
+                await self.checkAdopted()
                 await self.checkMemoryLimits()
             }
         }
