@@ -44,6 +44,7 @@ extension ManagerSimulation {
         }
         try checkMasterAgrees(running)
         try checkSchedulersAgree(running)
+        try checkNoStrayContainers()
     }
 
     private func checkMasterAgrees(_ running: [TaskKey: (agent: Int, state: Mesos.TaskState)]) throws {
@@ -69,7 +70,7 @@ extension ManagerSimulation {
     private func checkSchedulersAgree(_ running: [TaskKey: (agent: Int, state: Mesos.TaskState)]) throws {
         for scheduler in schedulers where !scheduler.removed {
             guard let frameworkID = scheduler.frameworkID else { continue }
-            for (taskID, heard) in scheduler.tasks {
+            for (taskID, heard) in scheduler.tasks.sorted(by: { $0.key < $1.key }) {
                 let live = running[TaskKey(framework: frameworkID, task: taskID)]
                 if let live, !live.state.isTerminal {
                     guard heard == live.state else {

@@ -7,9 +7,24 @@ import MasterCore
 extension ManagerSimulation {
     // MARK: - Agents
 
-    mutating func stepAgent(_ index: Int, _ input: AgentInput) {
+    /// Steps the agent's core (nothing, while it is down) and carries out its actions.
+    mutating func stepAgent(_ index: Int, _ input: AgentInput) throws {
+        guard !agents[index].down else { return }
         let step = agents[index].core.step(input, now: now)
-        for action in step.actions { perform(action, agent: index) }
+        try performAgent(step.actions, agent: index)
+    }
+
+    /// The actions in order; the checkpoint first, and nothing after it if the power failed
+    /// while it was written. A planned kill stops them at any point.
+    mutating func performAgent(_ actions: [AgentAction], agent index: Int) throws {
+        for action in actions {
+            if killedBeforeAction(index) { return }
+            if case .checkpoint(let checkpoint) = action {
+                guard try writeCheckpoint(checkpoint, agent: index) else { return }
+            } else {
+                perform(action, agent: index)
+            }
+        }
         let wakeup = max(agents[index].core.nextWakeup, now)
         if wakeup < Int64.max, agents[index].tickAt.map({ wakeup < $0 }) ?? true {
             agents[index].tickAt = wakeup
@@ -38,7 +53,8 @@ extension ManagerSimulation {
         }
     }
 
-    mutating func agentRegisters(_ index: Int) {
+    mutating func agentRegisters(_ index: Int) throws {
+        guard !agents[index].down else { return }
         guard partitionEnd(index) == nil else {
             note("agent \(index) cannot reach the master to register")
             queue.schedule(.agentRegisters(index), at: now + 1000)
@@ -54,13 +70,13 @@ extension ManagerSimulation {
             return
         }
         agents[index].stream = generation
-        stepAgent(index, .masterConnected)
+        try stepAgent(index, .masterConnected)
     }
 
-    mutating func agentStreamEnds(_ index: Int, stream: Int) {
+    mutating func agentStreamEnds(_ index: Int, stream: Int) throws {
         guard agents[index].stream == stream else { return }
         agents[index].stream = nil
-        stepAgent(index, .masterDisconnected)
+        try stepAgent(index, .masterDisconnected)
         queue.schedule(.agentRegisters(index), at: now + 1000)
     }
 
@@ -84,23 +100,23 @@ extension ManagerSimulation {
         return until
     }
 
-    mutating func containerStarts(_ index: Int, _ container: Mesos.ContainerID) {
+    mutating func containerStarts(_ index: Int, _ container: Mesos.ContainerID) throws {
         guard agents[index].containers[container] == .starting else { return }
         agents[index].containers[container] = .running
-        stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
+        try stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
         let status: Int32 = random.percent(80) ? 0 : 1
         queue.schedule(
             .containerExits(index, container, ContainerExit(exitStatus: status)),
             at: now + Int64(random.between(100, settings.taskDurationMax)))
     }
 
-    mutating func containerExits(_ index: Int, _ container: Mesos.ContainerID, _ exit: ContainerExit) {
+    mutating func containerExits(_ index: Int, _ container: Mesos.ContainerID, _ exit: ContainerExit) throws {
         guard let phase = agents[index].containers[container], phase != .exited else { return }
         agents[index].containers[container] = .exited
         if phase == .starting {
-            stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
+            try stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
         }
-        stepAgent(index, .containerExited(container, exit))
+        try stepAgent(index, .containerExited(container, exit))
     }
 
     // MARK: - Schedulers
@@ -180,7 +196,10 @@ extension ManagerSimulation {
     // MARK: - Faults
 
     mutating func injectFault() {
-        guard isLaunching else { return }
+        guard isLaunching else {
+            cancelPlannedCrashes()
+            return
+        }
         if random.chance(settings.partitionChance) {
             let index = random.below(agents.count)
             let until = min(now + Int64(random.between(500, Int(settings.partitionMax))), settings.faultPhase)
@@ -189,6 +208,7 @@ extension ManagerSimulation {
                 agents[index].partitionedUntil = until
             }
         }
+        if random.chance(settings.restartChance) { crashAgent(random.below(agents.count)) }
         if random.chance(settings.cutChance) {
             let target = random.below(agents.count + schedulers.count)
             if target < agents.count {

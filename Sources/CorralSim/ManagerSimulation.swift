@@ -1,4 +1,5 @@
 import AgentCore
+import AgentStorage
 import ClusterCore
 import ClusterProtocol
 import MasterCore
@@ -19,6 +20,13 @@ import MasterCore
 /// registered and has no update waiting, master and agents agree on every task, every
 /// scheduler's last word on a task is the task's state, and the resources in use on each
 /// agent are exactly its live tasks'.
+///
+/// Agents crash and start again on their work dirs (`restartChance`): a killed process
+/// leaves its containers running and its checkpoint whole; a power failure during a
+/// checkpoint write tears what was not synced and takes the containers with it. Frameworks
+/// 0 and 1 checkpoint, 2 does not. After the quiet phase, also: no container runs that its
+/// agent does not know (a task is never left running twice, or running after it was
+/// reported ended).
 ///
 /// Out of this simulation so far: custom executors and task groups, master failover.
 public struct ManagerSimulation: Simulation {
@@ -45,6 +53,12 @@ public struct ManagerSimulation: Simulation {
         /// unreachable.
         public var pingInterval: Int64 = 1_000
         public var maxPings: Int64 = 3
+        /// Per fault tick, the chance that an agent's process is killed, or that the power
+        /// fails during its next checkpoint write (then the disk keeps a random part of what
+        /// was not synced, and the agent's containers die with the machine). It starts again
+        /// on its work dir after at most `restartDelayMax`.
+        public var restartChance = 0.0
+        public var restartDelayMax = 3_000
 
         public init(seed: UInt64) { self.seed = seed }
 
@@ -58,6 +72,7 @@ public struct ManagerSimulation: Simulation {
             settings.taskDurationMax = random.pick([500, 3_000, 10_000])
             settings.partitionChance = random.pick([0.0, 0.005, 0.01, 0.02])
             settings.maxPings = random.pick([2, 3, 5])
+            settings.restartChance = random.pick([0.0, 0.005, 0.01, 0.02])
             return settings
         }
     }
@@ -82,6 +97,8 @@ public struct ManagerSimulation: Simulation {
         case registryWritten(Int)
         /// The agent's end of a stream closed during a partition reaches the master.
         case masterHearsAgentClosed(StreamID)
+        /// A crashed agent starts again on its work dir.
+        case agentRestarts(Int)
         case fault
     }
 
@@ -94,6 +111,18 @@ public struct ManagerSimulation: Simulation {
         var tickAt: Int64?
         /// While partitioned, when the partition heals.
         var partitionedUntil: Int64?
+        /// Its work dir's disk, and the checkpoint on it.
+        let fileSystem = SimulatedFileSystem()
+        var store: CheckpointStore { CheckpointStore(fileSystem: fileSystem, workDir: "/agent") }
+        /// Crashed, until it starts again.
+        var down = false
+        /// A power failure is planned during the next checkpoint write.
+        var powerFailurePlanned = false
+        /// The process is killed once it has carried out this many more actions.
+        var killAfterActions: Int?
+        /// Starts so far, and boots of its machine.
+        var incarnation = 0
+        var boots = 0
     }
 
     enum ContainerPhase {
@@ -130,11 +159,10 @@ public struct ManagerSimulation: Simulation {
             let info = Mesos.AgentInfo(
                 hostname: "agent-\(index)",
                 resources: [Mesos.Resource](Resources([.scalar("cpus", 2), .scalar("mem", 512)])))
-            var seedBytes = [UInt8](repeating: 0, count: 16)
-            seedBytes[0] = UInt8(index)
-            let config = AgentConfig(
-                agentInfo: info, workDir: "/sim", endpoint: "agent-\(index)", uniqueSeed: seedBytes)
-            agents.append(AgentSide(core: Agent(config: config, now: now)))
+            let side = AgentSide(
+                core: Agent(config: Self.agentConfig(info, index: index, incarnation: 0, boot: 0), now: now))
+            try! side.fileSystem.makeDirectory("/agent")
+            agents.append(side)
             queue.schedule(.agentRegisters(index), at: Int64(index * 7))
         }
         for index in 0..<settings.schedulers {
@@ -173,20 +201,21 @@ public struct ManagerSimulation: Simulation {
             stepMaster(.registryWritten(id, refusal: nil))
         case .masterHearsAgentClosed(let stream):
             stepMaster(.agentClosed(stream))
+        case .agentRestarts(let index): try agentRestarts(index)
         case .agentTick(let index):
             guard agents[index].tickAt == now else { return }
             agents[index].tickAt = nil
-            stepAgent(index, .tick)
-        case .agentRegisters(let index): agentRegisters(index)
+            try stepAgent(index, .tick)
+        case .agentRegisters(let index): try agentRegisters(index)
         case .agentHears(let index, let stream, let event):
             guard agents[index].stream == stream else { return }
-            stepAgent(index, .masterEvent(event))
-        case .agentStreamEnds(let index, let stream): agentStreamEnds(index, stream: stream)
+            try stepAgent(index, .masterEvent(event))
+        case .agentStreamEnds(let index, let stream): try agentStreamEnds(index, stream: stream)
         case .agentCallArrives(let index, let stream, let call):
             let reply = stepMaster(.agentCalls([call], streamID: Self.agentStream(index, stream).value))
             if reply != .accepted { note("agent \(index) \(call.type.rawValue) refused: \(reply)") }
-        case .containerStarts(let index, let container): containerStarts(index, container)
-        case .containerExits(let index, let container, let exit): containerExits(index, container, exit)
+        case .containerStarts(let index, let container): try containerStarts(index, container)
+        case .containerExits(let index, let container, let exit): try containerExits(index, container, exit)
         case .schedulerSubscribes(let index): schedulerSubscribes(index)
         case .schedulerHears(let index, let stream, let event): try schedulerHears(index, stream: stream, event)
         case .schedulerStreamEnds(let index, let stream): schedulerStreamEnds(index, stream: stream)

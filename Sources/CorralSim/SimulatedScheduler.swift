@@ -27,8 +27,9 @@ struct SimulatedScheduler {
     mutating func subscribe() -> (Mesos.SchedulerCall, StreamID) {
         generations += 1
         stream = generations
+        // Frameworks 0 and 1 checkpoint (their tasks survive agent restarts), 2 does not.
         let info = Mesos.FrameworkInfo(
-            user: "sim", name: "framework-\(index)", id: frameworkID, failoverTimeout: 3600,
+            user: "sim", name: "framework-\(index)", id: frameworkID, failoverTimeout: 3600, checkpoint: index < 2,
             capabilities: index % 2 == 0 ? [Mesos.FrameworkInfo.Capability(type: .partitionAware)] : [])
         return (Mesos.SchedulerCall(type: .subscribe, subscribe: .init(frameworkInfo: info)), streamID!)
     }

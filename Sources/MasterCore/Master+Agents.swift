@@ -179,14 +179,17 @@ extension Master {
         emit(.sendToAgent(stream, AgentEvent(type: .registered, registered: registered)))
     }
 
-    /// The live tasks this master placed on the agent that it did not report, by framework
-    /// (Mesos' `reconcileKnownSlave`): their RUN_TASK was lost with a stream, and the agent
-    /// answers for each with a terminal update.
+    /// The tasks this master holds on the agent that it did not report, by framework (Mesos'
+    /// `reconcileKnownSlave`): their RUN_TASK was lost with a stream, or the agent restarted
+    /// without them (their framework does not checkpoint). The agent answers for each with a
+    /// terminal update. Terminal tasks whose last update the framework has not acknowledged
+    /// count too: that update died with the agent, and without another the framework would
+    /// go on hearing the state before it (found by the cluster simulation, seed 86).
     private mutating func missingTasks(on id: Mesos.AgentID, reported: [Mesos.Task]) -> [AgentEvent.Reconciliation] {
         let known = Set(reported.map { TaskKey(framework: $0.frameworkID, task: $0.taskID) })
         var missing: [Mesos.FrameworkID: [Mesos.TaskID]] = [:]
         for key in agents[id]!.tasks.sorted() where !known.contains(key) {
-            guard let task = frameworks[key.framework]?.tasks[key.task], !task.isTerminal else { continue }
+            guard frameworks[key.framework]?.tasks[key.task] != nil else { continue }
             log("Task \(key.task) of framework \(key.framework) unknown to agent \(id) as it registers again")
             missing[key.framework, default: []].append(key.task)
         }
