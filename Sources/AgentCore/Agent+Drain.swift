@@ -24,6 +24,7 @@ extension Agent {
     /// down here, its updates dropped.
     mutating func shutdownForGood() {
         log("The master marked this agent gone: shutting down every framework; this agent may not register again")
+        isGone = true
         for framework in Set(executors.keys.map(\.framework)).sorted() { shutdownFramework(framework) }
     }
 }

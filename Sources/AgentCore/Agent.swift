@@ -43,6 +43,9 @@ public struct Agent: Sendable {
     /// The master asked for a drain (until the agent registers again, when the master asks
     /// again if the drain goes on): tasks killed end with REASON_AGENT_DRAINING.
     var draining = false
+    /// The master marked this agent gone (SHUTDOWN): it may never register again, and its
+    /// edge leaves and exits, as Mesos' agent does.
+    public internal(set) var isGone = false
     var lastHeardAt: Int64
     var pingInterval: Int64 = 15_000
     var uniqueCounter: UInt64 = 0

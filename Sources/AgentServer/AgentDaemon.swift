@@ -47,7 +47,7 @@ public struct AgentDaemon: Sendable {
             logger: logger)
         let registration = MasterRegistration(
             host: host, detector: MasterDetector(url: options.master, logger: logger), logger: logger)
-        let service = AgentService(host: host, registration: registration)
+        let service = AgentService(host: host, registration: registration, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -64,19 +64,23 @@ public struct AgentDaemon: Sendable {
 /// Registration and timers, until a signal. SIGTERM or SIGINT stops the agent and leaves
 /// its containers running, to be taken back when it starts again (`AgentHost.stop`); SIGUSR1
 /// makes it leave the cluster, as Mesos' agent does (`AgentHost.leave`: every container
-/// killed, the master told, the checkpoint removed). Either way every executor stream is
-/// closed, so that the HTTP server can stop.
+/// killed, the master told, the checkpoint removed), and so does an agent the master marked
+/// gone, which then exits, as Mesos' agent does. Either way every executor stream is closed,
+/// so that the HTTP server can stop.
 struct AgentService: Service {
     let host: AgentHost
     let registration: MasterRegistration
+    let logger: Logger
 
     func run() async throws {
         let timers = Task { await host.runTimers() }
         let registering = Task { await registration.run() }
-        if await Self.waitForSignal() == .leave {
+        switch await Self.waitForSignal(orGone: host.markedGone) {
+        case .leave: await host.leave()
+        case .gone:
             await host.leave()
-        } else {
-            await host.stop()
+            logger.info("This agent was marked gone and has left: exiting")
+        case .stop: await host.stop()
         }
         registering.cancel()
         timers.cancel()
@@ -86,11 +90,16 @@ struct AgentService: Service {
 }
 
 extension AgentService {
-    enum Ending { case stop, leave }
+    enum Ending { case stop, leave, gone }
 
-    /// The graceful shutdown (SIGTERM, SIGINT) or SIGUSR1, whichever comes first.
-    static func waitForSignal() async -> Ending {
+    /// The graceful shutdown (SIGTERM, SIGINT), SIGUSR1, or the master marking the agent
+    /// gone (`gone` ends), whichever comes first.
+    static func waitForSignal(orGone gone: AsyncStream<Void>) async -> Ending {
         await withTaskGroup(of: Ending.self) { group in
+            group.addTask {
+                for await _ in gone {}
+                return Task.isCancelled ? .stop : .gone
+            }
             group.addTask {
                 try? await gracefulShutdown()
                 return .stop

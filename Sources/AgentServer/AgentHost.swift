@@ -18,6 +18,9 @@ public actor AgentHost {
     private let store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
+    /// Yields once when the master has marked the agent gone.
+    nonisolated let markedGone: AsyncStream<Void>
+    private let markedGoneContinuation: AsyncStream<Void>.Continuation
 
     public init(config: AgentConfig, containerizer: Containerizer, store: CheckpointStore?, logger: Logger) {
         self.init(
@@ -27,6 +30,7 @@ public actor AgentHost {
 
     /// A host for an agent recovered from its checkpoint (`AgentRecovery`).
     init(agent: Agent, containerizer: Containerizer, store: CheckpointStore?, logger: Logger) {
+        (markedGone, markedGoneContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.agent = agent
         self.containerizer = containerizer
         self.store = store
@@ -49,6 +53,7 @@ public actor AgentHost {
         guard !isStopped else { return .rejected(status: 503, message: "The agent is stopping") }
         let result = agent.step(input, now: clock.now)
         perform(result.actions)
+        if agent.isGone { markedGoneContinuation.finish() }
         return result.reply
     }
 

@@ -44,12 +44,14 @@ struct AgentMaintenanceTests {
         #expect(updates.allSatisfy { $0.reason == .agentDraining })
     }
 
-    @Test("SHUTDOWN (marked gone) kills every task and sends no update for them")
+    @Test("SHUTDOWN (marked gone) kills every task, sends no update for them, and marks the agent gone for its edge")
     func shutdown() {
         var harness = AgentHarness()
         harness.run(AgentHarness.command("t", "sleep 60"))
         _ = harness.ackAll()
+        #expect(!harness.agent.isGone)
         harness.step(.masterEvent(AgentEvent(type: .shutdown)))
+        #expect(harness.agent.isGone)
         #expect(harness.killed.count == 1)
         for (container, _) in harness.killed { harness.step(.containerExited(container, ContainerExit(signal: 15))) }
         #expect(harness.takeUpdates().isEmpty)

@@ -4,14 +4,15 @@ A cluster of its own (3 keepers, one master, two agents) and a partition-aware p
 framework: a deactivated agent is offered nothing while its task runs on; reactivated, it
 is offered again; drained, its task ends TASK_KILLED with REASON_AGENT_DRAINING and the
 agent shows DRAINED; an agent marked gone has its task reported TASK_GONE_BY_OPERATOR, its
-process killed, and the registry in Keeper holds it as GONE."""
+process killed, the registry in Keeper holds it as GONE, and the agent exits."""
 import json
+import os
 import subprocess
 
 import pytest
 from kazoo.client import KazooClient
 
-from cluster import http_get, own_cluster, process_alive, wait_until
+from cluster import http_get, own_cluster, process_alive, tail, wait_until
 from schedulers import Framework, command_task, new_id
 
 
@@ -98,9 +99,9 @@ def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
         assert registry_entry(c, agent_b)["state"] == "GONE"
         b = next(a for a in c.agents if a.port not in {s["port"] for s in
                                                        http_get(c.leader.port, "/master/slaves").json()["slaves"]})
-        wait_until(lambda: not any(t["state"] == "TASK_RUNNING"
-                                   for f in b.state()["frameworks"] for e in f["executors"] for t in e["tasks"]),
-                   30, "the gone agent to kill its tasks")
+        # The gone agent kills its tasks and exits, as Mesos' agent does.
+        assert b.daemon.proc.wait(timeout=30) == 0, tail(b.daemon.log_path)
+        assert not cgroup_processes(c), cgroup_processes(c)
         # Marking it again is answered at once; deactivating it is refused.
         corral(c, "mark-gone", agent_b)
         out = subprocess.run([c.binary, "cluster", "deactivate", agent_b, "--master", c.zk_url],
@@ -108,3 +109,15 @@ def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
         assert out.returncode != 0 and "400" in out.stderr, (out.returncode, out.stderr)
     finally:
         fw.stop()
+
+
+def cgroup_processes(c):
+    """Processes still in the cluster's container cgroups."""
+    found = []
+    for directory in c.cgroup_dirs():
+        try:
+            with open(os.path.join(directory, "cgroup.procs")) as f:
+                found += [(directory, line.strip()) for line in f if line.strip()]
+        except FileNotFoundError:
+            pass
+    return found
