@@ -18,7 +18,7 @@ public actor AgentHost {
     private let store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
-    /// Yields once when the master has marked the agent gone.
+    /// Ends when the master has marked the agent gone.
     nonisolated let markedGone: AsyncStream<Void>
     private let markedGoneContinuation: AsyncStream<Void>.Continuation
 
@@ -166,6 +166,8 @@ public actor AgentHost {
         } catch {
             step(.containerExited(id, ContainerExit(message: "lost track of the container: \(error)")))
         }
+        // Stopped, the agent leaves every container as it is, for the next start to take back.
+        guard !isStopped else { return }
         try? await containerizer.destroy(id.value)
     }
 

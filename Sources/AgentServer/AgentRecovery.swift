@@ -42,8 +42,13 @@ enum AgentRecovery {
                 try? await containerizer.destroy(id)
             }
         }
-        let (agent, first) = try! Agent.recover(
-            from: checkpoint, alive: Set(alive), config: config, now: EdgeClock().now)
+        let (agent, first): (Agent, AgentStep)
+        do {
+            (agent, first) = try Agent.recover(
+                from: checkpoint, alive: Set(alive), config: config, now: EdgeClock().now)
+        } catch {
+            throw RecoveryRefused(directory: store.directory, refusal: error)
+        }
         let host = AgentHost(agent: agent, containerizer: containerizer, store: store, logger: logger)
         await host.resume(first.actions, following: alive)
         return host

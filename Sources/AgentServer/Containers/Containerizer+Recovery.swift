@@ -44,6 +44,7 @@ extension Containerizer {
     func checkAdopted() {
         for (id, record) in containers where record.adopted && record.termination == nil {
             guard !ProcessTable.isAlive(record.handle.pid, startTime: record.handle.startTime) else { continue }
+            containers[id]?.adopted = false  // seen to end once: the next poll leaves it to onExited
             Task { await self.onExited(id, waitStatus: nil) }
         }
     }
