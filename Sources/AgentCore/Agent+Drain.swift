@@ -25,6 +25,7 @@ extension Agent {
     mutating func shutdownForGood() {
         log("The master marked this agent gone: shutting down every framework; this agent may not register again")
         isGone = true
+        isLeaving = true
         for framework in Set(executors.keys.map(\.framework)).sorted() { shutdownFramework(framework) }
     }
 }

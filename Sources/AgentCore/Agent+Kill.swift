@@ -42,6 +42,7 @@ extension Agent {
     /// a framework's shutdown, the tasks' ends are reported, so the framework hears TASK_KILLED.
     mutating func shutdownAll() {
         log("Shutting down every executor: the agent is stopping")
+        isLeaving = true
         for key in executors.keys.sorted() { shutdownExecutor(key) }
     }
 

@@ -55,6 +55,10 @@ extension Agent {
         case .registered:
             guard let registered = event.registered else { return }
             onRegistered(registered)
+        case .runTask where isLeaving, .runTaskGroup where isLeaving:
+            // Mesos' terminating agent ignores new tasks too: the master reports them lost
+            // when it removes the agent.
+            log("Ignoring \(event.type.rawValue): this agent is leaving the cluster")
         case .runTask:
             guard let run = event.runTask, let id = run.frameworkInfo.id else {
                 log("Ignoring a RUN_TASK without a framework id")

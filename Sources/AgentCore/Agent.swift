@@ -46,6 +46,8 @@ public struct Agent: Sendable {
     /// The master marked this agent gone (SHUTDOWN): it may never register again, and its
     /// edge leaves and exits, as Mesos' agent does.
     public internal(set) var isGone = false
+    /// Shutting everything down for good (`shutdown`, or marked gone): new tasks are ignored.
+    public internal(set) var isLeaving = false
     var lastHeardAt: Int64
     var pingInterval: Int64 = 15_000
     var uniqueCounter: UInt64 = 0

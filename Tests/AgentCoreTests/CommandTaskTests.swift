@@ -273,4 +273,15 @@ struct AgentShutdownTests {
         #expect(updates.map(\.state) == [.killed, .killed])
         #expect(Set(updates.map(\.taskID.value)) == ["a", "b"])
     }
+
+    @Test("a RUN_TASK that comes while the agent leaves is ignored, as Mesos' terminating agent ignores it")
+    func noTasksWhileLeaving() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("a", "sleep 9"))
+        harness.step(.shutdown)
+        harness.run(AgentHarness.command("late", "sleep 9"))
+        #expect(harness.launched.map(\.argv) == [["/bin/sh", "-c", "sleep 9"]])
+        #expect(!harness.takeUpdates().contains { $0.taskID == "late" })
+        #expect(harness.agent.executors.keys.map(\.executor) == ["a"])
+    }
 }
