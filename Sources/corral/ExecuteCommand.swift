@@ -37,6 +37,11 @@ struct ExecuteCommand: AsyncParsableCommand {
     @Option(help: "The role to run in.")
     var role = "*"
 
+    @Flag(
+        help: "Let the task outlive a restart of its agent (FrameworkInfo.checkpoint, as mesos-execute's --checkpoint)."
+    )
+    var checkpoint = false
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .warning
 
@@ -64,6 +69,7 @@ struct ExecuteCommand: AsyncParsableCommand {
         var info = Mesos.FrameworkInfo(user: Self.userName(), name: "corral-execute instance")
         info.role = role
         info.failoverTimeout = 0
+        info.checkpoint = checkpoint
         info.capabilities = [.init(type: .partitionAware)]
         try await session.subscribe(info) { event in try await run.handle(event, session: session) }
         let status = run.exitStatus

@@ -31,6 +31,14 @@ def test_execute_exit_status(cluster):
     assert states == ["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"], states
 
 
+def test_execute_checkpoint(cluster):
+    """--checkpoint makes the framework checkpoint: the agent then sets MESOS_CHECKPOINT=1."""
+    for flags, status in ((["--checkpoint"], 0), ([], 1)):
+        p = corral(cluster, "execute", "--master", cluster.zk_url, "--name", new_id("cli-checkpoint"),
+                   "--command", 'test "$MESOS_CHECKPOINT" = 1', "--resources", "cpus:0.1;mem:32", *flags)
+        assert p.returncode == status, (flags, p.returncode)
+
+
 def test_cluster_agents(cluster):
     p = corral(cluster, "cluster", "agents", "--master", cluster.zk_url)
     assert p.returncode == 0
