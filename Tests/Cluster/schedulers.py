@@ -87,6 +87,12 @@ def command_task(task_id, command, cpus=0.1, mem=32, ports=0, **extra):
                     command={"value": command, "shell": True}, **extra)
 
 
+def sleeper_task(task_id, pid_file, mem=32):
+    """A task that writes its pid to pid_file and sleeps for 10 minutes, so a test can
+    check its process by pid."""
+    return command_task(task_id, "echo $$ > %s; exec sleep 600" % pid_file, mem=mem)
+
+
 class Launcher:
     """Offer handler: packs queued TaskSpecs into offers (first fit), declines what is
     left of every offer with a short filter."""

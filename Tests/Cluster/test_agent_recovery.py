@@ -19,7 +19,7 @@ import time
 import pytest
 
 from cluster import figure, http_get, own_cluster, process_alive, wait_until
-from schedulers import Framework, command_task, new_id
+from schedulers import Framework, new_id, sleeper_task
 
 
 @pytest.fixture()
@@ -56,7 +56,7 @@ def test_an_agent_restarted_on_its_work_dir_takes_back_its_tasks(small_cluster, 
     for fw, name in ((keeps, "lives"), (keeps, "dies"), (plain, "plain")):
         tid = new_id("recovery-" + name)
         pid_file = tmp_path / (name + ".pid")
-        fw.launcher.add(command_task(tid, "echo $$ > %s; exec sleep 600" % pid_file, mem=32))
+        fw.launcher.add(sleeper_task(tid, pid_file))
         tasks[name] = (fw, tid, pid_file)
     keeps.start()
     plain.start()

@@ -13,7 +13,7 @@ import pytest
 from kazoo.client import KazooClient
 
 from cluster import http_get, own_cluster, process_alive, tail, wait_until
-from schedulers import Framework, command_task, new_id
+from schedulers import Framework, command_task, new_id, sleeper_task
 
 
 @pytest.fixture()
@@ -51,7 +51,7 @@ def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
     fw = Framework(c.leader.address, new_id("e2e-maintenance"), partition_aware=True)
     first = new_id("maintained")
     pid_file = tmp_path / "first.pid"
-    fw.launcher.add(command_task(first, "echo $$ > %s; exec sleep 600" % pid_file, mem=32))
+    fw.launcher.add(sleeper_task(first, pid_file))
     fw.start()
     try:
         fw.wait_state(first, "TASK_RUNNING", 60)

@@ -16,7 +16,7 @@ import pytest
 from kazoo.client import KazooClient
 
 from cluster import figure, http_get, own_cluster, process_alive, wait_until
-from schedulers import Framework, command_task, new_id
+from schedulers import Framework, new_id, sleeper_task
 
 PING_TIMEOUT, MAX_PINGS = 0.5, 4
 
@@ -43,7 +43,7 @@ def test_a_silent_agent_is_marked_unreachable_and_comes_back(small_cluster, tmp_
     for fw, name in ((aware, "aware"), (unaware, "unaware")):
         tid = new_id("partitioned-" + name)
         pid_file = tmp_path / (name + ".pid")
-        fw.launcher.add(command_task(tid, "echo $$ > %s; exec sleep 600" % pid_file, mem=32))
+        fw.launcher.add(sleeper_task(tid, pid_file))
         pids[name] = (tid, pid_file)
     aware.start()
     unaware.start()
