@@ -2,6 +2,11 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .treatAllWarnings(as: .error)]
+/// The cores the simulations drive are optimised in debug builds too: `swift test` runs
+/// thousands of seeds through them (production runs them optimised as well). Not
+/// KeeperProtocol: the KeeperClient library builds on it, and a package that depends on
+/// Corral may not build targets with unsafe flags.
+let simulated: [SwiftSetting] = strict + [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "Corral",
@@ -23,20 +28,23 @@ let package = Package(
     targets: [
         // Cores: the standard library only.
         .target(name: "KeeperProtocol", swiftSettings: strict),
-        .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: strict),
-        .target(name: "Zab", swiftSettings: strict),
-        .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
+        .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: simulated),
+        .target(name: "Zab", swiftSettings: simulated),
+        .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: simulated),
         // The cluster manager's core: resources, sorters, the allocator.
-        .target(name: "ClusterCore", swiftSettings: strict),
+        .target(name: "ClusterCore", swiftSettings: simulated),
         // Mesos' v1 HTTP API records (Codable value types), RecordIO, Corral's agent protocol.
-        .target(name: "ClusterProtocol", dependencies: ["ClusterCore"], swiftSettings: strict),
+        .target(name: "ClusterProtocol", dependencies: ["ClusterCore"], swiftSettings: simulated),
         // The master and the agent as pure state machines.
-        .target(name: "MasterCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: strict),
-        .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: strict),
+        .target(name: "MasterCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
+        .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
-        .target(name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: strict),
+        .target(
+            name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: simulated),
         // The agent's checkpoint on disk, through the file-system protocol the simulator tears.
-        .target(name: "AgentStorage", dependencies: ["AgentCore", "KeeperStorage"], swiftSettings: strict),
+        .target(
+            name: "AgentStorage", dependencies: ["AgentCore", "ClusterProtocol", "KeeperStorage"],
+            swiftSettings: simulated),
         // The deterministic simulator's parts: seeded randomness, a file system with faults.
         .target(
             name: "CorralSim",
@@ -44,7 +52,7 @@ let package = Package(
                 "KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab", "MasterCore", "AgentCore",
                 "AgentStorage", "ClusterCore", "ClusterProtocol",
             ],
-            swiftSettings: strict),
+            swiftSettings: simulated),
         // Edges.
         // The client port's length-prefixed framing over NIO, shared by server, client and bench.
         .target(

@@ -15,7 +15,7 @@ public actor AgentHost {
     private let clock = EdgeClock()
     private let logger: Logger
     /// Where the core's checkpoints go; nil keeps none (tests of the edge alone).
-    private let store: CheckpointStore?
+    private var store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
     /// Ends when the master has marked the agent gone.
@@ -114,14 +114,14 @@ public actor AgentHost {
     /// Makes the checkpoint durable before the step's other actions are carried out (a
     /// blocking write on the actor: the agent acts on nothing a restart would not know of).
     private func write(_ checkpoint: AgentCheckpoint) {
-        guard let store else { return }
+        guard let path = store?.path else { return }
         do {
-            try store.write(checkpoint)
+            try store?.write(checkpoint)
         } catch {
             let advice =
                 "tasks changed since the last checkpoint are not recovered if the agent restarts; "
                 + "free space or fix the work dir's file system"
-            logger.error("Cannot write the agent checkpoint \(store.path): \(error) — \(advice)")
+            logger.error("Cannot write the agent checkpoint \(path): \(error) — \(advice)")
         }
     }
 

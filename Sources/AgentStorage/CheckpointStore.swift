@@ -8,8 +8,9 @@ import KeeperStorage
 /// the old checkpoint or the new one, never a part of either. The simulator drives it over a
 /// file system that tears what was not synced.
 ///
-/// The file: the magic `CORRALCP`, the JSON's length and CRC32C (4 bytes each, big-endian),
-/// then `AgentCheckpoint` as JSON.
+/// The file: the magic `CORRALCP`, the payload's length and CRC32C (4 bytes each,
+/// big-endian), then the payload (`CheckpointRecords`). A file written before the records,
+/// whose payload is the whole checkpoint as one JSON, is still read.
 public struct CheckpointStore: Sendable {
     static let magic = Array("CORRALCP".utf8)
     static let headerSize = 16
@@ -18,6 +19,8 @@ public struct CheckpointStore: Sendable {
 
     public let fileSystem: any FileSystem
     public let directory: String
+    /// What the last write encoded.
+    private var records = CheckpointRecords()
 
     /// `workDir/meta`.
     public init(fileSystem: any FileSystem, workDir: String) {
@@ -29,12 +32,12 @@ public struct CheckpointStore: Sendable {
     var temporaryPath: String { path + ".tmp" }
 
     /// Replaces the checkpoint; returns once it is durable.
-    public func write(_ checkpoint: AgentCheckpoint) throws {
+    public mutating func write(_ checkpoint: AgentCheckpoint) throws {
         if !fileSystem.exists(directory) {
             try fileSystem.makeDirectory(directory)
             try fileSystem.syncDirectory(String(directory.dropLast("/meta".count)))
         }
-        let bytes = Self.encode(checkpoint)
+        let bytes = encode(checkpoint)
         if fileSystem.exists(temporaryPath) { try fileSystem.remove(temporaryPath) }
         let file = try fileSystem.open(temporaryPath, create: true)
         do {
@@ -68,16 +71,10 @@ public struct CheckpointStore: Sendable {
         if fileSystem.exists(directory) { try fileSystem.syncDirectory(directory) }
     }
 
-    static func encode(_ checkpoint: AgentCheckpoint) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json: [UInt8]
-        do {
-            json = Array(try encoder.encode(checkpoint))
-        } catch {
-            preconditionFailure("encoding the agent checkpoint: \(error)")
-        }
-        return magic + bigEndian(UInt32(json.count)) + bigEndian(CRC32C.checksum(json)) + json
+    /// The file's bytes.
+    mutating func encode(_ checkpoint: AgentCheckpoint) -> [UInt8] {
+        let payload = records.encode(checkpoint)
+        return Self.magic + Self.bigEndian(UInt32(payload.count)) + Self.bigEndian(CRC32C.checksum(payload)) + payload
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> AgentCheckpoint {
@@ -86,18 +83,21 @@ public struct CheckpointStore: Sendable {
                 path: path, problem: "it does not start with \(String(decoding: magic, as: UTF8.self))")
         }
         let length = Int(number(bytes[8..<12]))
-        let json = Array(bytes[headerSize...])
-        guard json.count == length else {
+        let payload = Array(bytes[headerSize...])
+        guard payload.count == length else {
             throw CheckpointDamage(
-                path: path, problem: "it holds \(json.count) bytes of JSON, its header says \(length)")
+                path: path, problem: "it holds \(payload.count) bytes after its header, which says \(length)")
         }
-        guard CRC32C.checksum(json) == number(bytes[12..<16]) else {
+        guard CRC32C.checksum(payload) == number(bytes[12..<16]) else {
             throw CheckpointDamage(path: path, problem: "its checksum does not match")
         }
         do {
-            return try JSONDecoder().decode(AgentCheckpoint.self, from: Data(json))
+            if payload.first == UInt8(ascii: "{") {
+                return try CheckpointRecords.decodeJSON(AgentCheckpoint.self, payload)
+            }
+            return try CheckpointRecords.decode(payload)
         } catch {
-            throw CheckpointDamage(path: path, problem: "its JSON does not decode: \(error)")
+            throw CheckpointDamage(path: path, problem: error.problem)
         }
     }
 

@@ -98,6 +98,7 @@ extension ManagerSimulation {
     mutating func agentRestarts(_ index: Int) throws {
         agents[index].down = false
         agents[index].incarnation += 1
+        agents[index].store = CheckpointStore(fileSystem: agents[index].fileSystem, workDir: "/agent")
         let config = Self.agentConfig(
             agents[index].core.config.agentInfo, index: index, incarnation: agents[index].incarnation,
             boot: agents[index].boots)

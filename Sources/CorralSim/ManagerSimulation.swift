@@ -113,7 +113,8 @@ public struct ManagerSimulation: Simulation {
         var partitionedUntil: Int64?
         /// Its work dir's disk, and the checkpoint on it.
         let fileSystem = SimulatedFileSystem()
-        var store: CheckpointStore { CheckpointStore(fileSystem: fileSystem, workDir: "/agent") }
+        /// The process's store: a new one after each restart.
+        lazy var store = CheckpointStore(fileSystem: fileSystem, workDir: "/agent")
         /// Crashed, until it starts again.
         var down = false
         /// A power failure is planned during the next checkpoint write.
