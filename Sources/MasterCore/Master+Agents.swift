@@ -21,6 +21,9 @@ extension Master {
         if let id = register.agentInfo.id, markingUnreachable.contains(id) {
             return .rejected(status: 503, message: "Agent \(id) is being marked unreachable; try again")
         }
+        if let id = register.agentInfo.id, pendingAdmissions[id] == nil, isMarkingReachable(id) {
+            return .rejected(status: 503, message: "Agent \(id)'s return is being written; try again")
+        }
         if let id = register.agentInfo.id, agents[id] != nil {
             return reconnect(id, register: register, total: total, stream: stream)
         }
@@ -50,7 +53,7 @@ extension Master {
         case .admitted: admit(pending)
         case .unreachable:
             var reachable = pending
-            reachable.wasUnreachable = true
+            reachable.unreachableSince = registry.agents[id]?.since ?? now
             writeRegistry([.markReachable(info)], admitting: reachable)
         case nil: writeRegistry([.admitAgent(info)], admitting: pending)
         }
@@ -63,7 +66,7 @@ extension Master {
         let (info, total, stream) = (pending.info, pending.total, pending.stream)
         let id = info.id!
         var register = pending.register
-        let shutDown = pending.wasUnreachable ? dropUnawareFrameworks(&register) : []
+        let unaware = pending.wasUnreachable ? dropUnawareFrameworks(&register) : []
         var used: [AllocationKey: Resources] = [:]
         for task in register.tasks where !task.state.isTerminal {
             guard let resources = try? Resources(task.resources) else { continue }
@@ -89,16 +92,9 @@ extension Master {
         log(
             "Agent \(id) (\(info.hostname)) registered with \(total)\(register.tasks.isEmpty ? "" : ", \(register.tasks.count) tasks")"
         )
-        // Before REGISTERED: the agent drops those tasks' unacknowledged updates before it
-        // sends its waiting updates again, so the framework hears nothing more of them.
-        for framework in shutDown {
-            log(
-                "Shutting down framework \(framework) on agent \(id): its tasks there were reported lost while the agent was unreachable"
-            )
-            emit(
-                .sendToAgent(
-                    stream, AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: framework))))
-        }
+        shutDownFrameworks(
+            unaware, on: id, stream: stream,
+            because: "its tasks there were reported lost while the agent was unreachable")
         sendRegistered(id, stream: stream)
         applyMaintenance(to: id)
         emit(.publish(.agentAdded(operatorAgent(agents[id]!))))
@@ -164,10 +160,44 @@ extension Master {
         agentStreams[stream] = id
         try? allocator.activateAgent(agent.modelID)
         log("Agent \(id) (\(agent.info.hostname)) registered again")
+        shutDownFrameworks(
+            strayFrameworks(on: id, reported: register.tasks), on: id, stream: stream,
+            because: "the agent runs tasks of it that this master does not hold (its frameworks were told they ended)")
         sendRegistered(id, stream: stream, reconciliations: missingTasks(on: id, reported: register.tasks))
         applyMaintenance(to: id)
         allocateSoon(on: id)
         return .streaming
+    }
+
+    /// SHUTDOWN_FRAMEWORK for each of `frameworks`, sent before REGISTERED: the agent drops
+    /// their tasks' unacknowledged updates before it sends its waiting updates again, so
+    /// their frameworks hear nothing more of them.
+    private mutating func shutDownFrameworks(
+        _ frameworks: [Mesos.FrameworkID], on id: Mesos.AgentID, stream: StreamID, because reason: String
+    ) {
+        for framework in frameworks {
+            log("Shutting down framework \(framework) on agent \(id): \(reason)")
+            emit(
+                .sendToAgent(
+                    stream, AgentEvent(type: .shutdownFramework, shutdownFramework: .init(frameworkID: framework))))
+        }
+    }
+
+    /// Frameworks gone, or not partition-aware, of which a known agent reports tasks this
+    /// master does not hold there, whose next update would say they run. The master once held them and let them go: their
+    /// frameworks were told they were lost when the agent was unreachable, and the agent's
+    /// SHUTDOWN_FRAMEWORK was lost with it (its power failed before the shutdown reached
+    /// its checkpoint), or their frameworks were removed meanwhile. Mesos assumes an agent
+    /// never has tasks its master does not know, and forwards their updates (found by the
+    /// cluster simulation, seed 520: a framework heard TASK_RUNNING after TASK_LOST).
+    private func strayFrameworks(on id: Mesos.AgentID, reported: [Mesos.Task]) -> [Mesos.FrameworkID] {
+        let held = agents[id]!.tasks
+        let stray = reported.filter { task in
+            !(task.statusUpdateState ?? task.state).isTerminal
+                && !held.contains(TaskKey(framework: task.frameworkID, task: task.taskID))
+                && frameworks[task.frameworkID]?.isPartitionAware != true
+        }
+        return Set(stray.map(\.frameworkID)).sorted()
     }
 
     private mutating func sendRegistered(

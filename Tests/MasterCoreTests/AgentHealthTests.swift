@@ -197,6 +197,31 @@ struct AgentHealthTests {
         #expect(cpus == 3)
     }
 
+    /// Seed 520 of the cluster simulation: the agent's power failed after it heard
+    /// SHUTDOWN_FRAMEWORK and before the shutdown reached its checkpoint.
+    @Test("back, and registering again with the shut-down framework's task still there: it is shut down again first")
+    func strayTaskAfterComeback() {
+        var setup = Partitioned()
+        setup.silence(seconds: 3)
+        let frameworks = [
+            setup.harness.master.frameworks[setup.aware]!.info, setup.harness.master.frameworks[setup.unaware]!.info,
+        ]
+        let reported = [setup.running("t-pa", of: setup.aware), setup.running("t-na", of: setup.unaware)]
+        #expect(setup.comeBack(reporting: reported, frameworks: frameworks) == .streaming)
+        _ = setup.harness.takeAgentEvents("a2")
+        setup.harness.step(.agentClosed("a2"))
+        var info = Mesos.AgentInfo(
+            hostname: "a.example", resources: [Mesos.Resource](try! Resources(parsing: "cpus:4;mem:1024")))
+        info.id = setup.agent
+        let register = AgentCall.Register(agentInfo: info, frameworks: frameworks, tasks: reported)
+        #expect(setup.harness.step(.agentRegister(register, stream: "a3")) == .streaming)
+        let events = setup.harness.takeAgentEvents("a3")
+        #expect(events.map(\.type) == [.shutdownFramework, .registered])
+        #expect(events.first?.shutdownFramework?.frameworkID == setup.unaware)
+        #expect(setup.harness.master.frameworks[setup.unaware]?.tasks["t-na"] == nil)
+        #expect(setup.harness.master.frameworks[setup.aware]?.tasks["t-pa"]?.state == .running)
+    }
+
     @Test("the unreachable tasks kept are the newest, up to the bound; removal and setting again refresh the order")
     func recentMap() {
         var map = RecentMap<Int, String>()

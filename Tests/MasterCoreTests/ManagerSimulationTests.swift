@@ -5,7 +5,7 @@ import Testing
 @Suite("the cluster manager under simulated faults")
 struct ManagerSimulationTests {
     static let seeds = SimulationSeeds(
-        variable: "CORRAL_MANAGER_SEED", filter: "ManagerSimulationTests", defaultCount: 100)
+        variable: "CORRAL_MANAGER_SEED", filter: "ManagerSimulationTests", defaultCount: 1000)
 
     @Test(
         "a master, agents and schedulers launching, killing and reconciling through cut streams never over-commit an agent and settle on one view of every task"
