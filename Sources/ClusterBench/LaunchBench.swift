@@ -16,7 +16,6 @@ public struct LaunchBench: Sendable {
     public var agentResources = "cpus:16;mem:65536"
     public var taskResources = "cpus:0.1;mem:32"
     /// How long the launch may take once the agents are registered.
-    /// How long the launch may take once the agents are registered.
     public var timeout: Duration = .seconds(120)
 
     public init(master: HostPort, agents: Int, tasks: Int) {
@@ -44,16 +43,13 @@ public struct LaunchBench: Sendable {
         }
         // The agents are tasks of their own, cancelled once the report is made: waiting for
         // thousands of streams to wind down is not part of the measurement.
+        // They register again when the stream fails or cannot be opened (thousands of
+        // connects at once overflow the master's listen backlog).
         let agentTasks = (0..<agents).map { index in
-            let agent = SimulatedAgent(index: index, master: master, resources: agentTotal)
-            return Task {
-                // As a real agent does: register again when the stream fails or cannot be
-                // opened (thousands of connects at once overflow the master's listen backlog).
-                while !Task.isCancelled {
-                    try? await agent.run()
-                    try? await Task.sleep(for: .milliseconds(500))
-                }
-            }
+            let agent = SimulatedAgent(
+                index: index, master: .direct(host: master.host, port: master.port), resources: agentTotal,
+                onRegistered: { _ in })
+            return Task { await agent.run() }
         }
         defer { for task in agentTasks { task.cancel() } }
         try await waitForAgents(progress: progress)

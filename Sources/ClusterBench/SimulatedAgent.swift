@@ -2,53 +2,120 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
+import Synchronization
 
-/// A lightweight agent for the launch benchmark: it speaks the real agent protocol to a
-/// real master (registers on a stream, posts status updates on a keep-alive connection)
+/// A lightweight agent for the cluster benchmarks: it speaks the real agent protocol to the
+/// leading master (registers on a stream, posts status updates on a keep-alive connection)
 /// but runs nothing: each task it is sent is reported TASK_RUNNING at once, and each PING
-/// answered.
-struct SimulatedAgent: Sendable {
+/// answered. As a real agent does, it follows the leader through `MasterURL` and registers
+/// again when its stream breaks or the leader changes (after 50 ms, doubled after each
+/// failure up to 1 s), with its id and the tasks it runs.
+final class SimulatedAgent: Sendable {
     let index: Int
-    let master: HostPort
+    let master: MasterURL
     let resources: Resources
+    /// Called on each REGISTERED, with this agent's index.
+    let onRegistered: @Sendable (Int) -> Void
+    private let state = Mutex(State())
 
-    /// Registers and serves until the stream ends or the task is cancelled.
-    func run() async throws {
-        var info = Mesos.AgentInfo(hostname: "simulated-\(index)", resources: [Mesos.Resource](resources))
-        info.port = Int32(index)
-        let body = MesosJSON.encode(AgentCall(type: .register, register: .init(agentInfo: info)))
+    private struct State {
+        var agentID: Mesos.AgentID?
+        var frameworks: [Mesos.FrameworkID: Mesos.FrameworkInfo] = [:]
+        var tasks: [Mesos.Task] = []
+        var counter: UInt64 = 0
+    }
+
+    init(index: Int, master: MasterURL, resources: Resources, onRegistered: @escaping @Sendable (Int) -> Void) {
+        self.index = index
+        self.master = master
+        self.resources = resources
+        self.onRegistered = onRegistered
+    }
+
+    /// Registers with each leader in turn until cancelled.
+    func run() async {
+        let detector = MasterDetector(url: master, logger: Logger(label: "simulated-agent"))
+        var session: Task<Void, Never>?
+        for await leader in detector.leaders() {
+            session?.cancel()
+            guard let leader else { continue }
+            session = Task { await self.keepRegistered(with: leader) }
+        }
+        session?.cancel()
+    }
+
+    private func keepRegistered(with leader: HostPort) async {
+        var delay = Duration.milliseconds(50)
+        while !Task.isCancelled {
+            if (try? await registerOnce(with: leader)) == true { delay = .milliseconds(50) }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(1))
+        }
+    }
+
+    /// One stream: returns whether it got as far as REGISTERED.
+    private func registerOnce(with leader: HostPort) async throws -> Bool {
+        let body = MesosJSON.encode(AgentCall(type: .register, register: registration))
         let request = HTTPRequestSpec.json(
-            host: master.host, port: master.port, target: AgentProtocolVersion.path, body: body)
-        try await HTTPClient.withResponse(request) { head, chunks in
+            host: leader.host, port: leader.port, target: AgentProtocolVersion.path, body: body)
+        return try await HTTPClient.withResponse(request) { head, chunks in
             guard head.status == 200, let streamID = head.header(AgentProtocolVersion.streamIDHeader) else {
-                throw BenchFailure(message: "agent \(index): the master answered \(head.status) to REGISTER")
+                return false
             }
             let poster = AgentCallPoster(
-                master: master, streamID: streamID, queuedMax: 100_000, logger: Logger(label: "simulated-agent"))
+                master: leader, streamID: streamID, queuedMax: 100_000, logger: Logger(label: "simulated-agent"))
             defer { poster.close() }
             var records = RecordStream(chunks)
-            var agentID: Mesos.AgentID?
-            var counter: UInt64 = 0
+            var registered = false
             while let record = try await records.next() {
                 let event = try MesosJSON.decode(AgentEvent.self, from: record)
                 switch event.type {
-                case .registered: agentID = event.registered?.agentID
+                case .registered:
+                    guard let id = event.registered?.agentID else { continue }
+                    state.withLock { $0.agentID = id }
+                    registered = true
+                    onRegistered(index)
                 case .runTask:
-                    guard let run = event.runTask, let agentID, let frameworkID = run.frameworkInfo.id else { continue }
-                    for task in run.tasks {
-                        counter += 1
-                        var status = Mesos.TaskStatus(taskID: task.taskID, state: .running)
-                        status.agentID = agentID
-                        status.source = .executor
-                        status.uuid = Self.uuid(agent: index, counter: counter)
-                        let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
-                        poster.post(AgentCall(type: .update, agentID: agentID, update: update))
-                    }
+                    guard let run = event.runTask else { continue }
+                    for call in started(run) { poster.post(call) }
                 case .ping:
-                    guard let agentID else { continue }
+                    guard let agentID = state.withLock({ $0.agentID }) else { continue }
                     poster.post(AgentCall(type: .pong, agentID: agentID))
                 default: break
                 }
+            }
+            return registered
+        }
+    }
+
+    /// REGISTER: who this agent is and, once it has an id, what it runs.
+    private var registration: AgentCall.Register {
+        state.withLock { state in
+            var info = Mesos.AgentInfo(hostname: "simulated-\(index)", resources: [Mesos.Resource](resources))
+            info.port = Int32(index)
+            info.id = state.agentID
+            let frameworks = state.frameworks.keys.sorted().map { state.frameworks[$0]! }
+            return AgentCall.Register(agentInfo: info, frameworks: frameworks, tasks: state.tasks)
+        }
+    }
+
+    /// Takes the tasks of a RUN_TASK as running; returns their TASK_RUNNING updates.
+    private func started(_ run: AgentEvent.RunTask) -> [AgentCall] {
+        state.withLock { state in
+            guard let agentID = state.agentID, let frameworkID = run.frameworkInfo.id else { return [] }
+            state.frameworks[frameworkID] = run.frameworkInfo
+            return run.tasks.map { task in
+                state.tasks.append(
+                    Mesos.Task(
+                        name: task.name, taskID: task.taskID, frameworkID: frameworkID, agentID: agentID,
+                        state: .running, resources: task.resources))
+                state.counter += 1
+                var status = Mesos.TaskStatus(taskID: task.taskID, state: .running)
+                status.agentID = agentID
+                status.source = .executor
+                status.uuid = Self.uuid(agent: index, counter: state.counter)
+                let update = AgentCall.Update(frameworkID: frameworkID, status: status, latestState: .running)
+                return AgentCall(type: .update, agentID: agentID, update: update)
             }
         }
     }
@@ -67,4 +134,6 @@ struct SimulatedAgent: Sendable {
 public struct BenchFailure: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }

@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
             """,
         subcommands: [
             BenchKeeper.self, BenchRecovery.self, BenchElection.self, BenchServe.self, BenchCluster.self,
-            BenchLaunch.self,
+            BenchLaunch.self, BenchFailover.self,
         ])
 }
 
