@@ -53,7 +53,32 @@ public enum HTTPClient {
         }
     }
 
+    /// Connects, or throws CancellationError as soon as the task is cancelled: a host cut
+    /// off drops the SYN, and the connect would hold a caller that has moved on (an agent
+    /// whose leader changed) for the whole connect timeout. A connection made after that
+    /// is closed.
     static func connect(
+        host: String, port: Int, timeout: TimeAmount
+    ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+        let race = ConnectRace()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard race.wait(continuation) else { return }
+                Task {
+                    do {
+                        let channel = try await connectOnce(host: host, port: port, timeout: timeout)
+                        if !race.finish(.success(channel)) { try? await channel.executeThenClose { _, _ in } }
+                    } catch {
+                        race.finish(.failure(error))
+                    }
+                }
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+
+    private static func connectOnce(
         host: String, port: Int, timeout: TimeAmount
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
         do {
