@@ -49,23 +49,15 @@ final class BenchFramework: Sendable {
                     unused.append(offer.id)
                     continue
                 }
-                let accept = Mesos.SchedulerCall(
-                    type: .accept, accept: .init(offerIDs: [offer.id], operations: [.launch([task])]))
-                Task { try? await session.send(accept) }
+                session.post(
+                    Mesos.SchedulerCall(
+                        type: .accept, accept: .init(offerIDs: [offer.id], operations: [.launch([task])])))
             }
-            if !unused.isEmpty {
-                let decline = Mesos.SchedulerCall(
-                    type: .decline, decline: .init(offerIDs: unused, filters: .init(refuseSeconds: 3600)))
-                Task { try? await session.send(decline) }
-            }
+            session.decline(unused, refuseSeconds: 3600)
         case .update:
             guard let status = event.update?.status else { return }
             books.updated(status)
-            if let uuid = status.uuid, let agentID = status.agentID {
-                let ack = Mesos.SchedulerCall(
-                    type: .acknowledge, acknowledge: .init(agentID: agentID, taskID: status.taskID, uuid: uuid))
-                Task { try? await session.send(ack) }
-            }
+            session.acknowledge(status)
         default: break
         }
     }

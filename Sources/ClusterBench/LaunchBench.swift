@@ -114,31 +114,23 @@ public struct LaunchBench: Sendable {
                         unused.append(offer.id)
                         continue
                     }
-                    let accept = Mesos.SchedulerCall(
-                        type: .accept,
-                        accept: .init(
-                            offerIDs: [offer.id], operations: [.launch(launch)], filters: .init(refuseSeconds: 0)))
-                    Task { try? await session.send(accept) }
+                    session.post(
+                        Mesos.SchedulerCall(
+                            type: .accept,
+                            accept: .init(
+                                offerIDs: [offer.id], operations: [.launch(launch)], filters: .init(refuseSeconds: 0))))
                 }
-                if !unused.isEmpty {
-                    let decline = Mesos.SchedulerCall(
-                        type: .decline, decline: .init(offerIDs: unused, filters: .init(refuseSeconds: 3600)))
-                    Task { try? await session.send(decline) }
-                }
+                session.decline(unused, refuseSeconds: 3600)
             case .update:
                 guard let status = event.update?.status else { return true }
                 if status.state == .running, let done = books.running(status.taskID.value, at: clock.now) {
                     progress("tasks running: \(done) of \(tasks)")
                 }
-                if let uuid = status.uuid, let agentID = status.agentID {
-                    let ack = Mesos.SchedulerCall(
-                        type: .acknowledge, acknowledge: .init(agentID: agentID, taskID: status.taskID, uuid: uuid))
-                    Task { try? await session.send(ack) }
-                }
+                session.acknowledge(status)
                 if books.isDone {
                     // Not waited for: the master's teardown of thousands of tasks is not
                     // part of the measurement.
-                    Task { try? await session.send(Mesos.SchedulerCall(type: .teardown)) }
+                    session.post(Mesos.SchedulerCall(type: .teardown))
                     return false
                 }
             default: break

@@ -209,6 +209,8 @@ extension ManagerSimulation {
             }
         }
         if random.chance(settings.restartChance) { crashAgent(random.below(agents.count)) }
+        // Drawn only when the seed kills masters, so that other seeds replay as before.
+        if settings.masterFailChance > 0, random.chance(settings.masterFailChance), !leaderless { killMaster() }
         if random.chance(settings.cutChance) {
             let target = random.below(agents.count + schedulers.count)
             if target < agents.count {

@@ -28,7 +28,11 @@ import MasterCore
 /// agent does not know (a task is never left running twice, or running after it was
 /// reported ended).
 ///
-/// Out of this simulation so far: custom executors and task groups, master failover.
+/// The leading master is killed now and then (`masterFailChance`): another is elected and
+/// starts from the registry as Keeper holds it (`ManagerSimulation+Failover`). Checked
+/// after every registry write: the master's registry is Keeper's.
+///
+/// Out of this simulation so far: custom executors and task groups.
 public struct ManagerSimulation: Simulation {
     public struct Settings: Sendable {
         public var seed: UInt64
@@ -59,6 +63,10 @@ public struct ManagerSimulation: Simulation {
         /// on its work dir after at most `restartDelayMax`.
         public var restartChance = 0.0
         public var restartDelayMax = 3_000
+        /// Per fault tick, the chance that the leading master is killed. Another is elected
+        /// after at most `electionDelayMax` ms and starts from the registry as Keeper holds it.
+        public var masterFailChance = 0.0
+        public var electionDelayMax = 3_000
 
         public init(seed: UInt64) { self.seed = seed }
 
@@ -73,6 +81,7 @@ public struct ManagerSimulation: Simulation {
             settings.partitionChance = random.pick([0.0, 0.005, 0.01, 0.02])
             settings.maxPings = random.pick([2, 3, 5])
             settings.restartChance = random.pick([0.0, 0.005, 0.01, 0.02])
+            settings.masterFailChance = random.pick([0.0, 0.002, 0.005, 0.01])
             return settings
         }
     }
@@ -93,8 +102,10 @@ public struct ManagerSimulation: Simulation {
         case schedulerStreamEnds(Int, stream: Int)
         case schedulerCallArrives(Int, stream: Int, Mesos.SchedulerCall)
         case schedulerActs(Int)
-        /// Keeper took a registry write.
-        case registryWritten(Int)
+        /// Keeper took a registry write of the master elected `epoch`-th.
+        case registryWritten(Int, epoch: Int)
+        /// A master is elected after the last one was killed.
+        case masterElected
         /// The agent's end of a stream closed during a partition reaches the master.
         case masterHearsAgentClosed(StreamID)
         /// A crashed agent starts again on its work dir.
@@ -139,6 +150,13 @@ public struct ManagerSimulation: Simulation {
     public var trace = Trace()
     var random: SeededRandom
     var master: Master
+    /// Masters elected so far, less one; none leads between a kill and the next election.
+    var masterEpoch = 0
+    var leaderless = false
+    /// The registry as Keeper holds it: the writes it took, in order.
+    var keeperRegistry = Registry()
+    /// Registry writes asked for and not yet taken, in order: (id, operations).
+    var registryInFlight: [(id: Int, operations: [RegistryOperation])] = []
     var agents: [AgentSide] = []
     var schedulers: [SimulatedScheduler] = []
     var masterTickAt: Int64?
@@ -152,10 +170,7 @@ public struct ManagerSimulation: Simulation {
     public init(_ settings: Settings) {
         self.settings = settings
         random = SeededRandom(seed: settings.seed)
-        var config = MasterConfig(masterInfo: Mesos.MasterInfo(id: "sim", ip: 1, port: 5050))
-        config.agentPingInterval = settings.pingInterval
-        config.maxAgentPingTimeouts = settings.maxPings
-        master = Master(config: config, now: now)
+        master = Master(config: Self.masterConfig(settings, epoch: 0), now: now)
         for index in 0..<settings.agents {
             let info = Mesos.AgentInfo(
                 hostname: "agent-\(index)",
@@ -198,8 +213,8 @@ public struct ManagerSimulation: Simulation {
             guard masterTickAt == now else { return }
             masterTickAt = nil
             stepMaster(.tick)
-        case .registryWritten(let id):
-            stepMaster(.registryWritten(id, refusal: nil))
+        case .registryWritten(let id, let epoch): try registryWritten(id, epoch: epoch)
+        case .masterElected: masterElected()
         case .masterHearsAgentClosed(let stream):
             stepMaster(.agentClosed(stream))
         case .agentRestarts(let index): try agentRestarts(index)
@@ -234,8 +249,10 @@ public struct ManagerSimulation: Simulation {
 
     // MARK: - The master
 
+    /// Steps the leading master; between a kill and the next election nobody answers.
     @discardableResult
     mutating func stepMaster(_ event: MasterEvent) -> MasterReply {
+        guard !leaderless else { return .rejected(status: 503, message: "no master leads") }
         let step = master.step(event, now: now)
         masterSteps += 1
         for action in step.actions { perform(action) }
@@ -263,9 +280,10 @@ public struct ManagerSimulation: Simulation {
             deliver(.agentStreamEnds(index, stream: generation), on: stream.value, agent: index)
         case .publish, .answerOperator: break
         case .log(let line): note("master: \(line)")
-        case .writeRegistry(let id, _):
+        case .writeRegistry(let id, let operations):
             // Keeper takes the writes in order, after a while.
-            deliver(.registryWritten(id), on: "registry")
+            registryInFlight.append((id, operations))
+            deliver(.registryWritten(id, epoch: masterEpoch), on: "registry")
         }
     }
 

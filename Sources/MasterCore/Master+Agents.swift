@@ -184,10 +184,11 @@ extension Master {
     }
 
     /// Frameworks gone, or not partition-aware, of which a known agent reports tasks this
-    /// master does not hold there, whose next update would say they run. The master once held them and let them go: their
-    /// frameworks were told they were lost when the agent was unreachable, and the agent's
-    /// SHUTDOWN_FRAMEWORK was lost with it (its power failed before the shutdown reached
-    /// its checkpoint), or their frameworks were removed meanwhile. Mesos assumes an agent
+    /// master does not hold there, whose next update would say they run. The master once
+    /// held them and let them go: their frameworks were told they were lost when the agent
+    /// was unreachable, and the agent's SHUTDOWN_FRAMEWORK was lost with it (its power
+    /// failed before the shutdown reached its checkpoint), or their frameworks were removed
+    /// meanwhile. Mesos assumes an agent
     /// never has tasks its master does not know, and forwards their updates (found by the
     /// cluster simulation, seed 520: a framework heard TASK_RUNNING after TASK_LOST).
     private func strayFrameworks(on id: Mesos.AgentID, reported: [Mesos.Task]) -> [Mesos.FrameworkID] {

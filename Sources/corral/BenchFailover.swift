@@ -132,7 +132,9 @@ final class MasterGroup: Sendable {
         process?.waitUntilExit()
     }
 
-    /// Starts the killed master again, and waits until it listens.
+    /// Starts the killed master again, and waits until it stands by: it redirects to the
+    /// leader (so it follows the election), and has had time to see the leader listening
+    /// (a standby that never saw the leader alive leaves a dead one to its Keeper session).
     func restartKilled() async throws {
         guard let index = state.withLock({ $0.killed }) else { return }
         let process = try Self.start(commands[index], log: logs[index])
@@ -141,12 +143,15 @@ final class MasterGroup: Sendable {
             $0.killed = nil
         }
         let deadline = ContinuousClock.now + .seconds(30)
-        while await ListenerProbe.probe(host: "127.0.0.1", port: ports[index], timeout: .seconds(1)) != .listening {
+        let state = HTTPRequestSpec(method: "GET", host: "127.0.0.1", port: ports[index], target: "/master/state")
+        while (try? await HTTPClient.send(state, timeout: .seconds(2)))?.head.status != 307 {
             guard ContinuousClock.now < deadline, process.isRunning else {
-                throw BenchFailure(message: "the restarted master did not listen within 30 s; see \(logs[index])")
+                throw BenchFailure(message: "the restarted master did not stand by within 30 s; see \(logs[index])")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        // The standby probes the leader every 100 ms (--leader-probe-interval).
+        try await Task.sleep(for: .milliseconds(500))
     }
 
     func stopAll() {
