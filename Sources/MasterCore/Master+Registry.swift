@@ -67,6 +67,10 @@ extension Master {
             if case .markUnreachable(let agent, let time) = operation, !write.restoresUnreachable {
                 onMarkedUnreachable(agent, at: time)
             }
+            if case .pruneAgent(let agent) = operation {
+                forgetUnreachableTasks(on: agent)
+                removedAgents.insert(agent, keeping: config.removedAgentsMax)
+            }
             onMaintenanceWritten(operation)
         }
         if let admission {
@@ -87,6 +91,42 @@ extension Master {
             let agent = abandoned.info.id!
             markingUnreachable.insert(agent)
             writeRegistry([.markUnreachable(agent, at: since)], restoringUnreachable: true)
+        }
+    }
+
+    /// Registry GC (Mesos' `doRegistryGc`): unreachable and gone agents older than
+    /// `registryMaxAgentAge`, and the oldest beyond `registryMaxAgentCount`, leave the
+    /// registry, `pruneBatch` to a write. This master refuses such an agent if it registers
+    /// again, as it refuses agents removed; a master elected later does not know it, and
+    /// admits it with its tasks, as any agent its registry does not hold.
+    mutating func pruneRegistry() {
+        guard now >= nextRegistryGCAt else { return }
+        nextRegistryGCAt = now + config.registryGCInterval
+        let away = registry.agents.filter { $0.value.state != .admitted }.map {
+            (id: $0.key, since: $0.value.since ?? now)
+        }
+        .sorted { ($0.since, $0.id) < ($1.since, $1.id) }
+        let excess = max(0, away.count - config.registryMaxAgentCount)
+        let pruned = away.enumerated().filter { index, agent in
+            index < excess || agent.since <= now - config.registryMaxAgentAge
+        }.map(\.element.id)
+        guard !pruned.isEmpty else { return }
+        log(
+            "Pruning \(pruned.count) unreachable or gone agents from the registry (older than \(config.registryMaxAgentAge / 1000) s, or beyond \(config.registryMaxAgentCount))"
+        )
+        for start in stride(from: 0, to: pruned.count, by: Self.pruneBatch) {
+            writeRegistry(pruned[start..<min(start + Self.pruneBatch, pruned.count)].map { .pruneAgent($0) })
+        }
+    }
+
+    /// Agents pruned in one registry write: one multi of as many deletes.
+    static let pruneBatch = 1_000
+
+    /// A pruned agent's tasks leave its frameworks' unreachable tasks (Mesos forgets them too).
+    private mutating func forgetUnreachableTasks(on agent: Mesos.AgentID) {
+        for id in frameworks.keys.sorted() {
+            let tasks = frameworks[id]!.unreachableTasks.values.filter { $0.agentID == agent }.map(\.taskID)
+            for task in tasks { frameworks[id]!.unreachableTasks.removeValue(forKey: task) }
         }
     }
 

@@ -7,6 +7,7 @@ extension Master {
     mutating func onTick() {
         isRemovalDue = false
         markMissingAgentsUnreachable()
+        pruneRegistry()
         markSilentAgentsUnreachable()
         markDrainedAgents()
         removeFailedOverFrameworks()

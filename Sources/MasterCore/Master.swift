@@ -47,6 +47,8 @@ public struct Master: Sendable {
     /// Registry writes asked for and not yet answered, by id, with what waits for each.
     var registryWrites: [Int: RegistryWrite] = [:]
     var nextRegistryWrite = 0
+    /// When unreachable and gone agents past their time are next pruned from the registry.
+    var nextRegistryGCAt: Int64
     /// New agents whose admission is being written, by id.
     var pendingAdmissions: [Mesos.AgentID: PendingAdmission] = [:]
     /// True once the registry's agents that did not register again were marked unreachable.
@@ -67,6 +69,7 @@ public struct Master: Sendable {
         self.startedAt = now
         self.now = now
         self.nextAllocationAt = now
+        self.nextRegistryGCAt = now + config.registryGCInterval
         self.registry = registry
         for info in registry.frameworks.values.sorted(by: { $0.id! < $1.id! }) {
             recoverFramework(info, from: "the registry")
@@ -118,6 +121,7 @@ public struct Master: Sendable {
         for agent in agents.values where agent.isConnected { wakeup = min(wakeup, agent.nextPingAt) }
         wakeup = min(wakeup, nextSilenceDeadline)
         if let deadline = reregistrationDeadline { wakeup = min(wakeup, deadline) }
+        wakeup = min(wakeup, nextRegistryGCAt)
         if let timeout = config.offerTimeout, let oldest = offerMadeAt.values.min() {
             wakeup = min(wakeup, oldest + timeout)
         }

@@ -33,6 +33,13 @@ public struct MasterConfig: Sendable {
     /// failover timeout, but never sooner than this (Mesos' agent re-registration timeout):
     /// time for it to find the new master.
     public var recoveredFrameworkTimeoutMin: Int64 = 600_000
+    /// How long the registry keeps an agent that is unreachable or gone, and how many such
+    /// agents it keeps at most, the oldest pruned first (Mesos' `--registry_max_agent_age`,
+    /// two weeks, and `--registry_max_agent_count`); pruned every `registryGCInterval`
+    /// (Mesos' `--registry_gc_interval`, 15 minutes).
+    public var registryMaxAgentAge: Int64 = 14 * 24 * 3_600_000
+    public var registryMaxAgentCount = 100 * 1024
+    public var registryGCInterval: Int64 = 15 * 60_000
     /// Agents removed that are remembered, so that none registers again under its old id
     /// (Mesos keeps as many).
     public var removedAgentsMax = 100_000

@@ -104,6 +104,11 @@ public struct Registry: Sendable, Equatable {
         case .removeAgent(let id):
             guard agents[id]?.state == .admitted else { return .failure(.init("agent \(id) is not admitted")) }
             next.agents[id] = nil
+        case .pruneAgent(let id):
+            guard let agent = agents[id], agent.state != .admitted else {
+                return .failure(.init("agent \(id) is not unreachable or gone"))
+            }
+            next.agents[id] = nil
         case .deactivateAgent(let id):
             guard let agent = agents[id], agent.state != .gone else {
                 return .failure(.init("agent \(id) is not known"))
@@ -150,6 +155,8 @@ public enum RegistryOperation: Sendable, Equatable {
     case markGone(Mesos.AgentID, at: Int64)
     /// An agent that unregistered (RemoveSlave).
     case removeAgent(Mesos.AgentID)
+    /// An unreachable or gone agent leaves the registry (Mesos' PruneUnreachable).
+    case pruneAgent(Mesos.AgentID)
     /// The operator stopped offering the agent (DeactivateAgent).
     case deactivateAgent(Mesos.AgentID)
     /// The operator offers the agent again, ending a drain (ReactivateAgent).
@@ -181,7 +188,8 @@ public enum RegistryOperation: Sendable, Equatable {
     public var entry: Entry? {
         switch self {
         case .admitAgent(let info), .markReachable(let info): info.id.map(Entry.agent)
-        case .markUnreachable(let id, _), .markGone(let id, _), .removeAgent(let id), .deactivateAgent(let id),
+        case .markUnreachable(let id, _), .markGone(let id, _), .removeAgent(let id), .pruneAgent(let id),
+            .deactivateAgent(let id),
             .reactivateAgent(let id), .drainAgent(let id, _, _), .markAgentDrained(let id):
             .agent(id)
         case .addFramework(let info): info.id.map(Entry.framework)

@@ -29,6 +29,10 @@ public struct MasterOptions: Sendable {
     /// How long a new leader waits for the registry's agents before marking them
     /// unreachable, in ms (Mesos' --agent_reregister_timeout).
     public var agentReregisterTimeout: Int64 = 600_000
+    /// Unreachable and gone agents kept in the registry: how long, in ms, and how many
+    /// (Mesos' --registry_max_agent_age and --registry_max_agent_count).
+    public var registryMaxAgentAge: Int64 = 14 * 24 * 3_600_000
+    public var registryMaxAgentCount = 100 * 1024
     /// The Keeper session the master contends with, in ms (Mesos' --zk_session_timeout).
     public var zkSessionTimeout: Int64 = 10_000
     /// How often a standby checks that the leader's process still listens, in ms; nil
@@ -63,6 +67,8 @@ public struct MasterOptions: Sendable {
         config.agentPingInterval = agentPingInterval
         config.maxAgentPingTimeouts = maxAgentPingTimeouts
         config.agentReregisterTimeout = agentReregisterTimeout
+        config.registryMaxAgentAge = registryMaxAgentAge
+        config.registryMaxAgentCount = registryMaxAgentCount
         config.allocator.weights = weights
         switch allocator {
         case .drf: config.sorter = DRFSorter()

@@ -108,14 +108,25 @@ public actor RegistryStore {
     func read() async throws -> Registry {
         var registry = Registry()
         for (name, data) in try await readAll(agentsPath) {
-            let agent = try MesosJSON.decode(Registry.Agent.self, from: data)
+            let agent = try Self.decode(Registry.Agent.self, data, at: PathRules.join(agentsPath, name))
             registry.agents[Mesos.AgentID(value: name)] = agent
         }
         for (name, data) in try await readAll(frameworksPath) {
-            let info = try MesosJSON.decode(Mesos.FrameworkInfo.self, from: data)
+            let info = try Self.decode(Mesos.FrameworkInfo.self, data, at: PathRules.join(frameworksPath, name))
             registry.frameworks[Mesos.FrameworkID(value: name)] = info
         }
         return registry
+    }
+
+    /// An entry, or an error naming its znode: no master leads on a registry it cannot
+    /// read whole (an agent entry skipped could let an agent its frameworks were told is
+    /// lost come back with its tasks).
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: [UInt8], at path: String) throws -> T {
+        do {
+            return try MesosJSON.decode(type, from: data)
+        } catch {
+            throw RegistryStoreError.undecodable(path: path, problem: "\(error)")
+        }
     }
 
     private func readAll(_ directory: String) async throws -> [(String, [UInt8])] {
@@ -139,12 +150,18 @@ public enum RegistryStoreError: Error, Equatable, CustomStringConvertible {
     case notClaimed
     /// An operation that does not apply, or an entry that cannot be written.
     case refused(String)
+    /// An entry that does not decode: no master can lead until it is fixed.
+    case undecodable(path: String, problem: String)
 
     public var description: String {
         switch self {
         case .superseded: "another master claimed the registry since this one did: this master no longer leads"
         case .notClaimed: "the registry was not claimed"
         case .refused(let why): "registry write refused: \(why)"
+        case .undecodable(let path, let problem):
+            "the registry entry \(path) does not decode (\(problem)); no master can lead on it: restore it, or "
+                + "delete it with `zkcli delete \(path)` if what it says may be forgotten (an agent's entry: that "
+                + "agent must then register as a new agent)"
         }
     }
 }

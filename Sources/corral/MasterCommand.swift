@@ -53,6 +53,18 @@ struct MasterCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "Seconds the registry keeps an agent that is unreachable or gone; an agent pruned registers again only as a new agent (Mesos' --registry_max_agent_age, two weeks)."
+    )
+    var registryMaxAgentAge: Double = 14 * 24 * 3600
+
+    @Option(
+        help:
+            "Unreachable and gone agents the registry keeps at most, the oldest pruned first (Mesos' --registry_max_agent_count)."
+    )
+    var registryMaxAgentCount = 100 * 1024
+
+    @Option(
+        help:
             "Seconds between PINGs to each agent, and for each PONG to come back (Mesos' --agent_ping_timeout)."
     )
     var agentPingTimeout: Double = 15
@@ -98,6 +110,12 @@ struct MasterCommand: AsyncParsableCommand {
         options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
         options.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
         options.agentReregisterTimeout = Int64(agentReregisterTimeout * 1000)
+        guard registryMaxAgentAge >= 1, registryMaxAgentCount >= 0 else {
+            throw ValidationError(
+                "--registry-max-agent-age takes at least 1 second and --registry-max-agent-count at least 0")
+        }
+        options.registryMaxAgentAge = Int64(registryMaxAgentAge * 1000)
+        options.registryMaxAgentCount = registryMaxAgentCount
         guard agentPingTimeout >= 0.001, agentPingTimeout <= 86_400 else {
             throw ValidationError("--agent-ping-timeout takes seconds between 0.001 and 86400, not \(agentPingTimeout)")
         }

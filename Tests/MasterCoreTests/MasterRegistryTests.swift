@@ -49,6 +49,39 @@ struct MasterRegistryTests {
     }
 
     @Test(
+        "unreachable and gone agents past --registry-max-agent-age, and the oldest beyond the count, are pruned; a pruned agent is refused"
+    )
+    func registryGC() {
+        let registry = Registry(agents: [
+            "S1": .init(info: Self.info("a", id: "S1"), state: .unreachable, since: 1_000_000),
+            "S2": .init(info: Self.info("b", id: "S2"), state: .gone, since: 1_005_000),
+            "S3": .init(info: Self.info("c", id: "S3"), state: .unreachable, since: 1_006_000),
+            "S4": .init(info: Self.info("d", id: "S4"), state: .unreachable, since: 1_007_000),
+            "S5": .init(info: Self.info("e", id: "S5"), state: .admitted),
+        ])
+        var harness = MasterHarness(registry: registry) { config in
+            config.registryMaxAgentAge = 100_000
+            config.registryMaxAgentCount = 2
+            config.registryGCInterval = 10_000
+        }
+        harness.advance(9_000)
+        #expect(harness.master.registry.agents.count == 5, "not before the GC interval")
+        harness.advance(1_000)
+        // None is 100 s away yet, but 4 are away and 2 may stay: the oldest two go.
+        #expect(harness.master.registry.agents.keys.sorted() == ["S3", "S4", "S5"])
+        #expect(harness.master.nextWakeup <= harness.now + 10_000)
+        harness.advance(150_000)
+        // S3 and S4 are now over 100 s away; the admitted S5 stays.
+        #expect(harness.master.registry.agents.keys.sorted() == ["S5"])
+        let reply = harness.step(.agentRegister(.init(agentInfo: Self.info("c", id: "S3")), stream: "c"))
+        guard case .rejected(403, let message) = reply else {
+            Issue.record("a pruned agent was not refused: \(reply)")
+            return
+        }
+        #expect(message.contains("only as a new agent"))
+    }
+
+    @Test(
         "an agent's return from unreachable, written for a stream that ended, waits for no newer stream and is written back"
     )
     func admissionFollowsItsStream() {

@@ -82,6 +82,22 @@ struct RegistryStoreTests {
         #expect(read.agents.keys.sorted() == ["S0"])
     }
 
+    @Test("an entry that does not decode stops the claim with an error naming its znode and what to do")
+    func undecodableEntry() async throws {
+        let (first, client, path) = try await Self.store()
+        defer { Task { await client.close() } }
+        _ = try await first.claim(masterID: "m1")
+        try await first.write([.admitAgent(Self.agent("S0"))])
+        let entry = path + "/registry/agents/S0"
+        _ = try await client.setData(entry, data: Array("{not json".utf8))
+        let second = RegistryStore(client: client, electionPath: path)
+        await #expect {
+            _ = try await second.claim(masterID: "m2")
+        } throws: { error in
+            "\(error)".contains(entry) && "\(error)".contains("zkcli delete")
+        }
+    }
+
     @Test("a registry of more entries than one read batch is read whole")
     func manyEntries() async throws {
         let (store, client, path) = try await Self.store()
