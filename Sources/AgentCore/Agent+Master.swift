@@ -3,13 +3,16 @@ import ClusterProtocol
 /// Registration with the leading master, and what the master sends on the stream.
 extension Agent {
     /// The REGISTER call the edge opens the stream with: who the agent is and, once it has
-    /// an id, everything it runs, so a master that has never seen it learns its tasks.
+    /// an id, everything it runs, so a master that has never seen it learns its tasks. Not
+    /// the executors a SHUTDOWN_FRAMEWORK silenced, still ending: the master let their tasks
+    /// go, and would take them for strays and shut their framework down again, with the
+    /// tasks it launched there since.
     public var registration: AgentCall.Register {
         var info = config.agentInfo
         info.id = agentID
         var executorList: [AgentCall.Executor] = []
         var tasks: [Mesos.Task] = []
-        for key in executors.keys.sorted() {
+        for key in executors.keys.sorted() where !silencedExecutors.contains(key) {
             let run = executors[key]!
             if run.kind != .command {
                 executorList.append(AgentCall.Executor(frameworkID: key.framework, executorInfo: run.info))

@@ -34,8 +34,11 @@ public struct AgentDaemon: Sendable {
         config.bootID =
             KernelFile.readIfPresent("/proc/sys/kernel/random/boot_id").map { String($0.filter { !$0.isWhitespace }) }
             ?? ""
+        let waitShim = options.waitShimExecutable.map {
+            ContainerWaitShim.Setup(argv: [$0, "container-wait"], directory: options.workDir + "/meta/containers")
+        }
         let containerizer = try Containerizer(
-            isolation: options.isolation, cgroupRoot: options.cgroupRoot, logger: logger)
+            isolation: options.isolation, cgroupRoot: options.cgroupRoot, waitShim: waitShim, logger: logger)
         logger.info("Isolation: \(containerizer.description)")
         let store = CheckpointStore(fileSystem: PosixFileSystem(), workDir: options.workDir)
         let host = try await AgentRecovery.start(

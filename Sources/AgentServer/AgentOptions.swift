@@ -18,6 +18,9 @@ public struct AgentOptions: Sendable {
     /// Name of the cgroup directory that holds this agent's containers.
     public var cgroupRoot = "corral"
     public var isolation = ContainerIsolationMode.automatic
+    /// The agent's own executable, run as each container's wait shim (`corral
+    /// container-wait`); nil runs programs without it.
+    public var waitShimExecutable: String?
 
     public init(master: MasterURL, workDir: String) {
         self.master = master

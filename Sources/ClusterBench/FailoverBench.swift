@@ -74,8 +74,9 @@ public struct FailoverBench: Sendable {
         _ round: Int, books: FailoverBooks, framework: BenchFramework, progress: @escaping @Sendable (String) -> Void
     ) async throws -> Round {
         let leader = try await currentLeader()
-        books.startRound()
+        let killedAt = books.now
         try await kill(leader)
+        books.startRound(killedAt: killedAt)
         try await waitUntil("a new leader's offer and every agent back (round \(round))", progress: progress) {
             books.roundTimes != nil
         }

@@ -20,11 +20,13 @@ final class FailoverBooks: Sendable {
 
     init(agents: Int) { self.agents = agents }
 
-    /// A round starts: the leader is about to be killed.
-    func startRound() {
-        let now = clock.now
+    var now: ContinuousClock.Instant { clock.now }
+
+    /// A round starts once the leader killed at `killedAt` is gone: what the old leader
+    /// sent before is not counted.
+    func startRound(killedAt: ContinuousClock.Instant) {
         state.withLock { state in
-            state = State(registered: state.registered, killedAt: now, tasks: state.tasks)
+            state = State(registered: state.registered, killedAt: killedAt, tasks: state.tasks)
         }
     }
 

@@ -1,6 +1,7 @@
 import AgentServer
 import ArgumentParser
 import ClusterEdge
+import KeeperBench
 import Logging
 
 /// `corral agent --master zk://HOSTS/PATH|HOST:PORT --port 5051 --work-dir DIR …`: one
@@ -54,6 +55,7 @@ struct AgentCommand: AsyncParsableCommand {
         options.resources = resources
         options.attributes = attributes
         options.cgroupRoot = cgroupRoot
+        options.waitShimExecutable = RecoveryOptions.currentExecutable()
         guard let mode = ContainerIsolationMode(flag: isolation) else {
             throw ValidationError("--isolation takes auto, cgroups-v1, cgroups-v2 or none, not '\(isolation)'")
         }

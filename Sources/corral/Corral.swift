@@ -8,7 +8,7 @@ struct Corral: AsyncParsableCommand {
         abstract: "Keeper, a ZooKeeper-compatible coordination service, and the cluster built on it.",
         subcommands: [
             Keeper.self, MasterCommand.self, AgentCommand.self, ExecuteCommand.self, ClusterCommand.self, Up.self,
-            Storage.self, Bench.self,
+            Storage.self, Bench.self, ContainerWait.self,
         ])
 }
 

@@ -110,9 +110,9 @@ struct MasterCommand: AsyncParsableCommand {
         options.offerTimeout = offerTimeout.map { Int64($0 * 1000) }
         options.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
         options.agentReregisterTimeout = Int64(agentReregisterTimeout * 1000)
-        guard registryMaxAgentAge >= 1, registryMaxAgentCount >= 0 else {
+        guard registryMaxAgentAge >= 1, registryMaxAgentAge <= 100 * 365 * 86_400, registryMaxAgentCount >= 0 else {
             throw ValidationError(
-                "--registry-max-agent-age takes at least 1 second and --registry-max-agent-count at least 0")
+                "--registry-max-agent-age takes 1 second to 100 years, and --registry-max-agent-count at least 0")
         }
         options.registryMaxAgentAge = Int64(registryMaxAgentAge * 1000)
         options.registryMaxAgentCount = registryMaxAgentCount

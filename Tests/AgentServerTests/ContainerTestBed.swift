@@ -14,7 +14,7 @@ struct ContainerTestBed {
 
     static func with(
         isolation: ContainerIsolationMode = .automatic, containersMax: Int = Containerizer.containersMaxDefault,
-        memoryPollInterval: Duration = .milliseconds(500),
+        memoryPollInterval: Duration = .milliseconds(500), waitShim: Bool = false,
         _ body: (ContainerTestBed) async throws -> Void
     ) async throws {
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -25,7 +25,8 @@ struct ContainerTestBed {
         logger.logLevel = .warning
         let containerizer = try Containerizer(
             isolation: isolation, cgroupRoot: root, containersMax: containersMax,
-            memoryPollInterval: memoryPollInterval, logger: logger)
+            memoryPollInterval: memoryPollInterval, waitShim: waitShim ? Self.waitShim(in: directory) : nil,
+            logger: logger)
         let bed = ContainerTestBed(containerizer: containerizer, directory: directory, cgroupRoot: root)
         var failure: (any Error)?
         do { try await body(bed) } catch { failure = error }
@@ -36,6 +37,17 @@ struct ContainerTestBed {
         await containerizer.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
         if let failure { throw failure }
+    }
+
+    /// `corral container-wait` of the corral binary built beside the test bundle (or
+    /// CORRAL_BINARY), its status files under `directory/status`.
+    static func waitShim(in directory: String) -> ContainerWaitShim.Setup {
+        let binary =
+            ProcessInfo.processInfo.environment["CORRAL_BINARY"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "corral"
+            ).path
+        return ContainerWaitShim.Setup(argv: [binary, "container-wait"], directory: directory + "/status")
     }
 
     /// A spec whose sandbox is `directory/<id>`.

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from cluster import figure, http_get, own_cluster, process_alive, wait_until
-from schedulers import Framework, new_id, sleeper_task
+from schedulers import Framework, command_task, new_id, sleeper_task
 
 
 @pytest.fixture()
@@ -107,3 +107,34 @@ def test_an_agent_restarted_on_its_work_dir_takes_back_its_tasks(small_cluster, 
     finally:
         keeps.stop()
         plain.stop()
+
+
+def test_tasks_taken_back_end_with_their_own_status(small_cluster, tmp_path):
+    """A task taken back after a restart and ending later is reported as it ended
+    (TASK_FINISHED for status 0, TASK_FAILED with its status otherwise), as Mesos' command
+    executor, which outlives the agent, reports it: the agent reads the status its
+    container's wait shim (`corral container-wait`) wrote."""
+    master = small_cluster.leader
+    agent = small_cluster.agents[0]
+    fw = Framework(master.address, new_id("e2e-taken-back"), checkpoint=True)
+    go = tmp_path / "go"
+    tasks = {}
+    for name, status in (("succeeds", 0), ("fails", 3)):
+        tid = new_id("taken-back-" + name)
+        fw.launcher.add(command_task(
+            tid, "echo $$ > %s; while [ ! -e %s ]; do sleep 0.05; done; exit %d" % (tmp_path / name, go, status)))
+        tasks[name] = tid
+    with fw:
+        for tid in tasks.values():
+            fw.wait_state(tid, "TASK_RUNNING", 60)
+        agent_id = registered_agent(master, agent.port)
+        agent.daemon.signal(signal.SIGKILL)
+        agent.daemon.proc.wait(timeout=10)
+        restart(agent, master, agent_id)
+        assert all(task_state(master, tid) == "TASK_RUNNING" for tid in tasks.values())
+        go.write_text("")
+        finished = fw.wait_state(tasks["succeeds"], {"TASK_FINISHED", "TASK_FAILED"}, 30)
+        failed = fw.wait_state(tasks["fails"], {"TASK_FINISHED", "TASK_FAILED"}, 30)
+        assert finished["state"] == "TASK_FINISHED", finished
+        assert failed["state"] == "TASK_FAILED" and "status 3" in failed.get("message", ""), failed
+        assert failed.get("reason") != "REASON_EXECUTOR_TERMINATED", failed

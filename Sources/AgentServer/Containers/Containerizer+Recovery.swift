@@ -28,7 +28,9 @@ extension Containerizer {
     /// process is gone, or never started, or its framework does not checkpoint) and
     /// removes them. Without cgroups there is nothing to find it by.
     public func removeRemains(of containerID: String) async {
-        guard containers[containerID] == nil, let cgroup = existingCgroup(containerID) else { return }
+        guard containers[containerID] == nil else { return }
+        waitShim?.removeStatus(of: containerID)
+        guard let cgroup = existingCgroup(containerID) else { return }
         await sweep(cgroup, of: containerID)
         try? cgroup.remove()
     }
@@ -40,12 +42,14 @@ extension Containerizer {
         return cgroup
     }
 
-    /// Adopted containers whose main process has gone end, with an unknown status.
+    /// Adopted containers whose main process has gone end with the status their wait shim
+    /// wrote, or an unknown one (no shim, or it was killed before it could write).
     func checkAdopted() {
         for (id, record) in containers where record.adopted && record.termination == nil {
             guard !ProcessTable.isAlive(record.handle.pid, startTime: record.handle.startTime) else { continue }
             containers[id]?.adopted = false  // seen to end once: the next poll leaves it to onExited
-            Task { await self.onExited(id, waitStatus: nil) }
+            let status = waitShim?.status(of: id)
+            Task { await self.onExited(id, waitStatus: status) }
         }
     }
 }

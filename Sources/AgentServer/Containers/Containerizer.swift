@@ -34,6 +34,9 @@ public actor Containerizer {
     public nonisolated let containersMax: Int
     /// How often limits are checked: cgroup OOM counters, or RSS without cgroups.
     public nonisolated let memoryPollInterval: Duration
+    /// Runs around each container's program so that an agent started again learns how it
+    /// ended; nil: no shim (an adopted container then ends with an unknown status).
+    public nonisolated let waitShim: ContainerWaitShim.Setup?
     let logger: Logger
     private let reaper: ContainerReaper
     var containers: [String: Record] = [:]
@@ -61,7 +64,7 @@ public actor Containerizer {
     public init(
         isolation mode: ContainerIsolationMode = .automatic, cgroupRoot: String = "corral",
         cgroupMount: String = "/sys/fs/cgroup", containersMax: Int = Containerizer.containersMaxDefault,
-        memoryPollInterval: Duration = .milliseconds(500),
+        memoryPollInterval: Duration = .milliseconds(500), waitShim: ContainerWaitShim.Setup? = nil,
         logger: Logger = Logger(label: "corral.agent.containerizer")
     ) throws {
         precondition(containersMax > 0, "containersMax \(containersMax)")
@@ -70,6 +73,8 @@ public actor Containerizer {
             mode: mode, mount: cgroupMount, rootName: cgroupRoot, pollInterval: memoryPollInterval)
         self.containersMax = containersMax
         self.memoryPollInterval = memoryPollInterval
+        self.waitShim = waitShim
+        if let waitShim { try KernelFile.makeDirectories(waitShim.directory) }
         self.logger = logger
         reaper = try ContainerReaper()
     }
@@ -129,7 +134,8 @@ public actor Containerizer {
         let pid: Int32
         do {
             try cgroup?.create(memoryLimitBytes: spec.memoryLimitBytes, cpuShares: spec.cpuShares)
-            pid = try Self.start(spec, executable: executable, cgroup: cgroup)
+            waitShim?.removeStatus(of: id)
+            pid = try Self.start(spec, executable: executable, cgroup: cgroup, waitShim: waitShim)
         } catch let error as ContainerError {
             try? cgroup?.remove()
             throw ContainerError(.launchFailed, "cannot launch container '\(id)': \(error.message)")
@@ -158,10 +164,15 @@ public actor Containerizer {
     }
 
     /// Spawns the process: through the launch shim into the cgroups, or directly without.
-    static func start(_ spec: ContainerSpec, executable: String, cgroup: ContainerCgroup?) throws -> Int32 {
-        let program = [executable] + spec.argv.dropFirst()
+    static func start(
+        _ spec: ContainerSpec, executable: String, cgroup: ContainerCgroup?, waitShim: ContainerWaitShim.Setup?
+    ) throws -> Int32 {
+        var program = [executable] + spec.argv.dropFirst()
+        if let waitShim {
+            program = waitShim.argv(statusPath: waitShim.statusPath(spec.containerID), program: program)
+        }
         var request = ContainerSpawner.Request(
-            executable: executable, argv: program, environment: spec.environment, directory: spec.sandbox,
+            executable: program[0], argv: program, environment: spec.environment, directory: spec.sandbox,
             stdoutPath: spec.sandbox + "/stdout", stderrPath: spec.sandbox + "/stderr", statusPipe: nil)
         guard let cgroup else { return try ContainerSpawner.spawn(request) }
 
@@ -402,6 +413,7 @@ public actor Containerizer {
             }
         }
         containers[containerID] = nil
+        waitShim?.removeStatus(of: containerID)
     }
 
     /// Stops the reaper and the limit monitor. Containers keep running (an agent restarting
