@@ -14,24 +14,33 @@ extension ManagerSimulation {
         return config
     }
 
-    /// Keeper took write `id`: the registry it holds moves on, and the master that asked
-    /// hears of it, unless it was killed meanwhile. Its registry must then be Keeper's.
+    /// Keeper took write `id` (or the store refused it): the registry it holds moves on,
+    /// and the master that asked hears of it, unless it was killed meanwhile. Its registry
+    /// must then be Keeper's.
     mutating func registryWritten(_ id: Int, epoch: Int) throws {
         guard epoch == masterEpoch, !leaderless, let write = registryInFlight.first, write.id == id else { return }
         registryInFlight.removeFirst()
-        keeperTakes(write.operations)
-        stepMaster(.registryWritten(id, refusal: nil))
+        let refusal = keeperTakes(write.operations)
+        if let refusal { note("registry write \(id) refused: \(refusal)") }
+        stepMaster(.registryWritten(id, refusal: refusal))
         guard master.registry == keeperRegistry else {
             throw violation("after registry write \(id) the master's registry is not the one Keeper holds")
         }
     }
 
-    /// Applies a write as the registry's store does: an operation that does not apply
-    /// changes nothing.
-    mutating func keeperTakes(_ operations: [RegistryOperation]) {
+    /// Applies a write as the registry's store does (`RegistryStore.write`): whole, or not
+    /// at all if one of its operations does not apply; returns the refusal then.
+    @discardableResult
+    mutating func keeperTakes(_ operations: [RegistryOperation]) -> String? {
+        var next = keeperRegistry
         for operation in operations {
-            if case .success(let next) = keeperRegistry.applying(operation) { keeperRegistry = next }
+            switch next.applying(operation) {
+            case .success(let applied): next = applied
+            case .failure(let refusal): return "\(refusal)"
+            }
         }
+        keeperRegistry = next
+        return nil
     }
 
     /// The leading master is killed: Keeper took some of its writes in flight (the first

@@ -21,9 +21,6 @@ extension Master {
         if let id = register.agentInfo.id, markingUnreachable.contains(id) {
             return .rejected(status: 503, message: "Agent \(id) is being marked unreachable; try again")
         }
-        if let id = register.agentInfo.id, pendingAdmissions[id] == nil, isMarkingReachable(id) {
-            return .rejected(status: 503, message: "Agent \(id)'s return is being written; try again")
-        }
         if let id = register.agentInfo.id, agents[id] != nil {
             return reconnect(id, register: register, total: total, stream: stream)
         }
@@ -52,9 +49,16 @@ extension Master {
             return .rejected(status: 403, message: "Agent \(id) was marked gone; it may not register again")
         case .admitted: admit(pending)
         case .unreachable:
-            var reachable = pending
-            reachable.unreachableSince = registry.agents[id]?.since ?? now
-            writeRegistry([.markReachable(info)], admitting: reachable)
+            // Taken back at once, its unaware frameworks shut down, and then written
+            // reachable: a master elected before the write lands finds it unreachable still
+            // and shuts them down again. Written first (as Mesos does), a return whose
+            // stream ended, or whose master failed, before the admission left the agent
+            // admitted with tasks their frameworks were told are lost (cluster simulation,
+            // seed 257; review).
+            var returning = pending
+            returning.wasUnreachable = true
+            admit(returning)
+            writeRegistry([.markReachable(info)])
         case nil: writeRegistry([.admitAgent(info)], admitting: pending)
         }
         return .streaming

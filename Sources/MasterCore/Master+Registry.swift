@@ -10,9 +10,6 @@ extension Master {
         var admission: PendingAdmission?
         /// The operator's call to answer once it is written.
         var request: Int?
-        /// Writes an agent unreachable again whose return was abandoned: its frameworks
-        /// were told it was lost long ago and hear nothing now.
-        var restoresUnreachable = false
     }
 
     /// A new agent waiting for its admission to be written before it hears REGISTERED.
@@ -21,20 +18,17 @@ extension Master {
         var info: Mesos.AgentInfo
         var total: Resources
         var stream: StreamID
-        /// The registry held the agent as unreachable since then: it is being marked reachable.
-        var unreachableSince: Int64?
-        var wasUnreachable: Bool { unreachableSince != nil }
+        /// The registry held the agent as unreachable: it is being marked reachable.
+        var wasUnreachable = false
     }
 
     /// Asks the edge to write `operations`; `admission` completes once they are written.
     mutating func writeRegistry(
-        _ operations: [RegistryOperation], admitting admission: PendingAdmission? = nil, answering request: Int? = nil,
-        restoringUnreachable: Bool = false
+        _ operations: [RegistryOperation], admitting admission: PendingAdmission? = nil, answering request: Int? = nil
     ) {
         let id = nextRegistryWrite
         nextRegistryWrite += 1
-        registryWrites[id] = RegistryWrite(
-            operations: operations, admission: admission, request: request, restoresUnreachable: restoringUnreachable)
+        registryWrites[id] = RegistryWrite(operations: operations, admission: admission, request: request)
         if let admission { pendingAdmissions[admission.info.id!] = admission }
         emit(.writeRegistry(id, operations))
     }
@@ -64,9 +58,7 @@ extension Master {
         for operation in write.operations {
             guard case .success(let next) = registry.applying(operation) else { continue }
             registry = next
-            if case .markUnreachable(let agent, let time) = operation, !write.restoresUnreachable {
-                onMarkedUnreachable(agent, at: time)
-            }
+            if case .markUnreachable(let agent, let time) = operation { onMarkedUnreachable(agent, at: time) }
             if case .pruneAgent(let agent) = operation {
                 forgetUnreachableTasks(on: agent)
                 removedAgents.insert(agent, keeping: config.removedAgentsMax)
@@ -80,17 +72,6 @@ extension Master {
             // its id: it will register as another agent, so this entry is removed again.
             let agent = abandoned.info.id!
             if agents[agent] == nil, pendingAdmissions[agent] == nil { writeRegistry([.removeAgent(agent)]) }
-        } else if let abandoned = write.admission, case .markReachable = write.operations.first,
-            let since = abandoned.unreachableSince
-        {
-            // An agent back from unreachable whose stream ended before its return was
-            // written: `admit` never shut its unaware frameworks down, so, held as
-            // reachable, it would bring back tasks their frameworks were told are lost when
-            // it registers next. It is written unreachable again; until then it is refused
-            // (found by the cluster simulation, seed 257).
-            let agent = abandoned.info.id!
-            markingUnreachable.insert(agent)
-            writeRegistry([.markUnreachable(agent, at: since)], restoringUnreachable: true)
         }
     }
 
@@ -127,17 +108,6 @@ extension Master {
         for id in frameworks.keys.sorted() {
             let tasks = frameworks[id]!.unreachableTasks.values.filter { $0.agentID == agent }.map(\.taskID)
             for task in tasks { frameworks[id]!.unreachableTasks.removeValue(forKey: task) }
-        }
-    }
-
-    /// Whether the agent's return from unreachable is being written (for a registration
-    /// that may have ended since): another registration waits for it.
-    func isMarkingReachable(_ agent: Mesos.AgentID) -> Bool {
-        registryWrites.values.contains { write in
-            write.operations.contains { operation in
-                if case .markReachable(let info) = operation { return info.id == agent }
-                return false
-            }
         }
     }
 
