@@ -20,10 +20,10 @@ extension Agent {
         }
     }
 
-    /// The master marked this agent gone, and told its frameworks: every framework is shut
-    /// down here, its updates dropped.
-    mutating func shutdownForGood() {
-        log("The master marked this agent gone: shutting down every framework; this agent may not register again")
+    /// The master marked this agent gone, and told its frameworks, or refuses it for good:
+    /// every framework is shut down here, its updates dropped.
+    mutating func shutdownForGood(because reason: String = "The master marked this agent gone") {
+        log("\(reason): shutting down every framework; this agent may not register again")
         isGone = true
         isLeaving = true
         for framework in Set(executors.keys.map(\.framework)).sorted() { shutdownFramework(framework) }

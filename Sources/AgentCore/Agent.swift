@@ -80,6 +80,7 @@ public struct Agent: Sendable {
         case .executorCall(let call): reply = onExecutorCall(call)
         case .executorClosed(let stream): onExecutorClosed(stream)
         case .tick: onTick()
+        case .refusedByMaster(let reason): shutdownForGood(because: reason)
         case .shutdown: shutdownAll()
         }
         return AgentStep(reply: reply, actions: takeOutbox())

@@ -23,6 +23,10 @@ public enum AgentInput: Sendable {
     case executorClosed(StreamID)
     /// Time passed.
     case tick
+    /// The master refuses this agent for good (403 to REGISTER: it was removed, marked gone,
+    /// or pruned from the registry): as when it is marked gone, every framework is shut
+    /// down here and the agent leaves (Mesos' agent on the master's ShutdownMessage).
+    case refusedByMaster(String)
     /// The agent is stopping for good: every executor is shut down and every task killed,
     /// and the tasks' ends are reported (TASK_KILLED) before the agent unregisters.
     case shutdown

@@ -82,7 +82,8 @@ struct AgentService: Service {
         case .leave: await host.leave()
         case .gone:
             await host.leave()
-            logger.info("This agent was marked gone and has left: exiting")
+            logger.info(
+                "This agent may not register again (marked gone, or refused by the master) and has left: exiting")
         case .stop: await host.stop()
         }
         registering.cancel()

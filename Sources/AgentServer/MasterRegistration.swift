@@ -16,6 +16,8 @@ struct MasterRegistration: Sendable {
     /// has read the registry, for some milliseconds: the agent asks again soon.
     var retryDelay: Duration = .seconds(1)
     var firstRetryDelay: Duration = .milliseconds(50)
+    /// How long a connect to where a standby redirected may take.
+    var redirectConnectTimeout: Duration = .seconds(1)
 
     func run() async {
         var session: Task<Void, Never>?
@@ -38,7 +40,12 @@ struct MasterRegistration: Sendable {
         while !Task.isCancelled {
             let dropper = TaskDropper()
             let current = target
-            let attempt = Task { try await registerOnce(with: current, drop: dropper) }
+            // A standby's redirect is a hint: a standby that has not yet noticed a leader cut
+            // off points at it, and a connect there hangs (found by test_netns: 5 s late).
+            let connectTimeout: Duration = current == leader ? .seconds(5) : redirectConnectTimeout
+            let attempt = Task {
+                try await registerOnce(with: current, connectTimeout: connectTimeout, drop: dropper)
+            }
             dropper.set(attempt)
             do {
                 if let redirect = try await withTaskCancellationHandler(
@@ -49,6 +56,12 @@ struct MasterRegistration: Sendable {
                 }
                 // A stream that got as far as REGISTERED starts the pauses again.
                 if await host.read({ $0.connection == .registered }) { delay = firstRetryDelay }
+            } catch let refused as RegistrationRefused where refused.status == 403 {
+                // Removed, marked gone or pruned: registering again cannot help.
+                logger.error(
+                    "The master at \(target) refuses this agent for good: \(refused.message) — leaving; start it on an empty work dir to join as a new agent"
+                )
+                await host.step(.refusedByMaster("The master refuses this agent (\(refused.message))"))
             } catch {
                 if !Task.isCancelled, !(await host.isLeaving) {
                     logger.warning("Registering with the master at \(target): \(error)")
@@ -65,11 +78,13 @@ struct MasterRegistration: Sendable {
 
     /// Registers and follows the stream until it ends; returns the leader's address if
     /// this master is a standby that redirected.
-    private func registerOnce(with target: HostPort, drop: TaskDropper) async throws -> HostPort? {
+    private func registerOnce(
+        with target: HostPort, connectTimeout: Duration, drop: TaskDropper
+    ) async throws -> HostPort? {
         let body = MesosJSON.encode(AgentCall(type: .register, register: await host.registration))
         let request = HTTPRequestSpec.json(
             host: target.host, port: target.port, target: AgentProtocolVersion.path, body: body)
-        return try await HTTPClient.withResponse(request) { head, chunks in
+        return try await HTTPClient.withResponse(request, connectTimeout: connectTimeout) { head, chunks in
             if head.status == 307, let location = head.header("Location") {
                 return HostPort(location: location)
             }

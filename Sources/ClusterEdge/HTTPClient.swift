@@ -10,10 +10,12 @@ public enum HTTPClient {
     /// Sends `request` and hands the response head and its body, chunk by chunk, to
     /// `handle`; the connection closes when `handle` returns or throws.
     public static func withResponse<T: Sendable>(
-        _ request: HTTPRequestSpec, connectTimeout: TimeAmount = .seconds(5),
+        _ request: HTTPRequestSpec, connectTimeout: Duration = .seconds(5),
         _ handle: (HTTPResponseHead, inout HTTPBodyChunks) async throws -> T
     ) async throws -> T {
-        let channel = try await connect(host: request.host, port: request.port, timeout: connectTimeout)
+        let (seconds, attoseconds) = connectTimeout.components
+        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let channel = try await connect(host: request.host, port: request.port, timeout: timeout)
         return try await channel.executeThenClose { inbound, outbound in
             try await write(
                 method: request.method, host: request.host, port: request.port, target: request.target,

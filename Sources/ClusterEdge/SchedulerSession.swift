@@ -31,7 +31,8 @@ public final class SchedulerSession: Sendable {
     public func subscribe(
         _ info: Mesos.FrameworkInfo, handle: (Mesos.SchedulerEvent) async throws -> Bool
     ) async throws {
-        var target = try await leader()
+        let elected = try await leader()
+        var target = elected
         for _ in 0..<5 {
             var info = info
             info.id = info.id ?? frameworkID
@@ -39,7 +40,10 @@ public final class SchedulerSession: Sendable {
             call.frameworkID = info.id
             let request = HTTPRequestSpec.json(
                 host: target.host, port: target.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call))
-            let redirect: HostPort? = try await HTTPClient.withResponse(request) { head, chunks in
+            // A standby's redirect is a hint: it may point at a leader cut off, where a connect hangs.
+            let connectTimeout: Duration = target == elected ? .seconds(5) : .seconds(1)
+            let redirect: HostPort? = try await HTTPClient.withResponse(request, connectTimeout: connectTimeout) {
+                head, chunks in
                 if head.status == 307, let location = head.header("Location") {
                     return HostPort(location: location)
                 }

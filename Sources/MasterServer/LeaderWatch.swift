@@ -17,11 +17,14 @@ struct LeaderWatch: Sendable {
     }
 
     /// Returns true once the leader at `address` is known gone; false if cancelled first.
-    func waitUntilGone(_ address: HostPort) async -> Bool {
+    /// `heard` learns after each probe whether the leader answered.
+    func waitUntilGone(_ address: HostPort, heard: @Sendable (Bool) async -> Void = { _ in }) async -> Bool {
         var refusals = 0
         var seenListening = false
         while !Task.isCancelled {
-            switch await probe(address) {
+            let answer = await probe(address)
+            await heard(answer == .listening)
+            switch answer {
             case .refused: refusals += seenListening ? 1 : 0
             case .listening:
                 seenListening = true

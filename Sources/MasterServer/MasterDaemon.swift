@@ -166,7 +166,10 @@ struct LeadershipService: Service {
     private func depose(_ node: String, at address: HostPort, in election: LeaderElection, when watch: LeaderWatch)
         async
     {
-        guard await watch.waitUntilGone(address) else { return }
+        let host = self.host
+        guard await watch.waitUntilGone(address, heard: { await host.noteLeaderAnswers($0, at: address) }) else {
+            return
+        }
         logger.warning(
             "The leading master at \(address.host):\(address.port) refuses connections: its process is gone. Removing its znode \(node) so the next master leads without waiting for the dead leader's Keeper session to expire"
         )

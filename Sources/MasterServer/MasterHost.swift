@@ -116,6 +116,19 @@ public actor MasterHost {
         roleState.withLock { role in
             if case .standby = role { role = .standby(leader: leader) }
         }
+        leaderSilent.withLock { $0 = false }
+    }
+
+    /// Whether the leader this standby redirects to failed to answer its last probe
+    /// (`LeaderWatch`): a leader cut off answers nothing until its session expires, and a
+    /// client redirected to it would hang there (pymesos then keeps trying it: found by
+    /// test_netns). Such a standby answers 503 instead of 307.
+    public nonisolated var isLeaderSilent: Bool { leaderSilent.withLock { $0 } }
+    private let leaderSilent = Mutex(false)
+
+    func noteLeaderAnswers(_ answered: Bool, at address: HostPort) {
+        guard case .standby(let leader) = role, leader == address else { return }
+        leaderSilent.withLock { $0 = !answered }
     }
 
     /// Opens an outbound stream for a subscription about to be stepped.

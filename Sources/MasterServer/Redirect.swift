@@ -7,6 +7,11 @@ import Hummingbird
 enum Redirect {
     static func ifStandingBy(_ host: MasterHost, _ request: Request) -> Response? {
         guard case .standby(let leader) = host.role else { return nil }
+        if let leader, host.isLeaderSilent {
+            return HTTPReplies.text(
+                .serviceUnavailable,
+                "The leading master at \(leader.host):\(leader.port) does not answer; try again shortly")
+        }
         return to(leader, request)
     }
 

@@ -56,4 +56,16 @@ struct AgentMaintenanceTests {
         for (container, _) in harness.killed { harness.step(.containerExited(container, ContainerExit(signal: 15))) }
         #expect(harness.takeUpdates().isEmpty)
     }
+
+    @Test("refused for good (403 to REGISTER: removed, gone or pruned): every task killed, and the agent leaves")
+    func refusedForGood() {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("t", "sleep 60"))
+        _ = harness.ackAll()
+        harness.step(.refusedByMaster("The master refuses this agent (removed)"))
+        #expect(harness.agent.isGone && harness.agent.isLeaving)
+        #expect(harness.killed.count == 1)
+        for (container, _) in harness.killed { harness.step(.containerExited(container, ContainerExit(signal: 15))) }
+        #expect(harness.takeUpdates().isEmpty)
+    }
 }

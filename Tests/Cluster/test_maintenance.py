@@ -7,6 +7,7 @@ agent shows DRAINED; an agent marked gone has its task reported TASK_GONE_BY_OPE
 process killed, the registry in Keeper holds it as GONE, and the agent exits."""
 import json
 import os
+import signal
 import subprocess
 
 import pytest
@@ -107,6 +108,17 @@ def test_deactivate_reactivate_drain_and_mark_gone(two_agents, tmp_path):
         out = subprocess.run([c.binary, "cluster", "deactivate", agent_b, "--master", c.zk_url],
                              capture_output=True, text=True, timeout=30)
         assert out.returncode != 0 and "400" in out.stderr, (out.returncode, out.stderr)
+
+        # An agent marked gone while it was down, started again on its work dir, is refused
+        # (403) and leaves instead of asking again for ever, as Mesos' agent does on the
+        # master's ShutdownMessage.
+        a = next(x for x in c.agents if x is not b)
+        a.daemon.signal(signal.SIGKILL)
+        a.daemon.proc.wait(timeout=10)
+        corral(c, "mark-gone", agent_a)
+        a.daemon.start()
+        assert a.daemon.proc.wait(timeout=30) == 0, tail(a.daemon.log_path)
+        assert "refuses this agent for good" in open(a.daemon.log_path).read(), tail(a.daemon.log_path)
     finally:
         fw.stop()
 

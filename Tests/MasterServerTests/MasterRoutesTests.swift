@@ -6,8 +6,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MasterCore
-import MasterServer
 import Testing
+
+@testable import MasterServer
 
 /// The master's HTTP API through Hummingbird's router, without sockets (and one live
 /// subscription, since a stream never ends).
@@ -104,6 +105,17 @@ struct MasterRoutesTests {
             try await client.execute(uri: "/master/redirect", method: .get) {
                 #expect($0.headers[.location] == "//10.0.0.7:5050")
             }
+            // The leader stops answering the standby's probes (cut off by the network): the
+            // standby says so (503) rather than sending clients where they would hang.
+            await host.noteLeaderAnswers(false, at: HostPort(host: "10.0.0.7", port: 5050))
+            try await client.execute(
+                uri: "/api/v1/scheduler", method: .post, headers: Self.json, body: ByteBuffer(string: "{}")
+            ) {
+                #expect($0.status == .serviceUnavailable)
+                #expect(String(buffer: $0.body).contains("10.0.0.7:5050 does not answer"))
+            }
+            await host.noteLeaderAnswers(true, at: HostPort(host: "10.0.0.7", port: 5050))
+            try await client.execute(uri: "/state", method: .get) { #expect($0.status == .temporaryRedirect) }
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/version", method: .get) { response in
                 let version = try MesosJSON.decode(VersionText.self, from: Array(response.body.readableBytesView))
