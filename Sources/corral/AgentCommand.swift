@@ -1,6 +1,7 @@
 import AgentServer
 import ArgumentParser
 import ClusterEdge
+import FoundationEssentials
 import KeeperBench
 import Logging
 
@@ -48,6 +49,8 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        // Sandboxes are absolute paths: a relative --work-dir is taken from here.
+        let workDir = workDir.hasPrefix("/") ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
         var options = AgentOptions(master: url, workDir: workDir)
         options.ip = ip
         options.hostname = hostname ?? ip

@@ -34,7 +34,8 @@ def test_up_starts_runs_a_task_and_stops_cleanly(cluster):
     shutil.copy(os.path.join(ROOT, "ensemble.conf"), work)
     out = open(os.path.join(work, "up.out"), "w+")
     started = time.monotonic()
-    up = subprocess.Popen([cluster.binary, "up", "--data", data], cwd=work, stdout=out,
+    # `--data data`, relative, as the README's `corral up` (its default) has it.
+    up = subprocess.Popen([cluster.binary, "up", "--data", "data"], cwd=work, stdout=out,
                           stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def printed(text):
