@@ -16,8 +16,6 @@ struct MasterRegistration: Sendable {
     /// has read the registry, for some milliseconds: the agent asks again soon.
     var retryDelay: Duration = .seconds(1)
     var firstRetryDelay: Duration = .milliseconds(50)
-    /// How long a connect to where a standby redirected may take.
-    var redirectConnectTimeout: Duration = .seconds(1)
 
     func run() async {
         var session: Task<Void, Never>?
@@ -40,9 +38,7 @@ struct MasterRegistration: Sendable {
         while !Task.isCancelled {
             let dropper = TaskDropper()
             let current = target
-            // A standby's redirect is a hint: a standby that has not yet noticed a leader cut
-            // off points at it, and a connect there hangs (found by test_netns: 5 s late).
-            let connectTimeout: Duration = current == leader ? .seconds(5) : redirectConnectTimeout
+            let connectTimeout = current == leader ? .seconds(5) : HTTPClient.redirectConnectTimeout
             let attempt = Task {
                 try await registerOnce(with: current, connectTimeout: connectTimeout, drop: dropper)
             }

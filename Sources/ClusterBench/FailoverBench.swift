@@ -112,5 +112,5 @@ public struct FailoverBench: Sendable {
         }
     }
 
-    static func format(_ seconds: Double) -> String { String(Double(Int(seconds * 1000)) / 1000) }
+    public static func format(_ seconds: Double) -> String { String(Double(Int(seconds * 1000)) / 1000) }
 }

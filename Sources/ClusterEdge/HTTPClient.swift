@@ -7,6 +7,11 @@ import NIOPosix
 /// consumed for as long as it lasts. Hummingbird ships no client, and this is all the
 /// cluster's own clients need.
 public enum HTTPClient {
+    /// How long a connect to where a standby's redirect points may take: a redirect is a
+    /// hint, and a standby that has not yet noticed a leader cut off points at it, where a
+    /// connect hangs (found by test_netns).
+    public static let redirectConnectTimeout: Duration = .seconds(1)
+
     /// Sends `request` and hands the response head and its body, chunk by chunk, to
     /// `handle`; the connection closes when `handle` returns or throws.
     public static func withResponse<T: Sendable>(

@@ -40,8 +40,7 @@ public final class SchedulerSession: Sendable {
             call.frameworkID = info.id
             let request = HTTPRequestSpec.json(
                 host: target.host, port: target.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call))
-            // A standby's redirect is a hint: it may point at a leader cut off, where a connect hangs.
-            let connectTimeout: Duration = target == elected ? .seconds(5) : .seconds(1)
+            let connectTimeout = target == elected ? .seconds(5) : HTTPClient.redirectConnectTimeout
             let redirect: HostPort? = try await HTTPClient.withResponse(request, connectTimeout: connectTimeout) {
                 head, chunks in
                 if head.status == 307, let location = head.header("Location") {

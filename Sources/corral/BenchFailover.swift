@@ -86,7 +86,7 @@ struct BenchFailover: AsyncParsableCommand {
             + "\"tasks_running\":[\(report.rounds.map { String($0.tasksRunning) }.joined(separator: ","))]}"
     }
 
-    static func format(_ seconds: Double) -> String { String(Double(Int(seconds * 1000)) / 1000) }
+    static func format(_ seconds: Double) -> String { FailoverBench.format(seconds) }
 }
 
 /// The masters of the failover bench: child processes of this one, on ports of their own,

@@ -43,6 +43,19 @@ enum ContainerSpawner {
         return raised
     }
 
+    /// Spawn attributes that give the child every signal at its default and none blocked
+    /// (what the spawning process ignores or blocks would be inherited across exec), with
+    /// `flags` besides.
+    static func resetSignals(_ attributes: inout posix_spawnattr_t, flags: Int32 = 0) {
+        posix_spawnattr_setflags(&attributes, Int16(flags | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+    }
+
     /// Spawns the process and returns its pid.
     static func spawn(_ request: Request) throws -> Int32 {
         let stdoutFD = try openForAppend(request.stdoutPath)
@@ -83,15 +96,8 @@ enum ContainerSpawner {
 
         // A new process group led by the child; the agent may block or ignore signals, and
         // both would be inherited across exec.
-        let flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        posix_spawnattr_setflags(&attributes, Int16(flags))
+        resetSignals(&attributes, flags: POSIX_SPAWN_SETPGROUP)
         posix_spawnattr_setpgroup(&attributes, 0)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
 
         let argv = request.argv.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }

@@ -64,13 +64,7 @@ public enum ContainerWaitShim {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        ContainerSpawner.resetSignals(&attributes)
         let argv = program.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
@@ -96,18 +90,19 @@ public enum ContainerWaitShim {
 
     /// Exits as the program did: with its status, or by its signal (without a core dump).
     private static func end(as status: Int32) -> Never {
-        let low = status & 0x7f
-        if low != 0, low != 0x7f {
+        switch ContainerTermination.ending(waitStatus: status) {
+        case .exited(let code): exit(code)
+        case .signaled(let signal):
             var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
             setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
-            Glibc.signal(low, SIG_DFL)
+            Glibc.signal(signal, SIG_DFL)
             var set = sigset_t()
             sigemptyset(&set)
-            sigaddset(&set, low)
+            sigaddset(&set, signal)
             sigprocmask(SIG_UNBLOCK, &set, nil)
-            kill(getpid(), low)
-            exit(128 + low)
+            kill(getpid(), signal)
+            exit(128 + signal)
+        case .unknown: exit(cannotRun)
         }
-        exit((status >> 8) & 0xff)
     }
 }
