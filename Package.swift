@@ -38,6 +38,8 @@ let package = Package(
         // The master and the agent as pure state machines.
         .target(name: "MasterCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
         .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
+        // Apps (Marathon-style long-running services): its scheduler as a pure state machine.
+        .target(name: "AppsCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(
             name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: simulated),
@@ -162,6 +164,8 @@ let package = Package(
             name: "MasterCoreTests",
             dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol", "CorralSim", "KeeperTestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol"], swiftSettings: strict),
         .testTarget(
             name: "AgentCoreTests",
             dependencies: [

@@ -1,0 +1,47 @@
+import ClusterProtocol
+
+/// What the Apps scheduler asks its edge to do, in order: a store operation is written
+/// before any call after it is sent (a task is in Keeper before it is launched).
+public enum AppsAction: Sendable, Equatable {
+    case call(Mesos.SchedulerCall)
+    case store(AppsStoreOperation)
+    case publish(AppsEvent)
+    case probe(HealthProbe)
+    case log(String)
+}
+
+/// One change to Apps' state in Keeper.
+public enum AppsStoreOperation: Sendable, Equatable {
+    case putApp(AppDefinition)
+    case removeApp(AppID)
+    case putTask(AppTask)
+    case removeTask(String)
+    case putDeployment(Deployment)
+    case removeDeployment(String)
+    case putFrameworkID(String)
+}
+
+/// A health check to run once against a task, answered with `AppsInput.probed`.
+public struct HealthProbe: Sendable, Equatable {
+    public var taskID: String
+    public var check: Int
+    public var `protocol`: HealthCheckProtocol
+    public var host: String
+    public var port: Int
+    public var path: String
+    public var timeoutSeconds: Int
+    public var ignoreHttp1xx: Bool
+}
+
+/// What happened, for `/v2/events` (Marathon's event bus).
+public enum AppsEvent: Sendable, Equatable {
+    case statusUpdate(AppTask, Mesos.TaskStatus)
+    case deploymentInfo(Deployment)
+    case deploymentStepSuccess(Deployment)
+    case deploymentSuccess(Deployment)
+    case deploymentFailed(Deployment)
+    case healthStatusChanged(AppTask, alive: Bool)
+    case failedHealthCheck(AppTask, check: HealthCheck)
+    case unhealthyTaskKill(AppTask, reason: String)
+    case appTerminated(AppID)
+}
