@@ -130,6 +130,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Apps' edge: its Marathon REST API, its state in Keeper, leadership, health probes.
+        .target(
+            name: "AppsServer",
+            dependencies: [
+                "AppsCore", "ClusterEdge", "ClusterProtocol", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // The cluster benchmarks: simulated agents that speak the agent protocol to a real master.
         .target(
             name: "ClusterBench",
@@ -166,6 +173,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "AppsServerTests", dependencies: ["AppsServer", "AppsCore", "ClusterEdge"], swiftSettings: strict),
         .testTarget(
             name: "AgentCoreTests",
             dependencies: [

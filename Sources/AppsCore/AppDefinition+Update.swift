@@ -49,7 +49,7 @@ extension AppDefinition {
         if let seconds = update.backoffSeconds { backoffSeconds = seconds }
         if let factor = update.backoffFactor { backoffFactor = factor }
         if let seconds = update.maxLaunchDelaySeconds { maxLaunchDelaySeconds = seconds }
-        if let checks = update.healthChecks { healthChecks = checks }
+        if let checks = update.healthChecks { healthChecks = checks.map(\.normalized) }
         if let strategy = update.upgradeStrategy { upgradeStrategy = strategy }
         if let strategy = update.unreachableStrategy { unreachableStrategy = strategy }
         if let selection = update.killSelection { killSelection = selection }

@@ -22,6 +22,15 @@ public struct HealthCheck: Sendable, Equatable {
     /// Which of the task's ports this check probes, if it probes one of them.
     public var effectivePortIndex: Int? { port == nil ? (portIndex ?? 0) : nil }
 
+    /// As Marathon keeps it: an HTTP check's path defaults to `/`, and a check of a port
+    /// that names neither `port` nor `portIndex` probes the first port (`portIndex` 0).
+    public var normalized: HealthCheck {
+        var check = self
+        if check.protocol != .command, check.port == nil, check.portIndex == nil { check.portIndex = 0 }
+        if check.protocol == .http || check.protocol == .https, check.path == nil { check.path = "/" }
+        return check
+    }
+
     /// True when the agent, not Apps, runs this check.
     public var runsOnAgent: Bool { `protocol` == .command }
 }
