@@ -134,7 +134,8 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
-                "AppsCore", "ClusterEdge", "ClusterProtocol", .product(name: "Logging", package: "swift-log"),
+                "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // The cluster benchmarks: simulated agents that speak the agent protocol to a real master.
@@ -174,7 +175,9 @@ let package = Package(
         .testTarget(
             name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol"], swiftSettings: strict),
         .testTarget(
-            name: "AppsServerTests", dependencies: ["AppsServer", "AppsCore", "ClusterEdge"], swiftSettings: strict),
+            name: "AppsServerTests",
+            dependencies: ["AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "AgentCoreTests",
             dependencies: [

@@ -8,7 +8,10 @@ enum StoredApp {
     static func encode(_ app: AppDefinition) -> [UInt8] { JSONValue.object(AppJSON.definition(app)).serialized }
 
     static func decode(_ bytes: [UInt8]) throws(MarathonError) -> AppDefinition {
-        let update = try RequestBody.decode(AppUpdate.self, from: bytes)
+        try definition(from: RequestBody.decode(AppUpdate.self, from: bytes))
+    }
+
+    static func definition(from update: AppUpdate) throws(MarathonError) -> AppDefinition {
         var (app, problems) = AppDefinition(id: AppID(update.id ?? "")).applying(update)
         let problem = (problems + app.problems).first
         guard problem == nil, let version = update.version.flatMap(Timestamp.parse),

@@ -1,0 +1,220 @@
+import AppsCore
+import ClusterEdge
+import KeeperClient
+import KeeperProtocol
+
+/// Apps' state in Keeper, under its `--zk` path:
+///
+///     PATH/state                        {"leader": ID}: rewritten by each new leader
+///     PATH/state/framework-id           the framework id the master gave
+///     PATH/state/apps/APP               each app's current definition (`StoredApp`)
+///     PATH/state/versions/APP/VERSION   every stored definition, `versionsKept` per app
+///     PATH/state/tasks/TASK_ID          each task (`StoredTask`), written before its launch
+///     PATH/state/deployments/ID         each deployment under way (`StoredDeployment`)
+///
+/// APP is the app's path with `_` for `/` (`prod_web`). As the masters' registry does, a
+/// leader first claims the state (rewriting PATH/state and keeping the version it got), and
+/// every write after is one multi that checks that version: a leader that was replaced
+/// without knowing it cannot write (`AppsStoreError.superseded`).
+public actor AppsStore {
+    /// Definitions kept per app (Marathon's `--zk_max_versions`).
+    public static let versionsKept = 50
+    static let readBatch = 100
+
+    let client: KeeperClient
+    let root: String
+    private var fence: Int32?
+    /// The znodes known to exist under apps, tasks and deployments: a write creates or
+    /// sets accordingly.
+    private var existing: Set<String> = []
+    /// Each app's stored versions, oldest first.
+    private var versions: [String: [Int64]] = [:]
+
+    public init(client: KeeperClient, path: String) {
+        self.client = client
+        self.root = PathRules.join(path, "state")
+    }
+
+    private var appsPath: String { PathRules.join(root, "apps") }
+    private var versionsPath: String { PathRules.join(root, "versions") }
+    private var tasksPath: String { PathRules.join(root, "tasks") }
+    private var deploymentsPath: String { PathRules.join(root, "deployments") }
+    private var frameworkIDPath: String { PathRules.join(root, "framework-id") }
+
+    /// Makes this leader the only writer (while `node`, its election znode, exists) and
+    /// reads the state; tasks' probes and kills are due at `now`.
+    public func claim(leaderID: String, leading node: String, now: Int64) async throws -> AppsState {
+        for path in [appsPath, versionsPath, tasksPath, deploymentsPath] { try await client.ensurePath(path) }
+        let data = JSONValue.object([("leader", .string(leaderID))]).serialized
+        let results = try await client.multi([.check(node, version: -1), .setData(root, data: data)])
+        guard case .setData(let stat) = results.last else { throw AppsStoreError.notClaimed }
+        fence = stat.version
+        return try await read(now: now)
+    }
+
+    /// Writes `operations` atomically, if this leader's claim still stands.
+    public func write(_ operations: [AppsStoreOperation]) async throws {
+        guard let fence else { throw AppsStoreError.notClaimed }
+        var ops = [MultiOp.check(root, version: fence)]
+        var existing = self.existing
+        var versions = self.versions
+        for operation in operations {
+            ops += try self.ops(for: operation, existing: &existing, versions: &versions)
+        }
+        do {
+            _ = try await client.multi(ops)
+        } catch let error as KeeperError where error.code == .badVersion && error.path == root {
+            throw AppsStoreError.superseded
+        }
+        self.existing = existing
+        self.versions = versions
+    }
+
+    /// The definition of `app` stored as `version`, if it is kept.
+    public func definition(_ app: AppID, version: Int64) async throws -> AppDefinition? {
+        let path = PathRules.join(PathRules.join(versionsPath, app.taskPrefix), String(version))
+        guard let data = try? await client.getData(path).data else { return nil }
+        return try StoredApp.decode(data)
+    }
+
+    /// The versions of `app` kept, oldest first.
+    public func versions(of app: AppID) -> [Int64] { versions[app.taskPrefix] ?? [] }
+
+    private func ops(
+        for operation: AppsStoreOperation, existing: inout Set<String>, versions: inout [String: [Int64]]
+    ) throws -> [MultiOp] {
+        switch operation {
+        case .putApp(let app):
+            let data = StoredApp.encode(app)
+            var ops = [put(try entry(appsPath, app.id.taskPrefix), data, &existing)]
+            let directory = PathRules.join(versionsPath, app.id.taskPrefix)
+            var kept = versions[app.id.taskPrefix] ?? []
+            if !existing.contains(directory) {
+                ops.append(.create(directory, data: []))
+                existing.insert(directory)
+            }
+            if !kept.contains(app.version) {
+                ops.append(.create(PathRules.join(directory, String(app.version)), data: data))
+                kept.append(app.version)
+            }
+            while kept.count > Self.versionsKept {
+                ops.append(.delete(PathRules.join(directory, String(kept.removeFirst()))))
+            }
+            versions[app.id.taskPrefix] = kept
+            return ops
+        case .removeApp(let id):
+            let directory = PathRules.join(versionsPath, id.taskPrefix)
+            var ops = [remove(try entry(appsPath, id.taskPrefix), &existing)]
+            ops += (versions.removeValue(forKey: id.taskPrefix) ?? []).map {
+                .delete(PathRules.join(directory, String($0)))
+            }
+            if existing.remove(directory) != nil { ops.append(.delete(directory)) }
+            return ops
+        case .putTask(let task):
+            return [put(try entry(tasksPath, task.id), MesosJSON.encode(StoredTask(task)), &existing)]
+        case .removeTask(let id):
+            return [remove(try entry(tasksPath, id), &existing)]
+        case .putDeployment(let deployment):
+            return [put(try entry(deploymentsPath, deployment.id), StoredDeployment.encode(deployment), &existing)]
+        case .removeDeployment(let id):
+            return [remove(try entry(deploymentsPath, id), &existing)]
+        case .putFrameworkID(let id):
+            return [put(frameworkIDPath, Array(id.utf8), &existing)]
+        }
+    }
+
+    private func put(_ path: String, _ data: [UInt8], _ existing: inout Set<String>) -> MultiOp {
+        existing.insert(path).inserted ? .create(path, data: data) : .setData(path, data: data)
+    }
+
+    private func remove(_ path: String, _ existing: inout Set<String>) -> MultiOp {
+        existing.remove(path)
+        return .delete(path)
+    }
+
+    private func entry(_ directory: String, _ name: String) throws -> String {
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+            throw AppsStoreError.refused("'\(name)' cannot name a znode")
+        }
+        return PathRules.join(directory, name)
+    }
+
+    private func read(now: Int64) async throws -> AppsState {
+        var state = AppsState()
+        existing = []
+        versions = [:]
+        if let data = try? await client.getData(frameworkIDPath).data {
+            state.frameworkID = String(decoding: data, as: UTF8.self)
+            existing.insert(frameworkIDPath)
+        }
+        for (name, data) in try await readAll(appsPath) {
+            state.apps.append(
+                try decode(at: PathRules.join(appsPath, name)) { () throws(MarathonError) in try StoredApp.decode(data)
+                })
+            let directory = PathRules.join(versionsPath, name)
+            let kept = (try? await client.getChildren(directory)) ?? []
+            let present = try await client.exists(directory) != nil
+            if present { existing.insert(directory) }
+            versions[name] = kept.compactMap { Int64($0) }.sorted()
+        }
+        for (name, data) in try await readAll(tasksPath) {
+            let stored = try decode(at: PathRules.join(tasksPath, name)) { () throws(MarathonError) in
+                do throws(JSONProblem) {
+                    return try MesosJSON.decode(StoredTask.self, from: data)
+                } catch {
+                    throw .badRequest(error.message)
+                }
+            }
+            state.tasks.append(stored.task(now: now))
+        }
+        for (name, data) in try await readAll(deploymentsPath) {
+            state.deployments.append(
+                try decode(at: PathRules.join(deploymentsPath, name)) { () throws(MarathonError) in
+                    try StoredDeployment.decode(data)
+                })
+        }
+        return state
+    }
+
+    /// An entry, or an error naming its znode: no leader leads on state it cannot read whole.
+    private func decode<T>(at path: String, _ body: () throws(MarathonError) -> T) throws -> T {
+        existing.insert(path)
+        do {
+            return try body()
+        } catch {
+            throw AppsStoreError.undecodable(path: path, problem: "\(error.body["message"].map { "\($0)" } ?? "")")
+        }
+    }
+
+    private func readAll(_ directory: String) async throws -> [(String, [UInt8])] {
+        let names = try await client.getChildren(directory).sorted()
+        var entries: [(String, [UInt8])] = []
+        for start in stride(from: 0, to: names.count, by: Self.readBatch) {
+            let batch = names[start..<min(start + Self.readBatch, names.count)]
+            let results = try await client.multiRead(batch.map { .getData(PathRules.join(directory, $0)) })
+            for (name, result) in zip(batch, results) {
+                if case .getData(let data, _) = result { entries.append((name, data ?? [])) }
+            }
+        }
+        return entries
+    }
+}
+
+public enum AppsStoreError: Error, Equatable, CustomStringConvertible {
+    /// A newer leader claimed the state: this instance no longer leads.
+    case superseded
+    case notClaimed
+    case refused(String)
+    case undecodable(path: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .superseded: "another Apps instance claimed the state since this one did: this one no longer leads"
+        case .notClaimed: "the Apps state was not claimed"
+        case .refused(let why): "Apps state write refused: \(why)"
+        case .undecodable(let path, let problem):
+            "the Apps state entry \(path) does not decode (\(problem)); no Apps instance can lead on it: restore it, "
+                + "or delete it with `zkcli delete \(path)` if it may be forgotten"
+        }
+    }
+}
