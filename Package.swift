@@ -135,6 +135,7 @@ let package = Package(
             name: "AppsServer",
             dependencies: [
                 "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -176,7 +177,10 @@ let package = Package(
             name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol"], swiftSettings: strict),
         .testTarget(
             name: "AppsServerTests",
-            dependencies: ["AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport"],
+            dependencies: [
+                "AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "AgentCoreTests",

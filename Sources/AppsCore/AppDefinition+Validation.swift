@@ -99,11 +99,11 @@ extension AppDefinition {
         var found: [ValidationProblem] = []
         for (index, check) in healthChecks.enumerated() {
             let path = "/healthChecks(\(index))"
-            if [.mesosHTTP, .mesosHTTPS, .mesosTCP].contains(check.protocol) {
+            if ![.http, .tcp].contains(check.protocol) {
                 found.append(
                     ValidationProblem(
                         path: path + "/protocol",
-                        "\(check.protocol.rawValue) is not supported: use HTTP, HTTPS, TCP or COMMAND"))
+                        "\(check.protocol.rawValue) health checks are not supported yet: use HTTP or TCP"))
             }
             if check.protocol == .command, check.command == nil {
                 found.append(ValidationProblem(path: path + "/command", "A COMMAND health check needs a command"))

@@ -31,6 +31,20 @@ public struct HealthProbe: Sendable, Equatable {
     public var path: String
     public var timeoutSeconds: Int
     public var ignoreHttp1xx: Bool
+
+    public init(
+        taskID: String, check: Int, protocol: HealthCheckProtocol, host: String, port: Int, path: String,
+        timeoutSeconds: Int, ignoreHttp1xx: Bool
+    ) {
+        self.taskID = taskID
+        self.check = check
+        self.protocol = `protocol`
+        self.host = host
+        self.port = port
+        self.path = path
+        self.timeoutSeconds = timeoutSeconds
+        self.ignoreHttp1xx = ignoreHttp1xx
+    }
 }
 
 /// What happened, for `/v2/events` (Marathon's event bus).

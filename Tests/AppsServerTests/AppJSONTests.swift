@@ -10,8 +10,8 @@ import Testing
     }
 
     @Test func storedAppReadsBackEqual() throws {
-        var check = HealthCheck(protocol: .command)
-        check.command = "true"
+        var check = HealthCheck(protocol: .tcp)
+        check.port = 9000
         var http = HealthCheck(protocol: .http)
         http.path = "/health"
         http.portIndex = 1
