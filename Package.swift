@@ -28,6 +28,8 @@ let package = Package(
     targets: [
         // Cores: the standard library only.
         .target(name: "KeeperProtocol", swiftSettings: strict),
+        // UTC timestamps as ZooKeeper's log dumps and Marathon write them, without Foundation.
+        .target(name: "UTCTime", swiftSettings: simulated),
         .target(name: "KeeperCore", dependencies: ["KeeperProtocol"], swiftSettings: simulated),
         .target(name: "Zab", swiftSettings: simulated),
         .target(name: "KeeperNode", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: simulated),
@@ -39,10 +41,12 @@ let package = Package(
         .target(name: "MasterCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
         .target(name: "AgentCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
         // Apps (Marathon-style long-running services): its scheduler as a pure state machine.
-        .target(name: "AppsCore", dependencies: ["ClusterCore", "ClusterProtocol"], swiftSettings: simulated),
+        .target(
+            name: "AppsCore", dependencies: ["ClusterCore", "ClusterProtocol", "UTCTime"], swiftSettings: simulated),
         // Storage runs over a file-system protocol; only its POSIX implementation touches Glibc.
         .target(
-            name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab"], swiftSettings: simulated),
+            name: "KeeperStorage", dependencies: ["KeeperCore", "KeeperProtocol", "Zab", "UTCTime"],
+            swiftSettings: simulated),
         // The agent's checkpoint on disk, through the file-system protocol the simulator tears.
         .target(
             name: "AgentStorage", dependencies: ["AgentCore", "ClusterProtocol", "KeeperStorage"],
@@ -134,7 +138,7 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
-                "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
+                "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol", "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -174,11 +178,13 @@ let package = Package(
             dependencies: ["MasterCore", "ClusterCore", "ClusterProtocol", "CorralSim", "KeeperTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol"], swiftSettings: strict),
+            name: "AppsCoreTests", dependencies: ["AppsCore", "ClusterCore", "ClusterProtocol", "UTCTime"],
+            swiftSettings: strict),
         .testTarget(
             name: "AppsServerTests",
             dependencies: [
                 "AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport",
+                "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),

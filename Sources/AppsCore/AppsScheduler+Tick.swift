@@ -1,3 +1,5 @@
+import UTCTime
+
 extension AppsScheduler {
     /// Fires what is due: reconciliation, kills sent again, tasks that took too long to
     /// start, unreachable tasks past their app's expunge time, health probes.

@@ -1,5 +1,6 @@
 import ClusterCore
 import ClusterProtocol
+import UTCTime
 
 /// The TaskInfo Apps launches for one task of an app: its command, the environment
 /// Marathon gives tasks (PORT0…, PORTS, HOST, MARATHON_APP_ID, …), fetch URIs, labels

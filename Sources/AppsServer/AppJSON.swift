@@ -1,5 +1,6 @@
 import AppsCore
 import ClusterEdge
+import UTCTime
 
 /// An app as Marathon 1.x writes it (`GET /v2/apps/{id}`, the versions, the queue, and
 /// Apps' own store): empty optional lists and maps left out, as Marathon 1.5+ does, and

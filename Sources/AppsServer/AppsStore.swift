@@ -19,7 +19,6 @@ import KeeperProtocol
 public actor AppsStore {
     /// Definitions kept per app (Marathon's `--zk_max_versions`).
     public static let versionsKept = 50
-    static let readBatch = 100
 
     let client: KeeperClient
     let root: String
@@ -147,7 +146,7 @@ public actor AppsStore {
             state.frameworkID = String(decoding: data, as: UTF8.self)
             existing.insert(frameworkIDPath)
         }
-        for (name, data) in try await readAll(appsPath) {
+        for (name, data) in try await client.childrenData(of: appsPath) {
             state.apps.append(
                 try decode(at: PathRules.join(appsPath, name)) { () throws(MarathonError) in try StoredApp.decode(data)
                 })
@@ -157,7 +156,7 @@ public actor AppsStore {
             if present { existing.insert(directory) }
             versions[name] = kept.compactMap { Int64($0) }.sorted()
         }
-        for (name, data) in try await readAll(tasksPath) {
+        for (name, data) in try await client.childrenData(of: tasksPath) {
             let stored = try decode(at: PathRules.join(tasksPath, name)) { () throws(MarathonError) in
                 do throws(JSONProblem) {
                     return try MesosJSON.decode(StoredTask.self, from: data)
@@ -167,7 +166,7 @@ public actor AppsStore {
             }
             state.tasks.append(stored.task(now: now))
         }
-        for (name, data) in try await readAll(deploymentsPath) {
+        for (name, data) in try await client.childrenData(of: deploymentsPath) {
             state.deployments.append(
                 try decode(at: PathRules.join(deploymentsPath, name)) { () throws(MarathonError) in
                     try StoredDeployment.decode(data)
@@ -184,19 +183,6 @@ public actor AppsStore {
         } catch {
             throw AppsStoreError.undecodable(path: path, problem: "\(error.body["message"].map { "\($0)" } ?? "")")
         }
-    }
-
-    private func readAll(_ directory: String) async throws -> [(String, [UInt8])] {
-        let names = try await client.getChildren(directory).sorted()
-        var entries: [(String, [UInt8])] = []
-        for start in stride(from: 0, to: names.count, by: Self.readBatch) {
-            let batch = names[start..<min(start + Self.readBatch, names.count)]
-            let results = try await client.multiRead(batch.map { .getData(PathRules.join(directory, $0)) })
-            for (name, result) in zip(batch, results) {
-                if case .getData(let data, _) = result { entries.append((name, data ?? [])) }
-            }
-        }
-        return entries
     }
 }
 

@@ -1,5 +1,6 @@
 import AppsCore
 import ClusterEdge
+import UTCTime
 
 /// An app definition as Apps keeps it in Keeper: the JSON `GET /v2/apps/{id}` shows
 /// (without counts or tasks), read back through the same `AppUpdate` a user's JSON goes

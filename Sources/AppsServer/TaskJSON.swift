@@ -1,5 +1,6 @@
 import AppsCore
 import ClusterEdge
+import UTCTime
 
 /// A task as Marathon 1.x writes it in `/v2/tasks`, `/v2/apps/{id}/tasks` and an app's
 /// `tasks`.

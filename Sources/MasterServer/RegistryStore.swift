@@ -19,8 +19,6 @@ import MasterCore
 public actor RegistryStore {
     /// The largest entry written; an AgentInfo or FrameworkInfo beyond is refused.
     public static let entryBytesMax = 256 * 1024
-    /// Entries read per round trip when a leader loads the registry.
-    static let readBatch = 100
 
     let client: KeeperClient
     let root: String
@@ -107,11 +105,11 @@ public actor RegistryStore {
     /// Every entry, read in batches.
     func read() async throws -> Registry {
         var registry = Registry()
-        for (name, data) in try await readAll(agentsPath) {
+        for (name, data) in try await client.childrenData(of: agentsPath) {
             let agent = try Self.decode(Registry.Agent.self, data, at: PathRules.join(agentsPath, name))
             registry.agents[Mesos.AgentID(value: name)] = agent
         }
-        for (name, data) in try await readAll(frameworksPath) {
+        for (name, data) in try await client.childrenData(of: frameworksPath) {
             let info = try Self.decode(Mesos.FrameworkInfo.self, data, at: PathRules.join(frameworksPath, name))
             registry.frameworks[Mesos.FrameworkID(value: name)] = info
         }
@@ -127,20 +125,6 @@ public actor RegistryStore {
         } catch {
             throw RegistryStoreError.undecodable(path: path, problem: "\(error)")
         }
-    }
-
-    private func readAll(_ directory: String) async throws -> [(String, [UInt8])] {
-        let names = try await client.getChildren(directory).sorted()
-        var entries: [(String, [UInt8])] = []
-        for start in stride(from: 0, to: names.count, by: Self.readBatch) {
-            let batch = names[start..<min(start + Self.readBatch, names.count)]
-            let results = try await client.multiRead(batch.map { .getData(PathRules.join(directory, $0)) })
-            for (name, result) in zip(batch, results) {
-                // An entry deleted between the listing and the read is simply gone.
-                if case .getData(let data, _) = result { entries.append((name, data ?? [])) }
-            }
-        }
-        return entries
     }
 }
 

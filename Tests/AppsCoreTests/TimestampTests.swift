@@ -1,5 +1,5 @@
-import AppsCore
 import Testing
+import UTCTime
 
 @Suite struct TimestampTests {
     @Test func formatsAsMarathonWithMilliseconds() {

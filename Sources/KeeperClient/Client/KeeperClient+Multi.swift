@@ -33,6 +33,21 @@ extension KeeperClient {
         return results
     }
 
+    /// Every child of `directory` with its data, by name in order, read `batch` at a time
+    /// with multiRead. A child deleted between the listing and its read is left out.
+    public func childrenData(of directory: String, batch: Int = 100) async throws -> [(name: String, data: [UInt8])] {
+        let names = try await getChildren(directory).sorted()
+        var entries: [(name: String, data: [UInt8])] = []
+        for start in stride(from: 0, to: names.count, by: batch) {
+            let slice = names[start..<min(start + batch, names.count)]
+            let results = try await multiRead(slice.map { .getData(PathRules.join(directory, $0)) })
+            for (name, result) in zip(slice, results) {
+                if case .getData(let data, _) = result { entries.append((name, data ?? [])) }
+            }
+        }
+        return entries
+    }
+
     private func clientResult(_ result: MultiResult) -> MultiResult {
         switch result {
         case .create(let path): return .create(path: chroot.clientPath(path))

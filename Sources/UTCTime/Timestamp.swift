@@ -1,6 +1,7 @@
-/// Marathon's timestamps: ISO 8601 in UTC with milliseconds, `2015-08-26T20:23:39.463Z`,
-/// for milliseconds since the Unix epoch. Pure calendar arithmetic (proleptic Gregorian),
-/// so the core formats without a clock or Foundation.
+/// UTC timestamps as Marathon writes them and `corral storage log` shows them: ISO 8601
+/// with milliseconds, `2015-08-26T20:23:39.463Z`, for milliseconds since the Unix epoch.
+/// Pure calendar arithmetic (proleptic Gregorian), so cores format without a clock or
+/// Foundation.
 public enum Timestamp {
     public static func format(_ milliseconds: Int64) -> String {
         let (days, dayMilliseconds) = floorDivide(milliseconds, 86_400_000)
