@@ -56,7 +56,7 @@ let package = Package(
             name: "CorralSim",
             dependencies: [
                 "KeeperStorage", "KeeperCore", "KeeperNode", "KeeperProtocol", "Zab", "MasterCore", "AgentCore",
-                "AgentStorage", "ClusterCore", "ClusterProtocol",
+                "AgentStorage", "ClusterCore", "ClusterProtocol", "AppsCore",
             ],
             swiftSettings: simulated),
         // Edges.

@@ -1,7 +1,10 @@
 import ClusterProtocol
 
 /// What the Apps scheduler asks its edge to do, in order: a store operation is written
-/// before any call after it is sent (a task is in Keeper before it is launched).
+/// before any call after it is sent (a task is in Keeper before it is launched), and each
+/// run of consecutive store operations is written atomically (one multi), or a leader that
+/// dies between them leaves Keeper half a change (an app's new version without the
+/// deployment that rolls it out). The simulation kills leaders between these units.
 public enum AppsAction: Sendable, Equatable {
     case call(Mesos.SchedulerCall)
     case store(AppsStoreOperation)

@@ -5,7 +5,13 @@ extension AppsScheduler {
         let version = target.values.compactMap { $0?.version }.max() ?? newVersion()
         var steps: [[Deployment.Action]] = []
         for id in target.keys.sorted() {
-            let plan = Deployment.steps(from: original[id] ?? nil, to: target[id] ?? nil, app: id)
+            let outdated =
+                (target[id] ?? nil).map { app in
+                    tasks(of: id).contains {
+                        !$0.isTerminal && $0.kill == nil && $0.configVersion != app.lastConfigChangeAt
+                    }
+                } ?? false
+            let plan = Deployment.steps(from: original[id] ?? nil, to: target[id] ?? nil, app: id, outdated: outdated)
             for (index, actions) in plan.enumerated() {
                 if steps.count <= index { steps.append([]) }
                 steps[index] += actions
@@ -77,7 +83,7 @@ extension AppsScheduler {
     }
 
     /// The restart deployment moving `app`'s tasks to its current config, if one runs.
-    func restartDeployment(of app: AppID) -> Deployment? {
+    public func restartDeployment(of app: AppID) -> Deployment? {
         deployments.values.first { deployment in
             deployment.steps.contains { $0.contains { $0.app == app && $0.kind == .restartApplication } }
         }

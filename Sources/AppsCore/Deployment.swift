@@ -46,14 +46,19 @@ public struct Deployment: Sendable, Equatable {
         }
     }
 
-    /// The plan for moving `app` from `original` to `target`.
-    public static func steps(from original: AppDefinition?, to target: AppDefinition?, app: AppID) -> [[Action]] {
+    /// The plan for moving `app` from `original` to `target`. `outdated`: tasks of the app
+    /// run an older config than the target's (a restart was cut short by a forced change),
+    /// so even a scale restarts them.
+    public static func steps(
+        from original: AppDefinition?, to target: AppDefinition?, app: AppID, outdated: Bool = false
+    ) -> [[Action]] {
         switch (original, target) {
         case (nil, _): return [[Action(.startApplication, app)], [Action(.scaleApplication, app)]]
         case (_, nil): return [[Action(.stopApplication, app)]]
         case (let before?, let after?):
-            return after.differsInConfig(from: before) || after.lastConfigChangeAt != before.lastConfigChangeAt
-                ? [[Action(.restartApplication, app)]] : [[Action(.scaleApplication, app)]]
+            let restart =
+                outdated || after.differsInConfig(from: before) || after.lastConfigChangeAt != before.lastConfigChangeAt
+            return restart ? [[Action(.restartApplication, app)]] : [[Action(.scaleApplication, app)]]
         }
     }
 }

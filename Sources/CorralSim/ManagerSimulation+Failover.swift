@@ -64,6 +64,10 @@ extension ManagerSimulation {
             cutStreams.insert(stream.value)
             queue.schedule(.schedulerStreamEnds(index, stream: generation), at: now + Int64(random.between(1, 20)))
         }
+        if let generation = apps.stream, let stream = apps.streamID {
+            cutStreams.insert(stream.value)
+            queue.schedule(.appsStreamEnds(stream: generation), at: now + Int64(random.between(1, 20)))
+        }
         queue.schedule(.masterElected, at: now + Int64(random.between(100, settings.electionDelayMax)))
     }
 

@@ -105,9 +105,25 @@ extension ManagerSimulation {
         agents[index].containers[container] = .running
         try stepAgent(index, .containerStarted(container, ProcessIdentity(pid: 1000, startTime: 7)))
         let status: Int32 = random.percent(80) ? 0 : 1
+        // Apps' tasks are services: they end only now and then while faults happen.
+        if runsAppsTask(index, container) {
+            guard isLaunching, random.percent(30) else { return }
+            queue.schedule(
+                .containerExits(index, container, ContainerExit(exitStatus: status)),
+                at: min(now + Int64(random.between(100, settings.taskDurationMax)), settings.faultPhase))
+            return
+        }
         queue.schedule(
             .containerExits(index, container, ContainerExit(exitStatus: status)),
             at: now + Int64(random.between(100, settings.taskDurationMax)))
+    }
+
+    /// True when `container` on agent `index` runs a task of Apps.
+    func runsAppsTask(_ index: Int, _ container: Mesos.ContainerID) -> Bool {
+        agents[index].core.executors.values.contains { run in
+            run.containerID == container
+                && run.tasks.keys.contains { $0.value.hasPrefix(SimulatedApps.app.taskPrefix + ".") }
+        }
     }
 
     mutating func containerExits(_ index: Int, _ container: Mesos.ContainerID, _ exit: ContainerExit) throws {
@@ -198,6 +214,7 @@ extension ManagerSimulation {
     mutating func injectFault() {
         guard isLaunching else {
             cancelPlannedCrashes()
+            apps.killAfterActions = nil
             return
         }
         if random.chance(settings.partitionChance) {
@@ -209,6 +226,10 @@ extension ManagerSimulation {
             }
         }
         if random.chance(settings.restartChance) { crashAgent(random.below(agents.count)) }
+        // Drawn only when Apps runs and fails, so that other seeds replay as before.
+        if settings.appsInstances > 0, settings.appsFailChance > 0, random.chance(settings.appsFailChance) {
+            if random.percent(50) { killAppsLeader() } else { apps.killAfterActions = random.below(4) }
+        }
         // Drawn only when the seed kills masters, so that other seeds replay as before.
         if settings.masterFailChance > 0, random.chance(settings.masterFailChance), !leaderless { killMaster() }
         if random.chance(settings.cutChance) {

@@ -32,6 +32,9 @@ import MasterCore
 /// starts from the registry as Keeper holds it (`ManagerSimulation+Failover`). Checked
 /// after every registry write: the master's registry is Keeper's.
 ///
+/// Apps runs beside the schedulers when `appsInstances` is set (`ManagerSimulation+Apps`),
+/// its leader killed now and then (`appsFailChance`).
+///
 /// Out of this simulation so far: custom executors and task groups.
 public struct ManagerSimulation: Simulation {
     public struct Settings: Sendable {
@@ -67,6 +70,11 @@ public struct ManagerSimulation: Simulation {
         /// after at most `electionDelayMax` ms and starts from the registry as Keeper holds it.
         public var masterFailChance = 0.0
         public var electionDelayMax = 3_000
+        /// The instances of the app Apps runs; 0: no Apps.
+        public var appsInstances = 0
+        /// Per fault tick, the chance that the Apps leader is killed (at once, or after a
+        /// few more of its actions).
+        public var appsFailChance = 0.0
 
         public init(seed: UInt64) { self.seed = seed }
 
@@ -82,6 +90,8 @@ public struct ManagerSimulation: Simulation {
             settings.maxPings = random.pick([2, 3, 5])
             settings.restartChance = random.pick([0.0, 0.005, 0.01, 0.02])
             settings.masterFailChance = random.pick([0.0, 0.002, 0.005, 0.01])
+            settings.appsInstances = random.pick([0, 1, 2, 3])
+            settings.appsFailChance = random.pick([0.0, 0.005, 0.01, 0.02])
             return settings
         }
     }
@@ -111,6 +121,15 @@ public struct ManagerSimulation: Simulation {
         /// A crashed agent starts again on its work dir.
         case agentRestarts(Int)
         case fault
+        case appsElected
+        case appsSubscribes
+        case appsHears(stream: Int, Mesos.SchedulerEvent)
+        case appsStreamEnds(stream: Int)
+        case appsCallArrives(stream: Int, Mesos.SchedulerCall)
+        case appsTick
+        case appsActs
+        /// A health probe of the Apps leader elected `epoch`-th comes back healthy.
+        case appsProbed(epoch: Int, taskID: String, check: Int)
     }
 
     /// One agent's edge: its core, its stream's generation, its containers.
@@ -159,6 +178,7 @@ public struct ManagerSimulation: Simulation {
     var registryInFlight: [(id: Int, operations: [RegistryOperation])] = []
     var agents: [AgentSide] = []
     var schedulers: [SimulatedScheduler] = []
+    var apps = SimulatedApps()
     var masterTickAt: Int64?
     /// Master steps taken: the books are checked after events that took one.
     var masterSteps = 0
@@ -186,6 +206,10 @@ public struct ManagerSimulation: Simulation {
             queue.schedule(.schedulerSubscribes(index), at: 50 + Int64(index * 11))
             queue.schedule(.schedulerActs(index), at: 500)
         }
+        if settings.appsInstances > 0 {
+            queue.schedule(.appsElected, at: 30)
+            queue.schedule(.appsActs, at: 2_000)
+        }
         queue.schedule(.masterTick, at: 0)
         queue.schedule(.fault, at: 100)
     }
@@ -196,6 +220,7 @@ public struct ManagerSimulation: Simulation {
     public mutating func run() throws -> String {
         try runEvents(through: settings.faultPhase + settings.quietPhase)
         try checkSettled()
+        try checkAppsSettled()
         let launched = schedulers.reduce(0) { $0 + $1.tasksLaunched }
         return
             "seed \(seed): \(settings.agents) agents, \(settings.schedulers) schedulers, \(launched) tasks launched, \(masterSteps) master steps"
@@ -243,6 +268,15 @@ public struct ManagerSimulation: Simulation {
             if reply != .accepted { note("scheduler \(index) \(call.type.rawValue) refused: \(reply)") }
         case .schedulerActs(let index): schedulerActs(index)
         case .fault: injectFault()
+        case .appsElected: try appsElected()
+        case .appsSubscribes: appsSubscribes()
+        case .appsHears(let stream, let event): try appsHears(stream: stream, event)
+        case .appsStreamEnds(let stream): try appsStreamEnds(stream: stream)
+        case .appsCallArrives(let stream, let call): appsCallArrives(stream: stream, call)
+        case .appsTick: try appsTick()
+        case .appsActs: try appsActs()
+        case .appsProbed(let epoch, let taskID, let check):
+            if epoch == apps.epoch { try stepApps(.probed(taskID: taskID, check: check, result: .passed)) }
         }
         if masterSteps != stepsBefore { try checkBooks() }
     }
@@ -268,10 +302,18 @@ public struct ManagerSimulation: Simulation {
         switch action {
         case .sendToFramework(let stream, let event):
             guard let (index, generation) = Self.parse(stream, "framework") else { return }
-            deliver(.schedulerHears(index, stream: generation, event), on: stream.value)
+            if index == SimulatedApps.index {
+                deliver(.appsHears(stream: generation, event), on: stream.value)
+            } else {
+                deliver(.schedulerHears(index, stream: generation, event), on: stream.value)
+            }
         case .closeFrameworkStream(let stream):
             guard let (index, generation) = Self.parse(stream, "framework") else { return }
-            deliver(.schedulerStreamEnds(index, stream: generation), on: stream.value)
+            if index == SimulatedApps.index {
+                deliver(.appsStreamEnds(stream: generation), on: stream.value)
+            } else {
+                deliver(.schedulerStreamEnds(index, stream: generation), on: stream.value)
+            }
         case .sendToAgent(let stream, let event):
             guard let (index, generation) = Self.parse(stream, "agent") else { return }
             deliver(.agentHears(index, stream: generation, event), on: stream.value, agent: index)

@@ -312,4 +312,33 @@ import Testing
             h.step(.request(.cancelDeployment("nope", force: false))) == .notFound("DeploymentPlan nope does not exist")
         )
     }
+
+    /// Found by the simulation (seed 22): a scale forced over a rolling restart planned
+    /// only a scale, and tasks of the old config ran on for good.
+    @Test func forcedScaleOverARestartStillReplacesOutdatedTasks() {
+        var h = AppsHarness()
+        h.addAgent("a1", cpus: 100, mem: 100_000)
+        h.subscribe()
+        _ = h.create(AppsHarness.app("/w", instances: 2))
+        h.offerAll()
+        var update = AppUpdate()
+        update.cmd = "sleep 2000"
+        _ = h.step(.request(.update(AppID("/w"), update, force: false)))
+        var scale = AppUpdate()
+        scale.instances = 3
+        guard case .deployment(let id, _, _) = h.step(.request(.update(AppID("/w"), scale, force: true))) else {
+            Issue.record("no deployment")
+            return
+        }
+        #expect(h.scheduler.deployments[id]?.steps == [[Deployment.Action(.restartApplication, AppID("/w"))]])
+        var mark = 0
+        for _ in 0..<10 where !h.scheduler.deployments.isEmpty {
+            h.carryOutKills(since: mark)
+            mark = h.calls.count
+            h.offerAll()
+        }
+        let config = h.scheduler.apps[AppID("/w")]!.lastConfigChangeAt
+        #expect(h.tasks(of: "/w").count == 3)
+        #expect(h.tasks(of: "/w").allSatisfy { $0.configVersion == config })
+    }
 }
