@@ -1,4 +1,5 @@
 import AppsCore
+import Glibc
 import NIOCore
 import NIOPosix
 import Testing
@@ -49,12 +50,34 @@ import Testing
         let (channel, port) = try await Self.answering("")
         #expect(await HealthProber.run(probe(.tcp, port: port)) == .passed)
         try await channel.close()
-        guard case .failed(let cause) = await HealthProber.run(probe(.tcp, port: port)) else {
-            Issue.record("a closed port passed")
+        // A port bound but not listening refuses connections, and no other test can take
+        // it meanwhile (a port merely closed could be handed to a parallel test's listener).
+        let (socket, refusing) = try Self.boundNotListening()
+        defer { close(socket) }
+        guard case .failed(let cause) = await HealthProber.run(probe(.tcp, port: refusing)) else {
+            Issue.record("a port nothing listens on passed")
             return
         }
         #expect(cause.contains("refused"))
     }
+
+    /// A TCP socket bound to a free port of 127.0.0.1 that does not listen, and the port.
+    private static func boundNotListening() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else { throw ProbeTestError.noSocket }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    enum ProbeTestError: Error { case noSocket }
 
     @Test func httpThatNeverAnswersFailsAfterItsTimeout() async throws {
         let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
