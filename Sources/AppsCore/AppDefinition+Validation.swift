@@ -1,7 +1,50 @@
 extension AppDefinition {
+    /// The longest time any setting may name, in seconds (a year): beyond it, the
+    /// milliseconds the scheduler computes with could overflow.
+    public static let secondsMax = 31_536_000
+    /// The most instances an app may ask for.
+    public static let instancesMax = 1_000_000
+
     /// What is wrong with this definition, in Marathon's terms (empty when it is valid).
     public var problems: [ValidationProblem] {
         idProblems + commandProblems + resourceProblems + schedulingProblems + portProblems + healthCheckProblems
+            + boundProblems
+    }
+
+    /// Values past what the scheduler computes with safely.
+    private var boundProblems: [ValidationProblem] {
+        var seconds: [(String, Double)] = [
+            ("/backoffSeconds", backoffSeconds), ("/maxLaunchDelaySeconds", maxLaunchDelaySeconds),
+            ("/taskKillGracePeriodSeconds", Double(taskKillGracePeriodSeconds ?? 0)),
+        ]
+        if case .enabled(let inactive, let expunge) = unreachableStrategy {
+            seconds += [
+                ("/unreachableStrategy/inactiveAfterSeconds", Double(inactive)),
+                ("/unreachableStrategy/expungeAfterSeconds", Double(expunge)),
+            ]
+        }
+        for (index, check) in healthChecks.enumerated() {
+            let path = "/healthChecks(\(index))/"
+            seconds += [
+                (path + "gracePeriodSeconds", Double(check.gracePeriodSeconds)),
+                (path + "intervalSeconds", Double(check.intervalSeconds)),
+                (path + "timeoutSeconds", Double(check.timeoutSeconds)),
+                (path + "delaySeconds", Double(check.delaySeconds)),
+            ]
+        }
+        var found = seconds.filter { $0.1 > Double(Self.secondsMax) }.map {
+            ValidationProblem(path: $0.0, "got \($0.1), expected \(Self.secondsMax) or less")
+        }
+        if instances > Self.instancesMax {
+            found.append(
+                ValidationProblem(path: "/instances", "got \(instances), expected \(Self.instancesMax) or less"))
+        }
+        for (index, check) in healthChecks.enumerated() {
+            if let port = check.port, !(0...65535).contains(port) {
+                found.append(ValidationProblem(path: "/healthChecks(\(index))/port", "got \(port), expected 0...65535"))
+            }
+        }
+        return found
     }
 
     private var idProblems: [ValidationProblem] {

@@ -73,10 +73,13 @@ extension AppsScheduler {
     }
 
     /// True when `app` runs exactly its instances, every one healthy, and — for a
-    /// restart — every one on the current config.
+    /// restart — every one on the current config; and every task it let go has ended
+    /// (an unreachable one past `inactiveAfterSeconds` counts neither way).
     func isConverged(_ app: AppDefinition, restart: Bool) -> Bool {
-        let live = tasks(of: app.id).filter { !$0.isTerminal }
-        guard live.count == app.instances else { return false }
+        let live = activeTasks(of: app)
+        guard live.count == app.instances,
+            !tasks(of: app.id).contains(where: { !$0.isTerminal && $0.kill == .decommission })
+        else { return false }
         return live.allSatisfy { task in
             task.kill == nil && isReady(task, of: app) && (!restart || task.configVersion == app.lastConfigChangeAt)
         }

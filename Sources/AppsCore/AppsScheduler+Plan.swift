@@ -72,10 +72,12 @@ extension AppsScheduler {
         }
     }
 
-    /// True when `task` may count as a healthy instance: it runs, is reachable, and —
+    /// True when `task` may count as a healthy instance: it is not being killed, runs, is
+    /// reachable, and —
     /// when it runs `app`'s current config — passes the app's health checks. A task of
     /// an older config is being replaced and counts while it runs.
     public func isReady(_ task: AppTask, of app: AppDefinition) -> Bool {
+        guard task.kill == nil else { return false }
         guard task.configVersion == app.lastConfigChangeAt else {
             return task.isRunning && task.unreachableSince == nil
         }

@@ -109,8 +109,9 @@ extension AppsScheduler {
                 app.stampVersion(newVersion(), configChanged: false)
                 apps[appID] = app
                 store(.putApp(app))
-                for task in killed { kill(task.id, because: .decommission) }
+                // The deployment is stored with the app, in one write, before the kills.
                 last = startDeployment(original: [appID: current], target: [appID: app])
+                for task in killed { kill(task.id, because: .decommission) }
             }
             if let last { return .deployment(id: last.id, version: last.version, created: false) }
         }

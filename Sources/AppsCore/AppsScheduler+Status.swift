@@ -34,7 +34,12 @@ extension AppsScheduler {
         let id = status.taskID.value
         if let task = tasks[id] {
             apply(status, to: task)
-        } else if !status.state.isTerminal, status.state != .unknown, let agentID = status.agentID {
+        } else if !status.state.isTerminal, status.state != .unknown, status.state != .unreachable,
+            let agentID = status.agentID
+        {
+            // An unreachable task it does not know (expunged) is killed when it is heard
+            // running again: the master answers a KILL of it with TASK_UNREACHABLE, and
+            // killing on that answer would loop for as long as the partition lasts.
             log("Killing task \(id): Apps does not know it (\(status.state.rawValue))")
             var call = Mesos.SchedulerCall(type: .kill)
             call.kill = .init(taskID: status.taskID, agentID: agentID)
@@ -78,7 +83,7 @@ extension AppsScheduler {
     }
 
     /// The ends that delay the next launch of the app (Marathon's `limitWorthy`).
-    static let slowsLaunches: Set<Mesos.TaskState> = [.failed, .error, .dropped, .gone, .finished, .lost]
+    static let slowsLaunches: Set<Mesos.TaskState> = [.failed, .error, .dropped, .gone, .finished]
 
     /// `task` is over: forgotten, and — unless Apps killed it — counted as a failure for
     /// the launch back-off and `lastTaskFailure`.

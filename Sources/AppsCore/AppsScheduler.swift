@@ -64,25 +64,37 @@ public struct AppsScheduler: Sendable {
         return (reply, actions)
     }
 
-    /// When the next timer falls due: the edge ticks then (or sooner).
+    /// When the next timer falls due: the edge ticks then (or sooner). Only deadlines a
+    /// tick acts on count (a deadline nothing moves would keep the edge ticking at once).
     public var nextWakeup: Int64 {
         var wakeup = nextReconcileAt
         for delay in delays.values where delay.until > now { wakeup = min(wakeup, delay.until) }
-        for task in tasks.values {
-            for result in task.health { wakeup = min(wakeup, result.nextProbeAt) }
-            if let kill = task.killSentAt { wakeup = min(wakeup, kill + config.killRetryInterval) }
-            if !task.isRunning, task.state.map({ !$0.isTerminal }) ?? true {
-                wakeup = min(wakeup, task.stagedAt + config.taskLaunchTimeout)
-            }
-            if let since = task.unreachableSince, let app = apps[task.appID],
-                case .enabled(let inactive, let expunge) = app.unreachableStrategy
-            {
-                for seconds in [inactive, expunge] where since + Int64(seconds) * 1000 > now {
-                    wakeup = min(wakeup, since + Int64(seconds) * 1000)
-                }
+        for task in tasks.values { wakeup = min(wakeup, nextDeadline(of: task)) }
+        return max(wakeup, now)
+    }
+
+    /// The next deadline `onTick` acts on for `task`, or `Int64.max`.
+    private func nextDeadline(of task: AppTask) -> Int64 {
+        var deadline = Int64.max
+        if let sent = task.killSentAt { deadline = min(deadline, sent + config.killRetryInterval) }
+        if task.kill == nil, !task.isRunning, task.unreachableSince == nil, !task.isTerminal {
+            deadline = min(deadline, task.stagedAt + config.taskLaunchTimeout)
+        }
+        guard let app = apps[task.appID] else { return deadline }
+        if task.isRunning, app.lastConfigChangeAt == task.configVersion {
+            for result in task.health { deadline = min(deadline, result.nextProbeAt) }
+        }
+        if let since = task.unreachableSince {
+            switch app.unreachableStrategy {
+            case .disabled: deadline = now
+            case .enabled(let inactive, let expunge):
+                // Past the inactive time the task no longer counts; the expunge is acted on.
+                let inactiveAt = since + Int64(inactive) * 1000
+                if inactiveAt > now { deadline = min(deadline, inactiveAt) }
+                deadline = min(deadline, since + Int64(expunge) * 1000)
             }
         }
-        return max(wakeup, now)
+        return deadline
     }
 
     mutating func emit(_ action: AppsAction) { outbox.append(action) }

@@ -31,9 +31,11 @@ import Testing
         }
     }
 
+    /// A probe with a timeout generous enough for a loaded CI machine (the simulations
+    /// share its two cores): these tests are about the verdict, not the timeout.
     private func probe(_ kind: HealthCheckProtocol, port: Int, ignore1xx: Bool = false) -> HealthProbe {
         HealthProbe(
-            taskID: "t", check: 0, protocol: kind, host: "127.0.0.1", port: port, path: "/health", timeoutSeconds: 2,
+            taskID: "t", check: 0, protocol: kind, host: "127.0.0.1", port: port, path: "/health", timeoutSeconds: 10,
             ignoreHttp1xx: ignore1xx)
     }
 
