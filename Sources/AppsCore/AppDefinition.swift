@@ -68,9 +68,6 @@ public struct AppDefinition: Sendable, Equatable {
 
     /// The host ports a task needs: one per port definition.
     public var portCount: Int { portDefinitions.count }
-
-    /// How long a task gets between SIGTERM and SIGKILL, in seconds, if the app says.
-    public var killGracePeriod: Int? { taskKillGracePeriodSeconds }
 }
 
 /// Which tasks go first when an app scales down.

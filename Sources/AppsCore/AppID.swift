@@ -32,9 +32,6 @@ public struct AppID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The group this app sits in.
     public var parent: AppID { AppID(segments: Array(segments.dropLast())) }
 
-    /// True when `self` is `group` or lies inside it.
-    public func isInside(_ group: AppID) -> Bool { segments.starts(with: group.segments) }
-
     /// How Marathon names an app in its task ids: the path without its leading slash,
     /// `/` replaced by `_` (a character segment names may not hold): `prod_web`.
     public var taskPrefix: String { segments.joined(separator: "_") }

@@ -58,24 +58,6 @@ public struct AppUpdate: Decodable, Sendable {
             (type ?? "MESOS") != "MESOS" || docker != nil || mesos?.image != nil || !(volumes ?? []).isEmpty
         }
     }
-
-    /// True when the update changes nothing but the number of instances.
-    public var isScaleOnly: Bool {
-        var other = self
-        other.instances = nil
-        other.id = nil
-        return other.isEmpty
-    }
-
-    private var isEmpty: Bool {
-        cmd == nil && args == nil && user == nil && env == nil && instances == nil && cpus == nil && mem == nil
-            && disk == nil && gpus == nil && executor == nil && constraints == nil && uris == nil && fetch == nil
-            && ports == nil && portDefinitions == nil && requirePorts == nil && backoffSeconds == nil
-            && backoffFactor == nil && maxLaunchDelaySeconds == nil && healthChecks == nil && dependencies == nil
-            && upgradeStrategy == nil && unreachableStrategy == nil && killSelection == nil && labels == nil
-            && acceptedResourceRoles == nil && role == nil && taskKillGracePeriodSeconds == nil && container == nil
-            && version == nil
-    }
 }
 
 /// A JSON string or number read as text: constraint values arrive as either.

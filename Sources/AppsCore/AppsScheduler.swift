@@ -37,7 +37,13 @@ public struct AppsScheduler: Sendable {
         self.nextReconcileAt = now + config.reconcileInterval
         self.frameworkID = state.frameworkID
         for app in state.apps { apps[app.id] = app }
-        for task in state.tasks { tasks[task.id] = task }
+        // A recovered task's kill is sent again and its probes run at once: the last
+        // leader's timers died with it.
+        for var task in state.tasks {
+            if task.kill != nil { task.killSentAt = now }
+            for index in task.health.indices { task.health[index].nextProbeAt = now }
+            tasks[task.id] = task
+        }
         for deployment in state.deployments { deployments[deployment.id] = deployment }
         lastVersion = max(apps.values.map(\.version).max() ?? 0, deployments.values.map(\.version).max() ?? 0)
     }

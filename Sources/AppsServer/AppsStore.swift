@@ -41,14 +41,14 @@ public actor AppsStore {
     private var frameworkIDPath: String { PathRules.join(root, "framework-id") }
 
     /// Makes this leader the only writer (while `node`, its election znode, exists) and
-    /// reads the state; tasks' probes and kills are due at `now`.
-    public func claim(leaderID: String, leading node: String, now: Int64) async throws -> AppsState {
+    /// reads the state.
+    public func claim(leaderID: String, leading node: String) async throws -> AppsState {
         for path in [appsPath, versionsPath, tasksPath, deploymentsPath] { try await client.ensurePath(path) }
         let data = JSONValue.object([("leader", .string(leaderID))]).serialized
         let results = try await client.multi([.check(node, version: -1), .setData(root, data: data)])
         guard case .setData(let stat) = results.last else { throw AppsStoreError.notClaimed }
         fence = stat.version
-        return try await read(now: now)
+        return try await read()
     }
 
     /// Writes `operations` atomically, if this leader's claim still stands.
@@ -138,7 +138,7 @@ public actor AppsStore {
         return PathRules.join(directory, name)
     }
 
-    private func read(now: Int64) async throws -> AppsState {
+    private func read() async throws -> AppsState {
         var state = AppsState()
         existing = []
         versions = [:]
@@ -164,7 +164,7 @@ public actor AppsStore {
                     throw .badRequest(error.message)
                 }
             }
-            state.tasks.append(stored.task(now: now))
+            state.tasks.append(stored.task)
         }
         for (name, data) in try await client.childrenData(of: deploymentsPath) {
             state.deployments.append(

@@ -51,8 +51,8 @@ struct StoredTask: Codable {
         }
     }
 
-    /// The task, its health probes due at once (`now`) and its kill due to be sent again.
-    func task(now: Int64) -> AppTask {
+    /// The task; the scheduler that recovers it sets its timers.
+    var task: AppTask {
         var task = AppTask(
             id: id, appID: AppID(appId), version: version, configVersion: configVersion, agentID: agentId,
             place: AgentPlace(hostname: hostname, attributes: attributes), hostPorts: hostPorts, stagedAt: stagedAt)
@@ -60,10 +60,9 @@ struct StoredTask: Codable {
         task.startedAt = startedAt
         task.unreachableSince = unreachableSince
         task.kill = kill
-        task.killSentAt = kill == nil ? nil : now
         task.agentHealthy = agentHealthy
         task.health = health.map {
-            var result = HealthResult(nextProbeAt: now)
+            var result = HealthResult(nextProbeAt: 0)
             result.alive = $0.alive
             result.consecutiveFailures = $0.consecutiveFailures
             result.firstSuccess = $0.firstSuccess

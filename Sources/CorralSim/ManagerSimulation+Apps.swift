@@ -18,7 +18,7 @@ extension ManagerSimulation {
         config.reconcileInterval = 10_000
         config.killRetryInterval = 2_000
         config.taskLaunchTimeout = 15_000
-        apps.core = AppsScheduler(config: config, now: now, state: apps.keeper.state(now: now))
+        apps.core = AppsScheduler(config: config, now: now, state: apps.keeper.state)
         note("apps leader \(apps.epoch) elected: \(apps.keeper.tasks.count) tasks in Keeper")
         if apps.keeper.apps.isEmpty, apps.epoch == 1 {
             try stepApps(

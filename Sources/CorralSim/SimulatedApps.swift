@@ -44,16 +44,11 @@ struct SimulatedApps {
             }
         }
 
-        /// What a new leader reads: kills and probes are due at once, as `StoredTask` reads them.
-        func state(now: Int64) -> AppsState {
+        /// What a new leader reads.
+        var state: AppsState {
             AppsState(
                 frameworkID: frameworkID, apps: apps.values.sorted { $0.id < $1.id },
-                tasks: tasks.values.sorted { $0.id < $1.id }.map { task in
-                    var task = task
-                    task.killSentAt = task.kill == nil ? nil : now
-                    for index in task.health.indices { task.health[index].nextProbeAt = now }
-                    return task
-                }, deployments: deployments.values.sorted { $0.id < $1.id })
+                tasks: tasks.values.sorted { $0.id < $1.id }, deployments: deployments.values.sorted { $0.id < $1.id })
         }
     }
 

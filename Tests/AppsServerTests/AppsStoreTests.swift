@@ -22,7 +22,7 @@ struct AppsStoreTests {
         let (first, client, path, node) = try await Self.store()
         defer { Task { await client.close() } }
         let now: Int64 = 1_700_000_000_000
-        #expect(try await first.claim(leaderID: "a", leading: node, now: now).apps.isEmpty)
+        #expect(try await first.claim(leaderID: "a", leading: node).apps.isEmpty)
         var scheduler = AppsScheduler(config: AppsConfig(idPrefix: "t1"), now: now)
         var stored: [AppsStoreOperation] = []
         func run(_ input: AppsInput) {
@@ -46,7 +46,7 @@ struct AppsStoreTests {
         try await first.write(stored)
 
         let second = AppsStore(client: client, path: path)
-        let state = try await second.claim(leaderID: "b", leading: node, now: now)
+        let state = try await second.claim(leaderID: "b", leading: node)
         #expect(state.frameworkID == "fw-1")
         #expect(state.apps == Array(scheduler.apps.values))
         #expect(state.tasks.sorted { $0.id < $1.id } == scheduler.tasks.values.sorted { $0.id < $1.id })
@@ -57,7 +57,7 @@ struct AppsStoreTests {
 
         await #expect(throws: AppsStoreError.superseded) { try await first.write([.putFrameworkID("x")]) }
         try await second.write([.removeApp(app.id)])
-        let third = try await AppsStore(client: client, path: path).claim(leaderID: "c", leading: node, now: now)
+        let third = try await AppsStore(client: client, path: path).claim(leaderID: "c", leading: node)
         #expect(third.apps.isEmpty && third.tasks.count == 2)
     }
 
@@ -66,6 +66,6 @@ struct AppsStoreTests {
         let (store, client, _, node) = try await Self.store()
         defer { Task { await client.close() } }
         try await client.delete(node)
-        await #expect(throws: (any Error).self) { _ = try await store.claim(leaderID: "a", leading: node, now: 0) }
+        await #expect(throws: (any Error).self) { _ = try await store.claim(leaderID: "a", leading: node) }
     }
 }
