@@ -140,6 +140,9 @@ let package = Package(
             dependencies: [
                 "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol", "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -155,7 +158,7 @@ let package = Package(
             name: "corral",
             dependencies: [
                 "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "AgentServer", "ClusterEdge",
-                "ClusterProtocol", "ClusterCore", "ClusterBench",
+                "ClusterProtocol", "ClusterCore", "ClusterBench", "AppsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

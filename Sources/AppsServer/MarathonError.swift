@@ -1,5 +1,7 @@
 import AppsCore
 import ClusterEdge
+import HTTPTypes
+import Hummingbird
 
 /// The error bodies Marathon's clients read: `{"message": …}` and, for invalid input,
 /// `details` — a list of `{path, errors}` (or, for JSON that does not parse, a string).
@@ -41,5 +43,15 @@ struct MarathonError: Error, Sendable {
     private static func details(_ problems: [ValidationProblem]) -> JSONValue {
         .array(
             problems.map { .object([("path", .string($0.path)), ("errors", .array($0.errors.map { .string($0) }))]) })
+    }
+}
+
+extension MarathonError {
+    /// The error as the response Marathon sends: its body as JSON.
+    var response: Response { APIReply.json(body, status: HTTPResponse.Status(code: status)) }
+
+    /// 503: this instance cannot answer now.
+    static func unavailable(_ message: String) -> MarathonError {
+        MarathonError(status: 503, body: .object([("message", .string(message))]))
     }
 }

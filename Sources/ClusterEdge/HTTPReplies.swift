@@ -34,13 +34,14 @@ public enum HTTPReplies {
         }
     }
 
-    /// A stream of RecordIO records as a chunked 200 response; `ended` runs when the
-    /// stream ends, whether the master closed it or the client went away.
+    /// A stream of records (RecordIO, or server-sent events) as a chunked 200 response,
+    /// JSON unless `headers` name another Content-Type; `ended` runs when the stream ends,
+    /// whether the server closed it or the client went away.
     public static func stream(
         _ outbox: EventOutbox, request: Request, headers: HTTPFields, ended: @escaping @Sendable () async -> Void
     ) -> Response {
         var headers = headers
-        headers[.contentType] = "application/json"
+        if headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let body = ResponseBody { writer in
             do {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in

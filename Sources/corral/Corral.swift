@@ -7,7 +7,9 @@ struct Corral: AsyncParsableCommand {
         commandName: "corral",
         abstract: "Keeper, a ZooKeeper-compatible coordination service, and the cluster built on it.",
         subcommands: [
-            Keeper.self, MasterCommand.self, AgentCommand.self, ExecuteCommand.self, ClusterCommand.self, Up.self,
+            Keeper.self, MasterCommand.self, AgentCommand.self, AppsCommand.self, ExecuteCommand.self,
+            ClusterCommand.self,
+            Up.self,
             Storage.self, Bench.self, ContainerWait.self,
         ])
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,10 +8,33 @@
 /// is a pipe or a file): `corral up`, `execute` and `cluster` report as things happen.
 enum Output {
     static func line(_ text: String) {
-        var bytes = Array((text + "\n").utf8)
+        let clearProgress = progressShown.withLock { shown in
+            defer { shown = false }
+            return shown
+        }
+        write((clearProgress ? "\r\u{1B}[K" : "") + text + "\n")
+    }
+
+    /// A live progress line: rewritten in place on a terminal, printed as a line of its
+    /// own elsewhere (only when it changes, so a log stays short).
+    static func progress(_ text: String) {
+        if isatty(1) != 0 {
+            write("\r\u{1B}[K" + text)
+            progressShown.withLock { $0 = true }
+        } else if lastProgress.withLock({ $0 != text }) {
+            write(text + "\n")
+        }
+        lastProgress.withLock { $0 = text }
+    }
+
+    private static let progressShown = Mutex(false)
+    private static let lastProgress = Mutex("")
+
+    private static func write(_ text: String) {
+        var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return }
             offset += written

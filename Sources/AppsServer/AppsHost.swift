@@ -1,0 +1,224 @@
+import AppsCore
+import ClusterEdge
+import ClusterProtocol
+import Logging
+import Synchronization
+
+/// The one owner of Apps' state on this instance: the `AppsScheduler` core while it
+/// leads, nothing while it stands by. The master's events, users' changes, probe results
+/// and timers all step the core here; its actions go to an `ActionPipeline`, which writes
+/// Keeper, sends calls, publishes events and starts probes in the core's order.
+public actor AppsHost {
+    public enum Role: Sendable, Equatable {
+        /// Standing by; the leader's address if one is known (requests are proxied there).
+        case standby(leader: HostPort?)
+        case leading
+    }
+
+    /// How a user's change ended.
+    enum Outcome: Sendable {
+        case reply(AppsReply)
+        /// This instance does not lead (any more).
+        case standingBy
+        /// `ActionPipeline.batchesQueuedMax` changes wait for Keeper already.
+        case busy
+        /// Keeper did not take the change; this instance stepped down.
+        case failed
+    }
+
+    /// Whether this instance leads, readable without waiting for the actor (each request
+    /// asks first). Written only by the actor.
+    public nonisolated var role: Role { roleState.withLock { $0 } }
+    private let roleState = Mutex<Role>(.standby(leader: nil))
+    private var scheduler: AppsScheduler?
+    private var pipeline: ActionPipeline?
+    private(set) var store: AppsStore?
+    private var abdication: AsyncStream<String>.Continuation?
+    /// Counts the terms of leadership, so that a late report from an old term is ignored.
+    private var term = 0
+    private let clock = EdgeClock()
+    private let logger: Logger
+    let events = EventHub()
+    let settings: AppsSettings
+    public private(set) var electedAt: Int64?
+
+    public init(settings: AppsSettings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    var now: Int64 { clock.now }
+
+    /// This instance leads from now on, with a core that starts from `state`; `store`
+    /// takes its writes and `session` its calls. The stream yields a reason if it must step
+    /// down because Keeper refused a write.
+    public func lead(state: AppsState, store: AppsStore, session: SchedulerSession, idPrefix: String)
+        -> AsyncStream<String>
+    {
+        term += 1
+        let term = term
+        pipeline?.stop("a new term began")
+        let (abdications, abdication) = AsyncStream<String>.makeStream()
+        self.abdication = abdication
+        self.store = store
+        var config = AppsConfig(idPrefix: idPrefix)
+        config.frameworkRole = settings.role
+        scheduler = AppsScheduler(config: config, now: clock.now, state: state)
+        pipeline = ActionPipeline(
+            effects: effects(store: store, session: session, term: term),
+            failed: { reason in Task { await self.abdicate(reason, term: term) } })
+        roleState.withLock { $0 = .leading }
+        electedAt = clock.now
+        logger.info(
+            "Leading Apps: \(state.apps.count) apps, \(state.tasks.count) tasks, \(state.deployments.count) deployments read from Keeper"
+        )
+        return abdications
+    }
+
+    /// This instance stands by; `leader` is who leads, if anyone.
+    public func standBy(leader: HostPort?) {
+        if case .leading = role {
+            logger.warning("No longer leading Apps; standing by")
+            pipeline?.stop("this instance stopped leading")
+            pipeline = nil
+            scheduler = nil
+            store = nil
+            electedAt = nil
+            abdication = nil
+            events.closeAll()
+        }
+        roleState.withLock { $0 = .standby(leader: leader) }
+    }
+
+    /// Remembers who leads, for the proxy, unless this instance leads itself.
+    public func noteLeader(_ leader: HostPort?) {
+        roleState.withLock { role in
+            if case .standby = role { role = .standby(leader: leader) }
+        }
+    }
+
+    /// Steps the core and queues its actions: the reply, and the ticket to wait for; nil
+    /// while standing by.
+    private func step(_ input: AppsInput) -> (reply: AppsReply, ticket: Int?)? {
+        guard scheduler != nil, let pipeline else { return nil }
+        let (reply, actions) = scheduler!.step(input, now: clock.now)
+        return (reply, actions.isEmpty ? nil : pipeline.enqueue(actions))
+    }
+
+    /// Steps `input` and waits until its actions are carried out (a producer that waits
+    /// cannot run ahead of Keeper).
+    func stepAndWait(_ input: AppsInput) async {
+        guard let (_, ticket) = step(input), let ticket, let pipeline else { return }
+        _ = await pipeline.waitUntilDone(ticket)
+    }
+
+    /// A user's change: stepped, then answered once Keeper has it.
+    func request(_ request: AppsRequest) async -> Outcome {
+        guard let pipeline else { return .standingBy }
+        guard pipeline.hasRoom else { return .busy }
+        guard let (reply, ticket) = step(.request(request)) else { return .standingBy }
+        guard let ticket else { return .reply(reply) }
+        return await pipeline.waitUntilDone(ticket) ? .reply(reply) : .failed
+    }
+
+    /// One event from the master's stream; false when the stream should end.
+    func handle(_ event: Mesos.SchedulerEvent, term: Int) async -> Bool {
+        guard term == self.term, scheduler != nil else { return false }
+        switch event.type {
+        case .subscribed:
+            guard let id = event.subscribed?.frameworkID.value else { return true }
+            logger.info("Subscribed to the master as framework \(id)")
+            await stepAndWait(.subscribed(frameworkID: id))
+        case .offers: await stepAndWait(.offers(event.offers?.offers ?? []))
+        case .rescind:
+            if let id = event.rescind?.offerID { await stepAndWait(.rescinded(id)) }
+        case .update:
+            if let status = event.update?.status { await stepAndWait(.update(status)) }
+        case .error:
+            logger.error("The master refused Apps' framework: \(event.error?.message ?? "no message")")
+            return false
+        default: break
+        }
+        return true
+    }
+
+    /// The subscription ended: calls wait for the next one.
+    func disconnected(term: Int) async {
+        guard term == self.term else { return }
+        await stepAndWait(.disconnected)
+    }
+
+    var currentTerm: Int { term }
+
+    /// The framework id to subscribe with, if the master gave one before.
+    var frameworkID: String? { scheduler?.frameworkID }
+
+    /// Reads the core's state; nil while standing by.
+    func read<T: Sendable>(_ body: (AppsScheduler) -> T) -> T? {
+        scheduler.map(body)
+    }
+
+    /// Runs the timers until cancelled: a tick at each core wakeup, at least every second,
+    /// and the event streams' heartbeat every 10 s.
+    public func runTimers() async {
+        var lastHeartbeat = clock.now
+        while !Task.isCancelled {
+            let wait = scheduler.map { max(1, min($0.nextWakeup - clock.now, 1000)) } ?? 1000
+            try? await Task.sleep(for: .milliseconds(wait))
+            await stepAndWait(.tick)
+            if clock.now - lastHeartbeat >= 10_000 {
+                events.heartbeat()
+                lastHeartbeat = clock.now
+            }
+        }
+    }
+
+    private func probed(_ probe: HealthProbe, _ result: ProbeResult, term: Int) async {
+        guard term == self.term else { return }
+        await stepAndWait(.probed(taskID: probe.taskID, check: probe.check, result: result))
+    }
+
+    /// `DELETE /v2/leader`: steps down and contends again behind the others; false when
+    /// this instance does not lead.
+    func abdicateOnRequest() -> Bool {
+        guard case .leading = role else { return false }
+        abdicate("a user asked (DELETE /v2/leader)", term: term)
+        return true
+    }
+
+    /// Steps down at once, then tells the leadership loop, which leaves the election.
+    private func abdicate(_ reason: String, term: Int) {
+        guard term == self.term, let abdication else { return }
+        logger.error("Stepping down: \(reason)")
+        standBy(leader: nil)
+        abdication.yield(reason)
+        abdication.finish()
+    }
+
+    private func effects(store: AppsStore, session: SchedulerSession, term: Int) -> ActionPipeline.Effects {
+        let logger = logger
+        let events = events
+        let clock = clock
+        return ActionPipeline.Effects(
+            write: { operations in try await store.write(operations) },
+            send: { call in
+                do {
+                    try await session.send(call)
+                } catch {
+                    // Lost with the subscription: reconciliation and the kill retries recover.
+                    logger.warning("Could not send \(call.type.rawValue) to the master: \(error)")
+                }
+            },
+            publish: { event in
+                let (type, json) = EventJSON.encode(event, now: clock.now)
+                events.publish(type: type, json: json)
+            },
+            probe: { probe in
+                Task {
+                    guard let result = await HealthProber.run(probe) else { return }
+                    await self.probed(probe, result, term: term)
+                }
+            },
+            log: { line in logger.info("\(line)") })
+    }
+}

@@ -1,0 +1,149 @@
+import ClusterEdge
+import FoundationEssentials
+import KeeperClient
+import KeeperProtocol
+import Logging
+import ServiceLifecycle
+
+/// Contends for Apps' leadership under `--zk` PATH/leader and, while leading, keeps the
+/// framework subscribed to the master; runs the host's timers. A leader that loses its
+/// znode or its Keeper session, or whose state write Keeper refuses, stands by again and
+/// contends anew.
+struct AppsLeadership: Service {
+    static let electionPrefix = "member_"
+
+    let host: AppsHost
+    let settings: AppsSettings
+    /// How a standby learns that the leader's process died; nil waits for its session.
+    let leaderWatch: LeaderWatch?
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await host.runTimers() }
+                group.addTask { await contend() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        await host.standBy(leader: nil)
+    }
+
+    private func contend() async {
+        guard case .keeper(let connectString, let path, _) = settings.zk else { return }
+        let electionPath = PathRules.join(path, "leader")
+        let sessionTimeout = Duration.milliseconds(settings.zkSessionTimeout)
+        while !Task.isCancelled {
+            do {
+                var configuration = KeeperClient.Configuration()
+                configuration.sessionTimeout = sessionTimeout
+                let client = try await KeeperClient.connect(connectString, configuration: configuration)
+                defer { Task { await client.close() } }
+                try await client.ensurePath(electionPath)
+                let election = LeaderElection(client: client, path: electionPath, prefix: Self.electionPrefix)
+                let own = Array(settings.address.utf8)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await follow(election, own: own) }
+                    let leadership = try await election.lead(data: own)
+                    let term = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+                    let store = AppsStore(client: client, path: path)
+                    let state = try await store.claim(leaderID: term, leading: leadership.node)
+                    let session = SchedulerSession(master: settings.master, logger: logger)
+                    let abdications = await host.lead(
+                        state: state, store: store, session: session, idPrefix: String(term.prefix(12)))
+                    let hostTerm = await host.currentTerm
+                    group.addTask { await subscribe(session, term: hostTerm) }
+                    let sessionLost: @Sendable () async -> Void = { [logger] in
+                        await client.waitUntilSessionLost(after: sessionTimeout)
+                        guard !Task.isCancelled else { return }
+                        logger.error(
+                            "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another Apps instance may lead by now"
+                        )
+                    }
+                    if await Self.stepsDown(leadership, abdications, sessionLost) {
+                        await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
+                    }
+                    await host.standBy(leader: nil)
+                    group.cancelAll()
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Contending at zk://\(connectString)\(electionPath): \(error); trying again in 1 s")
+                await host.standBy(leader: nil)
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Keeps the framework subscribed while this term lasts, with the framework id the
+    /// master gave before (the master then keeps its tasks: no task restarts on failover).
+    private func subscribe(_ session: SchedulerSession, term: Int) async {
+        while !Task.isCancelled {
+            let info = settings.frameworkInfo(id: await host.frameworkID)
+            do {
+                try await session.subscribe(info) { event in await host.handle(event, term: term) }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Subscribing to the master at \(settings.master): \(error); trying again in 1 s")
+            }
+            await host.disconnected(term: term)
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Waits until leadership ends: true if this instance must step down (Keeper refused a
+    /// write), false if it lost its znode or its session.
+    private static func stepsDown(
+        _ leadership: Leadership, _ abdications: AsyncStream<String>,
+        _ sessionLost: @escaping @Sendable () async -> Void
+    ) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await leadership.lost()
+                return false
+            }
+            group.addTask {
+                await sessionLost()
+                return false
+            }
+            group.addTask {
+                for await _ in abdications { return true }
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                return false
+            }
+            let stepsDown = await group.next() ?? false
+            group.cancelAll()
+            return stepsDown
+        }
+    }
+
+    /// While standing by, keeps the leader's address for the proxy, and watches that the
+    /// leader's process lives (`own` is this instance's data: it does not watch itself).
+    private func follow(_ election: LeaderElection, own: [UInt8]) async throws {
+        var watching: Task<Void, Never>?
+        defer { watching?.cancel() }
+        for try await leader in election.leaders() {
+            watching?.cancel()
+            let address = leader.flatMap { HostPort(parsing: String(decoding: $0.data, as: UTF8.self)) }
+            await host.noteLeader(leader?.data == own ? nil : address)
+            if let leader, let address, leader.data != own, let leaderWatch {
+                watching = Task { await depose(leader.node, at: address, in: election, when: leaderWatch) }
+            }
+        }
+    }
+
+    private func depose(_ node: String, at address: HostPort, in election: LeaderElection, when watch: LeaderWatch)
+        async
+    {
+        guard await watch.waitUntilGone(address) else { return }
+        logger.warning(
+            "The leading Apps instance at \(address) refuses connections: its process is gone. Removing its znode \(node) so this instance leads without waiting for the dead leader's Keeper session to expire"
+        )
+        do {
+            try await election.depose(node)
+        } catch {
+            logger.warning("Could not remove the dead leader's znode \(node): \(error); its session's expiry will")
+        }
+    }
+}

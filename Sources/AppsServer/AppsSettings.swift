@@ -1,0 +1,41 @@
+import ClusterEdge
+import ClusterProtocol
+
+/// What `corral apps` is told, with Marathon's flag defaults where it has the flag.
+public struct AppsSettings: Sendable {
+    /// `zk://HOSTS/PATH` where Apps keeps its state and elects its leader (`--zk`).
+    public var zk: MasterURL
+    /// The masters to subscribe to (`--master`).
+    public var master: MasterURL
+    public var ip = "127.0.0.1"
+    public var hostname = "localhost"
+    public var port = 8080
+    /// The framework's name at the master (`--framework_name`).
+    public var frameworkName = "corral-apps"
+    /// The user tasks run as unless an app names one (`--mesos_user`).
+    public var user = "root"
+    /// The framework's role (`--mesos_role`): tasks' resources come from it or from `*`.
+    public var role = "*"
+    /// How long the master keeps the framework's tasks while no Apps instance is
+    /// subscribed, in seconds (`--failover_timeout`, a week).
+    public var failoverTimeout = 604_800.0
+    /// The Keeper session Apps contends with, in ms (`--zk_session_timeout`).
+    public var zkSessionTimeout: Int64 = 10_000
+
+    public init(zk: MasterURL, master: MasterURL) {
+        self.zk = zk
+        self.master = master
+    }
+
+    /// `host:port` of this instance's API, as its election znode holds it.
+    public var address: String { "\(ip):\(port)" }
+
+    /// The FrameworkInfo Apps subscribes with; `id` is the one the master gave before.
+    func frameworkInfo(id: String?) -> Mesos.FrameworkInfo {
+        Mesos.FrameworkInfo(
+            user: user, name: frameworkName, id: id.map { Mesos.FrameworkID(value: $0) },
+            failoverTimeout: failoverTimeout, checkpoint: true, roles: [role], hostname: hostname,
+            webuiUrl: "http://\(hostname):\(port)",
+            capabilities: [.init(type: .partitionAware), .init(type: .multiRole)])
+    }
+}

@@ -1,0 +1,90 @@
+import AppsServer
+import ArgumentParser
+import ClusterEdge
+import Logging
+
+/// `corral apps --zk zk://HOSTS/PATH --master zk://HOSTS/PATH [--port 8080]`: one Apps
+/// instance (Marathon-style long-running services); the instances of one PATH elect a
+/// leader and the others forward to it. `corral apps list|show|deploy|scale|restart|
+/// delete|tasks|events --apps URL`: its REST API from the command line.
+struct AppsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apps", abstract: "Run Apps (Marathon-style long-running services), or drive it.",
+        subcommands: [
+            Serve.self, AppsList.self, AppsShow.self, AppsDeploy.self, AppsScale.self, AppsRestart.self,
+            AppsDelete.self, AppsTasks.self, AppsEvents.self,
+        ],
+        defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one Apps instance: the REST API, and while it leads, the scheduler.")
+
+        @Option(help: "Where Apps keeps its state and elects its leader: zk://HOST:PORT[,HOST:PORT…]/PATH.")
+        var zk: String
+
+        @Option(help: "The masters: zk://HOST:PORT[,…]/PATH, or HOST:PORT.")
+        var master: String
+
+        @Option(help: "The address to serve on and announce.")
+        var ip = "127.0.0.1"
+
+        @Option(help: "The hostname to announce (default: the --ip).")
+        var hostname: String?
+
+        @Option(help: "The port of the REST API.")
+        var port = 8080
+
+        @Option(help: "The framework's name at the master.")
+        var frameworkName = "corral-apps"
+
+        @Option(help: "The user tasks run as unless an app names one (Marathon's --mesos_user).")
+        var mesosUser = "root"
+
+        @Option(help: "The framework's role (Marathon's --mesos_role).")
+        var mesosRole = "*"
+
+        @Option(help: "Seconds the master keeps the tasks while no Apps instance is subscribed.")
+        var failoverTimeout: Double = 604_800
+
+        @Option(help: "Seconds of the Keeper session Apps contends with.")
+        var zkSessionTimeout: Double = 10
+
+        @Option(
+            help:
+                "Seconds between a standby's checks that the leader's process still listens; three refusals in a row and the standby removes the dead leader's znode. 0: wait for its session to expire."
+        )
+        var leaderProbeInterval: Double = 0.1
+
+        @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
+        var logLevel: Logger.Level = .info
+
+        func run() async throws {
+            let logger = LogSetup.bootstrap(label: "apps", level: logLevel)
+            var settings: AppsSettings
+            do {
+                let zk = try MasterURL(parsing: zk)
+                guard case .keeper = zk else { throw ValidationError("--zk takes zk://HOSTS/PATH, not '\(self.zk)'") }
+                settings = AppsSettings(zk: zk, master: try MasterURL(parsing: master))
+            } catch let error as MasterURLError {
+                throw ValidationError("\(error)")
+            }
+            guard failoverTimeout >= 0, zkSessionTimeout >= 1, zkSessionTimeout <= 3600 else {
+                throw ValidationError("--failover-timeout takes 0 or more; --zk-session-timeout 1 to 3600 seconds")
+            }
+            settings.ip = ip
+            settings.hostname = hostname ?? ip
+            settings.port = port
+            settings.frameworkName = frameworkName
+            settings.user = mesosUser
+            settings.role = mesosRole
+            settings.failoverTimeout = failoverTimeout
+            settings.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
+            var daemon = AppsDaemon(settings: settings, logger: logger)
+            daemon.leaderProbeInterval =
+                leaderProbeInterval > 0 ? .milliseconds(Int64(leaderProbeInterval * 1000)) : nil
+            ParentWatch.startIfAsked(logger: logger)
+            try await daemon.run()
+        }
+    }
+}

@@ -1,0 +1,158 @@
+"""Apps end to end: two `corral apps` instances beside the session's cluster, driven
+through their REST API as a Marathon user would (the calls go to the standby, which
+forwards them to the leader): an app of 3 healthy instances, a task killed and replaced,
+scaled to 5 and back to 2, a rolling change of its command followed in the event stream,
+a failing HTTP health check replaced, the app deleted; then the Apps leader SIGKILLed and
+the standby taking over with no task restarted."""
+import os
+import signal
+import tempfile
+import time
+
+import pytest
+
+from apps import Apps, EventReader, app_info, health_app, master_tasks, wait_healthy
+from cluster import figure, wait_until
+
+
+@pytest.fixture(scope="module")
+def apps(cluster):
+    a = Apps(cluster).start()
+    yield a
+    a.stop()
+
+
+@pytest.fixture(scope="module")
+def fail_dir():
+    with tempfile.TemporaryDirectory(prefix="corral-apps-fail-") as d:
+        yield d
+
+
+def framework_id(apps):
+    return apps.leader.call("GET", "/v2/info").json()["frameworkId"]
+
+
+def test_one_instance_leads_and_the_standby_forwards(apps):
+    leader, standby = apps.leader, apps.standby
+    assert leader.call("GET", "/v2/info").json()["elected"] is True
+    assert standby.call("GET", "/v2/info").json()["elected"] is True  # forwarded: the leader answers
+    assert standby.call("GET", "/v2/leader").json() == {"leader": leader.address}
+    assert standby.call("GET", "/ping").body == b"pong"
+    info = leader.call("GET", "/v2/info").json()
+    for key in ("marathon_config", "zookeeper_config", "http_config"):
+        assert isinstance(info[key], dict), key
+
+
+def test_bad_input_changes_nothing(apps):
+    via = apps.standby
+    bad = {"id": "/Bad_Id", "cmd": "sleep 1", "instances": -1, "constraints": [["hostname", "SOMETIMES"]]}
+    answer = via.call("POST", "/v2/apps", body=bad)
+    assert answer.status == 422, answer
+    body = answer.json()
+    assert body["message"] == "Object is not valid"
+    paths = {d["path"] for d in body["details"]}
+    assert {"/id", "/instances", "/constraints(0)"} <= paths, body
+    answer = via.call("POST", "/v2/apps", body=b"{not json", headers={"Content-Type": "application/json"})
+    assert answer.status == 400 and answer.json()["message"] == "Invalid JSON", answer
+    answer = via.call("POST", "/v2/apps", body={"id": "/x", "cmd": "sleep 1", "instances": "three"})
+    assert answer.status == 422 and answer.json()["details"][0]["path"] == "/instances", answer
+    assert via.call("GET", "/v2/apps").json()["apps"] == []
+    assert via.call("GET", "/v2/apps/nothing-here").status == 404
+
+
+def test_an_app_kept_alive_scaled_changed_and_deleted(apps, cluster, fail_dir):
+    via = apps.standby
+    events = EventReader(apps.leader)
+    try:
+        app_id = "/e2e/web"
+        started = time.monotonic()
+        answer = via.call("POST", "/v2/apps", body=health_app(app_id, 3, fail_dir))
+        assert answer.status == 201, answer
+        assert answer.json()["id"] == app_id
+        assert answer.header("Marathon-Deployment-Id")
+        app = wait_healthy(via, app_id, 3)
+        figure("apps: 3 instances running and healthy %.1f s after POST /v2/apps" % (time.monotonic() - started))
+        for task in app["tasks"]:
+            assert task["ports"] and 31000 <= task["ports"][0] <= 31200
+            assert task["healthCheckResults"][0]["alive"] is True
+
+        # A task killed (not scaled) is replaced.
+        victim = app["tasks"][0]["id"]
+        answer = via.call("DELETE", "/v2/apps//e2e/web/tasks/%s?scale=False" % victim)
+        assert answer.status == 200 and answer.json()["task"]["id"] == victim, answer
+        wait_healthy(via, app_id, 3, without=[victim])
+
+        # Scale to 5 and back to 2.
+        assert via.call("PUT", "/v2/apps/e2e/web", body={"instances": 5}).status == 200
+        wait_healthy(via, app_id, 5)
+        assert via.call("PUT", "/v2/apps/e2e/web", body={"instances": 2}).status == 200
+        app = wait_healthy(via, app_id, 2)
+        fw = framework_id(apps)
+        wait_until(lambda: master_tasks(cluster, fw) == sorted(t["id"] for t in app["tasks"]), 30,
+                   "the master to run exactly the app's 2 tasks")
+
+        # A new command rolls out: never fewer than 2 healthy, followed in the events.
+        new = dict(health_app(app_id, 2, fail_dir, version="2"))
+        answer = via.call("PUT", "/v2/apps/e2e/web", body={"env": new["env"], "cmd": new["cmd"] + " # v2"})
+        assert answer.status == 200, answer
+        deployment = answer.json()["deploymentId"]
+        lowest = 2
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            current = app_info(via, app_id)
+            lowest = min(lowest, current["tasksHealthy"])
+            if not current["deployments"] and current["env"]["VERSION"] == "2":
+                break
+            time.sleep(0.1)
+        assert lowest >= 2, "healthy tasks fell to %d during the rolling change" % lowest
+        app = wait_healthy(via, app_id, 2, version="2")
+        events.wait_for(lambda e: e["eventType"] == "deployment_success" and e["id"] == deployment, 10,
+                        "deployment_success of the rolling change")
+        assert any(e["eventType"] == "deployment_info" and e["plan"]["id"] == deployment for e in events.events)
+        statuses = {e["taskStatus"] for e in events.of_type("status_update_event") if e["appId"] == app_id}
+        assert {"TASK_RUNNING", "TASK_KILLED"} <= statuses, statuses
+
+        # A health check that starts failing gets its task killed and replaced.
+        sick = app["tasks"][0]["id"]
+        open(os.path.join(fail_dir, sick), "w").close()
+        events.wait_for(lambda e: e["eventType"] == "unhealthy_instance_kill_event" and e["taskId"] == sick, 30,
+                        "the unhealthy task to be killed")
+        app = wait_healthy(via, app_id, 2, without=[sick])
+
+        # Deleted: every task ends.
+        running = [t["id"] for t in app["tasks"]]
+        answer = via.call("DELETE", "/v2/apps/e2e/web")
+        assert answer.status == 200, answer
+        wait_until(lambda: via.call("GET", "/v2/apps/e2e/web").status == 404, 30, "the app to be gone")
+        wait_until(lambda: not (set(master_tasks(cluster, fw)) & set(running)), 30, "its tasks to end")
+        events.wait_for(lambda e: e["eventType"] == "app_terminated_event" and e["appId"] == app_id, 10,
+                        "app_terminated_event")
+    finally:
+        events.close()
+
+
+def test_leader_sigkill_standby_takes_over_without_restarting_tasks(apps, cluster, fail_dir):
+    app_id = "/e2e/steady"
+    assert apps.standby.call("POST", "/v2/apps", body=health_app(app_id, 2, fail_dir)).status == 201
+    app = wait_healthy(apps.leader, app_id, 2)
+    tasks = sorted(t["id"] for t in app["tasks"])
+    fw = framework_id(apps)
+    old, survivor = apps.leader, apps.standby
+    old.daemon.signal(signal.SIGKILL)
+    killed = time.monotonic()
+    old.daemon.proc.wait(5)
+
+    def answers():
+        answer = survivor.call("GET", "/v2/apps/e2e/steady", timeout=5)
+        return answer.status == 200 and answer.json()["app"]["tasksRunning"] == 2
+    wait_until(answers, 60, "the standby to lead and answer")
+    figure("apps: leader SIGKILLed, standby answered as leader after %.1f s" % (time.monotonic() - killed))
+    app = wait_healthy(survivor, app_id, 2)
+    assert sorted(t["id"] for t in app["tasks"]) == tasks, "tasks were restarted on failover"
+    assert master_tasks(cluster, fw) == tasks
+    assert survivor.call("GET", "/v2/info").json()["frameworkId"] == fw
+    # Back to two instances, the app deleted for the suites after this one.
+    apps.start_instance(old.port)
+    wait_until(apps.one_leads, 60, "the restarted instance to stand by")
+    assert survivor.call("DELETE", "/v2/apps/e2e/steady").status == 200
+    wait_until(lambda: not master_tasks(cluster, fw), 30, "the app's tasks to end")
