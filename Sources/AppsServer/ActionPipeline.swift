@@ -95,8 +95,8 @@ final class ActionPipeline: Sendable {
                 try await run(actions)
             } catch {
                 let reason = "Keeper refused a write of Apps' state: \(error)"
-                stop(reason)
                 failure(reason)
+                stop(reason)
                 return
             }
             finish(ticket)

@@ -33,11 +33,11 @@ struct AppsAPI: ParsableArguments {
         do {
             answer = try await HTTPClient.send(request, timeout: .seconds(60))
         } catch {
-            throw ValidationError("No answer from Apps at \(url): \(error). Is `corral apps` running there?")
+            throw CommandFailure("No answer from Apps at \(url): \(error). Is `corral apps` running there?")
         }
         guard answer.head.status < 400 else {
             let message = (try? JSONTapeDecoder().decode(Message.self, from: answer.body))?.summary
-            throw ValidationError(
+            throw CommandFailure(
                 "Apps answered \(answer.head.status): \(message ?? String(decoding: answer.body, as: UTF8.self))")
         }
         return (answer.head.status, answer.body)
@@ -47,7 +47,7 @@ struct AppsAPI: ParsableArguments {
         do {
             return try JSONTapeDecoder().decode(type, from: bytes)
         } catch {
-            throw ValidationError("Apps answered something unexpected: \(error)")
+            throw CommandFailure("Apps answered something unexpected: \(error)")
         }
     }
 

@@ -34,7 +34,7 @@ struct AppsDeploy: AsyncParsableCommand {
         do {
             body = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
         } catch {
-            throw ValidationError("Cannot read \(file): \(error)")
+            throw CommandFailure("Cannot read \(file): \(error)")
         }
         guard let id = try? JSONTapeDecoder().decode(Identified.self, from: body).id else {
             throw ValidationError("\(file) is not an app definition with an \"id\"")

@@ -29,6 +29,7 @@ struct AppsDeploymentWatch {
         let events = AppsEventStream(
             api: api, types: ["event_stream_attached", "deployment_success", "deployment_failed"])
         let listener = Task {
+            defer { attach.finish() }
             try await events.read { type, json in
                 if type == "event_stream_attached" { attach.yield() }
                 if let id = try? JSONTapeDecoder().decode(Ended.self, from: Array(json.utf8)).id {
@@ -38,7 +39,16 @@ struct AppsDeploymentWatch {
             }
         }
         defer { listener.cancel() }
-        for await _ in attached { break }
+        var isAttached = false
+        for await _ in attached {
+            isAttached = true
+            break
+        }
+        if !isAttached {
+            // The stream failed before it opened: its error says why.
+            try await listener.value
+            throw CommandFailure("Apps' event stream ended before it opened")
+        }
         let deployment = try api.decode(Result.self, try await change()).deploymentId
         let start = ContinuousClock.now
         while true {
