@@ -10,9 +10,9 @@ import Logging
 #endif
 
 /// `corral up`: a whole local cluster in one command, for a first look: the Keeper
-/// ensemble of ensemble.conf (in this process), masters electing a leader through it, and
-/// agents splitting this machine's resources (child processes of this one). Every log goes
-/// under DATA/logs; Ctrl-C stops everything, children first.
+/// ensemble of ensemble.conf (in this process), masters electing a leader through it,
+/// agents splitting this machine's resources, and Apps (child processes of this one).
+/// Every log goes under DATA/logs; Ctrl-C stops everything, children first.
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a local cluster from ensemble.conf until Ctrl-C.")
 
@@ -34,12 +34,19 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The first agent's port; the next ones follow it.")
     var agentPort = 5151
 
+    @Option(help: "How many Apps instances (Marathon-style services; one leads); 0 runs none.")
+    var apps = 1
+
+    @Option(help: "The first Apps instance's port; the next ones follow it.")
+    var appsPort = 8080
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        guard masters >= 0, agents >= 0, masters > 0 || agents == 0 else {
-            throw ValidationError("agents need a master: --masters must be at least 1 when --agents is")
+        guard masters >= 0, agents >= 0, apps >= 0, masters > 0 || (agents == 0 && apps == 0) else {
+            throw ValidationError(
+                "agents and Apps need a master: --masters must be at least 1 when --agents or --apps is")
         }
     }
 
@@ -119,6 +126,20 @@ struct Up: AsyncParsableCommand {
                         arguments: arguments, logPath: "\(data)/logs/\(name).log", environment: environment)
                 ))
         }
+        for index in 0..<apps {
+            let name = "apps-\(index + 1)"
+            let appsZK = zk.replacingOccurrences(of: "/mesos", with: "/corral-apps")
+            let arguments = [
+                executable, "apps", "--zk", appsZK, "--master", zk, "--port", String(appsPort + index), "--log-level",
+                logLevel.rawValue,
+            ]
+            children.append(
+                (
+                    name,
+                    try ChildProcess(
+                        arguments: arguments, logPath: "\(data)/logs/\(name).log", environment: environment)
+                ))
+        }
         return children
     }
 
@@ -136,14 +157,18 @@ struct Up: AsyncParsableCommand {
                 throw ValidationError("\(dead.name) exited; see \(data)/logs/\(dead.name).log")
             }
             let registered = await registeredAgents()
+            let appsReady = apps == 0 ? true : await appsSubscribed()
             let line =
                 registered == nil
-                ? "waiting for a leading master…" : "waiting for agents: \(registered!) of \(agents) registered…"
+                ? "waiting for a leading master…"
+                : registered! < agents
+                    ? "waiting for agents: \(registered!) of \(agents) registered…"
+                    : "waiting for Apps to lead and subscribe…"
             if line != said {
                 Output.line(line)
                 said = line
             }
-            if let registered, registered >= agents { return }
+            if let registered, registered >= agents, appsReady { return }
             try await Task.sleep(for: .milliseconds(250))
         }
         throw ValidationError("the cluster did not come up within 60 s; see the logs in \(data)/logs")
@@ -156,21 +181,34 @@ struct Up: AsyncParsableCommand {
             .count
     }
 
+    /// True once an Apps instance leads and its framework is subscribed.
+    private func appsSubscribed() async -> Bool {
+        let request = HTTPRequestSpec(
+            method: "GET", host: "127.0.0.1", port: appsPort, target: "/v2/info",
+            headers: [("Accept", "application/json")])
+        guard let answer = try? await HTTPClient.send(request, timeout: .seconds(2)), answer.head.status == 200 else {
+            return false
+        }
+        return String(decoding: answer.body, as: UTF8.self).contains("\"frameworkId\":\"")
+    }
+
     private func printSummary(connect: String, zk: String) {
         let corral = Self.sibling("corral") ?? "swift run corral"
         let zkcli = Self.sibling("zkcli") ?? "swift run zkcli"
         let masterLine =
             masters > 0
             ? "  Master:   http://127.0.0.1:\(masterPort)  (\(masters) masters, one leads; \(agents) agents)\n" : ""
+        let appsLine = apps > 0 ? "  Apps:     http://127.0.0.1:\(appsPort)  (Marathon's REST API: /v2/apps)\n" : ""
+        let appsTry = apps > 0 ? "            \(corral) apps list --apps http://127.0.0.1:\(appsPort)\n" : ""
         Output.line(
             """
 
             Corral is up (files and logs in \(data)/).
-            \(masterLine)  Keeper:   \(connect)
+            \(masterLine)\(appsLine)  Keeper:   \(connect)
               Masters:  \(zk)
               Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
                         \(corral) cluster agents --master \(zk)
-                        \(zkcli) --server \(connect) tree /mesos
+            \(appsTry)            \(zkcli) --server \(connect) tree /mesos
             Press Ctrl-C to stop.
 
             """)
@@ -180,7 +218,10 @@ struct Up: AsyncParsableCommand {
     /// the tasks running for the agents to take back) and SIGTERM to the masters, SIGKILL to
     /// those still there after 15 s; then Keeper.
     private func stop(_ children: [(name: String, process: ChildProcess)], _ servers: [KeeperServer]) async {
-        for child in children { child.process.signal(child.name.hasPrefix("agent") ? SIGUSR1 : SIGTERM) }
+        for child in children where child.name.hasPrefix("apps") { child.process.signal(SIGTERM) }
+        for child in children where !child.name.hasPrefix("apps") {
+            child.process.signal(child.name.hasPrefix("agent") ? SIGUSR1 : SIGTERM)
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(15)
         while children.contains(where: { $0.process.isRunning }), clock.now < deadline {

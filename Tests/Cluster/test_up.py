@@ -1,8 +1,8 @@
-"""`corral up`, the README's first command: 3 Keeper servers from ensemble.conf, 2 masters
-and 2 agents; it must come up, print the master and zk:// URLs, run a task, and stop on
-SIGINT (Ctrl-C) with nothing left behind. It takes the fixed ports of ensemble.conf (2181-2183)
-and of `corral up` (5050, 5051, 5151, 5152), so it starts only after the cluster fixture's
-own daemons are up, on their own ports."""
+"""`corral up`, the README's first command: 3 Keeper servers from ensemble.conf, 2 masters,
+2 agents and an Apps instance; it must come up, print the master, zk:// and Apps URLs, run a
+task, answer `corral apps list`, and stop on SIGINT (Ctrl-C) with nothing left behind. It
+takes the fixed ports of ensemble.conf (2181-2183) and of `corral up` (5050, 5051, 5151, 5152,
+8080), so it starts only after the cluster fixture's own daemons are up, on their own ports."""
 import os
 import shutil
 import signal
@@ -53,7 +53,12 @@ def test_up_starts_runs_a_task_and_stops_cleanly(cluster):
                               "--command", "true", "--resources", "cpus:0.1;mem:32"],
                              capture_output=True, text=True, timeout=90)
         assert run.returncode == 0, run.stdout + run.stderr
-        for log in ("keeper.log", "master-1.log", "master-2.log", "agent-1.log", "agent-2.log"):
+        apps = next(line.split()[1] for line in summary.splitlines() if line.strip().startswith("Apps:"))
+        assert apps == "http://127.0.0.1:8080", summary
+        listed = subprocess.run([cluster.binary, "apps", "list", "--apps", apps], capture_output=True, text=True,
+                                timeout=30)
+        assert listed.returncode == 0 and listed.stdout.startswith("ID"), listed.stdout + listed.stderr
+        for log in ("keeper.log", "master-1.log", "master-2.log", "agent-1.log", "agent-2.log", "apps-1.log"):
             assert os.path.getsize(os.path.join(data, "logs", log)) > 0, log
         up.send_signal(signal.SIGINT)
         assert up.wait(timeout=40) == 0
