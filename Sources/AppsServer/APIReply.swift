@@ -37,7 +37,9 @@ enum APIReply {
             throw .unavailable(
                 "\(ActionPipeline.batchesQueuedMax) changes are waiting for Keeper already; try again shortly")
         case .failed:
-            throw .unavailable("Keeper did not take the change; this instance stepped down. Try again")
+            throw .unavailable(
+                "This instance stepped down while Keeper was taking the change, which may or may not have been saved: "
+                    + "check GET /v2/apps/{id} and /v2/deployments before trying again")
         }
     }
 }

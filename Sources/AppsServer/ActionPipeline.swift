@@ -4,9 +4,10 @@ import Synchronization
 
 /// Carries out the scheduler's actions in the order the scheduler made them, one batch
 /// after another, on one task: each run of consecutive store operations is one Keeper
-/// multi, written before any call that follows it is sent (a task is in Keeper before it
-/// is launched); calls, events and probes follow in turn. A step's caller may wait for
-/// its batch (`waitUntilDone`): a user's change is answered once Keeper has it.
+/// multi, written before any call that follows it is handed on (a task is in Keeper before
+/// it is launched); calls (to `CallSender`, which does not hold the pipeline up), events
+/// and probes follow in turn. A step's caller may wait for its batch (`waitUntilDone`): a
+/// user's change is answered once Keeper has it.
 ///
 /// A store write that fails ends the pipeline: the leader cannot know what Keeper holds,
 /// so it must step down (`failed` says why) and a new leader reads Keeper afresh. Every
@@ -20,7 +21,7 @@ final class ActionPipeline: Sendable {
 
     struct Effects: Sendable {
         var write: @Sendable ([AppsStoreOperation]) async throws -> Void
-        var send: @Sendable (Mesos.SchedulerCall) async -> Void
+        var send: @Sendable (Mesos.SchedulerCall) -> Void
         var publish: @Sendable (AppsEvent) -> Void
         var probe: @Sendable (HealthProbe) -> Void
         var log: @Sendable (String) -> Void
@@ -48,6 +49,9 @@ final class ActionPipeline: Sendable {
 
     /// True while fewer than `batchesQueuedMax` batches wait.
     var hasRoom: Bool { state.withLock { $0.queue.count < Self.batchesQueuedMax } }
+
+    /// True once a write failed or the term ended: nothing more is carried out.
+    var isStopped: Bool { state.withLock { $0.failed != nil } }
 
     /// Queues a step's actions; the ticket to wait for, or nil when the pipeline stopped.
     func enqueue(_ actions: [AppsAction]) -> Int? {
@@ -136,7 +140,7 @@ final class ActionPipeline: Sendable {
             }
             switch action {
             case .store: break
-            case .call(let call): await effects.send(call)
+            case .call(let call): effects.send(call)
             case .publish(let event): effects.publish(event)
             case .probe(let probe): effects.probe(probe)
             case .log(let line): effects.log(line)

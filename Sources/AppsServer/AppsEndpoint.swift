@@ -12,6 +12,13 @@ struct AppsEndpoint {
 
     func handle(_ api: inout APIRequest, _ rest: [String]) async throws -> Response {
         if rest.isEmpty {
+            if api.method == .put || api.method == .patch {
+                throw MarathonError(
+                    status: 405,
+                    body: .object([
+                        ("message", "Apps changes apps one at a time: PUT or PATCH /v2/apps/{id} for each")
+                    ]))
+            }
             try APIRequest.require(api, .get, .post)
             return api.method == .get ? try await list(api) : try await create(&api)
         }
@@ -70,9 +77,16 @@ struct AppsEndpoint {
         let reply = try APIReply.reply(await host.request(.create(update)))
         guard case .deployment(let deploymentID, _, _) = reply else { return APIReply.json(.object([])) }
         let id = AppID(update.id ?? "")
-        let scheduler = try await host.snapshot()
-        guard let app = scheduler.apps[id] else { throw MarathonError.notFound("App '\(id)' does not exist") }
-        let body = AppInfoJSON(scheduler: scheduler).app(app, embed: [.counts, .deployments])
+        // Created: should this instance step down before the app is read back, the answer
+        // still says so, with what is known.
+        let scheduler = try? await host.snapshot()
+        let body =
+            scheduler.flatMap { scheduler in
+                scheduler.apps[id].map { AppInfoJSON(scheduler: scheduler).app($0, embed: [.counts, .deployments]) }
+            }
+            ?? .object([
+                ("id", .string(id.description)), ("deployments", .array([.object([("id", .string(deploymentID))])])),
+            ])
         return APIReply.json(
             body, status: .created,
             headers: [.location: "/v2/apps\(id)", APIReply.deploymentIDHeader: deploymentID])

@@ -31,7 +31,8 @@ public actor AppsHost {
     public nonisolated var role: Role { roleState.withLock { $0 } }
     private let roleState = Mutex<Role>(.standby(leader: nil))
     private var scheduler: AppsScheduler?
-    private var pipeline: ActionPipeline?
+    private(set) var pipeline: ActionPipeline?
+    private var calls: CallSender?
     private(set) var store: AppsStore?
     private var abdication: AsyncStream<String>.Continuation?
     /// Counts the terms of leadership, so that a late report from an old term is ignored.
@@ -58,14 +59,18 @@ public actor AppsHost {
         term += 1
         let term = term
         pipeline?.stop("a new term began")
+        calls?.stop()
+        events.closeAll()
         let (abdications, abdication) = AsyncStream<String>.makeStream()
         self.abdication = abdication
         self.store = store
         var config = AppsConfig(idPrefix: idPrefix)
         config.frameworkRole = settings.role
         scheduler = AppsScheduler(config: config, now: clock.now, state: state)
+        let calls = CallSender(send: { try await session.send($0) }, logger: logger)
+        self.calls = calls
         pipeline = ActionPipeline(
-            effects: effects(store: store, session: session, term: term),
+            effects: effects(store: store, calls: calls, term: term),
             failed: { reason in Task { await self.abdicate(reason, term: term) } })
         roleState.withLock { $0 = .leading }
         electedAt = clock.now
@@ -81,6 +86,8 @@ public actor AppsHost {
             logger.warning("No longer leading Apps; standing by")
             pipeline?.stop("this instance stopped leading")
             pipeline = nil
+            calls?.stop()
+            calls = nil
             scheduler = nil
             store = nil
             electedAt = nil
@@ -97,18 +104,30 @@ public actor AppsHost {
         }
     }
 
-    /// Steps the core and queues its actions: the reply, and the ticket to wait for; nil
-    /// while standing by.
-    private func step(_ input: AppsInput) -> (reply: AppsReply, ticket: Int?)? {
-        guard scheduler != nil, let pipeline else { return nil }
+    /// What stepping an input came to.
+    private enum Stepped {
+        /// Nothing to carry out.
+        case done(AppsReply)
+        /// Actions queued under this ticket.
+        case queued(AppsReply, ticket: Int)
+        /// This instance does not lead, or its pipeline stopped (a write failed and it is
+        /// stepping down): nothing was stepped, or its actions will never be carried out.
+        case refused
+    }
+
+    /// Steps the core and queues its actions.
+    private func step(_ input: AppsInput) -> Stepped {
+        guard scheduler != nil, let pipeline, !pipeline.isStopped else { return .refused }
         let (reply, actions) = scheduler!.step(input, now: clock.now)
-        return (reply, actions.isEmpty ? nil : pipeline.enqueue(actions))
+        guard !actions.isEmpty else { return .done(reply) }
+        guard let ticket = pipeline.enqueue(actions) else { return .refused }
+        return .queued(reply, ticket: ticket)
     }
 
     /// Steps `input` and waits until its actions are carried out (a producer that waits
     /// cannot run ahead of Keeper).
     func stepAndWait(_ input: AppsInput) async {
-        guard let (_, ticket) = step(input), let ticket, let pipeline else { return }
+        guard case .queued(_, let ticket) = step(input), let pipeline else { return }
         _ = await pipeline.waitUntilDone(ticket)
     }
 
@@ -116,9 +135,19 @@ public actor AppsHost {
     func request(_ request: AppsRequest) async -> Outcome {
         guard let pipeline else { return .standingBy }
         guard pipeline.hasRoom else { return .busy }
-        guard let (reply, ticket) = step(.request(request)) else { return .standingBy }
-        guard let ticket else { return .reply(reply) }
-        return await pipeline.waitUntilDone(ticket) ? .reply(reply) : .failed
+        switch step(.request(request)) {
+        case .done(let reply): return .reply(reply)
+        case .refused: return pipeline.isStopped ? .failed : .standingBy
+        case .queued(let reply, let ticket): return await pipeline.waitUntilDone(ticket) ? .reply(reply) : .failed
+        }
+    }
+
+    /// A new subscriber of `/v2/events`, only while leading (a stream attached as this
+    /// instance steps down would hear nothing but heartbeats); nil otherwise or when
+    /// `EventHub.subscribersMax` are attached.
+    func attachEvents(types: Set<String>) -> EventOutbox? {
+        guard case .leading = role else { return nil }
+        return events.attach(types: types)
     }
 
     /// One event from the master's stream; false when the stream should end.
@@ -135,7 +164,9 @@ public actor AppsHost {
         case .update:
             if let status = event.update?.status { await stepAndWait(.update(status)) }
         case .error:
-            logger.error("The master refused Apps' framework: \(event.error?.message ?? "no message")")
+            // Another instance took the framework over (or the master removed it): as
+            // Marathon does, this one stops leading rather than take it back.
+            abdicate("the master sent an ERROR: \(event.error?.message ?? "no message")", term: term)
             return false
         default: break
         }
@@ -195,20 +226,13 @@ public actor AppsHost {
         abdication.finish()
     }
 
-    private func effects(store: AppsStore, session: SchedulerSession, term: Int) -> ActionPipeline.Effects {
+    private func effects(store: AppsStore, calls: CallSender, term: Int) -> ActionPipeline.Effects {
         let logger = logger
         let events = events
         let clock = clock
         return ActionPipeline.Effects(
             write: { operations in try await store.write(operations) },
-            send: { call in
-                do {
-                    try await session.send(call)
-                } catch {
-                    // Lost with the subscription: reconciliation and the kill retries recover.
-                    logger.warning("Could not send \(call.type.rawValue) to the master: \(error)")
-                }
-            },
+            send: { call in calls.enqueue(call) },
             publish: { event in
                 let (type, json) = EventJSON.encode(event, now: clock.now)
                 events.publish(type: type, json: json)

@@ -27,8 +27,9 @@ public struct AppsSettings: Sendable {
         self.master = master
     }
 
-    /// `host:port` of this instance's API, as its election znode holds it.
-    public var address: String { "\(ip):\(port)" }
+    /// `host:port` of this instance's API as the others reach it (its election znode holds
+    /// it): the hostname, which is the `--ip` unless given.
+    public var address: String { "\(hostname):\(port)" }
 
     /// The FrameworkInfo Apps subscribes with; `id` is the one the master gave before.
     func frameworkInfo(id: String?) -> Mesos.FrameworkInfo {

@@ -20,7 +20,8 @@ struct DeploymentsEndpoint {
             let force = try flag(api, "force", default: false)
             let reply = try APIReply.reply(await host.request(.cancelDeployment(rest[0], force: force)))
             if case .deployment(let id, let version, _) = reply { return APIReply.deployment(id: id, version: version) }
-            return Response(status: force ? .accepted : .ok)
+            // The marathon client reads a body unless it forced the cancel.
+            return force ? Response(status: .accepted) : APIReply.json(.object([]))
         default: throw MarathonError.notFound("URI not found: \(api.request.uri.path)")
         }
     }

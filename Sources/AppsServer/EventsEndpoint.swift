@@ -17,9 +17,11 @@ struct EventsEndpoint {
                 status: 405, body: .object([("message", "HTTP method GET is not supported by this URL")]))
         }
         let events = host.events
-        guard let outbox = events.attach(types: Set(api.values("event_type"))) else {
+        guard let outbox = await host.attachEvents(types: Set(api.values("event_type"))) else {
             throw MarathonError.unavailable(
-                "\(EventHub.subscribersMax) event streams are open on this instance; close one or try another")
+                host.role == .leading
+                    ? "\(EventHub.subscribersMax) event streams are open on this instance; close one or try again later"
+                    : "This Apps instance stopped leading; ask again (a standby redirects to the leader)")
         }
         // Hummingbird's basic context does not carry the peer's address; a proxy's header does.
         let remote = api.request.headers[HTTPField.Name("X-Forwarded-For")!] ?? "unknown"

@@ -9,7 +9,16 @@ struct GroupsEndpoint {
     let host: AppsHost
 
     func handle(_ api: APIRequest, _ rest: [String]) async throws -> Response {
-        try APIRequest.require(api, .get)
+        guard api.method == .get else {
+            throw MarathonError(
+                status: 405,
+                body: .object([
+                    (
+                        "message",
+                        "Apps serves groups read-only: create, change and delete the apps in them through /v2/apps/{id}"
+                    )
+                ]))
+        }
         let id = AppID(segments: rest)
         let scheduler = try await host.snapshot()
         let embed = AppInfoJSON.Embeds(api.values("embed"))

@@ -15,6 +15,10 @@ enum LeaderProxy {
     static let answerBytesMax = 64 << 20
 
     static let forwardedHeaders: [HTTPField.Name] = [.contentType, .accept, .authorization]
+    /// Set on a forwarded call: an instance that would forward it again (its view of the
+    /// leader is stale, or two instances announce one address) answers 503 instead of
+    /// looping.
+    static let forwardedMark = HTTPField.Name("X-Corral-Forwarded")!
     static let returnedHeaders = ["Content-Type", "Location", "Marathon-Deployment-Id"]
 
     static func forward(_ request: inout Request, to leader: HostPort, bodyLimit: Int) async throws -> Response {
@@ -22,8 +26,13 @@ enum LeaderProxy {
             return Response(
                 status: .temporaryRedirect, headers: [.location: "http://\(leader)\(request.uri.string)"])
         }
+        if request.headers[forwardedMark] != nil {
+            throw MarathonError.unavailable(
+                "This call was forwarded to an instance that does not lead either; the leader may be changing: try again"
+            )
+        }
         let body = try await HTTPReplies.body(of: &request, limit: bodyLimit)
-        var headers: [(String, String)] = []
+        var headers: [(String, String)] = [(forwardedMark.canonicalName, "1")]
         for name in forwardedHeaders {
             if let value = request.headers[name] { headers.append((name.canonicalName, value)) }
         }

@@ -12,6 +12,10 @@ struct AppsChangeOptions: ParsableArguments {
     @Option(help: "Seconds to follow the deployment before giving up (exit 2).")
     var timeout: Double = 600
 
+    func validate() throws {
+        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout takes 1 to 86400 seconds") }
+    }
+
     func watch(_ app: String, _ change: () async throws -> [UInt8]) async throws {
         try await AppsDeploymentWatch(api: api, app: app, timeout: timeout).run(change)
     }
@@ -65,8 +69,9 @@ struct AppsScale: AsyncParsableCommand {
 
     func run() async throws {
         try await options.watch(id) {
+            // PATCH, not PUT: a mistyped id is a 404, not an app created from nothing.
             try await options.api.call(
-                "PUT", "/v2/apps" + AppPath.of(id) + "?force=\(options.force)",
+                "PATCH", "/v2/apps" + AppPath.of(id) + "?force=\(options.force)",
                 body: Array("{\"instances\":\(instances)}".utf8)
             ).body
         }

@@ -69,8 +69,17 @@ struct AppsCommand: AsyncParsableCommand {
             } catch let error as MasterURLError {
                 throw ValidationError("\(error)")
             }
-            guard failoverTimeout >= 0, zkSessionTimeout >= 1, zkSessionTimeout <= 3600 else {
-                throw ValidationError("--failover-timeout takes 0 or more; --zk-session-timeout 1 to 3600 seconds")
+            guard failoverTimeout >= 0, failoverTimeout <= 365 * 86_400, zkSessionTimeout >= 1,
+                zkSessionTimeout <= 3600,
+                leaderProbeInterval >= 0, leaderProbeInterval <= 60
+            else {
+                throw ValidationError(
+                    "--failover-timeout takes 0 to 31536000 seconds, --zk-session-timeout 1 to 3600, --leader-probe-interval 0 to 60"
+                )
+            }
+            guard hostname != nil || (ip != "0.0.0.0" && ip != "::") else {
+                throw ValidationError(
+                    "--ip \(ip) listens everywhere; give --hostname, the name other instances reach this one by")
             }
             settings.ip = ip
             settings.hostname = hostname ?? ip

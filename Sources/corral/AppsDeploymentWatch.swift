@@ -24,35 +24,13 @@ struct AppsDeploymentWatch {
 
     /// `change` returns the API's answer to the change.
     func run(_ change: () async throws -> [UInt8]) async throws {
-        let ended = Mutex<[String: String]>([:])
-        let (attached, attach) = AsyncStream<Void>.makeStream()
-        let events = AppsEventStream(
-            api: api, types: ["event_stream_attached", "deployment_success", "deployment_failed"])
-        let listener = Task {
-            defer { attach.finish() }
-            try await events.read { type, json in
-                if type == "event_stream_attached" { attach.yield() }
-                if let id = try? JSONTapeDecoder().decode(Ended.self, from: Array(json.utf8)).id {
-                    ended.withLock { $0[id] = type }
-                }
-                return true
-            }
-        }
-        defer { listener.cancel() }
-        var isAttached = false
-        for await _ in attached {
-            isAttached = true
-            break
-        }
-        if !isAttached {
-            // The stream failed before it opened: its error says why.
-            try await listener.value
-            throw CommandFailure("Apps' event stream ended before it opened")
-        }
+        var listener = try await Listener.attach(api)
+        defer { listener.task.cancel() }
         let deployment = try api.decode(Result.self, try await change()).deploymentId
         let start = ContinuousClock.now
+        var unlisted = 0
         while true {
-            if let outcome = ended.withLock({ $0[deployment] }) {
+            if let outcome = listener.outcome(of: deployment) {
                 return try finish(deployment, outcome, after: ContinuousClock.now - start)
             }
             if ContinuousClock.now - start > .milliseconds(Int64(timeout * 1000)) {
@@ -60,8 +38,57 @@ struct AppsDeploymentWatch {
                     "Deployment \(deployment) still runs after \(Int(timeout)) s; see `corral apps show \(app)`")
                 throw ExitCode(2)
             }
-            Output.progress(try await progress(of: deployment))
+            // The stream ends when its instance stops leading: attach to the next leader.
+            if listener.isOver, let again = try? await Listener.attach(api) {
+                listener.task.cancel()
+                listener = again
+            }
+            let (line, listed) = try await progress(of: deployment)
+            Output.progress(line)
+            unlisted = listed ? 0 : unlisted + 1
+            // Gone from the list and its end never heard: it ended while no stream was attached.
+            if unlisted >= 4, listener.outcome(of: deployment) == nil {
+                return try await finishUnheard(deployment, after: ContinuousClock.now - start)
+            }
             try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// An event stream that records each deployment's end.
+    private final class Listener: Sendable {
+        private let ended = Mutex<[String: String]>([:])
+        private let over = Mutex(false)
+        private let taskBox = Mutex<Task<Void, any Error>?>(nil)
+
+        var task: Task<Void, any Error> { taskBox.withLock { $0! } }
+        var isOver: Bool { over.withLock { $0 } }
+
+        func outcome(of deployment: String) -> String? { ended.withLock { $0[deployment] } }
+
+        /// A listener whose stream is attached (it heard `event_stream_attached`); the
+        /// stream's error if it failed first.
+        static func attach(_ api: AppsAPI) async throws -> Listener {
+            let listener = Listener()
+            let (attached, attach) = AsyncStream<Void>.makeStream()
+            let events = AppsEventStream(
+                api: api, types: ["event_stream_attached", "deployment_success", "deployment_failed"])
+            let task = Task {
+                defer {
+                    listener.over.withLock { $0 = true }
+                    attach.finish()
+                }
+                try await events.read { type, json in
+                    if type == "event_stream_attached" { attach.yield() }
+                    if let id = try? JSONTapeDecoder().decode(Ended.self, from: Array(json.utf8)).id {
+                        listener.ended.withLock { $0[id] = type }
+                    }
+                    return true
+                }
+            }
+            listener.taskBox.withLock { $0 = task }
+            for await _ in attached { return listener }
+            try await task.value
+            throw CommandFailure("Apps' event stream ended before it opened")
         }
     }
 
@@ -75,11 +102,28 @@ struct AppsDeploymentWatch {
         Output.line("Deployment \(deployment) done in \(took) s")
     }
 
-    /// `step 1/1 RestartApplication: 2/3 running, 2 healthy`.
-    private func progress(of deployment: String) async throws -> String {
+    /// The deployment's end was not heard (the Apps leader changed meanwhile): it
+    /// succeeded if the app is gone or runs its instances with no deployment left.
+    private func finishUnheard(_ deployment: String, after elapsed: Duration) async throws {
+        struct Shown: Decodable { var app: AppSummary }
+        let settled: Bool
+        if let answer = try? await api.call("GET", "/v2/apps" + AppPath.of(app)) {
+            let shown = try api.decode(Shown.self, answer.body).app
+            settled = (shown.deployments ?? []).isEmpty && shown.tasksRunning == shown.instances
+        } else {
+            settled = true
+        }
+        Output.line("(the Apps leader changed during the deployment; judged by the app's state)")
+        try finish(deployment, settled ? "deployment_success" : "deployment_failed", after: elapsed)
+    }
+
+    /// `step 1/1 RestartApplication: 2/3 running, 2 healthy`, and whether the deployment
+    /// is still listed.
+    private func progress(of deployment: String) async throws -> (String, Bool) {
         let steps = try api.decode([Step].self, try await api.call("GET", "/v2/deployments").body)
         var text = "Deploying \(app)"
-        if let step = steps.first(where: { $0.id == deployment }) {
+        let step = steps.first(where: { $0.id == deployment })
+        if let step {
             text +=
                 ": step \(step.currentStep)/\(step.totalSteps) "
                 + step.currentActions.map(\.action).joined(separator: ",")
@@ -90,7 +134,7 @@ struct AppsDeploymentWatch {
         {
             text += ", " + shown.app.progress
         }
-        return text
+        return (text, step != nil)
     }
 }
 

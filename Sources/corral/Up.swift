@@ -181,15 +181,16 @@ struct Up: AsyncParsableCommand {
             .count
     }
 
-    /// True once an Apps instance leads and its framework is subscribed.
+    /// True once an Apps instance answers and the leading master has Apps' framework
+    /// active (subscribed now, not only known from an earlier run).
     private func appsSubscribed() async -> Bool {
-        let request = HTTPRequestSpec(
-            method: "GET", host: "127.0.0.1", port: appsPort, target: "/v2/info",
-            headers: [("Accept", "application/json")])
-        guard let answer = try? await HTTPClient.send(request, timeout: .seconds(2)), answer.head.status == 200 else {
-            return false
-        }
-        return String(decoding: answer.body, as: UTF8.self).contains("\"frameworkId\":\"")
+        let apps = HTTPRequestSpec(method: "GET", host: "127.0.0.1", port: appsPort, target: "/ping")
+        let master = HostPort(host: "127.0.0.1", port: masterPort)
+        guard let answer = try? await HTTPClient.send(apps, timeout: .seconds(2)), answer.head.status == 200,
+            let frameworks = try? await OperatorClient.call(.getFrameworks, at: master, timeout: .seconds(2)).response
+                .getFrameworks?.frameworks
+        else { return false }
+        return frameworks.contains { $0.frameworkInfo.name == "corral-apps" && $0.active }
     }
 
     private func printSummary(connect: String, zk: String) {
