@@ -189,6 +189,7 @@ let package = Package(
                 "AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport",
                 "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(

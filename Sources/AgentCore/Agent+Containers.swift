@@ -9,6 +9,7 @@ extension Agent {
         let key = TaskKey(framework: owner.executor.framework, task: taskID)
         guard let task = executors[owner.executor]?.tasks[taskID], !task.state.isTerminal else { return }
         report(key, state: .running, source: .executor)
+        startHealthChecks(key, task: task, executor: executors[owner.executor]!)
     }
 
     mutating func onContainerFailedToStart(_ id: Mesos.ContainerID, message: String) {
@@ -47,6 +48,7 @@ extension Agent {
                 killGroup(owner.executor, because: taskID)
             }
         }
+        stopHealthChecks(key)
         endTaskContainer(owner.executor)
     }
 
@@ -56,6 +58,8 @@ extension Agent {
             report(
                 key, state: .failed, source: .agent, reason: .containerLimitationMemory,
                 message: memoryMessage(termination))
+        } else if let entry = health[key], entry.killed {
+            reportKilledUnhealthy(key, failures: entry.failures)
         } else if task.killRequested || task.groupFailure != nil {
             report(
                 key, state: .killed, source: .executor,

@@ -41,6 +41,7 @@ extension Agent {
                 container.containerID,
                 ContainerExit(message: "\(how) while the agent was down", statusUnknown: true))
         }
+        agent.restartHealthChecks()
         let tasks = agent.executors.values.reduce(0) { $0 + $1.tasks.count }
         agent.log(
             "Recovered agent \(agent.agentID?.value ?? "(not yet registered)"): \(agent.frameworks.count) frameworks, "

@@ -28,5 +28,6 @@ extension Agent {
             default: break
             }
         }
+        runDueHealthChecks()
     }
 }

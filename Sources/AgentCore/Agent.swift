@@ -40,6 +40,8 @@ public struct Agent: Sendable {
     /// master also shuts a framework down on an agent back from unreachable, and the
     /// framework goes on launching there).
     var silencedExecutors: Set<ExecutorKey> = []
+    /// The health checks of running command tasks (`Agent+Health`); not checkpointed.
+    var health: [TaskKey: TaskHealth] = [:]
     /// The master asked for a drain (until the agent registers again, when the master asks
     /// again if the drain goes on): tasks killed end with REASON_AGENT_DRAINING.
     var draining = false
@@ -80,6 +82,8 @@ public struct Agent: Sendable {
         case .executorCall(let call): reply = onExecutorCall(call)
         case .executorClosed(let stream): onExecutorClosed(stream)
         case .tick: onTick()
+        case .healthChecked(let containerID, let passed, let message):
+            onHealthChecked(containerID, passed: passed, message: message)
         case .refusedByMaster(let reason): shutdownForGood(because: reason)
         case .shutdown: shutdownAll()
         }
@@ -102,6 +106,7 @@ public struct Agent: Sendable {
     public var nextWakeup: Int64 {
         var wakeup = connection == .registered ? lastHeardAt + pingInterval * config.pingTimeoutsMax : Int64.max
         if connection == .registered, let retry = updates.nextRetryAt { wakeup = min(wakeup, retry) }
+        wakeup = min(wakeup, nextHealthCheckAt)
         for run in executors.values {
             switch run.phase {
             case .launching(let deadline), .shuttingDown(let deadline): wakeup = min(wakeup, deadline)

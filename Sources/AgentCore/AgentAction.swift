@@ -19,6 +19,8 @@ public enum AgentAction: Sendable, Equatable {
     case kill(Mesos.ContainerID, gracePeriod: Int64)
     case sendToExecutor(StreamID, Mesos.ExecutorEvent)
     case closeExecutorStream(StreamID)
+    /// Run a task's health check once and answer with `AgentInput.healthChecked`.
+    case runHealthCheck(HealthCheckRun)
     case log(String)
 }
 

@@ -23,6 +23,9 @@ public enum AgentInput: Sendable {
     case executorClosed(StreamID)
     /// Time passed.
     case tick
+    /// A health check asked for with `AgentAction.runHealthCheck` came back: passed (exit
+    /// status 0 within its timeout), or why not.
+    case healthChecked(Mesos.ContainerID, passed: Bool, message: String)
     /// The master refuses this agent for good (403 to REGISTER: it was removed, marked gone,
     /// or pruned from the registry): as when it is marked gone, every framework is shut
     /// down here and the agent leaves (Mesos' agent on the master's ShutdownMessage).

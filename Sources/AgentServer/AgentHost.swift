@@ -106,6 +106,14 @@ public actor AgentHost {
                     executorStreamEnded(id)
                 }
             case .closeExecutorStream(let id): executorOutboxes.removeValue(forKey: id)?.close()
+            case .runHealthCheck(let check):
+                let containerizer = containerizer
+                Task {
+                    let (passed, message) = await containerizer.runHealthCheck(
+                        argv: check.argv, environment: check.environment, sandbox: check.sandbox,
+                        timeout: .milliseconds(check.timeout))
+                    self.step(.healthChecked(check.containerID, passed: passed, message: message))
+                }
             case .log(let line): logger.info("\(line)")
             }
         }

@@ -142,11 +142,16 @@ extension AppDefinition {
         var found: [ValidationProblem] = []
         for (index, check) in healthChecks.enumerated() {
             let path = "/healthChecks(\(index))"
-            if ![.http, .tcp].contains(check.protocol) {
+            if ![.http, .tcp, .command].contains(check.protocol) {
                 found.append(
                     ValidationProblem(
                         path: path + "/protocol",
-                        "\(check.protocol.rawValue) health checks are not supported yet: use HTTP or TCP"))
+                        "\(check.protocol.rawValue) health checks are not supported yet: use HTTP, TCP or COMMAND"))
+            }
+            if check.protocol == .command, healthChecks[..<index].contains(where: { $0.protocol == .command }) {
+                found.append(
+                    ValidationProblem(
+                        path: path, "An app may have one COMMAND health check: the agent runs one check per task"))
             }
             if check.protocol == .command, check.command == nil {
                 found.append(ValidationProblem(path: path + "/command", "A COMMAND health check needs a command"))

@@ -21,7 +21,23 @@ enum TaskLaunch {
         if let seconds = app.taskKillGracePeriodSeconds {
             info.killPolicy = Mesos.KillPolicy(gracePeriod: .init(nanoseconds: Int64(seconds) * 1_000_000_000))
         }
+        info.healthCheck = app.healthChecks.first(where: \.runsOnAgent).map { agentCheck($0, of: info) }
         return info
+    }
+
+    /// A COMMAND check as the agent runs it (Mesos' HealthCheck), in the task's environment;
+    /// Marathon's `maxConsecutiveFailures` 0 (never kill) as a count never reached.
+    private static func agentCheck(_ check: HealthCheck, of task: Mesos.TaskInfo) -> Mesos.HealthCheck {
+        var command = Mesos.CommandInfo()
+        command.shell = true
+        command.value = check.command
+        command.environment = task.command?.environment
+        return Mesos.HealthCheck(
+            type: .command, command: command, delaySeconds: Double(check.delaySeconds),
+            intervalSeconds: Double(check.intervalSeconds), timeoutSeconds: Double(check.timeoutSeconds),
+            consecutiveFailures: check.maxConsecutiveFailures == 0
+                ? UInt32.max : UInt32(clamping: check.maxConsecutiveFailures),
+            gracePeriodSeconds: Double(check.gracePeriodSeconds))
     }
 
     private static func command(for app: AppDefinition, task: AppTask) -> Mesos.CommandInfo {

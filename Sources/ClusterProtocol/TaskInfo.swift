@@ -1,6 +1,6 @@
 extension Mesos {
     /// A task a framework launches from an offer: run by `executor`, or, with `command` instead,
-    /// by the agent's command executor. Left out: `health_check`, `check`, `discovery`, `limits`.
+    /// by the agent's command executor. Left out: `check`, `discovery`, `limits`.
     public struct TaskInfo: Codable, Hashable, Sendable {
         public var name: String
         public var taskID: TaskID
@@ -13,11 +13,13 @@ extension Mesos {
         public var data: Bytes?
         public var labels: Labels?
         public var maxCompletionTime: DurationInfo?
+        public var healthCheck: HealthCheck?
 
         public init(
             name: String, taskID: TaskID, agentID: AgentID, resources: [Resource] = [], executor: ExecutorInfo? = nil,
             command: CommandInfo? = nil, container: ContainerInfo? = nil, killPolicy: KillPolicy? = nil,
-            data: Bytes? = nil, labels: Labels? = nil, maxCompletionTime: DurationInfo? = nil
+            data: Bytes? = nil, labels: Labels? = nil, maxCompletionTime: DurationInfo? = nil,
+            healthCheck: HealthCheck? = nil
         ) {
             self.name = name
             self.taskID = taskID
@@ -30,6 +32,7 @@ extension Mesos {
             self.data = data
             self.labels = labels
             self.maxCompletionTime = maxCompletionTime
+            self.healthCheck = healthCheck
         }
 
         enum CodingKeys: String, CodingKey {
@@ -44,6 +47,7 @@ extension Mesos {
             case data
             case labels
             case maxCompletionTime = "max_completion_time"
+            case healthCheck = "health_check"
         }
     }
 

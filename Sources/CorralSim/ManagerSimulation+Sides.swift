@@ -49,6 +49,9 @@ extension ManagerSimulation {
             queue.schedule(
                 .containerExits(index, container, ContainerExit(signal: 15)), at: now + Int64(random.between(1, 50)))
         case .updateLimits, .sendToExecutor, .closeExecutorStream, .checkpoint: break
+        // No simulated task carries a health check (the simulated frameworks and Apps'
+        // simulated app define none), so none is ever asked for.
+        case .runHealthCheck: break
         case .log(let line): note("agent \(index): \(line)")
         }
     }

@@ -104,6 +104,7 @@ struct TaskValidation {
             task.executor = executor
         }
         if let command = task.command { try Self.checkCommand(command, what: "Task") }
+        if let check = task.healthCheck { try Self.checkHealthCheck(check, of: task) }
         let (wire, resources) = try fill(task.resources, what: "Task")
         task.resources = wire
         return (task, resources)
@@ -161,6 +162,24 @@ struct TaskValidation {
             throw TaskProblem("\(what) uses \(foreign), reserved for another role than '\(role)'")
         }
         return (filled, resources)
+    }
+
+    /// Corral's agents run COMMAND checks of command tasks (Mesos' command executor's);
+    /// anything else would never report, so it is refused rather than silently not run.
+    private static func checkHealthCheck(_ check: Mesos.HealthCheck, of task: Mesos.TaskInfo) throws(TaskProblem) {
+        guard check.type == .command, let command = check.command else {
+            throw TaskProblem(
+                "health_check of type \(check.type?.rawValue ?? "none") is not supported: Corral's agents run COMMAND checks (give type COMMAND and a command)"
+            )
+        }
+        guard task.command != nil else {
+            throw TaskProblem("health_check is run for command tasks only; a custom executor runs its own checks")
+        }
+        try checkCommand(command, what: "Health check")
+        let seconds = [check.delaySeconds, check.intervalSeconds, check.timeoutSeconds, check.gracePeriodSeconds]
+        guard seconds.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 && $0 <= 86_400 } ?? true }) else {
+            throw TaskProblem("health_check's delay, interval, timeout and grace period take 0 to 86400 seconds")
+        }
     }
 
     private static func checkCommand(_ command: Mesos.CommandInfo, what: String) throws(TaskProblem) {

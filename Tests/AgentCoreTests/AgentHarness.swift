@@ -13,6 +13,7 @@ struct AgentHarness {
     var toExecutor: [StreamID: [Mesos.ExecutorEvent]] = [:]
     var reconnects = 0
     var limits: [Mesos.ContainerID: ContainerLimits] = [:]
+    var healthChecks: [HealthCheckRun] = []
     var checkpoints: [AgentCheckpoint] = []
     /// Every action of the last step, in order.
     var lastActions: [AgentAction] = []
@@ -69,6 +70,7 @@ struct AgentHarness {
             case .sendToExecutor(let stream, let event): toExecutor[stream, default: []].append(event)
             case .reconnect: reconnects += 1
             case .updateLimits(let id, let newLimits): limits[id] = newLimits
+            case .runHealthCheck(let check): healthChecks.append(check)
             case .closeExecutorStream, .log: break
             }
         }

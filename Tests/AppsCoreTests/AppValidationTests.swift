@@ -33,7 +33,10 @@ import Testing
     @Test func healthChecksAppsCannotRunAreRefusedRatherThanNeverPassing() {
         var check = HealthCheck(protocol: .command)
         check.command = "true"
-        #expect(problems { $0.healthChecks = [check] }.map(\.path) == ["/healthChecks(0)/protocol"])
+        #expect(problems { $0.healthChecks = [check] }.isEmpty, "the agent runs a COMMAND check")
+        #expect(
+            problems { $0.healthChecks = [check, check] }.map(\.path) == ["/healthChecks(1)"],
+            "the agent runs one check per task")
         #expect(
             problems { $0.healthChecks = [HealthCheck(protocol: .https).normalized] }.map(\.path) == [
                 "/healthChecks(0)/protocol"

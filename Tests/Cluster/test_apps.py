@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from apps import Apps, EventReader, app_info, health_app, master_tasks, wait_healthy
+from apps import Apps, EventReader, app_info, cluster_state, health_app, master_tasks, wait_healthy
 from cluster import figure, wait_until
 
 
@@ -156,3 +156,28 @@ def test_leader_sigkill_standby_takes_over_without_restarting_tasks(apps, cluste
     wait_until(apps.one_leads, 60, "the restarted instance to stand by")
     assert survivor.call("DELETE", "/v2/apps/e2e/steady").status == 200
     wait_until(lambda: not master_tasks(cluster, fw), 30, "the app's tasks to end")
+
+
+def test_a_command_health_check_run_by_the_agent(apps, cluster, fail_dir):
+    """A COMMAND check runs on the agent beside the task (Mesos' health_check): healthy
+    tasks count as such, and one whose check starts failing is killed and replaced."""
+    app_id = "/e2e/checked"
+    app = health_app(app_id, 2, fail_dir)
+    app["healthChecks"] = [{
+        "protocol": "COMMAND", "command": {"value": 'test ! -e "$FAIL_DIR/$MESOS_TASK_ID"'},
+        "gracePeriodSeconds": 30, "intervalSeconds": 2, "timeoutSeconds": 1, "delaySeconds": 0,
+        "maxConsecutiveFailures": 2,
+    }]
+    via = apps.standby
+    assert via.call("POST", "/v2/apps", body=app).status == 201
+    app = wait_healthy(via, app_id, 2)
+    assert all(not t["healthCheckResults"] for t in app["tasks"]), "Apps itself probes no COMMAND check"
+    sick = app["tasks"][0]["id"]
+    open(os.path.join(fail_dir, sick), "w").close()
+    wait_healthy(via, app_id, 2, without=[sick], timeout=60)
+    fw = framework_id(apps)
+    framework = next(f for f in cluster_state(cluster)["frameworks"] if f["id"] == fw)
+    ended = [t for t in framework["completed_tasks"] if t["id"] == sick]
+    assert ended and ended[0]["state"] == "TASK_KILLED", ended
+    assert via.call("DELETE", "/v2/apps/e2e/checked").status == 200
+    wait_until(lambda: via.call("GET", "/v2/apps/e2e/checked").status == 404, 30, "the app to be gone")

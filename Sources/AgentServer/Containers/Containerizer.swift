@@ -38,7 +38,7 @@ public actor Containerizer {
     /// ended; nil: no shim (an adopted container then ends with an unknown status).
     public nonisolated let waitShim: ContainerWaitShim.Setup?
     let logger: Logger
-    private let reaper: ContainerReaper
+    let reaper: ContainerReaper
     var containers: [String: Record] = [:]
     private var monitor: Task<Void, Never>?
     private var nextWaiter: UInt64 = 0

@@ -1,0 +1,59 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Containerizer {
+    /// Runs a task's health check once, beside the task: `argv` in `sandbox` with
+    /// `environment`, its output appended to the sandbox's `health_check.log`, in a
+    /// process group of its own that is killed at `timeout`. Passed on exit status 0; else
+    /// the reason (the exit status or signal, the timeout, a spawn that failed).
+    public func runHealthCheck(
+        argv: [String], environment: [String: String], sandbox: String, timeout: Duration
+    ) async -> (passed: Bool, message: String) {
+        let pid: Int32
+        do {
+            let executable = try ContainerSpawner.resolve(
+                argv[0], searchPath: environment["PATH"] ?? ContainerSpec.defaultSearchPath, directory: sandbox)
+            let log = sandbox + "/health_check.log"
+            pid = try ContainerSpawner.spawn(
+                ContainerSpawner.Request(
+                    executable: executable, argv: argv, environment: environment, directory: sandbox, stdoutPath: log,
+                    stderrPath: log, statusPipe: nil))
+        } catch {
+            return (false, "cannot run the check: \(error)")
+        }
+        let reaper = self.reaper
+        return await withCheckedContinuation { continuation in
+            let answer = Mutex<CheckedContinuation<(passed: Bool, message: String), Never>?>(continuation)
+            let timedOut = Atomic<Bool>(false)
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                timedOut.store(true, ordering: .sequentiallyConsistent)
+                reaper.signal(pid: pid, SIGKILL)
+            }
+            do {
+                try reaper.register(pid: pid) { status in
+                    timer.cancel()
+                    let outcome: (Bool, String)
+                    if timedOut.load(ordering: .sequentiallyConsistent) {
+                        outcome = (false, "no answer within \(timeout)")
+                    } else if let status, status & 0x7f == 0 {
+                        let code = (status >> 8) & 0xff
+                        outcome = (code == 0, code == 0 ? "exited with status 0" : "exited with status \(code)")
+                    } else {
+                        outcome = (false, status.map { "killed by signal \($0 & 0x7f)" } ?? "its end was not seen")
+                    }
+                    answer.withLock { $0.take() }?.resume(returning: outcome)
+                }
+            } catch {
+                timer.cancel()
+                _ = Glibc.kill(-pid, SIGKILL)
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                answer.withLock { $0.take() }?.resume(returning: (false, "cannot watch the check: \(error)"))
+            }
+        }
+    }
+}
