@@ -138,7 +138,8 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
-                "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol", "UTCTime",
+                "AppsCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
+                "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

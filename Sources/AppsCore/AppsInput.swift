@@ -13,6 +13,8 @@ public enum AppsInput: Sendable {
     /// A probe asked for with `AppsAction.probe` came back.
     case probed(taskID: String, check: Int, result: ProbeResult)
     case request(AppsRequest)
+    /// What each agent has in all (the master's GET_AGENTS), polled by the edge.
+    case agentCapacities([AgentCapacity])
     /// Time passed: timers that are due fire. The edge ticks at `nextWakeup` or sooner.
     case tick
 }

@@ -16,6 +16,8 @@ public struct AppsScheduler: Sendable {
     public internal(set) var delays: [AppID: LaunchDelay] = [:]
     public internal(set) var offerStats: [AppID: OfferStats] = [:]
     public internal(set) var lastTaskFailures: [AppID: TaskFailure] = [:]
+    /// The agents' totals, as the edge last heard them; empty until it has.
+    public internal(set) var agentCapacities: [AgentCapacity] = []
     public internal(set) var frameworkID: String?
     /// True while subscribed: calls can go out.
     public internal(set) var isSubscribed = false
@@ -62,6 +64,7 @@ public struct AppsScheduler: Sendable {
         case .update(let status): onUpdate(status)
         case .probed(let taskID, let check, let result): onProbed(taskID, check: check, result: result)
         case .request(let request): reply = onRequest(request)
+        case .agentCapacities(let agents): agentCapacities = agents
         case .tick: onTick()
         }
         converge()

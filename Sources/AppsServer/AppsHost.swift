@@ -173,6 +173,12 @@ public actor AppsHost {
         return true
     }
 
+    /// What every agent has in all, from the master (`AgentCapacityWatch`).
+    func noteAgents(_ agents: [AgentCapacity], term: Int) async {
+        guard term == self.term else { return }
+        await stepAndWait(.agentCapacities(agents))
+    }
+
     /// The subscription ended: calls wait for the next one.
     func disconnected(term: Int) async {
         guard term == self.term else { return }

@@ -54,6 +54,10 @@ struct AppsLeadership: Service {
                         state: state, store: store, session: session, idPrefix: String(term.prefix(12)))
                     let hostTerm = await host.currentTerm
                     group.addTask { await subscribe(session, term: hostTerm) }
+                    group.addTask {
+                        await AgentCapacityWatch(master: settings.master, host: host, logger: logger).run(
+                            term: hostTerm)
+                    }
                     let sessionLost: @Sendable () async -> Void = { [logger] in
                         await client.waitUntilSessionLost(after: sessionTimeout)
                         guard !Task.isCancelled else { return }

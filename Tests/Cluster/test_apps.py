@@ -56,7 +56,19 @@ def test_bad_input_changes_nothing(apps):
     assert answer.status == 400 and answer.json()["message"] == "Invalid JSON", answer
     answer = via.call("POST", "/v2/apps", body={"id": "/x", "cmd": "sleep 1", "instances": "three"})
     assert answer.status == 422 and answer.json()["details"][0]["path"] == "/instances", answer
-    assert via.call("GET", "/v2/apps").json()["apps"] == []
+    # No agent of the cluster has 64 cpus (they have 2): refused, naming the field, once
+    # the new leader has heard the agents from the master (until then such an app waits).
+    attempts = []
+
+    def refused_as_too_large():
+        attempts.append("/huge-%d" % len(attempts))
+        answer = via.call("POST", "/v2/apps", body={"id": attempts[-1], "cmd": "sleep 1", "cpus": 64})
+        if answer.status == 201:
+            assert via.call("DELETE", "/v2/apps%s" % attempts[-1]).status == 200
+        return answer.status == 422 and answer.json()["details"][0]["path"] == "/cpus" and answer
+    answer = wait_until(refused_as_too_large, 15, "Apps to know the agents and refuse an app none could hold")
+    assert "the largest has 2" in answer.json()["details"][0]["errors"][0], answer
+    wait_until(lambda: via.call("GET", "/v2/apps").json()["apps"] == [], 10, "no app left")
     assert via.call("GET", "/v2/apps/nothing-here").status == 404
 
 

@@ -1,0 +1,46 @@
+import AppsCore
+import ClusterCore
+import ClusterEdge
+import ClusterProtocol
+import Logging
+import Synchronization
+
+/// While an Apps instance leads, asks the leading master what every agent has in all
+/// (GET_AGENTS) every `interval` and steps the scheduler with it, so an app no agent could
+/// ever hold is refused (422) rather than left waiting.
+struct AgentCapacityWatch {
+    static let interval: Duration = .seconds(10)
+
+    let master: MasterURL
+    let host: AppsHost
+    let logger: Logger
+
+    func run(term: Int) async {
+        let leader = Mutex<HostPort?>(nil)
+        let detector = Task { [master, logger] in
+            for await found in MasterDetector(url: master, logger: logger).leaders() { leader.withLock { $0 = found } }
+        }
+        defer { detector.cancel() }
+        while !Task.isCancelled {
+            guard let address = leader.withLock({ $0 }),
+                let agents = try? await OperatorClient.call(.getAgents, at: address, timeout: .seconds(5)).response
+                    .getAgents?.agents
+            else {
+                // No leading master found yet, or it did not answer: ask again soon.
+                try? await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            await host.noteAgents(agents.map(Self.capacity), term: term)
+            try? await Task.sleep(for: Self.interval)
+        }
+    }
+
+    static func capacity(_ agent: Mesos.OperatorResponse.GetAgents.Agent) -> AgentCapacity {
+        let total = (try? Resources(agent.totalResources)) ?? Resources()
+        let ports = agent.totalResources.filter { $0.name == "ports" }.flatMap { $0.ranges?.range ?? [] }
+            .reduce(0) { $0 + Int(clamping: $1.end &- $1.begin &+ 1) }
+        return AgentCapacity(
+            hostname: agent.agentInfo.hostname, cpus: total.cpus.doubleValue, mem: total.mem.doubleValue,
+            disk: total.disk.doubleValue, gpus: total.gpus.doubleValue, ports: ports)
+    }
+}
