@@ -5,6 +5,9 @@ public struct AppsConfig: Sendable {
     public var idPrefix: String
     /// The framework's role: the role tasks run under unless their app names one.
     public var frameworkRole = "*"
+    /// More roles the framework subscribes with (`corral apps --roles`), for apps of the
+    /// top-level groups they name.
+    public var groupRoles: [String] = []
     /// Where service ports (`portDefinitions[].port` 0) are picked from (`--local_port_min/max`).
     public var servicePorts = 10000...20000
     /// How often every task is reconciled with the master (`--reconciliation_interval`).

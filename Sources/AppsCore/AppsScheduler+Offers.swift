@@ -18,6 +18,11 @@ extension AppsScheduler {
         var launches: [Mesos.TaskInfo] = []
         for id in appsWaitingForOffers() {
             guard let app = apps[id] else { continue }
+            // A MULTI_ROLE offer is for one role: only the apps of that role use it.
+            guard (app.role ?? config.frameworkRole) == allocationRole else {
+                record(offer, for: id, used: false, reasons: [.unfulfilledRole])
+                continue
+            }
             var reasons: Set<UnusedReason> = []
             var used = false
             matching: while pendingLaunches[id, default: 0] > 0 {
@@ -54,6 +59,28 @@ extension AppsScheduler {
     /// Apps with tasks to launch and no launch delay running, in id order.
     private func appsWaitingForOffers() -> [AppID] {
         pendingLaunches.filter { id, count in count > 0 && (delays[id]?.until ?? 0) <= now }.keys.sorted()
+    }
+
+    /// The roles the framework subscribes with: its own and the groups' (`--roles`).
+    public var subscribedRoles: [String] { Set([config.frameworkRole] + config.groupRoles).sorted() }
+
+    /// Marathon's rule for an app's role: the framework's, or its top-level group's name
+    /// (`/prod/web` may run as `prod`) when the framework subscribes with that role.
+    func roleProblems(_ app: AppDefinition) -> [ValidationProblem] {
+        guard let role = app.role, role != config.frameworkRole else { return [] }
+        let group = app.id.segments.count > 1 ? app.id.segments[0] : nil
+        if role == group, config.groupRoles.contains(role) { return [] }
+        let allowed = [config.frameworkRole] + (group.flatMap { config.groupRoles.contains($0) ? [$0] : nil } ?? [])
+        let hint =
+            role == group
+            ? "start Apps with --roles \(role) so the framework subscribes with it"
+            : "an app runs as the framework's role, or as its top-level group's"
+        return [
+            ValidationProblem(
+                path: "/role",
+                "Role \"\(role)\" is not allowed for this app. Allowed roles: \(allowed.joined(separator: ", ")) (\(hint))"
+            )
+        ]
     }
 
     /// The roles whose resources `app`'s tasks may use.

@@ -66,7 +66,7 @@ extension AppsScheduler {
         restart: Bool = false
     ) -> AppsReply {
         var app = app
-        var found = problems + app.problems
+        var found = problems + app.problems + roleProblems(app)
         if found.isEmpty, current.map({ $0.resourcesDiffer(from: app) }) ?? true { found = fitProblems(app) }
         guard found.isEmpty else { return .invalid(found) }
         let configChanged = restart || current.map { app.differsInConfig(from: $0) } ?? true

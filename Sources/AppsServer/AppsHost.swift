@@ -66,6 +66,7 @@ public actor AppsHost {
         self.store = store
         var config = AppsConfig(idPrefix: idPrefix)
         config.frameworkRole = settings.role
+        config.groupRoles = settings.groupRoles
         scheduler = AppsScheduler(config: config, now: clock.now, state: state)
         let calls = CallSender(send: { try await session.send($0) }, logger: logger)
         self.calls = calls

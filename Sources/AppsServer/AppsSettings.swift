@@ -16,6 +16,10 @@ public struct AppsSettings: Sendable {
     public var user = "root"
     /// The framework's role (`--mesos_role`): tasks' resources come from it or from `*`.
     public var role = "*"
+    /// More roles to subscribe with, for apps of the top-level groups they name
+    /// (`--roles`; Marathon adds a group's role as its apps appear, which needs the
+    /// master's UPDATE_FRAMEWORK).
+    public var groupRoles: [String] = []
     /// How long the master keeps the framework's tasks while no Apps instance is
     /// subscribed, in seconds (`--failover_timeout`, a week).
     public var failoverTimeout = 604_800.0
@@ -35,7 +39,8 @@ public struct AppsSettings: Sendable {
     func frameworkInfo(id: String?) -> Mesos.FrameworkInfo {
         Mesos.FrameworkInfo(
             user: user, name: frameworkName, id: id.map { Mesos.FrameworkID(value: $0) },
-            failoverTimeout: failoverTimeout, checkpoint: true, roles: [role], hostname: hostname,
+            failoverTimeout: failoverTimeout, checkpoint: true, roles: Array(Set([role] + groupRoles)).sorted(),
+            hostname: hostname,
             webuiUrl: "http://\(hostname):\(port)",
             capabilities: [.init(type: .partitionAware), .init(type: .multiRole)])
     }

@@ -44,6 +44,12 @@ struct AppsCommand: AsyncParsableCommand {
         @Option(help: "The framework's role (Marathon's --mesos_role).")
         var mesosRole = "*"
 
+        @Option(
+            help:
+                "More roles to subscribe with, comma-separated: an app of the top-level group /NAME may run as role NAME when NAME is one of them."
+        )
+        var roles: String?
+
         @Option(help: "Seconds the master keeps the tasks while no Apps instance is subscribed.")
         var failoverTimeout: Double = 604_800
 
@@ -87,6 +93,7 @@ struct AppsCommand: AsyncParsableCommand {
             settings.frameworkName = frameworkName
             settings.user = mesosUser
             settings.role = mesosRole
+            settings.groupRoles = (roles ?? "").split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
             settings.failoverTimeout = failoverTimeout
             settings.zkSessionTimeout = Int64(zkSessionTimeout * 1000)
             var daemon = AppsDaemon(settings: settings, logger: logger)

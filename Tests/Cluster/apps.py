@@ -43,7 +43,7 @@ class Apps:
         n = len(self.instances) + 1
         d = Daemon("apps%d" % n,
                    [self.cluster.binary, "apps", "--zk", self.zk_url, "--master", self.cluster.zk_url,
-                    "--port", str(port), "--failover-timeout", str(self.failover_timeout)],
+                    "--port", str(port), "--failover-timeout", str(self.failover_timeout), "--roles", "prod"],
                    os.path.join(self.cluster.workdir, "apps%d-%d.log" % (n, port))).start()
         instance = AppsInstance(d, port)
         self.instances.append(instance)

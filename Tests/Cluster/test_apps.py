@@ -193,3 +193,20 @@ def test_a_command_health_check_run_by_the_agent(apps, cluster, fail_dir):
     assert ended and ended[0]["state"] == "TASK_KILLED", ended
     assert via.call("DELETE", "/v2/apps/e2e/checked").status == 200
     wait_until(lambda: via.call("GET", "/v2/apps/e2e/checked").status == 404, 30, "the app to be gone")
+
+
+def test_an_app_of_its_groups_role(apps, cluster, fail_dir):
+    """An app may run as its top-level group's role when Apps subscribes with it (--roles
+    prod): the task runs on resources allocated to that role."""
+    via = apps.standby
+    answer = via.call("POST", "/v2/apps", body=dict(health_app("/dev/web", 1, fail_dir), role="prod"))
+    assert answer.status == 422 and answer.json()["details"][0]["path"] == "/role", answer
+    assert via.call("POST", "/v2/apps", body=dict(health_app("/prod/web", 1, fail_dir), role="prod")).status == 201
+    app = wait_healthy(via, "/prod/web", 1, timeout=60)
+    fw = framework_id(apps)
+    framework = next(f for f in cluster_state(cluster)["frameworks"] if f["id"] == fw)
+    assert "prod" in framework["roles"], framework["roles"]
+    task = next(t for t in framework["tasks"] if t["id"] == app["tasks"][0]["id"])
+    assert task["role"] == "prod", task
+    assert via.call("DELETE", "/v2/apps/prod/web").status == 200
+    wait_until(lambda: via.call("GET", "/v2/apps/prod/web").status == 404, 30, "the app to be gone")
