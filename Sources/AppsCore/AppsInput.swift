@@ -41,6 +41,11 @@ public enum AppsRequest: Sendable {
     case cancelDeployment(String, force: Bool)
     /// `DELETE /v2/queue/{id}/delay`.
     case resetDelay(AppID)
+    /// `POST` (`creating`) or `PUT /v2/groups/{id}`: apps (ids relative to the group)
+    /// created or changed, every app under the group scaled by `scaleBy`; one deployment.
+    case changeGroup(AppID, apps: [AppUpdate], scaleBy: Double?, creating: Bool, force: Bool)
+    /// `DELETE /v2/groups/{id}`: every app under it stopped; one deployment.
+    case deleteGroup(AppID, force: Bool)
 }
 
 /// The answer to a request.

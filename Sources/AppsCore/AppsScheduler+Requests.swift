@@ -9,6 +9,9 @@ extension AppsScheduler {
         case .killTasks(let ids, let scale, let wipe, let force): killTasks(ids, scale: scale, wipe: wipe, force: force)
         case .cancelDeployment(let id, let force): cancelDeployment(id, force: force)
         case .resetDelay(let id): resetDelay(id)
+        case .changeGroup(let id, let apps, let scaleBy, let creating, let force):
+            changeGroup(id, apps: apps, scaleBy: scaleBy, creating: creating, force: force)
+        case .deleteGroup(let id, let force): deleteGroup(id, force: force)
         }
     }
 
@@ -80,7 +83,7 @@ extension AppsScheduler {
     }
 
     /// Picks a free service port for each port definition that asks for one (port 0).
-    private mutating func assignServicePorts(_ app: inout AppDefinition) {
+    mutating func assignServicePorts(_ app: inout AppDefinition) {
         var used = Set(apps.values.filter { $0.id != app.id }.flatMap { $0.portDefinitions.map(\.port) })
         used.formUnion(app.portDefinitions.map(\.port))
         var candidates = config.servicePorts.makeIterator()
@@ -150,7 +153,7 @@ extension AppsScheduler {
 
     /// A 409 when deployments hold `id` and the user did not say `force`; with `force`,
     /// those deployments are forgotten (their tasks stay as they are) and nil.
-    private mutating func lockRefusal(_ id: AppID, force: Bool) -> AppsReply? {
+    mutating func lockRefusal(_ id: AppID, force: Bool) -> AppsReply? {
         guard let blocked = blockingDeployments(id), !blocked.isEmpty else { return nil }
         guard force else { return .conflict(lockedMessage(blocked), deployments: blocked) }
         for deploymentID in blocked {

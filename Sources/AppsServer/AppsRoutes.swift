@@ -51,7 +51,7 @@ public struct AppsRoutes: Sendable {
         case "tasks": return try await TasksEndpoint(host: host, bodyLimit: requestBytesMax).handle(&api, rest)
         case "deployments": return try await DeploymentsEndpoint(host: host).handle(api, rest)
         case "queue": return try await QueueEndpoint(host: host).handle(api, rest)
-        case "groups": return try await GroupsEndpoint(host: host).handle(api, rest)
+        case "groups": return try await GroupsEndpoint(host: host, bodyLimit: requestBytesMax).handle(&api, rest)
         case "events": return try await EventsEndpoint(host: host).handle(api, rest)
         case "info" where rest.isEmpty: return try await info(api)
         case "leader" where rest.isEmpty && api.method == .delete: return try await abdicate()

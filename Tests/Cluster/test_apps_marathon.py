@@ -129,3 +129,23 @@ def test_the_marathon_client_drives_an_app(apps, client):
     client.delete_app(APP)
     wait_until(lambda: client.list_apps() == [], 30, "the app to be deleted")
     wait_until(lambda: client.list_tasks() == [], 30, "every task to end")
+
+
+def test_the_marathon_client_drives_a_group(apps, client):
+    from marathon.models import MarathonGroup
+    group = MarathonGroup(id="/client-shop", apps=[
+        MarathonApp(id="web", cmd="sleep 600", instances=1, cpus=0.05, mem=16),
+        MarathonApp(id="db", cmd="sleep 600", instances=1, cpus=0.05, mem=16),
+    ])
+    assert client.create_group(group)["deploymentId"]
+
+    def running(count):
+        apps_now = client.list_apps(app_id="/client-shop", embed_counts=True)
+        return sorted(a.id for a in apps_now) == ["/client-shop/db", "/client-shop/web"] and all(
+            a.tasks_running == count and not a.deployments for a in apps_now)
+    wait_until(lambda: running(1), 60, "both apps of the group running")
+    assert sorted(a.id for a in client.get_group("/client-shop").apps) == ["/client-shop/db", "/client-shop/web"]
+    client.scale_group("/client-shop", 2)
+    wait_until(lambda: running(2), 60, "the group scaled by 2")
+    client.delete_group("/client-shop")
+    wait_until(lambda: client.list_apps(app_id="/client-shop") == [], 30, "the group deleted")
