@@ -210,3 +210,37 @@ def test_an_app_of_its_groups_role(apps, cluster, fail_dir):
     assert task["role"] == "prod", task
     assert via.call("DELETE", "/v2/apps/prod/web").status == 200
     wait_until(lambda: via.call("GET", "/v2/apps/prod/web").status == 404, 30, "the app to be gone")
+
+
+def test_the_queue_shows_back_off_and_unused_offers(apps):
+    """A task that keeps failing is replaced with Marathon's back-off, shown in /v2/queue
+    with the app's lastTaskFailure; an app that fits no offer shows why (lastUnusedOffers)."""
+    via = apps.standby
+    crashing = {"id": "/e2e/crashing", "cmd": "exit 3", "cpus": 0.05, "mem": 16, "backoffSeconds": 30,
+                "maxLaunchDelaySeconds": 60}
+    assert via.call("POST", "/v2/apps", body=crashing).status == 201
+
+    def delayed():
+        queue = via.call("GET", "/v2/queue").json()["queue"]
+        item = next((q for q in queue if q["app"]["id"] == "/e2e/crashing"), None)
+        return item if item and not item["delay"]["overdue"] and item["delay"]["timeLeftSeconds"] > 0 else None
+    item = wait_until(delayed, 30, "the crashing app to wait out its back-off in /v2/queue")
+    assert item["count"] == 1 and item["delay"]["timeLeftSeconds"] <= 30, item
+    failure = app_info(via, "/e2e/crashing")["lastTaskFailure"]
+    assert failure["state"] == "TASK_FAILED" and "3" in failure["message"], failure
+    assert via.call("DELETE", "/v2/queue/e2e/crashing/delay").status == 204
+
+    nowhere = {"id": "/e2e/nowhere", "cmd": "sleep 600", "cpus": 0.05, "mem": 16,
+               "constraints": [["hostname", "LIKE", "no-such-host"]]}
+    assert via.call("POST", "/v2/apps", body=nowhere).status == 201
+
+    def unused():
+        queue = via.call("GET", "/v2/queue?embed=lastUnusedOffers").json()["queue"]
+        item = next((q for q in queue if q["app"]["id"] == "/e2e/nowhere"), None)
+        return item if item and item.get("lastUnusedOffers") else None
+    item = wait_until(unused, 30, "the unplaceable app's unused offers in /v2/queue")
+    assert "UnfulfilledConstraint" in item["lastUnusedOffers"][0]["reason"], item
+    summary = {s["reason"]: s for s in item["processedOffersSummary"]["rejectSummaryLastOffers"]}
+    assert summary["UnfulfilledConstraint"]["declined"] >= 1, summary
+    for app_id in ("e2e/crashing", "e2e/nowhere"):
+        assert via.call("DELETE", "/v2/apps/%s" % app_id).status == 200
