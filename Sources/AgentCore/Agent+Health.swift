@@ -21,12 +21,15 @@ extension Agent {
         var healthy: Bool?
         /// The task was killed for failing its checks.
         var killed = false
+        /// The task is being killed (for its checks or otherwise): no more checks, as
+        /// Mesos' command executor stops its checker on a kill.
+        var stopped = false
     }
 
     /// The task runs: its checks begin after their delay.
     mutating func startHealthChecks(_ key: TaskKey, task: TaskRun, executor: ExecutorRun) {
-        guard let check = task.info.healthCheck, check.type == .command, check.command != nil,
-            let containerID = task.containerID
+        guard executor.kind == .command, let check = task.info.healthCheck, check.type == .command,
+            check.command != nil, let containerID = task.containerID, !task.killRequested
         else { return }
         var environment = baseEnvironment(key.framework, executor.info.executorID, sandbox: executor.sandbox)
         environment.merge(Self.taskEnvironment(task.info)) { _, task in task }
@@ -49,7 +52,7 @@ extension Agent {
     /// Checks that are due go to the edge (`tick`).
     mutating func runDueHealthChecks() {
         for key in health.keys.sorted() {
-            guard let entry = health[key], !entry.inFlight, !entry.killed, entry.nextCheckAt <= now else { continue }
+            guard let entry = health[key], !entry.inFlight, !entry.stopped, entry.nextCheckAt <= now else { continue }
             health[key]!.inFlight = true
             emit(
                 .runHealthCheck(
@@ -64,7 +67,12 @@ extension Agent {
         guard let key = health.first(where: { $0.value.containerID == containerID })?.key else { return }
         var entry = health[key]!
         entry.inFlight = false
-        entry.nextCheckAt = now + max(entry.check.interval, 1)
+        // At least a second apart: an interval of 0 would spawn a check every tick.
+        entry.nextCheckAt = now + max(entry.check.interval, 1000)
+        guard !entry.stopped else {
+            health[key] = entry
+            return
+        }
         defer { health[key] = entry }
         if passed {
             entry.failures = 0
@@ -79,8 +87,9 @@ extension Agent {
             reportHealth(key, healthy: false, message: "Health check failed: \(message)")
             entry.healthy = false
         }
-        if entry.failures >= max(entry.check.failuresToKill, 1), !entry.killed {
+        if entry.failures >= max(entry.check.failuresToKill, 1) {
             entry.killed = true
+            entry.stopped = true
             log("Killing task \(key.task): \(entry.failures) health checks failed in a row (last: \(message))")
             killTask(key, policy: executorKey(of: key).flatMap { executors[$0]?.tasks[key.task]?.info.killPolicy })
         }
@@ -89,11 +98,13 @@ extension Agent {
     /// The task ended: its checks stop.
     mutating func stopHealthChecks(_ key: TaskKey) { health[key] = nil }
 
+    /// The task is being killed: no more checks, no more verdicts.
+    mutating func pauseHealthChecks(_ key: TaskKey) { health[key]?.stopped = true }
+
     /// The end of a task killed for failing its checks: TASK_KILLED, unhealthy.
     mutating func reportKilledUnhealthy(_ key: TaskKey, failures: Int) {
         var status = Mesos.TaskStatus(taskID: key.task, state: .killed)
         status.source = .executor
-        status.reason = .taskHealthCheckStatusUpdated
         status.message = "Task killed after \(failures) health checks failed in a row"
         status.healthy = false
         status.timestamp = timestamp
@@ -103,7 +114,7 @@ extension Agent {
 
     /// The earliest check due, for `nextWakeup`.
     var nextHealthCheckAt: Int64 {
-        health.values.filter { !$0.inFlight && !$0.killed }.map(\.nextCheckAt).min() ?? .max
+        health.values.filter { !$0.inFlight && !$0.stopped }.map(\.nextCheckAt).min() ?? .max
     }
 
     private mutating func reportHealth(_ key: TaskKey, healthy: Bool, message: String) {

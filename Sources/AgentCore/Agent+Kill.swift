@@ -17,6 +17,7 @@ extension Agent {
             return
         }
         executors[executor]!.tasks[key.task]!.killRequested = true
+        pauseHealthChecks(key)
         let grace = policy?.gracePeriod.map { $0.nanoseconds / 1_000_000 } ?? config.killGracePeriod
         if let containerID = task.containerID {
             emit(.kill(containerID, gracePeriod: max(0, grace)))

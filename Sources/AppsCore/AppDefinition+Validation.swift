@@ -4,6 +4,8 @@ extension AppDefinition {
     public static let secondsMax = 31_536_000
     /// The most instances an app may ask for.
     public static let instancesMax = 1_000_000
+    /// A COMMAND check's timings: the agent (and Mesos' master) take a day at most.
+    public static let agentCheckSecondsMax = 86_400
 
     /// What is wrong with this definition, in Marathon's terms (empty when it is valid).
     public var problems: [ValidationProblem] {
@@ -174,6 +176,19 @@ extension AppDefinition {
             }
             if check.timeoutSeconds >= check.intervalSeconds {
                 found.append(ValidationProblem(path: path, "timeoutSeconds must be less than intervalSeconds"))
+            }
+            // The agent runs a COMMAND check, and the master takes its timings within a day.
+            if check.protocol == .command {
+                for (field, value) in [
+                    ("gracePeriodSeconds", check.gracePeriodSeconds), ("intervalSeconds", check.intervalSeconds),
+                    ("timeoutSeconds", check.timeoutSeconds), ("delaySeconds", check.delaySeconds),
+                ] where !(0...Self.agentCheckSecondsMax).contains(value) {
+                    found.append(
+                        ValidationProblem(
+                            path: path + "/" + field,
+                            "got \(value), expected 0 to \(Self.agentCheckSecondsMax) for a COMMAND check (run by the agent)"
+                        ))
+                }
             }
         }
         return found

@@ -23,6 +23,14 @@ extension AppsScheduler {
         var problems: [ValidationProblem] = []
         for (index, update) in updates.enumerated() {
             let id = AppID(update.id ?? "", relativeTo: group)
+            guard id.segments.count > group.segments.count, id.segments.starts(with: group.segments) else {
+                problems.append(ValidationProblem(path: "/apps(\(index))/id", "Identifier is not child of '\(group)'"))
+                continue
+            }
+            guard !targets.contains(where: { $0.0.id == id }) else {
+                problems.append(ValidationProblem(path: "/apps(\(index))/id", "\(id) is given twice in this change"))
+                continue
+            }
             var update = update
             update.id = id.description
             let current = apps[id]
@@ -43,7 +51,12 @@ extension AppsScheduler {
             }
             for current in apps(under: group) where !targets.contains(where: { $0.0.id == current.id }) {
                 var app = current
-                app.instances = Int((Double(app.instances) * factor).rounded(.up))
+                app.instances = Int(min((Double(app.instances) * factor).rounded(.up), Double(Int32.max)))
+                for problem in app.problems {
+                    problems.append(
+                        ValidationProblem(
+                            path: "/scaleBy", "\(app.id)\(problem.path): \(problem.errors.joined(separator: "; "))"))
+                }
                 targets.append((app, current))
             }
         }
@@ -52,7 +65,7 @@ extension AppsScheduler {
         for (app, _) in targets {
             if let refusal = lockRefusal(app.id, force: force) { return refusal }
         }
-        return commit(targets)
+        return commit(targets.map { (target: $0.0, current: $0.1) })
     }
 
     /// `DELETE /v2/groups/{id}`: every app under it stopped, as one deployment.
@@ -79,14 +92,25 @@ extension AppsScheduler {
         return .deployment(id: deployment.id, version: deployment.version, created: false)
     }
 
-    /// Stores each app as a new version and starts one deployment from their current
-    /// definitions to these.
-    private mutating func commit(_ targets: [(AppDefinition, AppDefinition?)]) -> AppsReply {
+    /// Stores each app as a new version (or removes it, for a nil target) and starts one
+    /// deployment from their current definitions to these.
+    mutating func commit(_ changes: [(target: AppDefinition?, current: AppDefinition?)]) -> AppsReply {
         let version = newVersion()
         var original: [AppID: AppDefinition?] = [:]
         var target: [AppID: AppDefinition?] = [:]
-        for (app, current) in targets {
-            var app = app
+        var removed: [AppID] = []
+        for (next, current) in changes {
+            guard var app = next else {
+                guard let current else { continue }
+                apps[current.id] = nil
+                delays[current.id] = nil
+                offerStats[current.id] = nil
+                store(.removeApp(current.id))
+                original[current.id] = .some(current)
+                target[current.id] = .some(nil)
+                removed.append(current.id)
+                continue
+            }
             let configChanged = current.map { app.differsInConfig(from: $0) } ?? true
             app.stampVersion(version, configChanged: configChanged)
             if configChanged { delays[app.id] = nil }
@@ -96,7 +120,12 @@ extension AppsScheduler {
             original[app.id] = .some(current)
             target[app.id] = .some(app)
         }
+        guard !target.isEmpty else { return .done }
         let deployment = startDeployment(original: original, target: target)
-        return .deployment(id: deployment.id, version: deployment.version, created: targets.contains { $0.1 == nil })
+        for id in removed {
+            for task in tasks(of: id) { kill(task.id, because: .decommission) }
+        }
+        let created = changes.contains { $0.target != nil && $0.current == nil }
+        return .deployment(id: deployment.id, version: deployment.version, created: created)
     }
 }

@@ -128,6 +128,15 @@ extension AppsScheduler {
         guard let deployment = deployments[id] else { return .notFound("DeploymentPlan \(id) does not exist") }
         finish(deployment, succeeded: false)
         if force { return .done }
+        if deployment.original.count > 1 {
+            // A group's change is rolled back as it came: one deployment of every app.
+            return commit(
+                deployment.original.sorted(by: { $0.key < $1.key }).map { id, original in
+                    var restored = original
+                    if let current = apps[id] { restored?.lastConfigChangeAt = current.lastConfigChangeAt }
+                    return (target: restored, current: apps[id])
+                })
+        }
         var rollback: (id: String, version: Int64)?
         for (appID, original) in deployment.original.sorted(by: { $0.key < $1.key }) {
             let reply: AppsReply

@@ -23,14 +23,17 @@ struct AgentCapacityWatch {
         defer { detector.cancel() }
         while !Task.isCancelled {
             guard let address = leader.withLock({ $0 }),
-                let agents = try? await OperatorClient.call(.getAgents, at: address, timeout: .seconds(5)).response
-                    .getAgents?.agents
+                let answer = try? await OperatorClient.call(.getAgents, at: address, timeout: .seconds(5)).response
+                    .getAgents
             else {
                 // No leading master found yet, or it did not answer: ask again soon.
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            await host.noteAgents(agents.map(Self.capacity), term: term)
+            // Agents a new master has not heard again yet may be the large ones: until
+            // they are back, nothing is refused for its size.
+            let known = answer.recoveredAgents.isEmpty ? answer.agents.map(Self.capacity) : []
+            await host.noteAgents(known, term: term)
             try? await Task.sleep(for: Self.interval)
         }
     }
@@ -38,7 +41,10 @@ struct AgentCapacityWatch {
     static func capacity(_ agent: Mesos.OperatorResponse.GetAgents.Agent) -> AgentCapacity {
         let total = (try? Resources(agent.totalResources)) ?? Resources()
         let ports = agent.totalResources.filter { $0.name == "ports" }.flatMap { $0.ranges?.range ?? [] }
-            .reduce(0) { $0 + Int(clamping: $1.end &- $1.begin &+ 1) }
+            .reduce(0) { total, range in
+                let (sum, overflow) = total.addingReportingOverflow(Int(clamping: range.end &- range.begin &+ 1))
+                return overflow ? Int.max : sum
+            }
         return AgentCapacity(
             hostname: agent.agentInfo.hostname, cpus: total.cpus.doubleValue, mem: total.mem.doubleValue,
             disk: total.disk.doubleValue, gpus: total.gpus.doubleValue, ports: ports)

@@ -43,8 +43,15 @@ struct AppsLeadership: Service {
                 try await client.ensurePath(electionPath)
                 let election = LeaderElection(client: client, path: electionPath, prefix: Self.electionPrefix)
                 let own = Array(settings.address.utf8)
+                let candidacy = Candidacy(
+                    election: election, own: own, leaderWatch: leaderWatch, role: "Apps instance", logger: logger)
+                let host = self.host
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await follow(election, own: own) }
+                    group.addTask {
+                        try await candidacy.follow(
+                            address: { HostPort(parsing: String(decoding: $0, as: UTF8.self)) },
+                            note: { await host.noteLeader($0) })
+                    }
                     let leadership = try await election.lead(data: own)
                     let term = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
                     let store = AppsStore(client: client, path: path)
@@ -65,7 +72,7 @@ struct AppsLeadership: Service {
                             "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another Apps instance may lead by now"
                         )
                     }
-                    if await Self.stepsDown(leadership, abdications, sessionLost) {
+                    if await Candidacy.stepsDown(leadership, abdications, sessionLost) {
                         await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
                     }
                     await host.standBy(leader: nil)
@@ -93,61 +100,6 @@ struct AppsLeadership: Service {
             }
             await host.disconnected(term: term)
             try? await Task.sleep(for: .seconds(1))
-        }
-    }
-
-    /// Waits until leadership ends: true if this instance must step down (Keeper refused a
-    /// write), false if it lost its znode or its session.
-    private static func stepsDown(
-        _ leadership: Leadership, _ abdications: AsyncStream<String>,
-        _ sessionLost: @escaping @Sendable () async -> Void
-    ) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await leadership.lost()
-                return false
-            }
-            group.addTask {
-                await sessionLost()
-                return false
-            }
-            group.addTask {
-                for await _ in abdications { return true }
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                return false
-            }
-            let stepsDown = await group.next() ?? false
-            group.cancelAll()
-            return stepsDown
-        }
-    }
-
-    /// While standing by, keeps the leader's address for the proxy, and watches that the
-    /// leader's process lives (`own` is this instance's data: it does not watch itself).
-    private func follow(_ election: LeaderElection, own: [UInt8]) async throws {
-        var watching: Task<Void, Never>?
-        defer { watching?.cancel() }
-        for try await leader in election.leaders() {
-            watching?.cancel()
-            let address = leader.flatMap { HostPort(parsing: String(decoding: $0.data, as: UTF8.self)) }
-            await host.noteLeader(leader?.data == own ? nil : address)
-            if let leader, let address, leader.data != own, let leaderWatch {
-                watching = Task { await depose(leader.node, at: address, in: election, when: leaderWatch) }
-            }
-        }
-    }
-
-    private func depose(_ node: String, at address: HostPort, in election: LeaderElection, when watch: LeaderWatch)
-        async
-    {
-        guard await watch.waitUntilGone(address) else { return }
-        logger.warning(
-            "The leading Apps instance at \(address) refuses connections: its process is gone. Removing its znode \(node) so this instance leads without waiting for the dead leader's Keeper session to expire"
-        )
-        do {
-            try await election.depose(node)
-        } catch {
-            logger.warning("Could not remove the dead leader's znode \(node): \(error); its session's expiry will")
         }
     }
 }

@@ -104,7 +104,7 @@ struct TaskValidation {
             task.executor = executor
         }
         if let command = task.command { try Self.checkCommand(command, what: "Task") }
-        if let check = task.healthCheck { try Self.checkHealthCheck(check, of: task) }
+        if let check = task.healthCheck { try Self.checkHealthCheck(check, of: task, inGroup: group) }
         let (wire, resources) = try fill(task.resources, what: "Task")
         task.resources = wire
         return (task, resources)
@@ -166,14 +166,18 @@ struct TaskValidation {
 
     /// Corral's agents run COMMAND checks of command tasks (Mesos' command executor's);
     /// anything else would never report, so it is refused rather than silently not run.
-    private static func checkHealthCheck(_ check: Mesos.HealthCheck, of task: Mesos.TaskInfo) throws(TaskProblem) {
+    private static func checkHealthCheck(_ check: Mesos.HealthCheck, of task: Mesos.TaskInfo, inGroup: Bool)
+        throws(TaskProblem)
+    {
         guard check.type == .command, let command = check.command else {
             throw TaskProblem(
                 "health_check of type \(check.type?.rawValue ?? "none") is not supported: Corral's agents run COMMAND checks (give type COMMAND and a command)"
             )
         }
-        guard task.command != nil else {
-            throw TaskProblem("health_check is run for command tasks only; a custom executor runs its own checks")
+        guard task.command != nil, !inGroup else {
+            throw TaskProblem(
+                "health_check is run for command tasks only (not in task groups); a custom executor runs its own checks"
+            )
         }
         try checkCommand(command, what: "Health check")
         let seconds = [check.delaySeconds, check.intervalSeconds, check.timeoutSeconds, check.gracePeriodSeconds]

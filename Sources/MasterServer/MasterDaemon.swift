@@ -83,8 +83,10 @@ struct LeadershipService: Service {
                 defer { Task { await client.close() } }
                 try await client.ensurePath(path)
                 let election = LeaderElection(client: client, path: path, prefix: MasterElection.prefix)
+                let candidacy = Candidacy(
+                    election: election, own: data, leaderWatch: leaderWatch, role: "master", logger: logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await follow(election, own: data) }
+                    group.addTask { try await follow(candidacy) }
                     let leadership = try await election.lead(data: data)
                     let store = RegistryStore(client: client, electionPath: path)
                     let registry = try await store.claim(masterID: info.id, leading: leadership.node)
@@ -98,7 +100,7 @@ struct LeadershipService: Service {
                             "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another master may lead by now"
                         )
                     }
-                    if await Self.stepsDown(leadership, abdications, sessionLost) { await Self.resign(leadership) }
+                    if await Candidacy.stepsDown(leadership, abdications, sessionLost) { await Self.resign(leadership) }
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }
@@ -117,66 +119,13 @@ struct LeadershipService: Service {
         await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
     }
 
-    /// Waits until leadership ends: true if this master must step down (its registry writes
-    /// failed), false if it lost its znode or its session — also a session without a server
-    /// for the session timeout (`sessionLost`), which Keeper may have expired meanwhile: a
-    /// master cut off from Keeper must not go on leading beside the one elected after it.
-    private static func stepsDown(
-        _ leadership: Leadership, _ abdications: AsyncStream<String>,
-        _ sessionLost: @escaping @Sendable () async -> Void
-    ) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await leadership.lost()
-                return false
-            }
-            group.addTask {
-                await sessionLost()
-                return false
-            }
-            group.addTask {
-                for await _ in abdications { return true }
-                // The stream ended without a reason: this term is over some other way.
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                return false
-            }
-            let stepsDown = await group.next() ?? false
-            group.cancelAll()
-            return stepsDown
-        }
-    }
-
-    /// While standing by, keeps the leader's address for redirects, and watches that the
-    /// leader's process lives (`own` is this master's data: it does not watch itself).
-    private func follow(_ election: LeaderElection, own: [UInt8]) async throws {
-        var watching: Task<Void, Never>?
-        defer { watching?.cancel() }
-        for try await leader in election.leaders() {
-            watching?.cancel()
-            let address = leader.flatMap { MasterElection.address(fromInfo: $0.data) }
-            // This master's own node: until it has read the registry and leads, it knows of
-            // no leader to redirect to (503), rather than redirecting to itself.
-            await host.noteLeader(leader?.data == own ? nil : address)
-            if let leader, let address, leader.data != own, let leaderWatch {
-                watching = Task { await depose(leader.node, at: address, in: election, when: leaderWatch) }
-            }
-        }
-    }
-
-    private func depose(_ node: String, at address: HostPort, in election: LeaderElection, when watch: LeaderWatch)
-        async
-    {
+    /// While standing by, keeps the leader's address for redirects (none while this
+    /// master's own node leads but it has not read the registry yet: 503, not a redirect to
+    /// itself), and notes whether the leader answers the leader watch's probes.
+    private func follow(_ candidacy: Candidacy) async throws {
         let host = self.host
-        guard await watch.waitUntilGone(address, heard: { await host.noteLeaderAnswers($0, at: address) }) else {
-            return
-        }
-        logger.warning(
-            "The leading master at \(address.host):\(address.port) refuses connections: its process is gone. Removing its znode \(node) so the next master leads without waiting for the dead leader's Keeper session to expire"
-        )
-        do {
-            try await election.depose(node)
-        } catch {
-            logger.warning("Could not remove the dead leader's znode \(node): \(error); its session's expiry will")
-        }
+        try await candidacy.follow(
+            address: { MasterElection.address(fromInfo: $0) }, note: { await host.noteLeader($0) },
+            heard: { answered, address in await host.noteLeaderAnswers(answered, at: address) })
     }
 }

@@ -94,4 +94,32 @@ struct HealthCheckTests {
         harness.advance(5000)
         #expect(harness.healthChecks.count == 1)
     }
+
+    @Test("a task being killed is checked no more, and a kill that is not the checks' is not reported as theirs")
+    func killStopsChecks() throws {
+        var (harness, container) = try running(checkedTask())
+        harness.advance(1000)
+        harness.step(.healthChecked(container, passed: true, message: "exited with status 0"))
+        _ = acknowledged(&harness)
+        harness.step(.masterEvent(AgentEvent(type: .killTask, killTask: .init(frameworkID: "F", taskID: "web"))))
+        harness.advance(10_000)
+        #expect(harness.healthChecks.count == 1)
+        harness.step(.containerExited(container, ContainerExit(signal: 15)))
+        let end = try #require(acknowledged(&harness).last)
+        #expect(end.state == .killed && end.healthy == nil)
+        #expect(end.message?.contains("health") == false)
+    }
+
+    @Test("an interval of 0 still leaves a second between checks")
+    func intervalFloor() throws {
+        var task = checkedTask()
+        task.healthCheck?.intervalSeconds = 0
+        var (harness, container) = try running(task)
+        harness.advance(1000)
+        harness.step(.healthChecked(container, passed: true, message: "ok"))
+        harness.advance(999)
+        #expect(harness.healthChecks.count == 1)
+        harness.advance(1)
+        #expect(harness.healthChecks.count == 2)
+    }
 }

@@ -34,6 +34,11 @@ import Testing
         var check = HealthCheck(protocol: .command)
         check.command = "true"
         #expect(problems { $0.healthChecks = [check] }.isEmpty, "the agent runs a COMMAND check")
+        var slow = check
+        slow.gracePeriodSeconds = 100_000
+        #expect(
+            problems { $0.healthChecks = [slow] }.map(\.path) == ["/healthChecks(0)/gracePeriodSeconds"],
+            "the agent takes a COMMAND check's timings within a day")
         #expect(
             problems { $0.healthChecks = [check, check] }.map(\.path) == ["/healthChecks(1)"],
             "the agent runs one check per task")

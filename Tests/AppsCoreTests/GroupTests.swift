@@ -76,4 +76,62 @@ import Testing
             harness.step(.request(.deleteGroup(AppID("/shop"), force: true)))
                 == .notFound("Group '/shop' does not exist"))
     }
+
+    @Test("a group's apps must lie under it, each once; scaleBy must leave valid apps")
+    func groupBounds() {
+        var harness = AppsHarness()
+        harness.subscribe()
+        var outside = relative("../other")
+        outside.id = "../other"
+        let reply = harness.step(
+            .request(
+                .changeGroup(
+                    AppID("/shop"), apps: [outside, relative("web"), relative("web")], scaleBy: nil, creating: true,
+                    force: false)))
+        guard case .invalid(let problems) = reply else {
+            Issue.record("expected 422, got \(reply)")
+            return
+        }
+        #expect(problems.map(\.path) == ["/apps(0)/id", "/apps(2)/id"])
+        harness.step(
+            .request(
+                .changeGroup(
+                    AppID("/shop"), apps: [relative("web", instances: 1001)], scaleBy: nil, creating: true, force: false
+                )))
+        guard
+            case .invalid(let scaled) = harness.step(
+                .request(.changeGroup(AppID("/shop"), apps: [], scaleBy: 1000, creating: false, force: true)))
+        else {
+            Issue.record("a scale past instancesMax is a 422")
+            return
+        }
+        #expect(scaled.map(\.path) == ["/scaleBy"])
+        #expect(harness.scheduler.apps[AppID("/shop/web")]?.instances == 1001)
+    }
+
+    @Test("cancelling a group's deployment rolls every app back in one deployment")
+    func cancelRollsBackTogether() {
+        var harness = AppsHarness()
+        harness.subscribe()
+        guard
+            case .deployment(let id, _, _) = harness.step(
+                .request(
+                    .changeGroup(
+                        AppID("/shop"), apps: [relative("web"), relative("db")], scaleBy: nil, creating: true,
+                        force: false)))
+        else {
+            Issue.record("the group should be created")
+            return
+        }
+        guard case .deployment(let rollback, _, _) = harness.step(.request(.cancelDeployment(id, force: false))) else {
+            Issue.record("cancelling should start one rollback deployment")
+            return
+        }
+        #expect(harness.scheduler.apps.isEmpty)
+        let started = harness.events.compactMap { event -> Deployment? in
+            if case .deploymentInfo(let deployment) = event, deployment.id == rollback { return deployment }
+            return nil
+        }
+        #expect(started.first?.affectedApps == [AppID("/shop/db"), AppID("/shop/web")])
+    }
 }

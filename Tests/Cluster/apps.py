@@ -1,11 +1,10 @@
 """Apps instances (`corral apps`) beside the session's cluster, and what the Apps tests
 share: requests with JSON, the event stream read on a thread, waits on an app's counts.
 Standard library only."""
+import http.client
 import json
 import os
-import socket
 import threading
-import time
 
 from cluster import Daemon, free_ports, request, wait_until
 
@@ -147,11 +146,12 @@ class EventReader:
     def __init__(self, instance, types=()):
         self.events = []
         self.lock = threading.Lock()
-        self.sock = socket.create_connection(("127.0.0.1", instance.port), timeout=120)
         query = "&".join("event_type=%s" % t for t in types)
-        self.sock.sendall(("GET /v2/events%s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-                           % ("?" + query if query else "")).encode())
-        self.head = b""
+        self.conn = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=120)
+        self.conn.request("GET", "/v2/events" + ("?" + query if query else ""),
+                          headers={"Accept": "text/event-stream"})
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200, self.response.status
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
@@ -159,17 +159,17 @@ class EventReader:
         buffer = b""
         try:
             while True:
-                chunk = self.sock.recv(65536)
+                chunk = self.response.read1(65536)
                 if not chunk:
                     return
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
-                    line = line.rstrip(b"\r")
-                    if line.startswith(b"data:"):
+                    if line.rstrip(b"\r").startswith(b"data:"):
                         with self.lock:
                             self.events.append(json.loads(line[5:].strip()))
-        except OSError:
+        except (OSError, ValueError, AttributeError):
+            # close() from the test ends the read (http.client drops its file then).
             return
 
     def of_type(self, event_type):
@@ -183,7 +183,4 @@ class EventReader:
         return wait_until(found, timeout, what, interval=0.1)
 
     def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        self.conn.close()

@@ -244,3 +244,12 @@ def test_the_queue_shows_back_off_and_unused_offers(apps):
     assert summary["UnfulfilledConstraint"]["declined"] >= 1, summary
     for app_id in ("e2e/crashing", "e2e/nowhere"):
         assert via.call("DELETE", "/v2/apps/%s" % app_id).status == 200
+
+
+def test_delete_leader_hands_leadership_over(apps):
+    """DELETE /v2/leader: the leader steps down and the other instance leads."""
+    old = apps.leader
+    answer = old.call("DELETE", "/v2/leader")
+    assert answer.status == 200 and answer.json()["message"] == "Leadership abdicated", answer
+    wait_until(lambda: apps.leader is not old and apps.one_leads(), 30, "the other instance to lead")
+    assert apps.leader.call("GET", "/v2/info").json()["elected"] is True

@@ -63,6 +63,27 @@ struct SchedulerAPITests {
         #expect((try? Resources(again[0].resources)) == (try? Resources(parsing: "cpus:2;mem:768")))
     }
 
+    @Test("a health_check the agents do not run (HTTP, or on a task of a group) gets TASK_ERROR saying so")
+    func unsupportedHealthChecks() {
+        var harness = MasterHarness()
+        let framework = harness.subscribe("f")
+        let agent = harness.register("a", "cpus:2;mem:512")
+        harness.advance(0)
+        let offers = harness.takeOffers("f")
+        var http = MasterHarness.commandTask("http", on: agent, "cpus:0.1")
+        http.healthCheck = Mesos.HealthCheck(type: .http)
+        var command = MasterHarness.commandTask("command", on: agent, "cpus:0.1")
+        command.healthCheck = Mesos.HealthCheck(type: .command, command: Mesos.CommandInfo(value: "true"))
+        var forever = MasterHarness.commandTask("forever", on: agent, "cpus:0.1")
+        forever.healthCheck = Mesos.HealthCheck(
+            type: .command, command: Mesos.CommandInfo(value: "true"), intervalSeconds: 1e9)
+        harness.call("f", framework, MasterHarness.accept(offers, [http, command, forever], refuse: 0))
+        let updates = harness.takeUpdates("f")
+        #expect(updates.map(\.taskID.value) == ["http", "forever"])
+        #expect(updates.first?.message?.contains("Corral's agents run COMMAND checks") == true)
+        #expect(updates.last?.message?.contains("0 to 86400 seconds") == true)
+    }
+
     @Test(
         "a task asking for more than its offers, a duplicate id and a task without command or executor get TASK_ERROR")
     func invalidTasks() {

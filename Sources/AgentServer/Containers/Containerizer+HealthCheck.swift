@@ -27,17 +27,28 @@ extension Containerizer {
         let reaper = self.reaper
         return await withCheckedContinuation { continuation in
             let answer = Mutex<CheckedContinuation<(passed: Bool, message: String), Never>?>(continuation)
-            let timedOut = Atomic<Bool>(false)
+            // Whichever comes first, the exit or the timeout, decides; under one lock, so a
+            // check that exited in time is never reported timed out, and a check reaped is
+            // never signalled.
+            let race = Mutex<(ended: Bool, timedOut: Bool)>((false, false))
             let timer = Task {
-                try? await Task.sleep(for: timeout)
-                timedOut.store(true, ordering: .sequentiallyConsistent)
-                reaper.signal(pid: pid, SIGKILL)
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                let expired = race.withLock { race -> Bool in
+                    guard !race.ended else { return false }
+                    race.timedOut = true
+                    return true
+                }
+                if expired { reaper.signal(pid: pid, SIGKILL) }
             }
             do {
                 try reaper.register(pid: pid) { status in
                     timer.cancel()
+                    let timedOut = race.withLock { race -> Bool in
+                        race.ended = true
+                        return race.timedOut
+                    }
                     let outcome: (Bool, String)
-                    if timedOut.load(ordering: .sequentiallyConsistent) {
+                    if timedOut {
                         outcome = (false, "no answer within \(timeout)")
                     } else if let status, status & 0x7f == 0 {
                         let code = (status >> 8) & 0xff
