@@ -1,16 +1,48 @@
 import ClusterProtocol
 
 /// What the Apps scheduler asks its edge to do, in order: a store operation is written
-/// before any call after it is sent (a task is in Keeper before it is launched), and each
-/// run of consecutive store operations is written atomically (one multi), or a leader that
-/// dies between them leaves Keeper half a change (an app's new version without the
-/// deployment that rolls it out). The simulation kills leaders between these units.
+/// before any call or probe after it goes out (a task is in Keeper before it is launched),
+/// and the store operations between two calls or probes are written atomically (one
+/// multi, `units`), or a leader that dies between them leaves Keeper half a change (an
+/// app's new version without the deployment that rolls it out, or a deployment forgotten
+/// by a forced change without the change that forced it). The simulation kills leaders
+/// between these units.
 public enum AppsAction: Sendable, Equatable {
     case call(Mesos.SchedulerCall)
     case store(AppsStoreOperation)
     case publish(AppsEvent)
     case probe(HealthProbe)
     case log(String)
+}
+
+extension AppsAction {
+    /// `actions` cut into what the edge carries out as one: each call and probe alone, and
+    /// between them the store operations as one atomic write, with the events and log lines
+    /// among them carried out after it (nothing announces a change Keeper may not keep).
+    public static func units(_ actions: [AppsAction]) -> [Unit] {
+        var units: [Unit] = []
+        var current = Unit()
+        for action in actions {
+            switch action {
+            case .store(let operation): current.stores.append(operation)
+            case .publish, .log: current.after.append(action)
+            case .call, .probe:
+                if !current.isEmpty { units.append(current) }
+                current = Unit()
+                units.append(Unit(after: [action]))
+            }
+        }
+        if !current.isEmpty { units.append(current) }
+        return units
+    }
+
+    /// Store operations written as one, then other actions carried out in order.
+    public struct Unit: Sendable, Equatable {
+        public var stores: [AppsStoreOperation] = []
+        public var after: [AppsAction] = []
+
+        var isEmpty: Bool { stores.isEmpty && after.isEmpty }
+    }
 }
 
 /// One change to Apps' state in Keeper.

@@ -3,10 +3,10 @@ import ClusterProtocol
 import Synchronization
 
 /// Carries out the scheduler's actions in the order the scheduler made them, one batch
-/// after another, on one task: each run of consecutive store operations is one Keeper
-/// multi, written before any call that follows it is handed on (a task is in Keeper before
-/// it is launched); calls (to `CallSender`, which does not hold the pipeline up), events
-/// and probes follow in turn. A step's caller may wait for its batch (`waitUntilDone`): a
+/// after another, on one task, unit by unit (`AppsAction.units`): the store operations
+/// between two calls or probes are one Keeper multi, written before the events and log
+/// lines among them and before any call that follows (a task is in Keeper before it is
+/// launched); calls go to `CallSender`, which does not hold the pipeline up. A step's caller may wait for its batch (`waitUntilDone`): a
 /// user's change is answered once Keeper has it.
 ///
 /// A store write that fails ends the pipeline: the leader cannot know what Keeper holds,
@@ -128,24 +128,17 @@ final class ActionPipeline: Sendable {
     }
 
     private func run(_ actions: [AppsAction]) async throws {
-        var writes: [AppsStoreOperation] = []
-        for action in actions {
-            if case .store(let operation) = action {
-                writes.append(operation)
-                continue
-            }
-            if !writes.isEmpty {
-                try await effects.write(writes)
-                writes = []
-            }
-            switch action {
-            case .store: break
-            case .call(let call): effects.send(call)
-            case .publish(let event): effects.publish(event)
-            case .probe(let probe): effects.probe(probe)
-            case .log(let line): effects.log(line)
+        for unit in AppsAction.units(actions) {
+            if !unit.stores.isEmpty { try await effects.write(unit.stores) }
+            for action in unit.after {
+                switch action {
+                case .store: break
+                case .call(let call): effects.send(call)
+                case .publish(let event): effects.publish(event)
+                case .probe(let probe): effects.probe(probe)
+                case .log(let line): effects.log(line)
+                }
             }
         }
-        if !writes.isEmpty { try await effects.write(writes) }
     }
 }

@@ -109,8 +109,8 @@ extension ManagerSimulation {
         let (reply, actions) = core.step(input, now: now)
         apps.core = core
         var killed: [String] = []
-        // Consecutive store operations are one Keeper multi: all taken, or none.
-        for unit in Self.units(actions) {
+        // The store operations between two calls are one Keeper multi: all taken, or none.
+        for unit in AppsAction.units(actions) {
             if let left = apps.killAfterActions {
                 guard left > 0 else {
                     killAppsLeader()
@@ -118,7 +118,8 @@ extension ManagerSimulation {
                 }
                 apps.killAfterActions = left - 1
             }
-            for action in unit { try perform(action, killed: &killed) }
+            for operation in unit.stores { apps.keeper.apply(operation) }
+            for action in unit.after { try perform(action, killed: &killed) }
         }
         if restarting, core.restartDeployment(of: SimulatedApps.app) != nil,
             core.apps[SimulatedApps.app]?.instances == instancesBefore
@@ -131,20 +132,6 @@ extension ManagerSimulation {
             queue.schedule(.appsTick, at: wakeup)
         }
         return reply
-    }
-
-    /// `actions` cut into what the edge carries out as one: each run of store operations,
-    /// and each other action alone.
-    static func units(_ actions: [AppsAction]) -> [[AppsAction]] {
-        var units: [[AppsAction]] = []
-        for action in actions {
-            if case .store = action, case .store? = units.last?.last {
-                units[units.count - 1].append(action)
-            } else {
-                units.append([action])
-            }
-        }
-        return units
     }
 
     private mutating func perform(_ action: AppsAction, killed: inout [String]) throws {

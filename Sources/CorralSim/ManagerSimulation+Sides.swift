@@ -49,9 +49,14 @@ extension ManagerSimulation {
             queue.schedule(
                 .containerExits(index, container, ContainerExit(signal: 15)), at: now + Int64(random.between(1, 50)))
         case .updateLimits, .sendToExecutor, .closeExecutorStream, .checkpoint: break
-        // No simulated task carries a health check (the simulated frameworks and Apps'
-        // simulated app define none), so none is ever asked for.
-        case .runHealthCheck: break
+        case .runHealthCheck(let check):
+            // The check runs beside the task and answers within its timeout: it passes while
+            // the task runs, and fails now and then while faults happen (a task gone sick).
+            let running = agents[index].containers[check.containerID] == .running
+            let passed = running && !(isLaunching && random.percent(5))
+            queue.schedule(
+                .healthChecked(index, check.containerID, passed: passed),
+                at: now + Int64(random.between(1, Int(max(1, min(check.timeout, 1000))))))
         case .log(let line): note("agent \(index): \(line)")
         }
     }

@@ -107,6 +107,8 @@ public struct ManagerSimulation: Simulation {
         case agentCallArrives(Int, stream: Int, AgentCall)
         case containerStarts(Int, Mesos.ContainerID)
         case containerExits(Int, Mesos.ContainerID, ContainerExit)
+        /// A task's health check (`AgentAction.runHealthCheck`) came back.
+        case healthChecked(Int, Mesos.ContainerID, passed: Bool)
         case schedulerSubscribes(Int)
         case schedulerHears(Int, stream: Int, Mesos.SchedulerEvent)
         case schedulerStreamEnds(Int, stream: Int)
@@ -257,6 +259,10 @@ public struct ManagerSimulation: Simulation {
             if reply != .accepted { note("agent \(index) \(call.type.rawValue) refused: \(reply)") }
         case .containerStarts(let index, let container): try containerStarts(index, container)
         case .containerExits(let index, let container, let exit): try containerExits(index, container, exit)
+        case .healthChecked(let index, let container, let passed):
+            guard !agents[index].down else { return }
+            try stepAgent(
+                index, .healthChecked(container, passed: passed, message: passed ? "exited with status 0" : "failed"))
         case .schedulerSubscribes(let index): schedulerSubscribes(index)
         case .schedulerHears(let index, let stream, let event): try schedulerHears(index, stream: stream, event)
         case .schedulerStreamEnds(let index, let stream): schedulerStreamEnds(index, stream: stream)

@@ -65,6 +65,17 @@ struct SimulatedApps {
         update.backoffFactor = 1.5
         update.maxLaunchDelaySeconds = 2
         update.upgradeStrategy = strategy(&random)
+        if random.percent(50) {
+            // Checked by the agent (a COMMAND check): a task counts only once it says healthy.
+            var check = HealthCheck(protocol: .command)
+            check.command = "check"
+            check.delaySeconds = 0
+            check.intervalSeconds = 2
+            check.timeoutSeconds = 1
+            check.gracePeriodSeconds = 1
+            check.maxConsecutiveFailures = 2
+            update.healthChecks = [check]
+        }
         return update
     }
 
