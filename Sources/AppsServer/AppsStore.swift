@@ -51,22 +51,57 @@ public actor AppsStore {
         return try await read()
     }
 
-    /// Writes `operations` atomically, if this leader's claim still stands.
+    /// The most bytes (paths and data) one multi carries, well under Keeper's
+    /// `jute.maxbuffer` (1 MiB): a larger write goes as several.
+    public static let multiBytesMax = 512 * 1024
+
+    /// Writes `operations` atomically, if this leader's claim still stands. A write larger
+    /// than `multiBytesMax` (a scale-down of thousands of tasks marks each one) goes as
+    /// several multis, each fenced: the apps, versions, deployments and framework id
+    /// first, in one when they fit, then the tasks. A leader that dies between them leaves
+    /// some tasks' records as they were, which the next leader corrects as it converges
+    /// (a task it does not know to be killed is one too many, and killed); the change
+    /// itself, an app with its deployment, is never split unless it alone is that large.
     public func write(_ operations: [AppsStoreOperation]) async throws {
         guard let fence else { throw AppsStoreError.notClaimed }
-        var ops = [MultiOp.check(root, version: fence)]
         var existing = self.existing
         var versions = self.versions
+        var state: [(MultiOp, Int)] = []
+        var tasks: [(MultiOp, Int)] = []
         for operation in operations {
-            ops += try self.ops(for: operation, existing: &existing, versions: &versions)
+            let made = try self.ops(for: operation, existing: &existing, versions: &versions)
+            switch operation {
+            case .putTask, .removeTask: tasks += made
+            default: state += made
+            }
         }
-        do {
-            _ = try await client.multi(ops)
-        } catch let error as KeeperError where error.code == .badVersion && error.path == root {
-            throw AppsStoreError.superseded
+        for batch in Self.batches(state + tasks, bytesMax: Self.multiBytesMax) {
+            do {
+                _ = try await client.multi([MultiOp.check(root, version: fence)] + batch)
+            } catch let error as KeeperError where error.code == .badVersion && error.path == root {
+                throw AppsStoreError.superseded
+            }
         }
         self.existing = existing
         self.versions = versions
+    }
+
+    /// `ops` in order, cut where the next one would take a batch past `bytesMax`.
+    static func batches(_ ops: [(MultiOp, Int)], bytesMax: Int) -> [[MultiOp]] {
+        var batches: [[MultiOp]] = []
+        var current: [MultiOp] = []
+        var bytes = 0
+        for (op, size) in ops {
+            if !current.isEmpty, bytes + size > bytesMax {
+                batches.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(op)
+            bytes += size
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
     }
 
     /// The definition of `app` stored as `version`, if it is kept.
@@ -79,9 +114,20 @@ public actor AppsStore {
     /// The versions of `app` kept, oldest first.
     public func versions(of app: AppID) -> [Int64] { versions[app.taskPrefix] ?? [] }
 
+    /// The znode writes of one operation, each with the bytes it carries (path and data,
+    /// and a little for the request around them).
     private func ops(
         for operation: AppsStoreOperation, existing: inout Set<String>, versions: inout [String: [Int64]]
-    ) throws -> [MultiOp] {
+    ) throws -> [(MultiOp, Int)] {
+        try writes(for: operation, existing: &existing, versions: &versions).map { op, data in
+            (op, op.path.utf8.count + data + 32)
+        }
+    }
+
+    /// The znode writes of one operation, each with the length of its data.
+    private func writes(
+        for operation: AppsStoreOperation, existing: inout Set<String>, versions: inout [String: [Int64]]
+    ) throws -> [(MultiOp, Int)] {
         switch operation {
         case .putApp(let app):
             let data = StoredApp.encode(app)
@@ -89,15 +135,15 @@ public actor AppsStore {
             let directory = PathRules.join(versionsPath, app.id.taskPrefix)
             var kept = versions[app.id.taskPrefix] ?? []
             if !existing.contains(directory) {
-                ops.append(.create(directory, data: []))
+                ops.append((.create(directory, data: []), 0))
                 existing.insert(directory)
             }
             if !kept.contains(app.version) {
-                ops.append(.create(PathRules.join(directory, String(app.version)), data: data))
+                ops.append((.create(PathRules.join(directory, String(app.version)), data: data), data.count))
                 kept.append(app.version)
             }
             while kept.count > Self.versionsKept {
-                ops.append(.delete(PathRules.join(directory, String(kept.removeFirst()))))
+                ops.append((.delete(PathRules.join(directory, String(kept.removeFirst()))), 0))
             }
             versions[app.id.taskPrefix] = kept
             return ops
@@ -105,9 +151,9 @@ public actor AppsStore {
             let directory = PathRules.join(versionsPath, id.taskPrefix)
             var ops = [remove(try entry(appsPath, id.taskPrefix), &existing)]
             ops += (versions.removeValue(forKey: id.taskPrefix) ?? []).map {
-                .delete(PathRules.join(directory, String($0)))
+                (.delete(PathRules.join(directory, String($0))), 0)
             }
-            if existing.remove(directory) != nil { ops.append(.delete(directory)) }
+            if existing.remove(directory) != nil { ops.append((.delete(directory), 0)) }
             return ops
         case .putTask(let task):
             return [put(try entry(tasksPath, task.id), MesosJSON.encode(StoredTask(task)), &existing)]
@@ -122,13 +168,13 @@ public actor AppsStore {
         }
     }
 
-    private func put(_ path: String, _ data: [UInt8], _ existing: inout Set<String>) -> MultiOp {
-        existing.insert(path).inserted ? .create(path, data: data) : .setData(path, data: data)
+    private func put(_ path: String, _ data: [UInt8], _ existing: inout Set<String>) -> (MultiOp, Int) {
+        (existing.insert(path).inserted ? .create(path, data: data) : .setData(path, data: data), data.count)
     }
 
-    private func remove(_ path: String, _ existing: inout Set<String>) -> MultiOp {
+    private func remove(_ path: String, _ existing: inout Set<String>) -> (MultiOp, Int) {
         existing.remove(path)
-        return .delete(path)
+        return (.delete(path), 0)
     }
 
     private func entry(_ directory: String, _ name: String) throws -> String {

@@ -68,4 +68,22 @@ struct AppsStoreTests {
         try await client.delete(node)
         await #expect(throws: (any Error).self) { _ = try await store.claim(leaderID: "a", leading: node) }
     }
+
+    @Test(
+        "a write larger than one multi may carry (thousands of tasks at once) goes as several, and is read back whole")
+    func largeWrites() async throws {
+        let (store, client, path, node) = try await Self.store()
+        defer { Task { await client.close() } }
+        _ = try await store.claim(leaderID: "a", leading: node)
+        let tasks = (0..<8000).map { number in
+            AppTask(
+                id: "big_app.t1-\(number)", appID: AppID("/big/app"), version: 1, configVersion: 1,
+                agentID: "agent-\(number % 7)", place: AgentPlace(hostname: "host-\(number % 7).example.org"),
+                hostPorts: [31000 + number % 1000], stagedAt: 1_700_000_000_000)
+        }
+        // About 2 MB: past Keeper's jute.maxbuffer (1 MiB) as one request.
+        try await store.write(tasks.map { .putTask($0) })
+        let state = try await AppsStore(client: client, path: path).claim(leaderID: "b", leading: node)
+        #expect(state.tasks.count == 8000)
+    }
 }
