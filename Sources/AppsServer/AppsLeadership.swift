@@ -65,16 +65,8 @@ struct AppsLeadership: Service {
                         await AgentCapacityWatch(master: settings.master, host: host, logger: logger).run(
                             term: hostTerm)
                     }
-                    let sessionLost: @Sendable () async -> Void = { [logger] in
-                        await client.waitUntilSessionLost(after: sessionTimeout)
-                        guard !Task.isCancelled else { return }
-                        logger.error(
-                            "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another Apps instance may lead by now"
-                        )
-                    }
-                    if await Candidacy.stepsDown(leadership, abdications, sessionLost) {
-                        await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
-                    }
+                    await candidacy.hold(
+                        leadership, until: abdications, client: client, sessionTimeout: sessionTimeout)
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }

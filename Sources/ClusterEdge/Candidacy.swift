@@ -56,12 +56,32 @@ public struct Candidacy: Sendable {
         }
     }
 
+    /// Leads until the term ends (`stepsDown`, with `client`'s session lost for
+    /// `sessionTimeout` as one end), then leaves the election if the leader must step down,
+    /// giving up after 2 s (Keeper may be what failed; closing the client ends the session,
+    /// and the znode with it, soon enough).
+    public func hold(
+        _ leadership: Leadership, until abdications: AsyncStream<String>, client: KeeperClient,
+        sessionTimeout: Duration
+    ) async {
+        let sessionLost: @Sendable () async -> Void = { [logger, role] in
+            await client.waitUntilSessionLost(after: sessionTimeout)
+            guard !Task.isCancelled else { return }
+            logger.error(
+                "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another \(role) may lead by now"
+            )
+        }
+        if await Self.stepsDown(leadership, abdications, sessionLost) {
+            await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
+        }
+    }
+
     /// Waits until leadership ends: true if the leader must step down (`abdications`
     /// yielded: its state writes failed), false if it lost its znode or its session — also a
     /// session without a server for the session timeout (`sessionLost`), which Keeper may
     /// have expired meanwhile: a leader cut off from Keeper must not go on leading beside
     /// the one elected after it.
-    public static func stepsDown(
+    static func stepsDown(
         _ leadership: Leadership, _ abdications: AsyncStream<String>,
         _ sessionLost: @escaping @Sendable () async -> Void
     ) async -> Bool {

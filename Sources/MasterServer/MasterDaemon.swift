@@ -93,14 +93,8 @@ struct LeadershipService: Service {
                     logger.info(
                         "Read the registry: \(registry.agents.count) agents, \(registry.frameworks.count) frameworks")
                     let abdications = await host.lead(as: info, registry: registry, store: store)
-                    let sessionLost: @Sendable () async -> Void = { [sessionTimeout, logger] in
-                        await client.waitUntilSessionLost(after: sessionTimeout)
-                        guard !Task.isCancelled else { return }
-                        logger.error(
-                            "No Keeper server for \(sessionTimeout) (--zk-session-timeout): stepping down, since another master may lead by now"
-                        )
-                    }
-                    if await Candidacy.stepsDown(leadership, abdications, sessionLost) { await Self.resign(leadership) }
+                    await candidacy.hold(
+                        leadership, until: abdications, client: client, sessionTimeout: sessionTimeout)
                     await host.standBy(leader: nil)
                     group.cancelAll()
                 }
@@ -111,12 +105,6 @@ struct LeadershipService: Service {
             }
             try? await Task.sleep(for: .seconds(1))
         }
-    }
-
-    /// Leaves the election after stepping down, giving up after 2 s (Keeper may be what
-    /// failed; closing the client ends the session, and the znode with it, soon enough).
-    private static func resign(_ leadership: Leadership) async {
-        await awaitAtMost(.seconds(2)) { try? await leadership.resign() }
     }
 
     /// While standing by, keeps the leader's address for redirects (none while this
