@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Cores: the standard library only.
@@ -68,9 +70,11 @@ let package = Package(
         .target(
             name: "KeeperServer",
             dependencies: [
-                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab", "KeeperFraming",
+                "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab", "KeeperFraming", "CorralMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -97,6 +101,17 @@ let package = Package(
             name: "KeeperCLI",
             dependencies: ["KeeperClient", "KeeperProtocol"],
             swiftSettings: strict),
+        // Every daemon's `GET /metrics`: swift-metrics over swift-prometheus, one registry per
+        // daemon, and the middleware that times HTTP requests.
+        .target(
+            name: "CorralMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
         // What the cluster's edges share: the HTTP client, JSON, zk:// URLs, finding the
         // leading master, a scheduler's session, outbound event streams.
         .target(
@@ -116,6 +131,7 @@ let package = Package(
             name: "MasterServer",
             dependencies: [
                 "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient", "KeeperProtocol",
+                "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,6 +143,7 @@ let package = Package(
             name: "AgentServer",
             dependencies: [
                 "AgentCore", "AgentStorage", "KeeperStorage", "ClusterCore", "ClusterProtocol", "ClusterEdge",
+                "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +156,7 @@ let package = Package(
             name: "AppsServer",
             dependencies: [
                 "AppsCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
-                "UTCTime",
+                "UTCTime", "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

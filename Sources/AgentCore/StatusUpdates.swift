@@ -15,11 +15,16 @@ public struct StatusUpdates: Sendable {
     let retryMin: Int64
     let retryMax: Int64
     private(set) var streams: [TaskKey: Stream] = [:]
+    /// Updates sent again because no acknowledgement came in time, since the agent started.
+    public private(set) var retries = 0
 
     init(retryMin: Int64, retryMax: Int64) {
         self.retryMin = retryMin
         self.retryMax = retryMax
     }
+
+    /// How many updates wait for an acknowledgement, over every task.
+    public var waitingCount: Int { streams.values.reduce(0) { $0 + $1.pending.count } }
 
     /// How many updates wait for `key`.
     public func pendingCount(_ key: TaskKey) -> Int { streams[key]?.pending.count ?? 0 }
@@ -64,7 +69,10 @@ public struct StatusUpdates: Sendable {
         var calls: [AgentCall.Update] = []
         for key in streams.keys.sorted() {
             guard force || (streams[key]!.nextRetryAt ?? .max) <= now else { continue }
-            if !force { streams[key]!.backoff = min(streams[key]!.backoff * 2, retryMax) }
+            if !force {
+                streams[key]!.backoff = min(streams[key]!.backoff * 2, retryMax)
+                retries += 1
+            }
             calls.append(send(key, now: now))
         }
         return calls

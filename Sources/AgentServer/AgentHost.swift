@@ -18,6 +18,8 @@ public actor AgentHost {
     private var store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
+    /// `GET /metrics`, shared with the routes.
+    public nonisolated let metrics = AgentMetrics()
     /// Ends when the master has marked the agent gone.
     nonisolated let markedGone: AsyncStream<Void>
     private let markedGoneContinuation: AsyncStream<Void>.Continuation
@@ -55,6 +57,11 @@ public actor AgentHost {
         perform(result.actions)
         if agent.isGone { markedGoneContinuation.finish() }
         return result.reply
+    }
+
+    /// Sets the gauges `GET /metrics` reports from the core's state now.
+    func refreshMetrics() {
+        metrics.refresh(agent, streamWaitingBytes: executorOutboxes.values.reduce(0) { $0 + $1.waitingBytes })
     }
 
     /// Reads the core's state (for `/state` and the operator calls).

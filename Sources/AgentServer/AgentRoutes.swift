@@ -2,6 +2,7 @@ import AgentCore
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
+import CorralMetrics
 import HTTPTypes
 import Hummingbird
 
@@ -23,6 +24,8 @@ public struct AgentRoutes: Sendable {
         let executor = ExecutorEndpoint(host: host, requestBytesMax: requestBytesMax)
         let files = SandboxFiles(root: workDir + "/slaves")
         let host = host
+        router.add(middleware: HTTPMetricsMiddleware(host.metrics.registry))
+        router.addMetrics(host.metrics.registry) { await host.refreshMetrics() }
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             router.on("/api/v1/executor", method: method) { request, _ in try await executor.handle(request) }
         }

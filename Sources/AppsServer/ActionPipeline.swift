@@ -48,6 +48,9 @@ final class ActionPipeline: Sendable {
     }
 
     /// True while fewer than `batchesQueuedMax` batches wait.
+    /// Batches waiting to be carried out (a queue depth metric).
+    var queuedCount: Int { state.withLock { $0.queue.count } }
+
     var hasRoom: Bool { state.withLock { $0.queue.count < Self.batchesQueuedMax } }
 
     /// True once a write failed or the term ended: nothing more is carried out.

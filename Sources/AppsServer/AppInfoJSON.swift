@@ -68,25 +68,11 @@ struct AppInfoJSON {
         scheduler.deployments.values.filter { $0.target.keys.contains(id) }.map(\.id).sorted()
     }
 
-    /// `tasksStaged`, `tasksRunning`, `tasksHealthy`, `tasksUnhealthy`: the last two only
-    /// count tasks of apps with health checks whose checks have said something.
     private func counts(_ app: AppDefinition, _ tasks: [AppTask]) -> [(String, JSONValue)] {
-        var staged = 0
-        var running = 0
-        var healthy = 0
-        var unhealthy = 0
-        for task in tasks {
-            if task.isRunning { running += 1 } else { staged += 1 }
-            guard !app.healthChecks.isEmpty, task.isRunning else { continue }
-            if task.isHealthy(probed: app.probedChecks.count, agentChecked: app.hasAgentCheck) {
-                healthy += 1
-            } else if task.health.contains(where: { $0.lastFailure != nil }) || task.agentHealthy == false {
-                unhealthy += 1
-            }
-        }
+        let counts = TaskCounts(app, tasks)
         return [
-            ("tasksStaged", .int(Int64(staged))), ("tasksRunning", .int(Int64(running))),
-            ("tasksHealthy", .int(Int64(healthy))), ("tasksUnhealthy", .int(Int64(unhealthy))),
+            ("tasksStaged", .int(Int64(counts.staged))), ("tasksRunning", .int(Int64(counts.running))),
+            ("tasksHealthy", .int(Int64(counts.healthy))), ("tasksUnhealthy", .int(Int64(counts.unhealthy))),
         ]
     }
 

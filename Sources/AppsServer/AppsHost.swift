@@ -40,6 +40,8 @@ public actor AppsHost {
     private let clock = EdgeClock()
     private let logger: Logger
     let events = EventHub()
+    /// `GET /metrics`, shared with the routes.
+    public nonisolated let metrics = AppsMetrics()
     let settings: AppsSettings
     public private(set) var electedAt: Int64?
 
@@ -190,6 +192,25 @@ public actor AppsHost {
 
     /// The framework id to subscribe with, if the master gave one before.
     var frameworkID: String? { scheduler?.frameworkID }
+
+    /// What `GET /metrics` reports of this instance now.
+    func metricsReading() -> AppsMetrics.Reading {
+        var reading = AppsMetrics.Reading(leading: scheduler != nil)
+        reading.batchesQueued = pipeline?.queuedCount ?? 0
+        reading.callsWaiting = calls?.waitingCount ?? 0
+        reading.eventSubscribers = events.count
+        guard let scheduler else { return reading }
+        let tasksByApp = Dictionary(grouping: scheduler.tasks.values, by: \.appID)
+        for app in scheduler.apps.values {
+            reading.instancesWanted += app.instances
+            reading.tasks.add(TaskCounts(app, tasksByApp[app.id] ?? []))
+        }
+        reading.apps = scheduler.apps.count
+        reading.deployments = scheduler.deployments.count
+        reading.launchesWaiting = scheduler.pendingLaunches.values.reduce(0, +)
+        reading.delayedApps = scheduler.delays.values.filter { $0.until > clock.now }.count
+        return reading
+    }
 
     /// Reads the core's state; nil while standing by.
     func read<T: Sendable>(_ body: (AppsScheduler) -> T) -> T? {

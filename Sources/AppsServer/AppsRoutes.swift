@@ -1,5 +1,6 @@
 import AppsCore
 import ClusterEdge
+import CorralMetrics
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -21,7 +22,15 @@ public struct AppsRoutes: Sendable {
     }
 
     func respond(to request: Request) async -> Response {
+        let started = ContinuousClock.now
         var api = APIRequest(request)
+        let response = await answer(&api)
+        host.metrics.requests.record(
+            route: AppsMetrics.route(api.segments), method: request.method, status: response.status, since: started)
+        return response
+    }
+
+    private func answer(_ api: inout APIRequest) async -> Response {
         do {
             return try await dispatch(&api)
         } catch let error as MarathonError {
@@ -37,6 +46,7 @@ public struct AppsRoutes: Sendable {
     private func dispatch(_ api: inout APIRequest) async throws -> Response {
         let segments = api.segments
         if segments == ["ping"] { return ping(api) }
+        if segments == ["metrics"], api.method == .get { return await metrics() }
         if segments == ["v2", "leader"], api.method == .get { return leader() }
         if case .standby(let leader) = host.role {
             guard let leader else { throw MarathonError.unavailable("Could not determine the current leader") }
@@ -66,6 +76,14 @@ public struct AppsRoutes: Sendable {
             return APIReply.json("pong")
         }
         return HTTPReplies.text(.ok, "pong")
+    }
+
+    /// This instance's own metrics: a standby answers too, never forwarding.
+    private func metrics() async -> Response {
+        host.metrics.refresh(await host.metricsReading())
+        return Response(
+            status: .ok, headers: [.contentType: MetricsRegistry.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: host.metrics.registry.exposition())))
     }
 
     private func leader() -> Response {

@@ -15,6 +15,9 @@ final class CallSender: Sendable {
     private let queue: AsyncStream<Mesos.SchedulerCall>.Continuation
     private let worker: Task<Void, Never>
     private let logger: Logger
+    /// Calls queued and not yet answered or given up (a queue depth metric).
+    private let waiting = WaitingCalls()
+    var waitingCount: Int { waiting.count.load(ordering: .relaxed) }
 
     init(
         send: @escaping @Sendable (Mesos.SchedulerCall) async throws -> Void, timeout: Duration = callTimeout,
@@ -24,17 +27,24 @@ final class CallSender: Sendable {
         let (stream, queue) = AsyncStream.makeStream(
             of: Mesos.SchedulerCall.self, bufferingPolicy: .bufferingOldest(Self.callsQueuedMax))
         self.queue = queue
+        let waiting = self.waiting
         worker = Task {
             for await call in stream {
                 if let problem = await Self.answer(call, send, timeout: timeout) {
                     logger.warning("Could not send \(call.type.rawValue) to the master: \(problem)")
                 }
+                waiting.count.subtract(1, ordering: .relaxed)
             }
         }
     }
 
     func enqueue(_ call: Mesos.SchedulerCall) {
-        if case .dropped = queue.yield(call) {
+        // Counted before the worker can take it, and uncounted if it was not queued.
+        waiting.count.add(1, ordering: .relaxed)
+        let result = queue.yield(call)
+        if case .enqueued = result { return }
+        waiting.count.subtract(1, ordering: .relaxed)
+        if case .dropped = result {
             logger.warning(
                 "Dropped a \(call.type.rawValue) call: \(Self.callsQueuedMax) calls wait for a master that does not answer"
             )
@@ -73,4 +83,9 @@ final class CallSender: Sendable {
             }
         }
     }
+}
+
+/// How many calls wait in a sender, shared with its worker task.
+private final class WaitingCalls: Sendable {
+    let count = Atomic<Int>(0)
 }

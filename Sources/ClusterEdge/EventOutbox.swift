@@ -42,6 +42,9 @@ public final class EventOutbox: Sendable {
         }
     }
 
+    /// Bytes queued or being written: how far the reader is behind (a queue depth metric).
+    public var waitingBytes: Int { state.withLock { $0.waiting } }
+
     public init(id: StreamID, bytesMax: Int = EventOutbox.bytesMaxDefault) {
         self.id = id
         self.bytesMax = bytesMax

@@ -1,6 +1,6 @@
 extension Mesos {
     /// A task's state (the proto's `TaskState`).
-    public enum TaskState: String, ProtoEnum {
+    public enum TaskState: String, ProtoEnum, CaseIterable {
         case staging = "TASK_STAGING"
         case starting = "TASK_STARTING"
         case running = "TASK_RUNNING"

@@ -46,7 +46,9 @@ extension KeeperNode {
         }
         dequeue(id)
         let (error, response) = Self.response(to: request, entry.txn, outcome)
-        reply(id, ReplyHeader(xid: head.xid, zxid: entry.zxid, err: error), response, arrivedAt: head.arrivedAt)
+        reply(
+            id, ReplyHeader(xid: head.xid, zxid: entry.zxid, err: error), response, arrivedAt: head.arrivedAt,
+            update: true)
         drain(id)
     }
 

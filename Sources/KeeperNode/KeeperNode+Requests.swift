@@ -162,12 +162,23 @@ extension KeeperNode {
         }
     }
 
-    mutating func reply(_ id: ConnectionID, _ header: ReplyHeader, _ response: Response, arrivedAt: Int64) {
+    /// `update`: the reply to a write this server's client sent (updatelatency), else a
+    /// read's (readlatency).
+    mutating func reply(
+        _ id: ConnectionID, _ header: ReplyHeader, _ response: Response, arrivedAt: Int64, update: Bool = false
+    ) {
         let latency = now.monotonic - arrivedAt
         connections[id]?.stats.replied(latency: latency)
         connections[id]?.stats.lastZxid = header.zxid
         counters.replied(latency: latency)
+        latencySamples.add(latency, update: update)
         send(id, Frame.reply(header, response))
+    }
+
+    /// The latencies gathered since the last call, for the edge's histograms.
+    public mutating func takeLatencySamples() -> LatencySamples {
+        defer { latencySamples = LatencySamples() }
+        return latencySamples
     }
 
     /// The four-letter names `cons` shows for a connection's last op.

@@ -20,6 +20,8 @@ public struct KeeperNode: Sendable {
     public internal(set) var watches = WatchRegistry()
     public internal(set) var sessions: SessionTable
     public internal(set) var counters = ServerCounters()
+    /// Latencies since the edge last took them (`takeLatencySamples`).
+    public internal(set) var latencySamples = LatencySamples()
     var preparer: Preparer
     var sessionIds: SessionIdGenerator
     var connections = ConnectionTable()

@@ -115,10 +115,31 @@ public enum ConfigParser {
         case "preAllocSize": config.preAllocSize = try s.int(4...(16 << 20))
         case "forceSync": config.forceSync = try s.bool()
         case "logQueueBytesMax": config.logQueueBytesMax = try s.int((1 << 20)...(1 << 34))
+        case "metricsProvider.className": config.prometheusMetrics = try metricsProvider(s) || config.prometheusMetrics
+        case "metricsProvider.httpPort":
+            config.metricsPort = try s.int(1...65535)
+            config.prometheusMetrics = true
+        case "metricsProvider.httpHost": config.metricsHost = try s.nonEmpty()
+        case "metricsProvider.exportJvmInfo": _ = try s.bool()
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }
         return nil
+    }
+
+    /// ZooKeeper's metrics providers: Prometheus' serves `/metrics`; the default and the
+    /// null provider serve nothing over HTTP (their figures are `mntr`'s).
+    private static func metricsProvider(_ s: Setting) throws(ConfigError) -> Bool {
+        switch s.value {
+        case "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider": return true
+        case "org.apache.zookeeper.metrics.impl.DefaultMetricsProvider",
+            "org.apache.zookeeper.metrics.impl.NullMetricsProvider":
+            return false
+        default:
+            throw s.fail(
+                "Keeper exports metrics in Prometheus' format only: use org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider"
+            )
+        }
     }
 
     private static func fourLetterWords(_ s: Setting) throws(ConfigError) -> Set<String> {

@@ -37,6 +37,7 @@ final class DiskStorage {
     private let snapshotThread = NIOThreadPool(numberOfThreads: 1)
     private let writer: LogWriterBox
     private let logger: Logger
+    private let metrics: KeeperMetrics
     private var pending: [LogOperation] = []
     /// Bytes in `pending`.
     private var pendingBytes = 0
@@ -57,8 +58,9 @@ final class DiskStorage {
     /// thread has taken it (false).
     var onBacklog: (Bool) -> Void = { _ in }
 
-    init(settings: StorageSettings, lastZxid: Int64, loop: EventLoop, logger: Logger) {
+    init(settings: StorageSettings, lastZxid: Int64, loop: EventLoop, metrics: KeeperMetrics, logger: Logger) {
         self.settings = settings
+        self.metrics = metrics
         self.loop = loop
         self.logger = logger
         self.writer = LogWriterBox(
@@ -126,10 +128,14 @@ final class DiskStorage {
         let writer = self.writer
         let snapshotDirectory = settings.snapshotDirectory
         let this = NIOLoopBound(self, eventLoop: loop)
+        let fsyncTime = metrics.fsyncTime
         logThread.runIfActive(eventLoop: loop) { () -> (appended: Int, done: [LogCompletion]) in
             if roll { try writer.value.roll() }
-            return try LogBatch.write(
+            let started = NIODeadline.now()
+            let written = try LogBatch.write(
                 batch, to: writer.value, fileSystem: PosixFileSystem(), snapshotDirectory: snapshotDirectory)
+            fsyncTime.record(Double((NIODeadline.now() - started).nanoseconds) / 1_000_000)
+            return written
         }.whenComplete { result in
             this.value.batchWritten(result)
         }
@@ -173,6 +179,7 @@ final class DiskStorage {
             switch result {
             case .success(let written):
                 let ms = (NIODeadline.now() - started).nanoseconds / 1_000_000
+                self.metrics.snapshotTime.record(ms)
                 self.logger.info(
                     "wrote snapshot \(written.path): zxid 0x\(StorageFormat.hex16(contents.zxid)), \(contents.tree.nodeCount) znodes, \(written.size) bytes in \(ms) ms"
                 )

@@ -70,6 +70,12 @@ public struct KeeperConfig: Sendable, Equatable {
     /// Bytes of transactions waiting for the next log sync over which the server stops
     /// reading from clients until the log thread takes them.
     public var logQueueBytesMax = 64 << 20
+    /// Serve `GET /metrics` in Prometheus' format (ZooKeeper's
+    /// `metricsProvider.className=…PrometheusMetricsProvider`, or a `metricsProvider.httpPort` line).
+    public var prometheusMetrics = false
+    /// `metricsProvider.httpHost` and `metricsProvider.httpPort`, ZooKeeper's defaults.
+    public var metricsHost = "0.0.0.0"
+    public var metricsPort = 7000
     public var peers: [Peer] = []
     /// This server's `server.N` number, once chosen with `forServer`.
     public var myId: Int?
@@ -109,7 +115,9 @@ public struct KeeperConfig: Sendable, Equatable {
     public func allows(_ word: String) -> Bool { fourLetterWords.contains(word) || fourLetterWords.contains("*") }
 
     /// The settings for server `id` of the ensemble: its client port from its `server.N`
-    /// line, its files in its own subdirectory of dataDir and dataLogDir.
+    /// line, its files in its own subdirectory of dataDir and dataLogDir. When every server
+    /// of the ensemble is on one host (a local ensemble), each needs a metrics port of its
+    /// own: the Nth server in id order takes `metricsProvider.httpPort` + N - 1.
     public func forServer(_ id: Int) throws(ConfigError) -> KeeperConfig {
         guard let peer = peers.first(where: { $0.id == id }) else {
             throw ConfigError(
@@ -122,6 +130,9 @@ public struct KeeperConfig: Sendable, Equatable {
         if let address = peer.clientAddress { config.clientPortAddress = address }
         if let dataDir { config.dataDir = dataDir + "/" + String(id) }
         if let dataLogDir { config.dataLogDir = dataLogDir + "/" + String(id) }
+        if Set(peers.map(\.host)).count == 1, let rank = peers.map(\.id).sorted().firstIndex(of: id) {
+            config.metricsPort = metricsPort + rank
+        }
         return config
     }
 }

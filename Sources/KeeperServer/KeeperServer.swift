@@ -15,6 +15,8 @@ public final class KeeperServer: Sendable {
     public let localAddress: SocketAddress
     private let group: MultiThreadedEventLoopGroup
     private let listener: Channel
+    /// `metricsProvider.httpPort`'s listener, when Prometheus metrics are on.
+    private let metricsListener: Channel?
     private let host: NIOLoopBound<NodeHost>
     private let ticker: NIOLoopBound<RepeatedTask>
     private let logger: Logger
@@ -24,12 +26,15 @@ public final class KeeperServer: Sendable {
     static let tickInterval = TimeAmount.milliseconds(50)
 
     public var port: Int { localAddress.port ?? 0 }
+    /// The port `GET /metrics` is served on, if it is.
+    public var metricsPort: Int? { metricsListener?.localAddress?.port }
 
     private init(
-        config: KeeperConfig, group: MultiThreadedEventLoopGroup, listener: Channel, host: NIOLoopBound<NodeHost>,
-        ticker: NIOLoopBound<RepeatedTask>, failed: EventLoopPromise<Void>, logger: Logger
+        config: KeeperConfig, group: MultiThreadedEventLoopGroup, listener: Channel, metricsListener: Channel?,
+        host: NIOLoopBound<NodeHost>, ticker: NIOLoopBound<RepeatedTask>, failed: EventLoopPromise<Void>, logger: Logger
     ) {
         self.failed = failed
+        self.metricsListener = metricsListener
         self.config = config
         self.group = group
         self.listener = listener
@@ -48,23 +53,26 @@ public final class KeeperServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let failed = loop.makePromise(of: Void.self)
+        let metrics = KeeperMetrics()
         let host = try await loop.submit {
             let storage = storageSettings(config).map {
-                DiskStorage(settings: $0, lastZxid: node.lastLoggedZxid, loop: loop, logger: logger)
+                DiskStorage(settings: $0, lastZxid: node.lastLoggedZxid, loop: loop, metrics: metrics, logger: logger)
             }
-            let host = NodeHost(config: config, node: node, storage: storage, logger: logger)
+            let host = NodeHost(config: config, node: node, storage: storage, metrics: metrics, logger: logger)
             host.attachStorage { failed.fail($0) }
             host.purge()
             return NIOLoopBound(host, eventLoop: loop)
         }.get()
+        var metricsListener: Channel?
         do {
             let listener = try await bootstrap(group: group, host: host, config: config)
                 .bind(host: config.clientPortAddress, port: config.clientPort).get()
+            metricsListener = try await bindMetrics(config, host: host, group: group, loop: loop, logger: logger)
             if config.isEnsemble { try await startQuorum(config, host: host, group: group, loop: loop, logger: logger) }
             let ticker = try await loop.submit { scheduleTimers(host, config: config, loop: loop) }.get()
             let server = KeeperServer(
-                config: config, group: group, listener: listener, host: host, ticker: ticker, failed: failed,
-                logger: logger)
+                config: config, group: group, listener: listener, metricsListener: metricsListener, host: host,
+                ticker: ticker, failed: failed, logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
             let mode = config.isEnsemble ? "server \(config.myId ?? 0) of \(config.peers.count)" : "standalone"
             logger.info(
@@ -72,10 +80,33 @@ public final class KeeperServer: Sendable {
             )
             return server
         } catch {
+            try? await metricsListener?.close()
             failed.fail(error)
             try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
             try? await group.shutdownGracefully()
             throw error
+        }
+    }
+
+    /// `GET /metrics` on metricsProvider.httpHost:httpPort, if Prometheus metrics are on.
+    private static func bindMetrics(
+        _ config: KeeperConfig, host: NIOLoopBound<NodeHost>, group: EventLoopGroup, loop: EventLoop, logger: Logger
+    ) async throws -> Channel? {
+        guard config.prometheusMetrics else { return nil }
+        do {
+            let channel = try await MetricsListener.bind(
+                host: config.metricsHost, port: config.metricsPort, group: group
+            ) {
+                loop.submit { host.value.metricsExposition() }
+            }
+            logger.info("metrics on http://\(config.metricsHost):\(channel.localAddress?.port ?? 0)/metrics")
+            return channel
+        } catch {
+            throw ConfigError(
+                file: "", line: 0, key: "metricsProvider.httpPort",
+                message:
+                    "cannot listen on \(config.metricsHost):\(config.metricsPort) for metrics (\(error)); choose a free port"
+            )
         }
     }
 
@@ -221,6 +252,7 @@ public final class KeeperServer: Sendable {
         let host = self.host
         try? await listener.eventLoop.submit { ticker.value.cancel() }.get()
         try? await listener.close()
+        try? await metricsListener?.close()
         let loop = listener.eventLoop
         try? await loop.submit { host.value.connector?.stop() }.get()
         try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()

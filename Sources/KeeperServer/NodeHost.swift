@@ -41,13 +41,19 @@ final class NodeHost {
     /// Frames for each peer written since the last flush.
     private var peerOutgoing: [PeerID: ByteBuffer] = [:]
     var connector: QuorumConnector?
+    let metrics: KeeperMetrics
+    private var replication: ReplicationTimer
 
     /// How long a connection the node closes may take to flush its last replies, for a
     /// client that stops reading with less than the high water mark buffered.
     static let closeFlushTimeMax = TimeAmount.seconds(10)
 
-    init(config: KeeperConfig, node: KeeperNode, storage: DiskStorage?, logger: Logger) {
+    init(config: KeeperConfig, node: KeeperNode, storage: DiskStorage?, metrics: KeeperMetrics, logger: Logger) {
         self.config = config
+        self.metrics = metrics
+        self.replication = ReplicationTimer(metrics: metrics)
+        // An ensemble member starts out looking for a leader; the node reports only changes.
+        if config.isEnsemble { replication.roleChanged(.looking, at: .now()) }
         self.logger = logger
         self.startedAt = .now()
         self.node = node
@@ -184,6 +190,13 @@ final class NodeHost {
 
     var status: NodeStatus { node.status }
 
+    /// `GET /metrics`: the gauges set from the node's status now, then every metric.
+    func metricsExposition() -> [UInt8] {
+        let uptime = (NIODeadline.now() - startedAt).nanoseconds / 1_000_000
+        metrics.refresh(node.status, uptime: uptime, quorumSize: config.peers.count)
+        return metrics.registry.exposition()
+    }
+
     // MARK: - Connections
 
     /// Admits a connection unless its address already has maxClientCnxns open.
@@ -260,7 +273,15 @@ final class NodeHost {
     func handle(_ event: NodeEvent, flush: Bool = true) {
         guard failure == nil else { return }
         perform(node.step(event, at: Self.now()))
+        observe()
         if flush { flushWrites() }
+    }
+
+    /// Hands what the step measured to the metrics: request latencies, and the zxid applied
+    /// for the replication timer.
+    private func observe() {
+        if !node.latencySamples.isEmpty { metrics.record(node.takeLatencySamples()) }
+        if !replication.isIdle { replication.applied(through: node.tree.lastProcessedZxid, at: .now()) }
     }
 
     /// Sends what was written to every client and peer connection since the last flush.
@@ -299,6 +320,7 @@ final class NodeHost {
             case .resumeReading(let id):
                 handlers[id]?.resumeReading()
             case .persist(let entries):
+                replication.persisting(entries, at: .now())
                 if let storage {
                     storage.persist(entries)
                 } else {
@@ -326,6 +348,7 @@ final class NodeHost {
                 peerChannels[peer]?.close(promise: nil)
             case .role(let role):
                 logger.info("role: \(role)")
+                replication.roleChanged(role, at: .now())
             }
         }
         for event in durable { handle(event, flush: false) }

@@ -27,6 +27,7 @@ extension Master {
 
     /// One allocation round; each framework hears its new offers in one OFFERS event.
     mutating func allocate(only agents: Set<AgentID>? = nil) {
+        allocationRounds += 1
         let made = allocator.allocate(now: now, agents: agents)
         guard !made.isEmpty else { return }
         var byFramework: [FrameworkID: [Mesos.Offer]] = [:]

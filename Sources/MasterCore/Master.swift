@@ -40,6 +40,8 @@ public struct Master: Sendable {
     var nextFrameworkNumber = 0
     var nextAgentNumber = 0
     var nextAllocationAt: Int64
+    /// Allocation rounds run so far (the edge times the steps that run one).
+    public internal(set) var allocationRounds = 0
     /// Agents to offer at the next tick, between full rounds.
     var agentsToAllocate: Set<AgentID> = []
     /// A framework is to be removed at the next tick (its failover timeout is zero).

@@ -24,6 +24,8 @@ public actor MasterHost {
     private let makeConfig: @Sendable (Mesos.MasterInfo) -> MasterConfig
     private let clock = EdgeClock()
     private let logger: Logger
+    /// `GET /metrics`, shared with the routes.
+    public nonisolated let metrics = MasterMetrics()
     private var frameworkOutboxes: [StreamID: EventOutbox] = [:]
     private var agentOutboxes: [StreamID: EventOutbox] = [:]
     private var operatorOutboxes: [StreamID: EventOutbox] = [:]
@@ -161,7 +163,10 @@ public actor MasterHost {
     func step(_ event: MasterEvent) -> MasterReply? {
         guard master != nil else { return nil }
         // Stepped in place: a copy would copy every table the step touches.
+        let rounds = master!.allocationRounds
+        let started = ContinuousClock.now
         let result = master!.step(event, now: clock.now)
+        if master?.allocationRounds != rounds { metrics.allocation.record(since: started) }
         perform(result.actions)
         if master?.isTickDue == true { scheduleTick() }
         return result.reply
@@ -190,6 +195,18 @@ public actor MasterHost {
     /// Reads the core's state (for the operator endpoints); nil while standing by.
     func read<T: Sendable>(_ body: (Master) -> T) -> T? {
         master.map(body)
+    }
+
+    /// What `GET /metrics` reports of this master's state now.
+    func metricsReading() -> MasterMetrics.Reading {
+        let streams: [(StreamKind, [StreamID: EventOutbox])] = [
+            (.framework, frameworkOutboxes), (.agent, agentOutboxes), (.operator, operatorOutboxes),
+        ]
+        return MasterMetrics.Reading(
+            figures: master.map(MasterFigures.init), uptimeSeconds: Double(clock.now - startedAt) / 1000,
+            streams: streams.map { kind, outboxes in
+                (kind.rawValue, outboxes.count, outboxes.values.reduce(0) { $0 + $1.waitingBytes })
+            })
     }
 
     /// Runs the timers until cancelled: a tick at each core wakeup, at least every second.

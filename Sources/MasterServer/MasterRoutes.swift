@@ -1,6 +1,7 @@
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
+import CorralMetrics
 import HTTPTypes
 import Hummingbird
 import MasterCore
@@ -20,6 +21,9 @@ public struct MasterRoutes: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        let metrics = host.metrics
+        router.add(middleware: HTTPMetricsMiddleware(metrics.registry))
+        router.addMetrics(metrics.registry) { [host] in metrics.refresh(await host.metricsReading()) }
         let scheduler = SchedulerEndpoint(host: host, requestBytesMax: requestBytesMax)
         let agent = AgentEndpoint(host: host, requestBytesMax: requestBytesMax)
         let operatorAPI = OperatorEndpoint(

@@ -74,7 +74,7 @@ struct Up: AsyncParsableCommand {
             await stop(children, servers)
             throw error
         }
-        printSummary(connect: connect, zk: zk)
+        printSummary(connect: connect, zk: zk, keeperMetrics: servers.compactMap(\.metricsPort))
         await SignalWaiter.waitForTermination()
         logger.info("stopping")
         await stop(children, servers)
@@ -193,13 +193,17 @@ struct Up: AsyncParsableCommand {
         return frameworks.contains { $0.frameworkInfo.name == "corral-apps" && $0.active }
     }
 
-    private func printSummary(connect: String, zk: String) {
+    private func printSummary(connect: String, zk: String, keeperMetrics: [Int]) {
         let corral = Self.sibling("corral") ?? "swift run corral"
         let zkcli = Self.sibling("zkcli") ?? "swift run zkcli"
         let masterLine =
             masters > 0
             ? "  Master:   http://127.0.0.1:\(masterPort)  (\(masters) masters, one leads; \(agents) agents)\n" : ""
         let appsLine = apps > 0 ? "  Apps:     http://127.0.0.1:\(appsPort)  (Marathon's REST API: /v2/apps)\n" : ""
+        let keeperScrapes = keeperMetrics.map { "http://127.0.0.1:\($0)/metrics" }.joined(separator: " ")
+        let metricsLine =
+            keeperMetrics.isEmpty
+            ? "" : "  Metrics:  \(keeperScrapes) (Keeper), and /metrics on every master, agent and Apps\n"
         let appsTry = apps > 0 ? "            \(corral) apps list --apps http://127.0.0.1:\(appsPort)\n" : ""
         Output.line(
             """
@@ -207,7 +211,7 @@ struct Up: AsyncParsableCommand {
             Corral is up (files and logs in \(data)/).
             \(masterLine)\(appsLine)  Keeper:   \(connect)
               Masters:  \(zk)
-              Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
+            \(metricsLine)  Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
                         \(corral) cluster agents --master \(zk)
             \(appsTry)            \(zkcli) --server \(connect) tree /mesos
             Press Ctrl-C to stop.

@@ -114,6 +114,8 @@ struct CommandTaskTests {
         #expect(harness.takeUpdates().isEmpty)
         harness.advance(1)
         #expect(harness.takeUpdates().count == 1)
+        #expect(harness.agent.updates.retries == 2)
+        #expect(harness.agent.updates.waitingCount == 1)
         harness.step(.masterDisconnected)
         harness.advance(60_000)
         #expect(harness.takeUpdates().isEmpty)
@@ -125,6 +127,8 @@ struct CommandTaskTests {
                     registered: .init(
                         agentID: "A", masterInfo: Mesos.MasterInfo(id: "M2", ip: 0), pingIntervalSeconds: 15))))
         #expect(harness.takeUpdates().map(\.state) == [.starting])
+        // Sent again for registering is no retry of a silence.
+        #expect(harness.agent.updates.retries == 2)
     }
 
     @Test(

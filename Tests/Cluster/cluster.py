@@ -88,6 +88,28 @@ def free_ports(count, port_range=PORT_RANGE):
     raise RuntimeError("no %d free ports in %s" % (count, port_range))
 
 
+def consecutive_free_ports(count, port_range=PORT_RANGE):
+    """count consecutive ports of port_range nobody listens on now (a local Keeper
+    ensemble's metrics ports are metricsProvider.httpPort + 0, 1, 2)."""
+    lo, hi = (int(p) for p in port_range.split("-"))
+    starts = list(range(lo, hi - count + 2))
+    random.shuffle(starts)
+    for start in starts:
+        held = []
+        try:
+            for p in range(start, start + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                held.append(s)
+                s.bind(("127.0.0.1", p))
+            return list(range(start, start + count))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise AssertionError("no %d consecutive free ports in %s" % (count, port_range))
+
+
 def process_alive(pid):
     """True while `pid` runs; a zombie (state Z in /proc/PID/stat) counts as dead."""
     try:
@@ -296,6 +318,7 @@ class Cluster:
         self.cgroup_roots = ["corral-e2e-%s-a%d" % (self.run_id, i + 1)
                              for i in range(len(agent_resources))]
         self.keeper_ports = []
+        self.keeper_metrics_ports = []
         self.keepers = []
         self.masters = []
         self.agents = []
@@ -310,7 +333,9 @@ class Cluster:
 
     def start(self):
         n_keepers, n_masters, n_agents = 3, self.n_masters, len(self.agent_resources)
-        ports = free_ports(3 * n_keepers + n_masters + n_agents)
+        self.keeper_metrics_ports = consecutive_free_ports(n_keepers)
+        needed = 3 * n_keepers + n_masters + n_agents
+        ports = [p for p in free_ports(needed + n_keepers) if p not in self.keeper_metrics_ports][:needed]
         self._start_keepers(ports[:3 * n_keepers])
         self._start_masters(ports[3 * n_keepers:3 * n_keepers + n_masters])
         self._start_agents(ports[3 * n_keepers + n_masters:])
@@ -336,6 +361,9 @@ class Cluster:
                 "maxSessionTimeout=30000",
                 "4lw.commands.whitelist=*",
                 "extendedTypesEnabled=true",
+                "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider",
+                "metricsProvider.httpHost=127.0.0.1",
+                "metricsProvider.httpPort=%d" % self.keeper_metrics_ports[0],
             ] + lines) + "\n")
         for n in range(3):
             self.keepers.append(Daemon(

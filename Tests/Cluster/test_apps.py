@@ -253,3 +253,23 @@ def test_delete_leader_hands_leadership_over(apps):
     assert answer.status == 200 and answer.json()["message"] == "Leadership abdicated", answer
     wait_until(lambda: apps.leader is not old and apps.one_leads(), 30, "the other instance to lead")
     assert apps.leader.call("GET", "/v2/info").json()["elected"] is True
+
+
+def test_each_instance_serves_its_own_metrics(apps):
+    """GET /metrics on both instances (never forwarded): the leader leads and counts the
+    apps /v2/apps lists, the standby says it does not; requests are counted by endpoint."""
+    from test_metrics import scrape, value
+    leader, standby = apps.leader, apps.standby
+    assert value(scrape(standby.port), "corral_apps_leader") == 0
+    listed = leader.call("GET", "/v2/apps").json()["apps"]
+    wanted = sum(app["instances"] for app in listed)
+    samples = scrape(leader.port)
+    assert value(samples, "corral_apps_leader") == 1
+    assert value(samples, "corral_apps_apps") == len(listed)
+    assert value(samples, "corral_apps_instances_wanted") == wanted
+    route = dict(route="/v2/apps", method="GET", code="200")
+    before = value(samples, "corral_http_requests_total", **route)
+    assert before >= 1
+    leader.call("GET", "/v2/apps")
+    assert value(scrape(leader.port), "corral_http_requests_total", **route) == before + 1
+    assert value(scrape(leader.port), "corral_apps_action_batches_queued") >= 0

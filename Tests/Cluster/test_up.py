@@ -1,8 +1,8 @@
 """`corral up`, the README's first command: 3 Keeper servers from ensemble.conf, 2 masters,
 2 agents and an Apps instance; it must come up, print the master, zk:// and Apps URLs, run a
 task, answer `corral apps list`, and stop on SIGINT (Ctrl-C) with nothing left behind. It
-takes the fixed ports of ensemble.conf (2181-2183) and of `corral up` (5050, 5051, 5151, 5152,
-8080), so it starts only after the cluster fixture's own daemons are up, on their own ports."""
+takes the fixed ports of ensemble.conf (2181-2183, metrics on 7000-7002) and of `corral up`
+(5050, 5051, 5151, 5152, 8080), so it starts only after the cluster fixture's own daemons are up, on their own ports."""
 import os
 import shutil
 import signal
@@ -11,7 +11,7 @@ import tempfile
 import time
 
 
-from cluster import ROOT, figure, wait_until
+from cluster import ROOT, figure, http_get, wait_until
 
 
 def _processes_with(text):
@@ -58,6 +58,11 @@ def test_up_starts_runs_a_task_and_stops_cleanly(cluster):
         listed = subprocess.run([cluster.binary, "apps", "list", "--apps", apps], capture_output=True, text=True,
                                 timeout=30)
         assert listed.returncode == 0 and listed.stdout.startswith("ID"), listed.stdout + listed.stderr
+        scrapes = next(line.split()[1:4] for line in summary.splitlines() if line.strip().startswith("Metrics:"))
+        assert scrapes == ["http://127.0.0.1:%d/metrics" % p for p in (7000, 7001, 7002)], summary
+        for port in (7000, 7001, 7002, 5050, 8080):
+            answer = http_get(port, "/metrics")
+            assert answer.status == 200 and b"# TYPE" in answer.body, (port, answer)
         for log in ("keeper.log", "master-1.log", "master-2.log", "agent-1.log", "agent-2.log", "apps-1.log"):
             assert os.path.getsize(os.path.join(data, "logs", log)) > 0, log
         up.send_signal(signal.SIGINT)

@@ -20,7 +20,7 @@ struct ClientFlowControlTests {
         var logger = Logger(label: "test-keeper")
         logger.logLevel = .critical
         let node = KeeperNode(config: KeeperServer.nodeConfig(config), startedAt: NodeHost.now())
-        let host = NodeHost(config: config, node: node, storage: nil, logger: logger)
+        let host = NodeHost(config: config, node: node, storage: nil, metrics: KeeperMetrics(), logger: logger)
         let channel = EmbeddedChannel(handler: ClientChannelHandler(host: host))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2181)).wait()
         let handshake = ConnectRequest(timeout: 10_000)

@@ -21,7 +21,8 @@ private struct ClientPipeline {
         var logger = Logger(label: "test-keeper")
         logger.logLevel = .critical
         host = NodeHost(
-            config: config, node: try KeeperServer.recoverNode(config, logger: logger), storage: nil, logger: logger)
+            config: config, node: try KeeperServer.recoverNode(config, logger: logger), storage: nil,
+            metrics: KeeperMetrics(), logger: logger)
         try ClientChannelHandler.install(
             on: channel.pipeline.syncOperations, host: host, juteMaxBuffer: config.juteMaxBuffer)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).wait()

@@ -36,6 +36,38 @@ struct ConfigParserTests {
         #expect(try config.forServer(1).clientPortAddress == "127.0.0.1")  // clientPortAddress= then
     }
 
+    @Test("metricsProvider.* turns on GET /metrics; servers of a local ensemble take one port each")
+    func metricsProvider() throws {
+        let off = try ConfigParser.parse("clientPort=2181\n", file: "t.conf").config
+        #expect(!off.prometheusMetrics && off.metricsPort == 7000 && off.metricsHost == "0.0.0.0")
+        let text = """
+            metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
+            metricsProvider.httpHost=127.0.0.1
+            metricsProvider.exportJvmInfo=false
+            server.1=127.0.0.1:2888:3888;2181
+            server.2=127.0.0.1:2889:3889;2182
+            server.3=127.0.0.1:2890:3890;2183
+            """
+        let parsed = try ConfigParser.parse(text, file: "t.conf")
+        #expect(parsed.warnings.isEmpty)
+        let config = parsed.config
+        #expect(config.prometheusMetrics && config.metricsHost == "127.0.0.1")
+        #expect(try [1, 2, 3].map { try config.forServer($0).metricsPort } == [7000, 7001, 7002])
+        let spread = try ConfigParser.parse(
+            "metricsProvider.httpPort=7100\nserver.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\n",
+            file: "t.conf"
+        ).config
+        #expect(spread.prometheusMetrics)
+        #expect(try spread.forServer(2).metricsPort == 7100)
+        let null = try ConfigParser.parse(
+            "metricsProvider.className=org.apache.zookeeper.metrics.impl.NullMetricsProvider\n", file: "t.conf")
+        #expect(!null.config.prometheusMetrics)
+        #expect(throws: ConfigError.self) {
+            try ConfigParser.parse("metricsProvider.className=com.example.Graphite\n", file: "t.conf")
+        }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("metricsProvider.httpPort=0\n", file: "t.conf") }
+    }
+
     @Test("an ensemble's /zookeeper/config lists its members as ZooKeeper 3.8 writes them")
     func membership() throws {
         let text = """

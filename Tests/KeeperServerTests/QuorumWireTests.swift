@@ -159,7 +159,8 @@ struct QuorumConnectionTests {
         var logger = Logger(label: "test-keeper")
         logger.logLevel = .critical
         let host = NodeHost(
-            config: config, node: try KeeperServer.recoverNode(config, logger: logger), storage: nil, logger: logger)
+            config: config, node: try KeeperServer.recoverNode(config, logger: logger), storage: nil,
+            metrics: KeeperMetrics(), logger: logger)
         let channel = EmbeddedChannel()
         try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3002)).wait()
