@@ -112,6 +112,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict),
+        // The web UI: plain HTML, CSS and JavaScript modules compiled into the binary.
+        .target(
+            name: "CorralUI",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("Assets")],
+            swiftSettings: strict),
         // What the cluster's edges share: the HTTP client, JSON, zk:// URLs, finding the
         // leading master, a scheduler's session, outbound event streams.
         .target(
@@ -131,7 +137,7 @@ let package = Package(
             name: "MasterServer",
             dependencies: [
                 "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient", "KeeperProtocol",
-                "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "CorralMetrics", "CorralUI", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -220,7 +226,7 @@ let package = Package(
             name: "MasterServerTests",
             dependencies: [
                 "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient",
-                "KeeperTestSupport",
+                "KeeperTestSupport", "CorralUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -25,6 +25,8 @@ public struct AgentRoutes: Sendable {
         let files = SandboxFiles(root: workDir + "/slaves")
         let host = host
         router.add(middleware: HTTPMetricsMiddleware(host.metrics.registry))
+        // The web UI, served by the masters, reads `/state` and the sandbox files here.
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowMethods: [.get, .head]))
         router.addMetrics(host.metrics.registry) { await host.refreshMetrics() }
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             router.on("/api/v1/executor", method: method) { request, _ in try await executor.handle(request) }

@@ -7,6 +7,8 @@
 /// Mesos nests roles by path (`a/b`); roles here are flat, and a framework's weight is
 /// whatever the allocator passes (one).
 public struct DRFSorter: Sorter {
+    public var name: String { "drf" }
+
     public init() {}
 
     public func roleKey(_ role: SortClient, total: ScalarQuantities) -> SortKey {

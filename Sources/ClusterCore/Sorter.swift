@@ -5,6 +5,9 @@
 /// Mesos keeps a tree of clients inside each sorter and updates it on every allocation;
 /// here the allocator passes the clients in, which keeps one owner for the accounting.
 public protocol Sorter: Sendable {
+    /// The policy's name, as `--allocator` takes it and `/master/state` reports it.
+    var name: String { get }
+
     /// Where a role stands: roles are offered to in ascending key order.
     func roleKey(_ role: SortClient, total: ScalarQuantities) -> SortKey
 

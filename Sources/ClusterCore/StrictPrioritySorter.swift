@@ -6,6 +6,8 @@
 /// and ordering them by name would let the first starve the rest just as the priority
 /// order lets a high role starve a low one — which is wanted between roles, not within.
 public struct StrictPrioritySorter: Sorter {
+    public var name: String { "priority" }
+
     /// Role names, highest priority first.
     public let priorities: [String]
     private let rank: [String: Int]

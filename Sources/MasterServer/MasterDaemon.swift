@@ -25,8 +25,12 @@ public struct MasterDaemon: Sendable {
         // the ids it makes (<id>-0000, <id>-S0, <id>-O0) must not repeat the last term's.
         let newInfo: @Sendable () -> Mesos.MasterInfo = { options.masterInfo(id: UUID().uuidString.lowercased()) }
         let host = MasterHost(logger: logger) { options.config(for: $0) }
+        var routes = MasterRoutes(host: host)
+        if case .keeper(let connectString, let path, _) = options.zk {
+            routes.keeper = KeeperBrowser(connectString: connectString, mastersPath: path, logger: logger)
+        }
         let app = Application(
-            router: MasterRoutes(host: host).router(),
+            router: routes.router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)

@@ -2,6 +2,7 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import CorralMetrics
+import CorralUI
 import HTTPTypes
 import Hummingbird
 import MasterCore
@@ -14,6 +15,8 @@ public struct MasterRoutes: Sendable {
     /// The largest request body any endpoint reads (413 beyond).
     public var requestBytesMax = 8 << 20
     public var operatorHeartbeat: Duration = .seconds(15)
+    /// The read-only Keeper endpoints the UI browses; nil without `--zk`.
+    public var keeper: KeeperBrowser?
 
     public init(host: MasterHost) {
         self.host = host
@@ -54,6 +57,7 @@ public struct MasterRoutes: Sendable {
             }
         }
         stateRoutes(router)
+        uiRoutes(router)
         return router
     }
 
@@ -88,6 +92,19 @@ public struct MasterRoutes: Sendable {
                 }
             }
         }
+    }
+
+    /// The web UI (a standby sends the browser to the leader's), and the Keeper views it reads.
+    private func uiRoutes(_ router: Router<BasicRequestContext>) {
+        let host = host
+        router.addUI { request in
+            guard case .standby(let leader?) = host.role, !host.isLeaderSilent else { return nil }
+            return Redirect.to(leader, request)
+        }
+        let keeper = KeeperEndpoint(browser: keeper)
+        router.get("/corral/v1/keeper/znode") { request, _ in await keeper.znode(request) }
+        router.get("/corral/v1/keeper/ensemble") { _, _ in await keeper.ensemble() }
+        router.get("/corral/v1/masters") { _, _ in await keeper.masters() }
     }
 
     /// Registers `handle` for every method on `path`, so that the endpoint itself answers

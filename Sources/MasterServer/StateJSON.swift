@@ -136,6 +136,7 @@ enum StateJSON {
             ("deactivated_slaves", .int(Int64(agents.filter { !$0.isConnected }.count))),
             ("leader", .string(info.pid ?? "")),
             ("leader_info", masterInfo(info)),
+            ("flags", .object([("allocator", .string(master.config.sorter.name))])),
             ("slaves", .array(agents.map { agent($0, in: master, usage) })),
             ("frameworks", .array(frameworks.map { framework($0, in: master, usage) })),
             ("completed_frameworks", .array(master.completedFrameworks.map { framework($0, in: master, usage) })),

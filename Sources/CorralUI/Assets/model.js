@@ -1,0 +1,56 @@
+// What the pages derive from the APIs' answers: every task, each Keeper server's health,
+// shares of the cluster.
+
+/** Every task the master lists: running, unreachable and recently ended, with its framework. */
+export function allTasks(state) {
+  const tasks = [];
+  for (const framework of state.frameworks) {
+    for (const list of [framework.tasks, framework.unreachable_tasks || [], framework.completed_tasks || []]) {
+      for (const task of list) tasks.push(task);
+    }
+  }
+  return tasks;
+}
+
+/** The scalar resources of the whole cluster. */
+export function clusterTotal(state, name) {
+  return state.slaves.reduce((sum, agent) => sum + ((agent.resources || {})[name] || 0), 0);
+}
+
+/** A framework's dominant share: its largest fraction of any scalar resource in use. */
+export function dominantShare(state, used) {
+  let share = 0;
+  for (const name of ["cpus", "mem", "disk", "gpus"]) {
+    const total = clusterTotal(state, name);
+    if (total > 0) share = Math.max(share, ((used || {})[name] || 0) / total);
+  }
+  return share;
+}
+
+const LAG_MAX = 1000;
+const OUTSTANDING_MAX = 100;
+
+/** One row per Keeper server from `mntr`: its mode, zxid, lag behind the leader, load,
+ *  and what is wrong with it, if anything. */
+export function keeperRows(ensemble) {
+  const servers = ensemble.servers || [];
+  const counter = (zxid) => (zxid ? Number(BigInt(zxid) & 0xffffffffn) : 0);
+  const leader = servers.find((s) => s.mntr && s.mntr.zk_server_state === "leader");
+  const leaderCounter = leader ? counter(leader.mntr.zk_last_logged_zxid) : null;
+  return servers.map((server) => {
+    if (!server.mntr) return { server: server.server, mode: "down", problem: server.error || "no answer" };
+    const m = server.mntr;
+    const mode = m.zk_server_state;
+    const lag = leaderCounter === null || !m.zk_last_logged_zxid ? null : Math.max(0, leaderCounter - counter(m.zk_last_logged_zxid));
+    const outstanding = Number(m.zk_outstanding_requests || 0);
+    let problem = null;
+    if (!["leader", "follower", "standalone"].includes(mode)) problem = `mode ${mode}: not serving`;
+    else if (lag !== null && lag > LAG_MAX) problem = `${lag} transactions behind the leader`;
+    else if (outstanding > OUTSTANDING_MAX) problem = `${outstanding} requests outstanding`;
+    return {
+      server: server.server, mode, zxid: m.zk_last_logged_zxid || "–", lag,
+      connections: m.zk_num_alive_connections, latency: `${m.zk_avg_latency}/${m.zk_max_latency}`,
+      outstanding, znodes: m.zk_znode_count, sessions: m.zk_global_sessions, watches: m.zk_watch_count, problem,
+    };
+  });
+}

@@ -1,0 +1,128 @@
+import ClusterEdge
+import FoundationEssentials
+import KeeperClient
+import KeeperProtocol
+import Logging
+
+/// The read-only Keeper endpoint the web UI browses: one znode at a time (data, stat,
+/// ACL, children) over a session of its own, opened on first use, and each server's
+/// `mntr` for the ensemble's health. Nothing here writes.
+public actor KeeperBrowser {
+    /// The most children listed for one znode; the rest are counted, not named.
+    public static let childrenListedMax = 10_000
+    /// How long each server has to answer `mntr`.
+    static let mntrTimeout: Duration = .seconds(2)
+
+    let connectString: String
+    /// Where the masters contend (`/mesos` of `zk://…/mesos`).
+    let mastersPath: String
+    private let logger: Logger
+    private var client: KeeperClient?
+
+    public init(connectString: String, mastersPath: String, logger: Logger) {
+        self.connectString = connectString
+        self.mastersPath = mastersPath
+        self.logger = logger
+    }
+
+    /// The masters contending, in election order (the first leads): `[{address, znode}]`.
+    func masters() async throws -> JSONValue {
+        let client = try await session()
+        let candidates = try await client.getChildren(mastersPath).filter { $0.hasPrefix(MasterElection.prefix) }
+            .sorted { $0.suffix(10) < $1.suffix(10) }
+        var masters: [JSONValue] = []
+        for name in candidates {
+            guard let (data, _) = try? await client.getData(PathRules.join(mastersPath, name)),
+                let address = MasterElection.address(fromInfo: data)
+            else { continue }
+            masters.append(
+                .object([("address", .string("\(address.host):\(address.port)")), ("znode", .string(name))]))
+        }
+        return .object([("path", .string(mastersPath)), ("masters", .array(masters))])
+    }
+
+    /// `{path, data (base64), stat, acl, children, children_total}`.
+    func znode(_ path: String) async throws -> JSONValue {
+        let client = try await session()
+        let (data, stat) = try await client.getData(path)
+        let (acl, _) = try await client.getACL(path)
+        let children = try await client.getChildren(path).sorted()
+        return .object([
+            ("path", .string(path)),
+            ("data", .string(Data(data).base64EncodedString())),
+            ("stat", Self.stat(stat)),
+            ("acl", .array(acl.map(Self.entry))),
+            ("children", .array(children.prefix(Self.childrenListedMax).map { .string($0) })),
+            ("children_total", .int(Int64(children.count))),
+        ])
+    }
+
+    /// Each server of the connect string with what its `mntr` says, or why it said nothing.
+    func ensemble() async -> JSONValue {
+        let hosts = (try? ConnectString(connectString).hosts) ?? []
+        let answers = await withTaskGroup(of: (Int, JSONValue).self) { group in
+            for (index, host) in hosts.enumerated() {
+                group.addTask { (index, await Self.mntr(host)) }
+            }
+            var answers: [(Int, JSONValue)] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return .object([("servers", .array(answers))])
+    }
+
+    private static func mntr(_ host: ConnectString.Host) async -> JSONValue {
+        do {
+            let text = try await FourLetterWord.ask("mntr", host: host.name, port: host.port, timeout: mntrTimeout)
+            var figures: [(String, JSONValue)] = []
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                figures.append((String(parts[0]), .string(String(parts[1]))))
+            }
+            guard !figures.isEmpty else {
+                return server(host, error: String(text.split(separator: "\n").first ?? ""))
+            }
+            return .object([("server", .string(host.description)), ("mntr", .object(figures))])
+        } catch {
+            return server(host, error: "\(error)")
+        }
+    }
+
+    private static func server(_ host: ConnectString.Host, error: String) -> JSONValue {
+        .object([("server", .string(host.description)), ("error", .string(error.isEmpty ? "no answer" : error))])
+    }
+
+    /// The session, connected again if it was lost.
+    private func session() async throws -> KeeperClient {
+        if let client { return client }
+        var configuration = KeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(30)
+        let client = try await KeeperClient.connect(connectString, configuration: configuration)
+        self.client = client
+        logger.info("Keeper browser connected to \(connectString)")
+        return client
+    }
+
+    /// Drops the session after a failure, so the next request connects afresh.
+    func reset() async {
+        await client?.close()
+        client = nil
+    }
+
+    static func entry(_ acl: ACL) -> JSONValue {
+        .object([
+            ("perms", .string(acl.perms.description)), ("scheme", .string(acl.id.scheme)), ("id", .string(acl.id.id)),
+        ])
+    }
+
+    static func stat(_ stat: Stat) -> JSONValue {
+        .object([
+            ("czxid", .int(stat.czxid)), ("mzxid", .int(stat.mzxid)), ("pzxid", .int(stat.pzxid)),
+            ("ctime", .int(stat.ctime)), ("mtime", .int(stat.mtime)), ("version", .int(Int64(stat.version))),
+            ("cversion", .int(Int64(stat.cversion))), ("aversion", .int(Int64(stat.aversion))),
+            ("ephemeralOwner", .int(stat.ephemeralOwner)), ("dataLength", .int(Int64(stat.dataLength))),
+            ("numChildren", .int(Int64(stat.numChildren))),
+        ])
+    }
+}

@@ -1,0 +1,136 @@
+"""The web UI in headless Chromium (Debian's chromium and chromium-driver, selenium) against
+the session's cluster: every page loads without a console error; the overview's counts
+match /master/state; a task launched with `corral execute` appears on the tasks page
+without a reload, and its stdout in the sandbox view; the znode browser shows the
+masters' json.info_ znodes; a standby's UI sends the browser to the leader's. A screenshot
+of each page goes to the cluster's log directory (ui-*.png)."""
+import os
+import subprocess
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from cluster import figure, http_get
+from schedulers import new_id
+
+WAIT = 20
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1400,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(WAIT)
+    yield driver
+    driver.quit()
+
+
+def console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def wait_for(driver, predicate, what):
+    try:
+        return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: predicate(d))
+    except Exception as error:  # noqa: BLE001
+        raise AssertionError("timed out after %ds waiting for %s; console: %s" % (WAIT, what, console_errors(driver))) from error
+
+
+def text_of(driver, element_id):
+    found = driver.find_elements(By.ID, element_id)
+    return found[0].text if found else None
+
+
+def screenshot(cluster, driver, name):
+    path = os.path.join(cluster.workdir, "ui-%s.png" % name)
+    driver.save_screenshot(path)
+    print("screenshot: %s" % path)
+
+
+def open_page(cluster, driver, hash_, ready, name):
+    driver.get("http://127.0.0.1:%d/%s" % (cluster.leader.port, hash_))
+    wait_for(driver, ready, "page %s to show" % hash_)
+    screenshot(cluster, driver, name)
+    errors = console_errors(driver)
+    assert not errors, (hash_, errors)
+
+
+def test_every_page_loads_without_console_errors(cluster, browser):
+    state = http_get(cluster.leader.port, "/master/state").json()
+    agent = state["slaves"][0]["id"]
+    pages = [
+        ("#/", lambda d: text_of(d, "count-agents"), "overview"),
+        ("#/agents", lambda d: "in all" in d.find_element(By.CSS_SELECTOR, ".tools").text, "agents"),
+        ("#/agents/%s" % agent, lambda d: "Resources" in d.find_element(By.ID, "view").text, "agent"),
+        ("#/frameworks", lambda d: text_of(d, "allocation-policy"), "frameworks"),
+        ("#/tasks", lambda d: "in all" in d.find_element(By.ID, "tasks-table").text, "tasks"),
+        ("#/keeper", lambda d: "mesos" in text_of(d, "znode-children"), "keeper"),
+    ]
+    for hash_, ready, name in pages:
+        open_page(cluster, browser, hash_, ready, name)
+    assert text_of(browser, "allocation-policy") is None  # the last page replaced the frameworks page
+
+
+def test_overview_counts_match_the_master(cluster, browser):
+    open_page(cluster, browser, "#/", lambda d: text_of(d, "count-agents"), "overview-counts")
+    state = http_get(cluster.leader.port, "/master/state").json()
+    running = sum(1 for f in state["frameworks"] for t in f["tasks"] if t["state"] == "TASK_RUNNING")
+    wait_for(browser, lambda d: text_of(d, "count-agents") == str(len(state["slaves"]))
+             and text_of(d, "count-frameworks") == str(len(state["frameworks"]))
+             and text_of(d, "count-tasks-running") == str(running), "the overview's counts")
+    assert text_of(browser, "leading-master").endswith(":%d" % cluster.leader.port)
+    rows = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#keeper-ensemble tbody tr"), "the ensemble table")
+    assert len(rows) == 3
+    modes = sorted(row.find_elements(By.TAG_NAME, "td")[1].text for row in rows)
+    assert modes == ["follower", "follower", "leader"], modes
+    assert not browser.find_elements(By.CSS_SELECTOR, "#keeper-ensemble tr.bad")
+
+
+def test_a_task_appears_live_and_its_stdout_in_the_sandbox(cluster, browser):
+    open_page(cluster, browser, "#/tasks", lambda d: "in all" in d.find_element(By.ID, "tasks-table").text, "tasks-before")
+    browser.execute_script("window.__notReloaded = true")
+    name = new_id("ui-live")
+    run = subprocess.Popen([cluster.binary, "execute", "--master", cluster.zk_url, "--name", name,
+                            "--command", "echo hello from the UI test; sleep 30",
+                            "--resources", "cpus:0.1;mem:32"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        link = wait_for(browser, lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "#tasks-table a") if a.text == name],
+                        "task %s on the tasks page" % name)
+        assert browser.execute_script("return window.__notReloaded === true"), "the page was reloaded"
+        screenshot(cluster, browser, "tasks-live")
+        link[0].click()
+        wait_for(browser, lambda d: text_of(d, "task-state") == "TASK_RUNNING", "the task page to say TASK_RUNNING")
+        wait_for(browser, lambda d: "hello from the UI test" in (text_of(d, "sandbox-stdout") or ""),
+                 "the task's stdout in the sandbox view")
+        files = browser.find_element(By.ID, "sandbox-files").text
+        assert "stdout" in files and "stderr" in files, files
+        screenshot(cluster, browser, "task-sandbox")
+        assert not console_errors(browser)
+    finally:
+        run.kill()
+        run.wait(10)
+
+
+def test_the_znode_browser_shows_the_masters_info(cluster, browser):
+    open_page(cluster, browser, "#/keeper/mesos", lambda d: "json.info_" in (text_of(d, "znode-children") or ""), "keeper-mesos")
+    link = [a for a in browser.find_elements(By.CSS_SELECTOR, "#znode-children a") if a.text.startswith("json.info_")][0]
+    link.click()
+    wait_for(browser, lambda d: '"hostname"' in (text_of(d, "znode-data") or ""), "a master's info as JSON")
+    assert "ephemeralOwner" in browser.find_element(By.ID, "znode").text
+    screenshot(cluster, browser, "keeper-znode")
+    assert not console_errors(browser)
+
+
+def test_a_standby_sends_the_browser_to_the_leader(cluster, browser):
+    browser.get("http://127.0.0.1:%d/#/agents" % cluster.standby.port)
+    wait_for(browser, lambda d: ":%d/" % cluster.leader.port in d.current_url, "the leader's UI")
+    assert browser.current_url.endswith("#/agents"), browser.current_url
+    figure("UI: a standby's page went to the leader's at %s" % browser.current_url)
