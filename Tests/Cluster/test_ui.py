@@ -10,6 +10,7 @@ import subprocess
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -39,7 +40,9 @@ def console_errors(driver):
 
 def wait_for(driver, predicate, what):
     try:
-        return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: predicate(d))
+        # Live updates redraw tables under the test's feet: an element gone stale is "not yet".
+        return WebDriverWait(driver, WAIT, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: predicate(d))
     except Exception as error:  # noqa: BLE001
         raise AssertionError("timed out after %ds waiting for %s; console: %s" % (WAIT, what, console_errors(driver))) from error
 
@@ -102,11 +105,12 @@ def test_a_task_appears_live_and_its_stdout_in_the_sandbox(cluster, browser):
                             "--command", "echo hello from the UI test; sleep 30",
                             "--resources", "cpus:0.1;mem:32"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        link = wait_for(browser, lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "#tasks-table a") if a.text == name],
-                        "task %s on the tasks page" % name)
+        task_hash = wait_for(browser, lambda d: next((a.get_attribute("href").split("#", 1)[1] for a in
+                                                       d.find_elements(By.CSS_SELECTOR, "#tasks-table a") if a.text == name), None),
+                             "task %s on the tasks page" % name)
         assert browser.execute_script("return window.__notReloaded === true"), "the page was reloaded"
         screenshot(cluster, browser, "tasks-live")
-        link[0].click()
+        browser.execute_script("location.hash = arguments[0]", task_hash)
         wait_for(browser, lambda d: text_of(d, "task-state") == "TASK_RUNNING", "the task page to say TASK_RUNNING")
         wait_for(browser, lambda d: "hello from the UI test" in (text_of(d, "sandbox-stdout") or ""),
                  "the task's stdout in the sandbox view")
@@ -121,8 +125,10 @@ def test_a_task_appears_live_and_its_stdout_in_the_sandbox(cluster, browser):
 
 def test_the_znode_browser_shows_the_masters_info(cluster, browser):
     open_page(cluster, browser, "#/keeper/mesos", lambda d: "json.info_" in (text_of(d, "znode-children") or ""), "keeper-mesos")
-    link = [a for a in browser.find_elements(By.CSS_SELECTOR, "#znode-children a") if a.text.startswith("json.info_")][0]
-    link.click()
+    info_hash = wait_for(browser, lambda d: next((a.get_attribute("href").split("#", 1)[1] for a in
+                                                  d.find_elements(By.CSS_SELECTOR, "#znode-children a") if a.text.startswith("json.info_")), None),
+                         "a json.info_ link")
+    browser.execute_script("location.hash = arguments[0]", info_hash)
     wait_for(browser, lambda d: '"hostname"' in (text_of(d, "znode-data") or ""), "a master's info as JSON")
     assert "ephemeralOwner" in browser.find_element(By.ID, "znode").text
     screenshot(cluster, browser, "keeper-znode")
