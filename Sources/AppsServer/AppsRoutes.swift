@@ -24,11 +24,21 @@ public struct AppsRoutes: Sendable {
     func respond(to request: Request) async -> Response {
         let started = ContinuousClock.now
         var api = APIRequest(request)
-        let response = await answer(&api)
+        var response = request.method == .options ? Self.preflight : await answer(&api)
+        // The web UI, served by the masters, calls this API from the page.
+        response.headers[.accessControlAllowOrigin] = "*"
         host.metrics.requests.record(
             route: AppsMetrics.route(api.segments), method: request.method, status: response.status, since: started)
         return response
     }
+
+    /// The answer to a browser's CORS preflight: any origin may call the API with JSON.
+    static let preflight = Response(
+        status: .noContent,
+        headers: [
+            .accessControlAllowMethods: "GET, HEAD, POST, PUT, PATCH, DELETE",
+            .accessControlAllowHeaders: "Content-Type, Accept", .accessControlMaxAge: "600",
+        ])
 
     private func answer(_ api: inout APIRequest) async -> Response {
         do {

@@ -21,6 +21,7 @@ public enum UIAssets {
         "frameworks.js": script(PackageResources.frameworks_js),
         "tasks.js": script(PackageResources.tasks_js),
         "keeper.js": script(PackageResources.keeper_js),
+        "apps.js": script(PackageResources.apps_js),
     ]
 
     private static func html(_ bytes: [UInt8]) -> Asset { Asset(bytes: bytes, contentType: "text/html; charset=utf-8") }

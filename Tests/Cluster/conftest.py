@@ -83,3 +83,12 @@ def cluster_alive(request):
     if "cluster" in request.fixturenames:
         c = request.getfixturevalue("cluster")
         c.check_all_alive()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module (browser.py)."""
+    from browser import new_driver
+    driver = new_driver()
+    yield driver
+    driver.quit()

@@ -273,3 +273,33 @@ def test_each_instance_serves_its_own_metrics(apps):
     leader.call("GET", "/v2/apps")
     assert value(scrape(leader.port), "corral_http_requests_total", **route) == before + 1
     assert value(scrape(leader.port), "corral_apps_action_batches_queued") >= 0
+
+
+def test_the_ui_shows_scales_and_deletes_an_app(apps, cluster, browser):
+    """The masters' web UI finds Apps by its registered URL: the app is listed with its
+    counts, and the app page's Scale and Delete buttons (each confirmed) change it."""
+    from browser import console_errors, open_page, screenshot, text_of, wait_for
+    app_id = "/ui/sleeper"
+    created = apps.leader.call("POST", "/v2/apps", {"id": app_id, "cmd": "sleep 600", "instances": 1,
+                                                    "cpus": 0.1, "mem": 32})
+    assert created.status == 201, created
+    open_page(cluster, browser, "#/apps", lambda d: app_id in (text_of(d, "apps-table") or ""), "apps")
+    open_page(cluster, browser, "#/apps/ui/sleeper", lambda d: text_of(d, "app-counts") == "1 / 0 / 0 / 0", "app")
+    field = browser.find_element("id", "scale-instances")
+    field.clear()
+    field.send_keys("2")
+    browser.find_element("id", "scale").click()
+    alert = browser.switch_to.alert
+    assert alert.text == "Scale %s to 2 instances?" % app_id, alert.text
+    alert.accept()
+    wait_for(browser, lambda d: text_of(d, "app-counts") == "2 / 0 / 0 / 0", "two instances running on the app page", timeout=60)
+    assert app_info(apps.leader, app_id)["instances"] == 2
+    screenshot(cluster, browser, "app-scaled")
+    browser.find_element("id", "delete").click()
+    browser.switch_to.alert.dismiss()  # "No": nothing happens
+    assert apps.leader.call("GET", "/v2/apps" + app_id).status == 200
+    browser.find_element("id", "delete").click()
+    browser.switch_to.alert.accept()
+    wait_for(browser, lambda d: d.current_url.endswith("#/apps"), "the page to go back to the apps list")
+    wait_until(lambda: apps.leader.call("GET", "/v2/apps" + app_id).status == 404, 30, "the app to be gone")
+    assert not console_errors(browser)

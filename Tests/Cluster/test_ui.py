@@ -4,66 +4,13 @@ match /master/state; a task launched with `corral execute` appears on the tasks 
 without a reload, and its stdout in the sandbox view; the znode browser shows the
 masters' json.info_ znodes; a standby's UI sends the browser to the leader's. A screenshot
 of each page goes to the cluster's log directory (ui-*.png)."""
-import os
 import subprocess
 
-import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
+from browser import console_errors, open_page, screenshot, text_of, wait_for
 from cluster import figure, http_get
 from schedulers import new_id
-
-WAIT = 20
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(WAIT)
-    yield driver
-    driver.quit()
-
-
-def console_errors(driver):
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def wait_for(driver, predicate, what):
-    try:
-        # Live updates redraw tables under the test's feet: an element gone stale is "not yet".
-        return WebDriverWait(driver, WAIT, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]).until(
-            lambda d: predicate(d))
-    except Exception as error:  # noqa: BLE001
-        raise AssertionError("timed out after %ds waiting for %s; console: %s" % (WAIT, what, console_errors(driver))) from error
-
-
-def text_of(driver, element_id):
-    found = driver.find_elements(By.ID, element_id)
-    return found[0].text if found else None
-
-
-def screenshot(cluster, driver, name):
-    path = os.path.join(cluster.workdir, "ui-%s.png" % name)
-    driver.save_screenshot(path)
-    print("screenshot: %s" % path)
-
-
-def open_page(cluster, driver, hash_, ready, name):
-    driver.get("http://127.0.0.1:%d/%s" % (cluster.leader.port, hash_))
-    wait_for(driver, ready, "page %s to show" % hash_)
-    screenshot(cluster, driver, name)
-    errors = console_errors(driver)
-    assert not errors, (hash_, errors)
 
 
 def test_every_page_loads_without_console_errors(cluster, browser):
@@ -76,6 +23,7 @@ def test_every_page_loads_without_console_errors(cluster, browser):
         ("#/frameworks", lambda d: text_of(d, "allocation-policy"), "frameworks"),
         ("#/tasks", lambda d: "in all" in d.find_element(By.ID, "tasks-table").text, "tasks"),
         ("#/keeper", lambda d: "mesos" in text_of(d, "znode-children"), "keeper"),
+        ("#/apps", lambda d: text_of(d, "apps-none") or text_of(d, "apps-table"), "apps"),
     ]
     for hash_, ready, name in pages:
         open_page(cluster, browser, hash_, ready, name)

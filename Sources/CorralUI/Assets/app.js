@@ -9,8 +9,9 @@ import * as agents from "./agents.js";
 import * as frameworks from "./frameworks.js";
 import * as tasks from "./tasks.js";
 import * as keeper from "./keeper.js";
+import * as apps from "./apps.js";
 
-const pages = { overview, agents, frameworks, tasks, keeper };
+const pages = { overview, agents, frameworks, tasks, keeper, apps };
 const POLL_MS = 5000;
 const HISTORY_MAX = 120;
 
