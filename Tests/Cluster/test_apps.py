@@ -275,6 +275,20 @@ def test_each_instance_serves_its_own_metrics(apps):
     assert value(scrape(leader.port), "corral_apps_action_batches_queued") >= 0
 
 
+def test_the_dashboards_apps_panels_answer_from_prometheus(apps, cluster, tmp_path):
+    """The Grafana dashboard's Apps panels, run by Prometheus scraping both instances, show
+    the leader's figures."""
+    from test_metrics import dashboard_queries, prometheus_scraping
+    with prometheus_scraping(cluster, {"apps": [i.address for i in apps.live()]}, tmp_path) as query:
+        panels = [(title, expr) for title, expr in dashboard_queries() if title.startswith("Apps")]
+        assert len(panels) >= 5
+        for title, expr in panels:
+            wait_until(lambda: query(expr), 20, "series for %r: %s" % (title, expr))
+        wanted = query("max(corral_apps_instances_wanted * on (instance) corral_apps_leader)")
+        listed = apps.leader.call("GET", "/v2/apps").json()["apps"]
+        assert float(wanted[0]["value"][1]) == sum(app["instances"] for app in listed)
+
+
 def test_the_ui_shows_scales_and_deletes_an_app(apps, cluster, browser):
     """The masters' web UI finds Apps by its registered URL: the app is listed with its
     counts, and the app page's Scale and Delete buttons (each confirmed) change it."""

@@ -2,10 +2,17 @@
 parser (prometheus-client): three Keeper servers on metricsProvider.httpPort under
 ZooKeeper's names, both masters, both agents. The values follow the work: a task
 launched and killed moves the running-task gauges of the master and its agent, which
-match /master/state at every step; a request counter grows with the requests made."""
+match /master/state at every step; a request counter grows with the requests made. And
+the Grafana dashboard's queries, run by a real Prometheus scraping the cluster."""
+import contextlib
+import json
+import os
+import shutil
+import urllib.parse
+
 from prometheus_client.parser import text_string_to_metric_families
 
-from cluster import http_get, wait_until
+from cluster import ROOT, Daemon, free_ports, http_get, wait_until
 from schedulers import Framework, new_id, sleeper_task
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -99,3 +106,72 @@ def test_masters_and_agents_follow_the_work(cluster):
         assert value(samples, "corral_agent_status_update_retries_total") is not None
     allocation = value(scrape(leader.port), "corral_master_allocation_duration_seconds_count")
     assert allocation and allocation > 0
+
+
+DASHBOARD = os.path.join(ROOT, "dashboards", "corral-overview.json")
+
+
+def dashboard_queries():
+    """(panel title, PromQL) of every target of the Grafana dashboard, with Grafana's
+    `$__rate_interval` as a fixed window."""
+    with open(DASHBOARD) as f:
+        dashboard = json.load(f)
+    queries = []
+    for panel in dashboard["panels"]:
+        for target in panel.get("targets", []):
+            queries.append((panel["title"], target["expr"].replace("$__rate_interval", "10s")))
+    return queries
+
+
+@contextlib.contextmanager
+def prometheus_scraping(cluster, jobs, directory):
+    """Debian's Prometheus scraping `jobs` ({job: [host:port]}) every second, until every
+    target is up; yields query(expr) -> the instant vector's series."""
+    binary = shutil.which("prometheus")
+    assert binary, "no prometheus on PATH: install Debian's prometheus package (scripts/test does as root)"
+    [port] = free_ports(1)
+    config = directory / "prometheus.yml"
+    config.write_text(json.dumps({
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "scrape_configs": [{"job_name": job, "static_configs": [{"targets": targets}]} for job, targets in jobs.items()],
+    }))
+    prometheus = Daemon("prometheus", [binary, "--config.file=%s" % config, "--storage.tsdb.path=%s" % (directory / "data"),
+                                       "--web.listen-address=127.0.0.1:%d" % port, "--log.level=warn"],
+                        os.path.join(cluster.workdir, "prometheus.log")).start()
+    try:
+        def query(expr):
+            answer = http_get(port, "/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
+            assert answer.status == 200, (expr, answer)
+            return answer.json()["data"]["result"]
+
+        count = sum(len(targets) for targets in jobs.values())
+
+        def all_up():
+            prometheus.check_alive()
+            targets = http_get(port, "/api/v1/targets").json()["data"]["activeTargets"]
+            return len(targets) == count and all(t["health"] == "up" for t in targets)
+        wait_until(all_up, 30, "Prometheus to scrape all %d targets" % count)
+        yield query
+    finally:
+        prometheus.signal(15)
+        prometheus.proc.wait(10)
+
+
+def test_the_grafana_dashboard_answers_from_prometheus(cluster, tmp_path):
+    """Prometheus scrapes every daemon of the cluster; each query of the dashboard is valid
+    PromQL and, but for the Apps panels (test_apps.py checks those), returns series."""
+    jobs = {
+        "keeper": ["127.0.0.1:%d" % p for p in cluster.keeper_metrics_ports],
+        "master": [m.address for m in cluster.masters],
+        "agent": [a.address for a in cluster.agents],
+    }
+    with prometheus_scraping(cluster, jobs, tmp_path) as query:
+        queries = dashboard_queries()
+        assert len(queries) >= 25
+        for title, expr in queries:
+            if title.startswith("Apps"):
+                query(expr)  # valid PromQL; no Apps instance runs beside this cluster now
+                continue
+            wait_until(lambda: query(expr), 20, "series for %r: %s" % (title, expr))
+        leading = query("max by (instance) (corral_master_elected) == 1")
+        assert [r["metric"]["instance"] for r in leading] == [cluster.leader.address]
