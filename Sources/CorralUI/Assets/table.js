@@ -19,6 +19,7 @@ export class Table {
     this.input = h("input", { type: "search", placeholder: filterPlaceholder, oninput: () => {
       this.filter = this.input.value.trim().toLowerCase();
       this.page = 0;
+      this.visible = null;
       this.render();
     } });
     this.counter = h("span", { class: "muted" });
@@ -34,6 +35,8 @@ export class Table {
 
   setRows(rows) {
     this.rows = rows;
+    this.searchText = null;
+    this.visible = null;
     this.render();
   }
 
@@ -48,24 +51,30 @@ export class Table {
   sortBy(index) {
     if (this.sortColumn === index) this.ascending = !this.ascending;
     else { this.sortColumn = index; this.ascending = true; }
+    this.visible = null;
     this.renderHead();
     this.render();
   }
 
+  /** The rows the filter keeps, in the chosen order; worked out once per change of the
+   *  rows, the filter or the order, not per page turned. */
   visibleRows() {
+    if (this.visible) return this.visible;
     let rows = this.rows;
     if (this.filter) {
+      if (!this.searchText) {
+        this.searchText = rows.map((row) => this.columns.map((c) => String(c.value(row) ?? "")).join(" ").toLowerCase());
+      }
       const words = this.filter.split(/\s+/);
-      rows = rows.filter((row) => {
-        const text = this.columns.map((c) => String(c.value(row) ?? "")).join(" ").toLowerCase();
-        return words.every((word) => text.includes(word));
-      });
+      const text = this.searchText;
+      rows = rows.filter((_, index) => words.every((word) => text[index].includes(word)));
     }
     if (this.sortColumn !== null) {
       const key = this.columns[this.sortColumn].value;
       const sign = this.ascending ? 1 : -1;
       rows = rows.map((row) => [key(row), row]).sort((a, b) => sign * compare(a[0], b[0])).map((pair) => pair[1]);
     }
+    this.visible = rows;
     return rows;
   }
 
@@ -87,7 +96,9 @@ export class Table {
   }
 }
 
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 function compare(a, b) {
   if (typeof a === "number" && typeof b === "number") return a - b;
-  return String(a ?? "").localeCompare(String(b ?? ""), undefined, { numeric: true });
+  return collator.compare(String(a ?? ""), String(b ?? ""));
 }
