@@ -47,10 +47,10 @@ final class ActionPipeline: Sendable {
         self.failure = failed
     }
 
-    /// True while fewer than `batchesQueuedMax` batches wait.
     /// Batches waiting to be carried out (a queue depth metric).
     var queuedCount: Int { state.withLock { $0.queue.count } }
 
+    /// True while fewer than `batchesQueuedMax` batches wait.
     var hasRoom: Bool { state.withLock { $0.queue.count < Self.batchesQueuedMax } }
 
     /// True once a write failed or the term ended: nothing more is carried out.

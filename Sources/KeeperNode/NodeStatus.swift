@@ -39,6 +39,8 @@ public struct FollowerStatus: Hashable, Sendable {
     public var id: PeerID
     public var ackedZxid: Int64
     public var synced: Bool
+    /// Transactions of the leader's history after `ackedZxid` (`ZabPeer.followerProgress`).
+    public var behind: Int
 }
 
 extension KeeperNode {
@@ -56,7 +58,7 @@ extension KeeperNode {
             },
             mode: mode, serving: isServing, epoch: zab?.currentEpoch ?? 0, lastLoggedZxid: lastLoggedZxid,
             followers: (zab?.followerProgress ?? []).map {
-                FollowerStatus(id: $0.id, ackedZxid: $0.acked, synced: $0.synced)
+                FollowerStatus(id: $0.id, ackedZxid: $0.acked, synced: $0.synced, behind: $0.behind)
             })
     }
 

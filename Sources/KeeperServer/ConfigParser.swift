@@ -52,6 +52,11 @@ public enum ConfigParser {
                 )
             }
         }
+        if let line = seen["metricsProvider.httpPort"], !config.prometheusMetrics {
+            warnings.append(
+                "\(file):\(line): metricsProvider.httpPort is set but metricsProvider.className is not org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider: no metrics port is opened"
+            )
+        }
         try check(config, file: file)
         return Parsed(config: config, warnings: warnings)
     }
@@ -115,10 +120,8 @@ public enum ConfigParser {
         case "preAllocSize": config.preAllocSize = try s.int(4...(16 << 20))
         case "forceSync": config.forceSync = try s.bool()
         case "logQueueBytesMax": config.logQueueBytesMax = try s.int((1 << 20)...(1 << 34))
-        case "metricsProvider.className": config.prometheusMetrics = try metricsProvider(s) || config.prometheusMetrics
-        case "metricsProvider.httpPort":
-            config.metricsPort = try s.int(1...65535)
-            config.prometheusMetrics = true
+        case "metricsProvider.className": config.prometheusMetrics = try metricsProvider(s)
+        case "metricsProvider.httpPort": config.metricsPort = try s.int(1...65535)
         case "metricsProvider.httpHost": config.metricsHost = try s.nonEmpty()
         case "metricsProvider.exportJvmInfo": _ = try s.bool()
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))

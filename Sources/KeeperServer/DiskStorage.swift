@@ -129,12 +129,17 @@ final class DiskStorage {
         let snapshotDirectory = settings.snapshotDirectory
         let this = NIOLoopBound(self, eventLoop: loop)
         let fsyncTime = metrics.fsyncTime
+        // Timed: a batch of appends, written and synced; not one that installs a snapshot
+        // from the leader (its time is the snapshot's size) or only truncates (no sync).
+        let timed = !batch.contains { if case .installSnapshot = $0 { true } else { false } }
         logThread.runIfActive(eventLoop: loop) { () -> (appended: Int, done: [LogCompletion]) in
             if roll { try writer.value.roll() }
             let started = NIODeadline.now()
             let written = try LogBatch.write(
                 batch, to: writer.value, fileSystem: PosixFileSystem(), snapshotDirectory: snapshotDirectory)
-            fsyncTime.record(Double((NIODeadline.now() - started).nanoseconds) / 1_000_000)
+            if timed && written.appended > 0 {
+                fsyncTime.record(Double((NIODeadline.now() - started).nanoseconds) / 1_000_000)
+            }
             return written
         }.whenComplete { result in
             this.value.batchWritten(result)

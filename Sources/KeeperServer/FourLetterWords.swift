@@ -153,7 +153,7 @@ struct FourLetterWords {
         guard config.isEnsemble else { return [] }
         var lines = ["Epoch: \(status.epoch)"]
         for follower in status.followers {
-            let lag = max(0, Zxid.counter(status.lastLoggedZxid) - Zxid.counter(follower.ackedZxid))
+            let lag = follower.behind
             let state = follower.synced ? "synced" : "syncing"
             lines.append("Follower \(follower.id): \(state), acked 0x\(Self.hex(follower.ackedZxid)), lag \(lag)")
         }
@@ -225,8 +225,7 @@ struct FourLetterWords {
             values.append(("followers", "\(status.followers.count)"))
             values.append(("synced_followers", "\(status.followers.filter(\.synced).count)"))
             for follower in status.followers {
-                let lag = max(0, Zxid.counter(status.lastLoggedZxid) - Zxid.counter(follower.ackedZxid))
-                values.append(("follower_\(follower.id)_lag", "\(lag)"))
+                values.append(("follower_\(follower.id)_lag", "\(follower.behind)"))
             }
         }
         return values

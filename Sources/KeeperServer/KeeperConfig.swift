@@ -70,8 +70,8 @@ public struct KeeperConfig: Sendable, Equatable {
     /// Bytes of transactions waiting for the next log sync over which the server stops
     /// reading from clients until the log thread takes them.
     public var logQueueBytesMax = 64 << 20
-    /// Serve `GET /metrics` in Prometheus' format (ZooKeeper's
-    /// `metricsProvider.className=…PrometheusMetricsProvider`, or a `metricsProvider.httpPort` line).
+    /// Serve `GET /metrics` in Prometheus' format: ZooKeeper's
+    /// `metricsProvider.className=…PrometheusMetricsProvider` (the last such line wins).
     public var prometheusMetrics = false
     /// `metricsProvider.httpHost` and `metricsProvider.httpPort`, ZooKeeper's defaults.
     public var metricsHost = "0.0.0.0"
@@ -81,6 +81,14 @@ public struct KeeperConfig: Sendable, Equatable {
     public var myId: Int?
 
     public init() {}
+
+    /// Every `server.N` line names the same host, or a loopback one (127.x.y.z, ::1,
+    /// localhost): the servers share one machine.
+    public var isOneMachine: Bool {
+        let hosts = Set(peers.map(\.host))
+        return hosts.count == 1
+            || hosts.allSatisfy { $0 == "localhost" || $0 == "::1" || $0 == "[::1]" || $0.hasPrefix("127.") }
+    }
 
     /// More than one `server.N` line: replicate with ZAB.
     public var isEnsemble: Bool { peers.count > 1 }
@@ -116,7 +124,7 @@ public struct KeeperConfig: Sendable, Equatable {
 
     /// The settings for server `id` of the ensemble: its client port from its `server.N`
     /// line, its files in its own subdirectory of dataDir and dataLogDir. When every server
-    /// of the ensemble is on one host (a local ensemble), each needs a metrics port of its
+    /// of the ensemble is on one machine (`isOneMachine`), each needs a metrics port of its
     /// own: the Nth server in id order takes `metricsProvider.httpPort` + N - 1.
     public func forServer(_ id: Int) throws(ConfigError) -> KeeperConfig {
         guard let peer = peers.first(where: { $0.id == id }) else {
@@ -130,7 +138,7 @@ public struct KeeperConfig: Sendable, Equatable {
         if let address = peer.clientAddress { config.clientPortAddress = address }
         if let dataDir { config.dataDir = dataDir + "/" + String(id) }
         if let dataLogDir { config.dataLogDir = dataLogDir + "/" + String(id) }
-        if Set(peers.map(\.host)).count == 1, let rank = peers.map(\.id).sorted().firstIndex(of: id) {
+        if isOneMachine, let rank = peers.map(\.id).sorted().firstIndex(of: id) {
             config.metricsPort = metricsPort + rank
         }
         return config

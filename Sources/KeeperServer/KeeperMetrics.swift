@@ -15,7 +15,8 @@ public final class KeeperMetrics: Sendable {
     public let registry = MetricsRegistry()
     let readLatency: Recorder
     let updateLatency: Recorder
-    /// One batch of the log written and synced (write and fdatasync), on the log thread.
+    /// One batch of appends written to the log and synced (write and fdatasync), on the log
+    /// thread; batches that install a snapshot or only truncate are not counted.
     let fsyncTime: Recorder
     let snapshotTime: Recorder
     /// On the leader: a transaction proposed (handed to its log) until applied, committed.
@@ -84,8 +85,8 @@ public final class KeeperMetrics: Sendable {
             registry.gauge("corral_keeper_follower_lag", [("server", String(gone))]).record(0.0)
         }
         for follower in status.followers {
-            let lag = max(0, Zxid.counter(status.lastLoggedZxid) - Zxid.counter(follower.ackedZxid))
-            registry.gauge("corral_keeper_follower_lag", [("server", String(follower.id))]).record(Double(lag))
+            registry.gauge("corral_keeper_follower_lag", [("server", String(follower.id))])
+                .record(Double(follower.behind))
         }
     }
 }

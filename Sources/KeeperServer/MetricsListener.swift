@@ -66,14 +66,16 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
                 .notFound, "text/plain", Array("Not found: Keeper serves /metrics here\n".utf8), head, context)
         }
         guard head.method == .GET || head.method == .HEAD else {
-            return respond(.methodNotAllowed, "text/plain", Array("Use GET\n".utf8), head, context)
+            return respond(
+                .methodNotAllowed, "text/plain", Array("Use GET\n".utf8), head, context, extra: [("Allow", "GET, HEAD")]
+            )
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         exposition().hop(to: context.eventLoop).whenComplete { result in
             let (handler, context) = bound.value
             switch result {
             case .success(let text):
-                handler.respond(.ok, MetricsRegistry.contentType, head.method == .HEAD ? [] : text, head, context)
+                handler.respond(.ok, MetricsRegistry.contentType, text, head, context)
             case .failure(let error):
                 handler.respond(
                     .serviceUnavailable, "text/plain", Array("The server is stopping: \(error)\n".utf8), head, context)
@@ -81,16 +83,23 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    /// Writes the answer; to HEAD, the head a GET would get (its Content-Length too) alone.
     private func respond(
         _ status: HTTPResponseStatus, _ type: String, _ body: [UInt8], _ request: HTTPRequestHead,
-        _ context: ChannelHandlerContext
+        _ context: ChannelHandlerContext, extra: [(String, String)] = []
     ) {
-        var headers = HTTPHeaders([("Content-Type", type), ("Content-Length", String(body.count))])
-        if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        var headers = HTTPHeaders([("Content-Type", type), ("Content-Length", String(body.count))] + extra)
+        if !request.isKeepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if request.version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))),
             promise: nil)
-        if !body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil) }
+        if !body.isEmpty && request.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+        }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !request.isKeepAlive {
             let channel = context.channel

@@ -10,7 +10,8 @@ import Zab
 /// the role it reports, the zxid it applied — so the node itself reads no clock.
 ///
 /// At most `pendingMax` transactions are timed at once; past it the oldest are forgotten
-/// (a follower far behind is in sync, not in steady replication).
+/// (a follower far behind is in sync, not in steady replication), and the memory they held
+/// is given back.
 struct ReplicationTimer {
     static let pendingMax = 65_536
 
@@ -44,6 +45,7 @@ struct ReplicationTimer {
         guard isReplicating else { return }
         for entry in entries { pending.append((entry.zxid, now)) }
         if pending.count - head > Self.pendingMax { head = pending.count - Self.pendingMax }
+        compact()
     }
 
     /// Nothing is being timed: `applied` has nothing to do.
@@ -56,16 +58,19 @@ struct ReplicationTimer {
             histogram.record(Self.milliseconds(now - pending[head].at))
             head += 1
         }
-        if head == pending.count {
-            forget()
-        } else if head > 4096 {
-            pending.removeFirst(head)
-            head = 0
-        }
+        if head == pending.count { forget() } else { compact() }
     }
 
+    /// Drops the entries already timed once they are many.
+    private mutating func compact() {
+        guard head > 4096 else { return }
+        pending.removeFirst(head)
+        head = 0
+    }
+
+    /// Nothing is timed any more; a large array is let go.
     private mutating func forget() {
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: pending.capacity <= 4096)
         head = 0
     }
 

@@ -33,6 +33,12 @@ struct History: Sendable {
         return low
     }
 
+    /// How many entries come after `zxid`: exact when `zxid` is within the window; for a
+    /// `zxid` below it, every entry of the window (a lower bound).
+    func count(after zxid: Int64) -> Int {
+        zxid >= base ? entries.count - index(after: zxid) : entries.count
+    }
+
     func entries(after zxid: Int64, through end: Int64 = .max) -> [ZabEntry] {
         let start = index(after: zxid)
         let stop = index(after: end)

@@ -77,11 +77,15 @@ public struct ZabPeer: Sendable {
     }
 
     /// Followers the leader hears from, with how far each has acknowledged.
-    public var followerProgress: [(id: PeerID, acked: Int64, synced: Bool)] {
+    /// On a leader: each follower, the last zxid it acknowledged, whether it is in sync, and
+    /// how many transactions of the leader's history come after what it acknowledged (its
+    /// lag, counted in the history, so right across epochs; a lower bound when it acknowledged
+    /// less than the history in memory reaches back to).
+    public var followerProgress: [(id: PeerID, acked: Int64, synced: Bool, behind: Int)] {
         guard case .leading(let leader) = role else { return [] }
         return leader.followers.keys.sorted().map { id in
             let f = leader.followers[id]!
-            return (id, f.acked, f.phase == .active)
+            return (id, f.acked, f.phase == .active, history.count(after: f.acked))
         }
     }
 

@@ -52,9 +52,9 @@ def test_keeper_servers_report_under_zookeepers_names(cluster):
     assert value(leader, "proposal_latency_count") > 0
     assert value(leader, "synced_followers") == 2 and value(leader, "quorum_size") == 3
     assert value(leader, "learners") == 2
-    for server in ("1", "2", "3"):
-        lag = value(leader, "corral_keeper_follower_lag", server=server)
-        assert lag is None or lag >= 0
+    lags = [value(leader, "corral_keeper_follower_lag", server=server) for server in ("1", "2", "3")]
+    assert sorted(lag is None for lag in lags) == [False, False, True], lags  # the two followers
+    assert all(lag is None or 0 <= lag <= 50 for lag in lags), lags
     for s, mode in zip(scraped, modes):
         assert value(s, "fsynctime_count") > 0
         assert value(s, "election_time_count") >= 1 and value(s, "looking_count_total") >= 1

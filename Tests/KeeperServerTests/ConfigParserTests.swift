@@ -53,12 +53,27 @@ struct ConfigParserTests {
         let config = parsed.config
         #expect(config.prometheusMetrics && config.metricsHost == "127.0.0.1")
         #expect(try [1, 2, 3].map { try config.forServer($0).metricsPort } == [7000, 7001, 7002])
+        let prometheus = "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider\n"
         let spread = try ConfigParser.parse(
-            "metricsProvider.httpPort=7100\nserver.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\n",
+            prometheus + "metricsProvider.httpPort=7100\nserver.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\n",
             file: "t.conf"
         ).config
         #expect(spread.prometheusMetrics)
         #expect(try spread.forServer(2).metricsPort == 7100)
+        let loopback = try ConfigParser.parse(
+            prometheus + "server.1=127.0.0.1:2888:3888\nserver.2=localhost:2889:3889\nserver.3=127.0.0.2:2890:3890\n",
+            file: "t.conf"
+        ).config
+        #expect(try [1, 2, 3].map { try loopback.forServer($0).metricsPort } == [7000, 7001, 7002])
+        // As in ZooKeeper, a port without the Prometheus provider opens nothing, and says so.
+        let portOnly = try ConfigParser.parse("metricsProvider.httpPort=7100\n", file: "t.conf")
+        #expect(!portOnly.config.prometheusMetrics)
+        #expect(portOnly.warnings.count == 1 && portOnly.warnings[0].contains("no metrics port is opened"))
+        // The later className wins.
+        let later = try ConfigParser.parse(
+            prometheus + "metricsProvider.className=org.apache.zookeeper.metrics.impl.NullMetricsProvider\n",
+            file: "t.conf")
+        #expect(!later.config.prometheusMetrics)
         let null = try ConfigParser.parse(
             "metricsProvider.className=org.apache.zookeeper.metrics.impl.NullMetricsProvider\n", file: "t.conf")
         #expect(!null.config.prometheusMetrics)

@@ -65,9 +65,11 @@ struct KeeperMetricsTests {
     func paths() async throws {
         try await withMetricsServer { server, port in
             #expect(try get("/other", port: port).head.hasPrefix("HTTP/1.1 404"))
-            #expect(try get("/metrics", method: "POST", port: port).head.hasPrefix("HTTP/1.1 405"))
+            let post = try get("/metrics", method: "POST", port: port).head
+            #expect(post.hasPrefix("HTTP/1.1 405") && post.contains("Allow: GET, HEAD"))
             let head = try get("/metrics", method: "HEAD", port: port)
             #expect(head.head.hasPrefix("HTTP/1.1 200") && head.body.isEmpty)
+            #expect(!head.head.contains("Content-Length: 0"))
         }
         try await withServer { server in #expect(server.metricsPort == nil) }
     }

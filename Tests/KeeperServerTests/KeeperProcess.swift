@@ -97,15 +97,17 @@ final class KeeperProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         // Its own "serving" line, not just a listener: another test's server may have
-        // taken the port since this one was killed.
-        for _ in 0..<200 {
+        // taken the port since this one was killed. Up to 20 s: with the whole suite running
+        // on two cores a debug build has been seen to take more than 5 s to start.
+        for _ in 0..<800 {
             guard process.isRunning else {
                 throw RawConnection.Failure(description: "corral keeper exited at start; log: \(self.log)")
             }
             if servingLines > served, (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
             usleep(25_000)
         }
-        throw RawConnection.Failure(description: "corral keeper did not listen on \(port) within 5 s; log: \(self.log)")
+        throw RawConnection.Failure(
+            description: "corral keeper did not listen on \(port) within 20 s; log: \(self.log)")
     }
 
     private var servingLines: Int { log.components(separatedBy: "serving clients on").count - 1 }

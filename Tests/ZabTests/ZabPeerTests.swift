@@ -284,4 +284,21 @@ struct ZabPeerDiscoveryTests {
         #expect(counted.contains { if case .send(1, .sync) = $0 { true } else { false } })
         #expect(counted.contains { if case .send(2, .sync) = $0 { true } else { false } })
     }
+
+    @Test("a follower's lag counts the history after its acknowledgement, across epochs")
+    func lagAcrossEpochs() {
+        // Epoch 5 ends at counter 1000; epoch 6 has written 500.
+        var entries = [ZabEntry(zxid: Zxid.make(epoch: 5, counter: 1000), payload: [])]
+        for counter in 1...500 {
+            entries.append(ZabEntry(zxid: Zxid.make(epoch: 6, counter: Int64(counter)), payload: []))
+        }
+        let history = History(base: Zxid.make(epoch: 5, counter: 999), entries: entries)
+        // Acknowledged the end of epoch 5: all 500 of epoch 6 are missing (the counters
+        // alone, 500 - 1000, would say 0).
+        #expect(history.count(after: Zxid.make(epoch: 5, counter: 1000)) == 500)
+        #expect(history.count(after: Zxid.make(epoch: 6, counter: 499)) == 1)
+        #expect(history.count(after: Zxid.make(epoch: 6, counter: 500)) == 0)
+        // Below the window: at least everything in it.
+        #expect(history.count(after: 0) == 501)
+    }
 }

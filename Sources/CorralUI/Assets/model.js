@@ -35,16 +35,20 @@ const OUTSTANDING_MAX = 100;
 export function keeperRows(ensemble) {
   const servers = ensemble.servers || [];
   const counter = (zxid) => (zxid ? Number(BigInt(zxid) & 0xffffffffn) : 0);
+  const epoch = (zxid) => (zxid ? Number(BigInt(zxid) >> 32n) : 0);
   const leader = servers.find((s) => s.mntr && s.mntr.zk_server_state === "leader");
-  const leaderCounter = leader ? counter(leader.mntr.zk_last_logged_zxid) : null;
+  const leaderZxid = leader ? leader.mntr.zk_last_logged_zxid : null;
   return servers.map((server) => {
     if (!server.mntr) return { server: server.server, mode: "down", problem: server.error || "no answer" };
     const m = server.mntr;
     const mode = m.zk_server_state;
-    const lag = leaderCounter === null || !m.zk_last_logged_zxid ? null : Math.max(0, leaderCounter - counter(m.zk_last_logged_zxid));
+    // Counters compare within one epoch only; a server on an older epoch is still syncing.
+    const sameEpoch = leaderZxid && m.zk_last_logged_zxid && epoch(leaderZxid) === epoch(m.zk_last_logged_zxid);
+    const lag = sameEpoch ? Math.max(0, counter(leaderZxid) - counter(m.zk_last_logged_zxid)) : null;
     const outstanding = Number(m.zk_outstanding_requests || 0);
     let problem = null;
     if (!["leader", "follower", "standalone"].includes(mode)) problem = `mode ${mode}: not serving`;
+    else if (leaderZxid && m.zk_last_logged_zxid && !sameEpoch) problem = `on epoch ${epoch(m.zk_last_logged_zxid)}, the leader on ${epoch(leaderZxid)}: syncing`;
     else if (lag !== null && lag > LAG_MAX) problem = `${lag} transactions behind the leader`;
     else if (outstanding > OUTSTANDING_MAX) problem = `${outstanding} requests outstanding`;
     return {
