@@ -17,7 +17,8 @@ public actor KeeperBrowser {
     /// Where the masters contend (`/mesos` of `zk://…/mesos`).
     let mastersPath: String
     private let logger: Logger
-    private var client: KeeperClient?
+    /// The session, or its connection under way: every request waits on the same one.
+    private var connecting: Task<KeeperClient, Error>?
 
     public init(connectString: String, mastersPath: String, logger: Logger) {
         self.connectString = connectString
@@ -93,21 +94,32 @@ public actor KeeperBrowser {
         .object([("server", .string(host.description)), ("error", .string(error.isEmpty ? "no answer" : error))])
     }
 
-    /// The session, connected again if it was lost.
+    /// The session, connected on first use and again after a `reset`. Requests that come
+    /// while it connects wait for the same connection (an actor takes calls while one waits).
     private func session() async throws -> KeeperClient {
-        if let client { return client }
-        var configuration = KeeperClient.Configuration()
-        configuration.sessionTimeout = .seconds(30)
-        let client = try await KeeperClient.connect(connectString, configuration: configuration)
-        self.client = client
-        logger.info("Keeper browser connected to \(connectString)")
-        return client
+        if let connecting { return try await connecting.value }
+        let (connectString, logger) = (self.connectString, self.logger)
+        let task = Task {
+            var configuration = KeeperClient.Configuration()
+            configuration.sessionTimeout = .seconds(30)
+            let client = try await KeeperClient.connect(connectString, configuration: configuration)
+            logger.info("Keeper browser connected to \(connectString)")
+            return client
+        }
+        connecting = task
+        do {
+            return try await task.value
+        } catch {
+            if connecting == task { connecting = nil }
+            throw error
+        }
     }
 
     /// Drops the session after a failure, so the next request connects afresh.
     func reset() async {
-        await client?.close()
-        client = nil
+        guard let task = connecting else { return }
+        connecting = nil
+        if let client = try? await task.value { await client.close() }
     }
 
     static func entry(_ acl: ACL) -> JSONValue {
@@ -116,13 +128,19 @@ public actor KeeperBrowser {
         ])
     }
 
+    /// Zxids and the session id as hex strings (`0x…`), as zkCli prints them: a session id
+    /// (server id << 56) is past what a JavaScript number holds exactly.
     static func stat(_ stat: Stat) -> JSONValue {
         .object([
-            ("czxid", .int(stat.czxid)), ("mzxid", .int(stat.mzxid)), ("pzxid", .int(stat.pzxid)),
+            ("czxid", hex(stat.czxid)), ("mzxid", hex(stat.mzxid)), ("pzxid", hex(stat.pzxid)),
             ("ctime", .int(stat.ctime)), ("mtime", .int(stat.mtime)), ("version", .int(Int64(stat.version))),
             ("cversion", .int(Int64(stat.cversion))), ("aversion", .int(Int64(stat.aversion))),
-            ("ephemeralOwner", .int(stat.ephemeralOwner)), ("dataLength", .int(Int64(stat.dataLength))),
+            ("ephemeralOwner", hex(stat.ephemeralOwner)), ("dataLength", .int(Int64(stat.dataLength))),
             ("numChildren", .int(Int64(stat.numChildren))),
         ])
+    }
+
+    private static func hex(_ value: Int64) -> JSONValue {
+        .string("0x" + String(UInt64(bitPattern: value), radix: 16))
     }
 }

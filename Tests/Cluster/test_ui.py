@@ -66,6 +66,13 @@ def test_a_task_appears_live_and_its_stdout_in_the_sandbox(cluster, browser):
         assert "stdout" in files and "stderr" in files, files
         screenshot(cluster, browser, "task-sandbox")
         assert not console_errors(browser)
+        # Its framework's page lists it, with the framework's share and offers.
+        framework = task_hash.split("/")[2]
+        browser.execute_script("location.hash = arguments[0]", "#/frameworks/" + framework)
+        wait_for(browser, lambda d: name in d.find_element(By.ID, "view").text
+                 and "Dominant share" in d.find_element(By.ID, "view").text, "the framework's page to list the task")
+        screenshot(cluster, browser, "framework")
+        assert not console_errors(browser)
     finally:
         run.kill()
         run.wait(10)

@@ -11,11 +11,14 @@ import time
 
 from kazoo.client import KazooClient
 
+from selenium.webdriver.common.by import By
+
+from browser import open_page
 from cluster import figure, http_get, wait_until
 from schedulers import Framework, command_task, new_id
 
 
-def test_agents_register_with_the_new_leader(cluster):
+def test_agents_register_with_the_new_leader(cluster, browser):
     old = cluster.leader
     other = next(m for m in cluster.masters if m is not old)
     fw = Framework(cluster.zk_url, new_id("e2e-failover"), failover_timeout=120.0)
@@ -26,6 +29,10 @@ def test_agents_register_with_the_new_leader(cluster):
         fw.wait_state(survivor, "TASK_RUNNING", 60)
         offers_before = fw.scheduler.offers_seen
         registrations_before = fw.scheduler.registrations
+        # The web UI open on the leader's agents page, and its list of masters read.
+        open_page(cluster, browser, "#/agents", lambda d: "in all" in d.find_element(By.CSS_SELECTOR, ".tools").text,
+                  "before-failover")
+        time.sleep(6)  # a Keeper poll (every 5 s) has read the masters since the page loaded
 
         killed_at = time.monotonic()
         old.daemon.signal(signal.SIGKILL)
@@ -40,6 +47,11 @@ def test_agents_register_with_the_new_leader(cluster):
 
         wait_until(agents_back, 60, "both agents registered with the new leader")
         agents_after = time.monotonic() - killed_at
+        # The page went to the master still standing, which is now the leader.
+        wait_until(lambda: ":%d/" % other.port in browser.current_url, 40, "the UI to follow the leader")
+        assert browser.current_url.endswith("#/agents"), browser.current_url
+        ui_after = time.monotonic() - killed_at
+        figure("leader SIGKILLed: the web UI open on it showed the new leader's %.1f s later" % ui_after)
         fw.wait(lambda s: s.registrations > registrations_before and s.offers_seen > offers_before, 60,
                 "the framework to subscribe again and get an offer from the new leader")
         offer_after = time.monotonic() - killed_at

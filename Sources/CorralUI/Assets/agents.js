@@ -35,7 +35,14 @@ function list(view) {
     ],
   });
   view.append(h("h1", {}, "Agents"), table.element);
-  return { update: (store) => store.state && table.setRows(store.state.slaves) };
+  let shown = null;
+  return {
+    update(store) {
+      if (!store.state || store.state === shown) return; // a new read, not the Keeper poll
+      shown = store.state;
+      table.setRows(store.state.slaves);
+    },
+  };
 }
 
 function detail(view, id) {

@@ -14,42 +14,78 @@ export async function getJSON(url, timeoutMs = 10000) {
   return response.json();
 }
 
-/** The operator API's event stream (SUBSCRIBE): RecordIO records of JSON, each
- *  `LENGTH\n` and that many bytes. Calls onEvent with each event; resolves when the
- *  stream ends, rejects when it fails. */
-export async function subscribe(onEvent, signal) {
-  const response = await fetch("/api/v1", {
-    method: "POST",
-    signal,
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ type: "SUBSCRIBE" }),
-  });
-  if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim());
-  const reader = response.body.getReader();
-  let buffer = new Uint8Array(0);
-  const decoder = new TextDecoder();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer = concat(buffer, value);
+/** Records larger than this are not kept or parsed: the page only needs to know that
+ *  something happened (the first record, SUBSCRIBED, holds the whole state). */
+const RECORD_PARSED_MAX = 4096;
+/** No record for this long (the master sends a heartbeat every 15 s): the stream is dead. */
+const SILENCE_MAX_MS = 35000;
+
+/** The operator API's event stream (SUBSCRIBE): RecordIO, each record `LENGTH\n` and that
+ *  many bytes of JSON. Calls onEvent with each small event, and with `{type: "LARGE"}` for
+ *  a record it skips; resolves when the stream ends, rejects when it fails or falls silent. */
+export async function subscribe(onEvent) {
+  const abort = new AbortController();
+  let silence = setTimeout(() => abort.abort(), SILENCE_MAX_MS);
+  try {
+    const response = await fetch("/api/v1", {
+      method: "POST",
+      signal: abort.signal,
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ type: "SUBSCRIBE" }),
+    });
+    if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim());
+    const reader = response.body.getReader();
+    const records = new RecordReader();
     for (;;) {
-      const newline = buffer.indexOf(10);
-      if (newline < 0) break;
-      const length = Number(decoder.decode(buffer.subarray(0, newline)));
-      if (!Number.isFinite(length)) throw new Error("the event stream is not RecordIO");
-      if (buffer.length < newline + 1 + length) break;
-      const record = buffer.subarray(newline + 1, newline + 1 + length);
-      buffer = buffer.slice(newline + 1 + length);
-      onEvent(JSON.parse(decoder.decode(record)));
+      const { value, done } = await reader.read();
+      if (done) return;
+      clearTimeout(silence);
+      silence = setTimeout(() => abort.abort(), SILENCE_MAX_MS);
+      records.push(value, onEvent);
     }
+  } finally {
+    clearTimeout(silence);
   }
 }
 
-function concat(a, b) {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a, 0);
-  joined.set(b, a.length);
-  return joined;
+/** RecordIO in bytes, holding at most one length line and one small record at a time. */
+class RecordReader {
+  constructor() {
+    this.header = [];      // bytes of the length line read so far
+    this.remaining = null; // bytes of the current record still to come
+    this.record = null;    // its bytes, when it is small enough to parse
+    this.filled = 0;
+  }
+
+  push(chunk, onEvent) {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.remaining === null) {
+        const byte = chunk[i++];
+        if (byte !== 10) {
+          if (this.header.length > 20) throw new Error("the event stream is not RecordIO");
+          this.header.push(byte);
+          continue;
+        }
+        const length = Number(String.fromCharCode(...this.header));
+        this.header = [];
+        if (!Number.isInteger(length) || length < 0) throw new Error("the event stream is not RecordIO");
+        this.remaining = length;
+        this.record = length <= RECORD_PARSED_MAX ? new Uint8Array(length) : null;
+        this.filled = 0;
+      }
+      const take = Math.min(this.remaining, chunk.length - i);
+      if (this.record) this.record.set(chunk.subarray(i, i + take), this.filled);
+      this.filled += take;
+      this.remaining -= take;
+      i += take;
+      if (this.remaining === 0) {
+        onEvent(this.record ? JSON.parse(new TextDecoder().decode(this.record)) : { type: "LARGE" });
+        this.remaining = null;
+        this.record = null;
+      }
+    }
+  }
 }
 
 /** An agent's base URL from its pid (`slave(1)@host:port`), as Mesos' UI builds it. */

@@ -27,7 +27,12 @@ let current = null;
 let failures = 0;
 
 function route() {
-  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    parts = []; // a malformed address: the overview
+  }
   return pages[parts[0]] ? { name: parts[0], params: parts.slice(1) } : { name: "overview", params: [] };
 }
 
@@ -47,9 +52,36 @@ function changed() {
   if (current) current.page.update(store);
 }
 
+let reading = false;
+let readAgain = false;
+let lastReadAt = 0;
+const READ_GAP_MS = 1000;
+
+/** Reads the state, one read at a time and at most one a second: a change heard while a
+ *  read is under way is covered by one more read after it, never by reads side by side. */
 export async function refreshState() {
+  if (reading) {
+    readAgain = true;
+    return;
+  }
+  reading = true;
   try {
-    store.state = await getJSON("/master/state");
+    const wait = lastReadAt + READ_GAP_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastReadAt = Date.now();
+    await readState();
+  } finally {
+    reading = false;
+  }
+  if (readAgain) {
+    readAgain = false;
+    refreshState();
+  }
+}
+
+async function readState() {
+  try {
+    store.state = await getJSON("/master/state", 30000);
     store.error = null;
     failures = 0;
     remember(store.state);
@@ -59,13 +91,15 @@ export async function refreshState() {
       ? `This master answers ${error.message}`
       : `The master at ${location.host} does not answer (${error.message}).`;
     if (failures >= 2) await followLeader();
+    else setTimeout(refreshState, 1000); // a second look soon, not at the next poll
   }
   changed();
 }
 
 async function refreshKeeper() {
   const [masters, ensemble] = await Promise.allSettled([getJSON("/corral/v1/masters"), getJSON("/corral/v1/keeper/ensemble")]);
-  store.masters = masters.status === "fulfilled" ? masters.value : null;
+  // The masters last heard of are kept: when this master dies, they are where to go next.
+  if (masters.status === "fulfilled") store.masters = masters.value;
   store.ensemble = ensemble.status === "fulfilled" ? ensemble.value : null;
   changed();
 }
@@ -94,9 +128,9 @@ async function followLeader() {
   const others = ((store.masters && store.masters.masters) || []).map((m) => m.address).filter((a) => a !== location.host);
   for (const address of others) {
     try {
-      await fetch(`http://${address}/health`, { mode: "no-cors", signal: AbortSignal.timeout(2000) });
+      await fetch(`${location.protocol}//${address}/health`, { mode: "no-cors", signal: AbortSignal.timeout(2000) });
       store.error = `Following the leader: going to ${address}…`;
-      location.href = `http://${address}/${location.hash}`;
+      location.replace(`${location.protocol}//${address}/${location.hash}`);
       return;
     } catch {
       // try the next one
@@ -104,27 +138,27 @@ async function followLeader() {
   }
 }
 
-let refreshQueued = false;
-/** Reads the state again soon: events come in bursts, one read covers a burst. */
-function refreshSoon() {
-  if (refreshQueued) return;
-  refreshQueued = true;
-  setTimeout(() => { refreshQueued = false; refreshState(); }, 300);
-}
-
+/** Follows the operator event stream; each event (but heartbeats) asks for a fresh read
+ *  of the state. Reconnects with back-off, 2 s doubling to 30 s, while it fails. */
 async function listen() {
   const live = document.getElementById("live");
+  let backoff = 2000;
   for (;;) {
     try {
-      live.textContent = "live";
-      live.classList.add("on");
-      await subscribe((event) => { if (event.type !== "HEARTBEAT") refreshSoon(); });
+      await subscribe((event) => {
+        backoff = 2000;
+        live.textContent = "live";
+        live.classList.add("on");
+        if (event.type !== "HEARTBEAT") refreshState();
+      });
     } catch {
-      // The stream failed; the poll goes on while it is down.
+      // The stream failed or fell silent; the poll goes on while it is down.
     }
+    refreshState(); // the stream's end may be the master's: find out now
     live.textContent = `polling every ${POLL_MS / 1000} s`;
     live.classList.remove("on");
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, backoff));
+    backoff = Math.min(backoff * 2, 30000);
   }
 }
 

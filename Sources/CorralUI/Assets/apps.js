@@ -103,7 +103,7 @@ function detail(root, id) {
         ["Instances", h("span", { id: "app-instances" }, app.instances)],
         ["Running / healthy / unhealthy / staged", h("span", { id: "app-counts" }, `${app.tasksRunning} / ${app.tasksHealthy} / ${app.tasksUnhealthy} / ${app.tasksStaged}`)],
         ["Command", app.cmd || "–"], ["Resources", `cpus ${app.cpus}, mem ${app.mem} MB, disk ${app.disk} MB`],
-        ["Role", app.role || "–"], ["Version", app.version],
+        ["Role", app.role || "–"], ["Version", app.version], ["Apps", base],
       ]));
       if (!shownActions) {
         shownActions = true;
@@ -138,9 +138,15 @@ function controls(base, app, appPath, note) {
   const send = async (what, method, path, body) => {
     if (!window.confirm(what + "?")) return;
     note.textContent = `${what}…`;
-    const response = await fetch(`${base}${path}`, {
-      method, headers: { "Content-Type": "application/json", Accept: "application/json" }, body: body && JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method, headers: { "Content-Type": "application/json", Accept: "application/json" }, body: body && JSON.stringify(body),
+      });
+    } catch (error) {
+      note.textContent = `${what}: Apps at ${base} did not answer (${error.message}).`;
+      return false;
+    }
     const answer = await response.text();
     note.textContent = response.ok ? `${what}: accepted (${answer.includes("deploymentId") ? JSON.parse(answer).deploymentId : response.status}).` : `${what}: refused, ${response.status} ${answer}`;
     return response.ok;

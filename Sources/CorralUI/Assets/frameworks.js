@@ -38,7 +38,7 @@ function list(view) {
   let rolesReadAt = 0;
   return {
     update(store) {
-      if (!store.state) return;
+      if (!store.state || store.state === state) return; // a new read, not the Keeper poll
       state = store.state;
       table.setRows(state.frameworks);
       policy.textContent = (state.flags || {}).allocator || "drf";

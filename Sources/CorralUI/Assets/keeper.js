@@ -30,7 +30,7 @@ export function mount(view, store, params) {
       h("h2", {}, path, " ", h("span", { class: "muted" }, `${current.bytes.length} bytes`)),
       dataView,
       h("h2", {}, "Stat"),
-      pairs(Object.entries(answer.stat).map(([k, v]) => [k, k.endsWith("time") && v ? `${v} (${new Date(v).toLocaleString()})` : (k.includes("zxid") || k === "ephemeralOwner") && v ? `0x${v.toString(16)}` : String(v)])),
+      pairs(Object.entries(answer.stat).map(([k, v]) => [k, k.endsWith("time") && v ? `${v} (${new Date(v).toLocaleString()})` : String(v)])),
       h("h2", {}, "ACL"),
       h("table", {}, h("tbody", {}, answer.acl.map((entry) => h("tr", {}, h("td", {}, entry.scheme), h("td", {}, entry.id), h("td", {}, entry.perms))))));
     mode = looksLikeJSON(current.bytes) ? "json" : "text";

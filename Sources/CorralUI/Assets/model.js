@@ -1,8 +1,17 @@
 // What the pages derive from the APIs' answers: every task, each Keeper server's health,
 // shares of the cluster.
 
-/** Every task the master lists: running, unreachable and recently ended, with its framework. */
+const tasksOf = new WeakMap();
+const totalsOf = new WeakMap();
+
+/** Every task the master lists: running, unreachable and recently ended; worked out once
+ *  per state read. */
 export function allTasks(state) {
+  if (!tasksOf.has(state)) tasksOf.set(state, listTasks(state));
+  return tasksOf.get(state);
+}
+
+function listTasks(state) {
   const tasks = [];
   for (const framework of state.frameworks) {
     for (const list of [framework.tasks, framework.unreachable_tasks || [], framework.completed_tasks || []]) {
@@ -12,9 +21,18 @@ export function allTasks(state) {
   return tasks;
 }
 
-/** The scalar resources of the whole cluster. */
+/** The scalar resources of the whole cluster, summed once per state read. */
 export function clusterTotal(state, name) {
-  return state.slaves.reduce((sum, agent) => sum + ((agent.resources || {})[name] || 0), 0);
+  if (!totalsOf.has(state)) {
+    const totals = {};
+    for (const agent of state.slaves) {
+      for (const [key, value] of Object.entries(agent.resources || {})) {
+        if (typeof value === "number") totals[key] = (totals[key] || 0) + value;
+      }
+    }
+    totalsOf.set(state, totals);
+  }
+  return totalsOf.get(state)[name] || 0;
 }
 
 /** A framework's dominant share: its largest fraction of any scalar resource in use. */

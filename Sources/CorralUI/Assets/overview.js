@@ -82,7 +82,7 @@ function masters(store) {
   return h("div", { class: "cards" },
     h("div", { class: "card" }, h("div", { class: "label" }, "Leading"),
       h("div", { class: "big", id: "leading-master" }, leader),
-      h("div", { class: "muted" }, `elected ${new Date(store.state.elected_time * 1000).toLocaleString()}`)),
+      h("div", { class: "muted" }, store.state.elected_time ? `elected ${new Date(store.state.elected_time * 1000).toLocaleString()}` : "")),
     h("div", { class: standbys.length ? "card" : "card bad" }, h("div", { class: "label" }, "Standing by"),
       standbys.length ? standbys.map((address) => h("div", {}, address)) : h("div", {}, store.masters ? "none: no master would take over" : "unknown (no Keeper)")));
 }

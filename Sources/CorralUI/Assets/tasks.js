@@ -43,7 +43,14 @@ function list(view) {
   const table = taskTable();
   table.element.id = "tasks-table";
   view.append(h("h1", {}, "Tasks"), table.element);
-  return { update: (store) => store.state && table.setRows(allTasks(store.state)) };
+  let shown = null;
+  return {
+    update(store) {
+      if (!store.state || store.state === shown) return; // a new read, not the Keeper poll
+      shown = store.state;
+      table.setRows(allTasks(store.state));
+    },
+  };
 }
 
 function detail(view, frameworkID, taskID) {
@@ -83,12 +90,15 @@ class Sandbox {
   }
 
   async show(agent, task) {
-    if (this.directory || this.looking) return;
+    if (this.directory || this.looking || this.notFound) return;
     this.looking = true;
     this.base = agentURL(agent);
     try {
       this.directory = await this.find(task);
-      if (!this.directory) return fill(this.files, h("p", { class: "muted" }, "The agent no longer has this task's sandbox."));
+      if (!this.directory) {
+        this.notFound = true; // asked once: an agent lists only the executors it runs
+        return fill(this.files, h("p", { class: "muted" }, "The agent lists no sandbox for this task: it keeps only those of the executors it runs."));
+      }
       await this.list();
       this.follow("stdout");
     } catch (error) {
@@ -124,32 +134,40 @@ class Sandbox {
       }))));
   }
 
-  /** Shows `name` from its last 64 KiB and appends what is written to it, every second. */
+  /** Shows `name` from its last 64 KiB and appends what is written to it: one read a
+   *  second, each after the last one ended. The view keeps the last 256 KiB; a file that
+   *  shrank (truncated, rotated) is shown again from its new end. */
   follow(name) {
-    if (this.following) clearInterval(this.following);
+    const following = Symbol(name);
+    this.following = following;
     const path = `${this.directory}/${name}`;
     const output = h("pre", { id: `sandbox-${name}` });
     fill(this.viewer, h("h2", {}, name, " ", h("span", { class: "muted" }, "(following)")), output);
     let offset = null;
-    const poll = async () => {
-      try {
-        const size = (await getJSON(`${this.base}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset;
-        if (offset === null) offset = Math.max(0, size - 65536);
-        if (size <= offset) return;
-        const length = Math.min(size - offset, 65536);
-        const chunk = await getJSON(`${this.base}/files/read?path=${encodeURIComponent(path)}&offset=${offset}&length=${length}`);
-        offset += length;
-        const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
-        output.append(chunk.data);
-        if (atBottom) output.scrollTop = output.scrollHeight;
-      } catch {
-        // The agent may be restarting; the next poll tries again.
+    const read = async () => {
+      const size = (await getJSON(`${this.base}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset;
+      if (offset === null || size < offset) {
+        if (offset !== null) output.append(`\n[${name} shrank to ${size} bytes]\n`);
+        offset = Math.max(0, size - 65536);
       }
+      if (size <= offset) return;
+      const length = Math.min(size - offset, 65536);
+      const chunk = await getJSON(`${this.base}/files/read?path=${encodeURIComponent(path)}&offset=${offset}&length=${length}`);
+      offset += length;
+      const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
+      output.append(chunk.data);
+      if (output.textContent.length > 262144) output.textContent = output.textContent.slice(-262144);
+      if (atBottom) output.scrollTop = output.scrollHeight;
+    };
+    const poll = async () => {
+      if (this.following !== following || !document.body.contains(output)) return;
+      try {
+        await read();
+      } catch {
+        // The agent may be restarting; the next read tries again.
+      }
+      setTimeout(poll, 1000);
     };
     poll();
-    this.following = setInterval(() => {
-      if (!document.body.contains(output)) return clearInterval(this.following);
-      poll();
-    }, 1000);
   }
 }
