@@ -197,13 +197,19 @@ extension Agent {
             task.state.isTerminal, updates.pendingCount(key) == 0
         else { return }
         executors[executor]!.tasks[key.task] = nil
+        endedTasks[executor, default: []].append(task)
+        if endedTasks[executor]!.count > Self.endedTasksMax { endedTasks[executor]!.removeFirst() }
         taskExecutors[key] = nil
         removeExecutorIfDone(executor)
     }
 
     mutating func removeExecutorIfDone(_ key: ExecutorKey) {
-        guard let run = executors[key], run.phase == .terminated, run.tasks.isEmpty else { return }
+        guard var run = executors[key], run.phase == .terminated, run.tasks.isEmpty else { return }
         executors[key] = nil
+        for task in endedTasks.removeValue(forKey: key) ?? [] { run.tasks[task.info.taskID] = task }
+        run.stream = nil
+        completedExecutors.append(run)
+        if completedExecutors.count > Self.completedExecutorsMax { completedExecutors.removeFirst() }
         silencedExecutors.remove(key)
         if !executors.keys.contains(where: { $0.framework == key.framework }) { frameworks[key.framework] = nil }
     }

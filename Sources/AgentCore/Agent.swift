@@ -42,6 +42,16 @@ public struct Agent: Sendable {
     var silencedExecutors: Set<ExecutorKey> = []
     /// The health checks of running command tasks (`Agent+Health`); not checkpointed.
     var health: [TaskKey: TaskHealth] = [:]
+    /// Executors that ended, oldest first, each with the tasks it ran: what `/state` lists as
+    /// completed (Mesos' `completed_executors`), so that their sandboxes, still on disk,
+    /// can be found. At most `completedExecutorsMax`; in memory only, as a restarted agent
+    /// knows only what it runs.
+    public internal(set) var completedExecutors: [ExecutorRun] = []
+    public static let completedExecutorsMax = 150
+    /// The tasks an executor still running has finished with, for its completed record; at
+    /// most `endedTasksMax` an executor, the oldest dropped.
+    var endedTasks: [ExecutorKey: [TaskRun]] = [:]
+    static let endedTasksMax = 1000
     /// The master asked for a drain (until the agent registers again, when the master asks
     /// again if the drain goes on): tasks killed end with REASON_AGENT_DRAINING.
     var draining = false

@@ -17,7 +17,18 @@ enum AgentStateJSON {
             return .object([
                 ("id", .string(id.value)), ("name", .string(framework.name)), ("user", .string(framework.user)),
                 ("role", .string(framework.effectiveRoles.first ?? "*")), ("executors", .array(executors)),
-                ("completed_executors", .array([])),
+                ("completed_executors", .array(completedExecutors(of: id, agent))),
+            ])
+        }
+        // Frameworks with nothing left here but executors that ended.
+        var gone: [Mesos.FrameworkID] = []
+        for run in agent.completedExecutors where agent.frameworks[run.frameworkID] == nil {
+            if !gone.contains(run.frameworkID) { gone.append(run.frameworkID) }
+        }
+        let completedFrameworks = gone.map { id -> JSONValue in
+            .object([
+                ("id", .string(id.value)), ("executors", .array([])),
+                ("completed_executors", .array(completedExecutors(of: id, agent))),
             ])
         }
         return .object([
@@ -33,26 +44,38 @@ enum AgentStateJSON {
             ),
             ("master_hostname", .string(agent.masterInfo?.hostname ?? "")),
             ("frameworks", .array(frameworks)),
-            ("completed_frameworks", .array([])),
+            ("completed_frameworks", .array(completedFrameworks)),
         ])
     }
 
+    /// A framework's executors that ended (`Agent.completedExecutors`), newest first.
+    static func completedExecutors(of framework: Mesos.FrameworkID, _ agent: Agent) -> [JSONValue] {
+        agent.completedExecutors.reversed().filter { $0.frameworkID == framework }.map { executor($0, agent: agent) }
+    }
+
+    /// An executor with its tasks: those still running under `tasks`, those ended under
+    /// `completed_tasks`.
     static func executor(_ run: ExecutorRun, agent: Agent) -> JSONValue {
-        let tasks = run.tasks.keys.sorted().map { id -> JSONValue in
+        let tasks = run.tasks.keys.sorted().map { id -> (ended: Bool, json: JSONValue) in
             let task = run.tasks[id]!
-            return .object([
-                ("id", .string(id.value)), ("name", .string(task.info.name)),
-                ("framework_id", .string(run.frameworkID.value)), ("executor_id", .string(run.info.executorID.value)),
-                ("slave_id", .string(agent.agentID?.value ?? "")), ("state", .string(task.state.rawValue)),
-                ("resources", JSONValue.resources(task.info.resources)),
-            ])
+            return (
+                task.state.isTerminal,
+                .object([
+                    ("id", .string(id.value)), ("name", .string(task.info.name)),
+                    ("framework_id", .string(run.frameworkID.value)),
+                    ("executor_id", .string(run.info.executorID.value)),
+                    ("slave_id", .string(agent.agentID?.value ?? "")), ("state", .string(task.state.rawValue)),
+                    ("resources", JSONValue.resources(task.info.resources)),
+                ])
+            )
         }
         return .object([
             ("id", .string(run.info.executorID.value)), ("name", .string(run.info.name ?? "")),
             ("container", .string(run.containerID?.value ?? "")), ("directory", .string(run.sandbox)),
-            ("resources", JSONValue.resources(run.info.resources)), ("tasks", .array(tasks)),
+            ("resources", JSONValue.resources(run.info.resources)),
+            ("tasks", .array(tasks.filter { !$0.ended }.map(\.json))),
             ("queued_tasks", .array([])),
-            ("completed_tasks", .array([])),
+            ("completed_tasks", .array(tasks.filter(\.ended).map(\.json))),
         ])
     }
 }

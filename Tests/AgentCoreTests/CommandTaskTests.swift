@@ -99,6 +99,26 @@ struct CommandTaskTests {
         harness.ack(third[0])
         #expect(harness.agent.executors.isEmpty)
         #expect(harness.agent.updates.all.isEmpty)
+        // It is kept as an executor that ended, with its task and sandbox, for `/state`.
+        let completed = try #require(harness.agent.completedExecutors.first)
+        #expect(completed.tasks.values.map(\.state) == [.finished])
+        #expect(!completed.sandbox.isEmpty && completed.stream == nil)
+    }
+
+    @Test("the agent keeps the last 150 executors that ended, oldest dropped first")
+    func completedExecutorsBound() {
+        var harness = AgentHarness()
+        for n in 0..<(Agent.completedExecutorsMax + 5) {
+            harness.run(AgentHarness.command("t\(n)", "true"))
+            let container = harness.launched[n].containerID
+            harness.step(.containerStarted(container, ProcessIdentity(pid: Int32(100 + n), startTime: 7)))
+            harness.step(.containerExited(container, ContainerExit(exitStatus: 0)))
+            _ = harness.ackAll()
+        }
+        #expect(harness.agent.executors.isEmpty)
+        #expect(harness.agent.completedExecutors.count == Agent.completedExecutorsMax)
+        #expect(harness.agent.completedExecutors.first?.info.executorID.value == "t5")
+        #expect(harness.agent.completedExecutors.last?.info.executorID.value == "t\(Agent.completedExecutorsMax + 4)")
     }
 
     @Test("an update is sent again after 10 s, then 20 s, until acknowledged; and at once on registering again")

@@ -78,6 +78,25 @@ def test_a_task_appears_live_and_its_stdout_in_the_sandbox(cluster, browser):
         run.wait(10)
 
 
+def test_an_ended_tasks_sandbox(cluster, browser):
+    """A task that finished, of a framework that is gone: its page still shows its stdout,
+    from the agent's completed executors."""
+    name = new_id("ui-ended")
+    done = subprocess.run([cluster.binary, "execute", "--master", cluster.zk_url, "--name", name,
+                           "--command", "echo output of an ended task", "--resources", "cpus:0.1;mem:32"],
+                          capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stdout + done.stderr
+    state = http_get(cluster.leader.port, "/master/state").json()
+    framework = next(f["id"] for f in state["frameworks"] + state["completed_frameworks"]
+                     for t in f["tasks"] + f["completed_tasks"] if t["id"] == name)
+    open_page(cluster, browser, "#/tasks/%s/%s" % (framework, name),
+              lambda d: text_of(d, "task-state") == "TASK_FINISHED", "ended-task")
+    wait_for(browser, lambda d: "output of an ended task" in (text_of(d, "sandbox-stdout") or ""),
+             "the ended task's stdout in the sandbox view")
+    screenshot(cluster, browser, "ended-task-sandbox")
+    assert not console_errors(browser)
+
+
 def test_the_znode_browser_shows_the_masters_info(cluster, browser):
     open_page(cluster, browser, "#/keeper/mesos", lambda d: "json.info_" in (text_of(d, "znode-children") or ""), "keeper-mesos")
     info_hash = wait_for(browser, lambda d: next((a.get_attribute("href").split("#", 1)[1] for a in

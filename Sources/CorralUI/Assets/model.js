@@ -13,7 +13,7 @@ export function allTasks(state) {
 
 function listTasks(state) {
   const tasks = [];
-  for (const framework of state.frameworks) {
+  for (const framework of [...state.frameworks, ...(state.completed_frameworks || [])]) {
     for (const list of [framework.tasks, framework.unreachable_tasks || [], framework.completed_tasks || []]) {
       for (const task of list) tasks.push(task);
     }
