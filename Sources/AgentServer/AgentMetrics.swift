@@ -1,4 +1,5 @@
 import AgentCore
+import ClusterCore
 import ClusterProtocol
 import CoreMetrics
 import CorralMetrics
@@ -21,22 +22,21 @@ public final class AgentMetrics: Sendable {
     func refresh(_ agent: Agent, streamWaitingBytes: Int) {
         set("corral_agent_registered", [], agent.connection == .registered ? 1 : 0)
         var states: [Mesos.TaskState: Int] = [:]
-        var used: [String: Double] = [:]
+        var used = Resources()
         for run in agent.executors.values {
-            add(run.info.resources, to: &used)
+            used.add(Self.resources(run.info.resources))
             for task in run.tasks.values {
                 states[task.state, default: 0] += 1
-                if !task.state.isTerminal { add(task.info.resources, to: &used) }
+                if !task.state.isTerminal { used.add(Self.resources(task.info.resources)) }
             }
         }
         for state in Mesos.TaskState.allCases {
             set("corral_agent_tasks", [("state", state.rawValue)], Double(states[state] ?? 0))
         }
-        var total: [String: Double] = [:]
-        add(agent.config.agentInfo.resources, to: &total)
+        let total = Self.resources(agent.config.agentInfo.resources)
         for name in Self.scalarNames {
-            set("corral_agent_resources", [("resource", name), ("kind", "total")], total[name] ?? 0)
-            set("corral_agent_resources", [("resource", name), ("kind", "used")], used[name] ?? 0)
+            set("corral_agent_resources", [("resource", name), ("kind", "total")], total.scalar(name).doubleValue)
+            set("corral_agent_resources", [("resource", name), ("kind", "used")], used.scalar(name).doubleValue)
         }
         set("corral_agent_executors", [], Double(agent.executors.count))
         set("corral_agent_containers", [], Double(agent.containersRunning))
@@ -45,11 +45,9 @@ public final class AgentMetrics: Sendable {
         retries.follow(agent.updates.retries)
     }
 
-    private func add(_ resources: [Mesos.Resource], to sums: inout [String: Double]) {
-        for resource in resources {
-            guard let scalar = resource.scalar else { continue }
-            sums[resource.name, default: 0] += scalar.value
-        }
+    /// Resources the agent accepted once (validated when launched or configured).
+    private static func resources(_ list: [Mesos.Resource]) -> Resources {
+        (try? Resources(list)) ?? Resources()
     }
 
     private func set(_ name: String, _ labels: [(String, String)], _ value: Double) {

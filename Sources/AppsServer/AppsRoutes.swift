@@ -91,9 +91,7 @@ public struct AppsRoutes: Sendable {
     /// This instance's own metrics: a standby answers too, never forwarding.
     private func metrics() async -> Response {
         host.metrics.refresh(await host.metricsReading())
-        return Response(
-            status: .ok, headers: [.contentType: MetricsRegistry.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: host.metrics.registry.exposition())))
+        return host.metrics.registry.response()
     }
 
     private func leader() -> Response {

@@ -1,6 +1,7 @@
 import CoreMetrics
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Counts every request a daemon answers and how long it took to start answering:
 /// `corral_http_requests_total{route,method,code}` and
@@ -9,6 +10,10 @@ import Hummingbird
 /// small as the API; a method outside HTTP's own is counted as `OTHER`.
 public struct HTTPRequestMetrics: Sendable {
     let metrics: MetricsRegistry
+    /// The counter and timer of each label set, made on its first request: a request costs
+    /// one dictionary lookup, not two registry lookups and two allocations. As small as
+    /// the label sets (routes × methods × codes).
+    private let handles = Handles()
 
     public init(_ metrics: MetricsRegistry) {
         self.metrics = metrics
@@ -17,12 +22,29 @@ public struct HTTPRequestMetrics: Sendable {
     public func record(
         route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, since start: ContinuousClock.Instant
     ) {
-        let method = knownMethods.contains(method) ? method.rawValue : "OTHER"
-        metrics.counter(
-            "corral_http_requests_total", [("route", route), ("method", method), ("code", String(status.code))]
-        ).increment()
-        metrics.timer("corral_http_request_duration_seconds", [("route", route), ("method", method)])
-            .record(since: start)
+        let key = Handles.Key(
+            route: route, method: knownMethods.contains(method) ? method.rawValue : "OTHER", code: status.code)
+        let (counter, timer) = handles.made.withLock { made in
+            if let found = made[key] { return found }
+            let labels = [("route", key.route), ("method", key.method)]
+            let new = (
+                metrics.counter("corral_http_requests_total", labels + [("code", String(key.code))]),
+                metrics.timer("corral_http_request_duration_seconds", labels)
+            )
+            made[key] = new
+            return new
+        }
+        counter.increment()
+        timer.record(since: start)
+    }
+
+    private final class Handles: Sendable {
+        struct Key: Hashable {
+            var route: String
+            var method: String
+            var code: Int
+        }
+        let made = Mutex<[Key: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
     }
 }
 

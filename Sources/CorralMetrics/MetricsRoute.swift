@@ -6,9 +6,16 @@ extension Router {
     public func addMetrics(_ metrics: MetricsRegistry, refresh: @escaping @Sendable () async -> Void) {
         get("/metrics") { _, _ in
             await refresh()
-            return Response(
-                status: .ok, headers: [.contentType: MetricsRegistry.contentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+            return metrics.response()
         }
+    }
+}
+
+extension MetricsRegistry {
+    /// Every metric as the answer to `GET /metrics`.
+    public func response() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: Self.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: exposition())))
     }
 }
