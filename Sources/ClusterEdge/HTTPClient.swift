@@ -22,11 +22,24 @@ public enum HTTPClient {
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         let channel = try await connect(host: request.host, port: request.port, timeout: timeout)
         return try await channel.executeThenClose { inbound, outbound in
-            try await write(
-                method: request.method, host: request.host, port: request.port, target: request.target,
-                headers: request.headers, body: request.body, to: outbound)
+            // A server may answer and close before it has read the whole request (a 413,
+            // a health endpoint that answers the first bytes): its answer is what the
+            // caller needs, not the write that the close cut off.
+            var writeFailure: (any Error)?
+            do {
+                try await write(
+                    method: request.method, host: request.host, port: request.port, target: request.target,
+                    headers: request.headers, body: request.body, to: outbound)
+            } catch {
+                writeFailure = error
+            }
             var iterator = inbound.makeAsyncIterator()
-            let head = try await readHead(&iterator)
+            let head: HTTPResponseHead
+            do {
+                head = try await readHead(&iterator)
+            } catch {
+                throw writeFailure ?? error
+            }
             var chunks = HTTPBodyChunks(iterator: iterator)
             return try await handle(head, &chunks)
         }
@@ -114,9 +127,10 @@ public enum HTTPClient {
         if method != "GET" || !body.isEmpty { fields.add(name: "Content-Length", value: String(body.count)) }
         let head = HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: fields)
-        try await outbound.write(.head(head))
-        if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-        try await outbound.write(.end(nil))
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        parts.append(.end(nil))
+        try await outbound.write(contentsOf: parts)
     }
 
     private static func readHead(
