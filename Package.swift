@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // Cores: the standard library only.
@@ -71,6 +72,7 @@ let package = Package(
             name: "KeeperServer",
             dependencies: [
                 "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab", "KeeperFraming", "CorralMetrics",
+                "CorralTLS", .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -81,7 +83,8 @@ let package = Package(
         .target(
             name: "KeeperClient",
             dependencies: [
-                "KeeperProtocol", "KeeperFraming",
+                "KeeperProtocol", "KeeperFraming", "CorralTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +102,18 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "KeeperCLI",
-            dependencies: ["KeeperClient", "KeeperProtocol"],
+            dependencies: ["KeeperClient", "KeeperProtocol", "CorralTLS"],
+            swiftSettings: strict),
+        // TLS from PEM files for every port that speaks it (swift-nio-ssl), and the x509
+        // identity of a client certificate.
+        .target(
+            name: "CorralTLS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         // Every daemon's `GET /metrics`: swift-metrics over swift-prometheus, one registry per
         // daemon, and the middleware that times HTTP requests.
@@ -190,12 +204,22 @@ let package = Package(
         .executableTarget(
             name: "zkcli",
             dependencies: [
-                "KeeperCLI",
+                "KeeperCLI", "CorralTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         // Tests.
         .testTarget(name: "KeeperProtocolTests", dependencies: ["KeeperProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "CorralTLSTests",
+            dependencies: [
+                "CorralTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "CorralSim"], swiftSettings: strict),
         .testTarget(
             name: "ClusterProtocolTests", dependencies: ["ClusterProtocol", "ClusterCore", "CorralSim"],
@@ -269,7 +293,7 @@ let package = Package(
             name: "KeeperServerTests",
             dependencies: [
                 "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperNode", "KeeperCore", "Zab", "corral",
-                "KeeperTestSupport", "KeeperFraming",
+                "KeeperTestSupport", "KeeperFraming", "CorralTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

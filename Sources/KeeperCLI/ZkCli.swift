@@ -1,3 +1,4 @@
+import CorralTLS
 import Foundation
 import KeeperClient
 
@@ -14,6 +15,8 @@ public enum ZkCli {
         public var connectTimeout: Duration
         public var historyFile: String?
         public var statText: StatText
+        /// Connect over TLS with these files (`--tls`); nil for plaintext.
+        public var tls: TLSSettings?
 
         public init(
             servers: String, auth: [String] = [], sessionTimeout: Duration = .seconds(30),
@@ -64,6 +67,7 @@ public enum ZkCli {
         var configuration = KeeperClient.Configuration()
         configuration.sessionTimeout = options.sessionTimeout
         configuration.authentication = authentication
+        configuration.tls = options.tls
         let client: KeeperClient
         do {
             client = try await KeeperClient.connect(

@@ -1,12 +1,16 @@
 import KeeperProtocol
 
 /// ZooKeeper's ACL rules (`ZooKeeperServer.checkACL`, `PrepRequestProcessor.fixupACL` and
-/// the digest and ip providers). A connection holds identities (`ip:` from its address,
-/// `digest:` from each successful auth, `super:` for the super digest); an operation
+/// the digest, ip and x509 providers). A connection holds identities (`ip:` from its
+/// address, `x509:` from its TLS client certificate, `digest:` from each successful auth,
+/// `super:` for the super digest or the x509 super user); an operation
 /// passes when some ACL entry grants the permission to world:anyone or to an identity of
 /// the same scheme that matches it.
 public enum AccessControl {
     public static let superScheme = "super"
+    /// The schemes whose ids an `auth` ACL entry stands for: those that prove who a client
+    /// is (ZooKeeper's `isAuthenticated()` providers), not `ip`.
+    static let authenticatedSchemes: Set<String> = ["digest", "x509"]
 
     /// Whether identities `ids` hold `permission` on a node with `acl`.
     public static func allows(_ acl: [ACL], _ permission: Permissions, for ids: [Id]) -> Bool {
@@ -42,7 +46,7 @@ public enum AccessControl {
                 guard entry.id.id == "anyone" else { throw .invalidACL }
                 result.append(entry)
             case "auth":
-                let authenticated = ids.filter { $0.scheme == "digest" }
+                let authenticated = ids.filter { authenticatedSchemes.contains($0.scheme) }
                 guard !authenticated.isEmpty else { throw .invalidACL }
                 result += authenticated.map { ACL(perms: entry.perms, id: $0) }
             case "digest":
@@ -50,6 +54,9 @@ public enum AccessControl {
                 result.append(entry)
             case "ip":
                 guard IPv4Range(entry.id.id) != nil else { throw .invalidACL }
+                result.append(entry)
+            case "x509":
+                guard !entry.id.id.isEmpty else { throw .invalidACL }
                 result.append(entry)
             default:
                 throw .invalidACL

@@ -48,6 +48,9 @@ struct ClientConnection: Sendable {
         /// The log's queue is over its bound (`.logQueue(full: true)`), and some of its
         /// requests are outstanding.
         static let logFull = ReadPauses(rawValue: 8)
+        /// The ConnectRequest is being decided (a session created or revalidated): what the
+        /// client pipelined after it waits, as ZooKeeper's `disableRecv` makes it wait.
+        static let sessionPending = ReadPauses(rawValue: 16)
     }
 
     let id: ConnectionID

@@ -39,6 +39,10 @@ extension KeeperNode {
             pauses.remove(.serverBusy)
         }
         if logQueueFull && queued > 0 { pauses.insert(.logFull) } else { pauses.remove(.logFull) }
+        switch connection.phase {
+        case .creatingSession, .revalidating: pauses.insert(.sessionPending)
+        case .handshaking, .open, .closing: pauses.remove(.sessionPending)
+        }
         if pauses != connection.readPauses { connections[id]!.readPauses = pauses }
         let pause = !pauses.isEmpty
         guard pause != connection.isPaused else { return }

@@ -5,9 +5,18 @@ import KeeperProtocol
 /// the refusals ZooKeeper makes (a server not in a serving quorum, a client that has seen a
 /// later zxid than this server, a wrong password, a session that expired).
 extension KeeperNode {
-    mutating func onConnected(_ id: ConnectionID, address: String) {
+    /// A client certificate authenticates the connection as ZooKeeper's x509 provider
+    /// does: `x509:SUBJECT`, and `super:` too when the subject is the configured super user.
+    mutating func onConnected(_ id: ConnectionID, address: String, certificateSubject: String?) {
         precondition(connections[id] == nil, "connection \(id) connected twice")
-        connections[id] = ClientConnection(id: id, address: address, openedAt: now.monotonic)
+        var connection = ClientConnection(id: id, address: address, openedAt: now.monotonic)
+        if let subject = certificateSubject {
+            connection.ids.append(Id(scheme: "x509", id: subject))
+            if subject == config.x509SuperUser {
+                connection.ids.append(Id(scheme: AccessControl.superScheme, id: subject))
+            }
+        }
+        connections[id] = connection
     }
 
     mutating func onDisconnected(_ id: ConnectionID) {
@@ -41,6 +50,7 @@ extension KeeperNode {
             connection.phase = .creatingSession(session)
             connections[id] = connection
             creatingSessions[session] = id
+            settleReading(id)
             createSession(session, timeout: connection.timeout)
         } else {
             connections[id] = connection
@@ -74,6 +84,7 @@ extension KeeperNode {
         nextToken += 1
         revalidations[token] = id
         connections[id]!.phase = .revalidating(session)
+        settleReading(id)
         sendToLeader(.revalidate(session: session, token: token))
     }
 
@@ -111,6 +122,7 @@ extension KeeperNode {
         connections[id]!.phase = .open
         sessionConnection[session] = id
         sendConnectResponse(on: id, session: session, timeout: connections[id]!.timeout)
+        settleReading(id)
     }
 
     /// Session 0 with timeout 0 tells the client its session is gone.

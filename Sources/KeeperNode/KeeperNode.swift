@@ -125,8 +125,8 @@ public struct KeeperNode: Sendable {
     public mutating func step(_ event: NodeEvent, at time: NodeTime) -> [NodeAction] {
         now = time
         switch event {
-        case .connected(let id, let address):
-            onConnected(id, address: address)
+        case .connected(let id, let address, let subject):
+            onConnected(id, address: address, certificateSubject: subject)
         case .handshake(let id, let request):
             onHandshake(id, request)
         case .received(let id, let xid, let request):

@@ -29,6 +29,8 @@ public struct NodeConfig: Sendable {
     /// A connection that has not sent its handshake by then is closed.
     public var handshakeTimeout: Int64 = 10_000
     public var digest: DigestAuth
+    /// `X509AuthenticationProvider.superUser`: the certificate subject that is super.
+    public var x509SuperUser: String?
     /// What `/zookeeper/config` shows: an ensemble's members (empty standalone).
     public var membership: [UInt8] = []
 

@@ -19,8 +19,9 @@ public struct NodeTime: Hashable, Sendable {
 
 /// What happens to a node: facts reported by its shell.
 public enum NodeEvent: Sendable {
-    /// A client connected from `address` (its IPv4 text, for the ip ACL scheme).
-    case connected(ConnectionID, address: String)
+    /// A client connected from `address` (its IPv4 text, for the ip ACL scheme); over
+    /// TLS, with the subject of the certificate it presented (the x509 scheme's identity).
+    case connected(ConnectionID, address: String, certificateSubject: String? = nil)
     /// The connection's first frame.
     case handshake(ConnectionID, ConnectRequest)
     case received(ConnectionID, xid: Int32, Request)

@@ -1,8 +1,10 @@
+import CorralTLS
 import KeeperFraming
 import KeeperNode
 import KeeperProtocol
 import Logging
 import NIOCore
+import NIOSSL
 
 /// The thin handler between one client connection and the node: it decodes the
 /// ConnectRequest and the requests after it and hands them over; everything else is the
@@ -19,6 +21,9 @@ final class ClientChannelHandler: ChannelInboundHandler {
     static let parkedBytesMax = KeeperServer.readBurstBytesMax
 
     private let host: NodeHost
+    /// Behind TLS: the node hears of the connection once the handshake has told who the
+    /// client is.
+    private let secure: Bool
     private var id: ConnectionID?
     private var handshaken = false
     private var context: ChannelHandlerContext?
@@ -29,17 +34,26 @@ final class ClientChannelHandler: ChannelInboundHandler {
     /// Reading did not stop when asked: the connection is being closed, nothing more is taken.
     private var overran = false
 
-    init(host: NodeHost) {
+    init(host: NodeHost, secure: Bool = false) {
         self.host = host
+        self.secure = secure
     }
 
-    /// A client connection's pipeline: packets bounded by jute.maxbuffer, and a four-letter
-    /// word recognised in the first four bytes, then this handler.
-    static func install(on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost, juteMaxBuffer: Int) throws {
+    /// A client connection's pipeline: TLS on the secure port, packets bounded by
+    /// jute.maxbuffer, and a four-letter word recognised in the first four bytes, then this
+    /// handler.
+    static func install(
+        on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost, juteMaxBuffer: Int,
+        tls: ReloadingTLSContext? = nil
+    ) throws {
+        if let tls {
+            try pipeline.addHandler(NIOSSLServerHandler(context: tls.current()))
+            try pipeline.addHandler(TLSPeerHandler(logger: host.logger))
+        }
         let decoder = LengthPrefixedFrameDecoder(
             lengthMax: juteMaxBuffer, limit: "jute.maxbuffer", fourLetterWords: true)
         try pipeline.addHandler(ByteToMessageHandler(decoder))
-        try pipeline.addHandler(ClientChannelHandler(host: host))
+        try pipeline.addHandler(ClientChannelHandler(host: host, secure: tls != nil))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -51,8 +65,15 @@ final class ClientChannelHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        id = host.connected(context.channel, handler: self)
+        if !secure { id = host.connected(context.channel, handler: self) }
         context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let peer = event as? TLSPeerIdentity, secure, id == nil {
+            id = host.connected(context.channel, handler: self, certificateSubject: peer.certificateSubject)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

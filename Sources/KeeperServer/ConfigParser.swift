@@ -1,3 +1,5 @@
+import CorralTLS
+
 /// An error in a config file, naming where it is so the operator can fix it.
 public struct ConfigError: Error, Equatable, CustomStringConvertible {
     public var file: String
@@ -50,6 +52,17 @@ public enum ConfigParser {
                 warnings.append(
                     "\(file):\(line): forceSync=no: writes are acknowledged before they reach the disk and a crash can lose them; use it only for tests"
                 )
+            }
+        }
+        if config.secureClientPort != nil && seen["clientPort"] == nil
+            && !config.peers.contains(where: { $0.clientPort != nil })
+        {
+            config.servesPlaintext = false
+            if let line = seen["clientPortAddress"] {
+                throw ConfigError(
+                    file: file, line: line, key: "clientPortAddress",
+                    message:
+                        "clientPortAddress is set but clientPort is not set; the TLS port's is secureClientPortAddress")
             }
         }
         if let line = seen["metricsProvider.httpPort"], !config.prometheusMetrics {
@@ -124,10 +137,93 @@ public enum ConfigParser {
         case "metricsProvider.httpPort": config.metricsPort = try s.int(1...65535)
         case "metricsProvider.httpHost": config.metricsHost = try s.nonEmpty()
         case "metricsProvider.exportJvmInfo": _ = try s.bool()
+        case "secureClientPort": config.secureClientPort = try s.int(0...65535)
+        case "secureClientPortAddress": config.secureClientPortAddress = try s.nonEmpty()
+        case "serverCnxnFactory": try connectionFactory(s)
+        case "X509AuthenticationProvider.superUser", "zookeeper.X509AuthenticationProvider.superUser":
+            config.x509SuperUser = try s.nonEmpty()
+        case "client.certReload", "zookeeper.client.certReload": config.clientTLS.reloadOnChange = try s.bool()
+        case _ where s.key.hasPrefix("authProvider."): try authProvider(s)
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
-        default: return "\(s.file):\(s.line): unknown key \(s.key) ignored"
+        default:
+            if try tls(s, prefix: "ssl.", into: &config.clientTLS) { return nil }
+            return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }
         return nil
+    }
+
+    /// The `PREFIX…` keys of one TLS endpoint (`ssl.` for the client port), also with
+    /// ZooKeeper's `zookeeper.` in front; false for a key that is not one.
+    private static func tls(_ s: Setting, prefix: String, into tls: inout TLSSettings) throws(ConfigError) -> Bool {
+        var key = Substring(s.key)
+        if key.hasPrefix("zookeeper.") { key = key.dropFirst("zookeeper.".count) }
+        guard key.hasPrefix(prefix) else { return false }
+        switch key.dropFirst(prefix.count) {
+        case "keyStore.location": tls.keyStore = try s.nonEmpty()
+        case "keyStore.password": tls.keyStorePassword = s.value
+        case "trustStore.location": tls.trustStore = try s.nonEmpty()
+        case "trustStore.password": break  // a PEM trust store has no password
+        case "keyStore.type", "trustStore.type": try pemOnly(s)
+        case "clientAuth":
+            guard let auth = TLSSettings.ClientAuth(rawValue: s.value.lowercased()) else {
+                throw s.fail("'\(s.value)' is not none, want or need")
+            }
+            tls.clientAuth = auth
+        case "protocol":
+            let version = try tlsVersion(s, s.value)
+            tls.versions = version...version
+        case "enabledProtocols":
+            let versions = try s.value.split(separator: ",").map { v throws(ConfigError) in
+                try tlsVersion(s, String(v.trimmingSpaces))
+            }
+            guard let low = versions.min(), let high = versions.max() else { throw s.fail("names no protocol") }
+            tls.versions = low...high
+        case "ciphersuites":
+            tls.cipherSuites = s.value.split(separator: ",").map { String($0.trimmingSpaces) }.filter { !$0.isEmpty }
+        case "hostnameVerification": tls.hostnameVerification = try s.bool()
+        case "crl", "ocsp":
+            if try s.bool() { throw s.fail("revocation checks are not supported: remove the key or set it false") }
+        default: return false
+        }
+        return true
+    }
+
+    private static func tlsVersion(_ s: Setting, _ name: String) throws(ConfigError) -> TLSSettings.Version {
+        if name == "TLS" { return .tls13 }
+        guard let version = TLSSettings.Version(rawValue: name) else {
+            throw s.fail("'\(name)' is not a protocol Keeper speaks: use TLSv1.2 or TLSv1.3")
+        }
+        return version
+    }
+
+    /// Keeper reads key and trust stores as PEM files (ZooKeeper 3.8's PEM type).
+    private static func pemOnly(_ s: Setting) throws(ConfigError) {
+        guard s.value.uppercased() == "PEM" else {
+            throw s.fail(
+                "Keeper reads PEM files only; convert the store (keytool -importkeystore to PKCS12, then openssl pkcs12 -nodes) and set PEM"
+            )
+        }
+    }
+
+    /// ZooKeeper needs the Netty factory for TLS; Keeper serves both ports itself.
+    private static func connectionFactory(_ s: Setting) throws(ConfigError) {
+        let known = [
+            "org.apache.zookeeper.server.NettyServerCnxnFactory", "org.apache.zookeeper.server.NIOServerCnxnFactory",
+        ]
+        guard known.contains(s.value) else {
+            throw s.fail("'\(s.value)' is not one of \(known.joined(separator: ", "))")
+        }
+    }
+
+    /// The authentication providers Keeper has built in.
+    private static func authProvider(_ s: Setting) throws(ConfigError) {
+        let known = [
+            "org.apache.zookeeper.server.auth.X509AuthenticationProvider",
+            "org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
+        ]
+        guard known.contains(s.value) else {
+            throw s.fail("'\(s.value)' is not a provider Keeper has: \(known.joined(separator: ", "))")
+        }
     }
 
     /// ZooKeeper's metrics providers: Prometheus' serves `/metrics`; the default and the
@@ -193,6 +289,23 @@ public enum ConfigParser {
                 message:
                     "\(config.effectiveMinSessionTimeout) is above maxSessionTimeout \(config.effectiveMaxSessionTimeout)"
             )
+        }
+        if config.secureClientPort != nil && config.clientTLS.keyStore == nil {
+            throw ConfigError(
+                file: file, line: 0, key: "secureClientPort",
+                message: "needs ssl.keyStore.location: a PEM file with this server's private key and certificate chain")
+        }
+        for (key, path) in [
+            ("ssl.keyStore.location", config.clientTLS.keyStore),
+            ("ssl.trustStore.location", config.clientTLS.trustStore),
+        ] {
+            guard let path, [".jks", ".p12", ".pfx"].contains(where: { path.lowercased().hasSuffix($0) }) else {
+                continue
+            }
+            throw ConfigError(
+                file: file, line: 0, key: key,
+                message:
+                    "\(path): Keeper reads PEM files only; convert it (openssl pkcs12 -nodes) and name the .pem file")
         }
         var ids = Set<Int>()
         for peer in config.peers where !ids.insert(peer.id).inserted {

@@ -234,7 +234,7 @@ struct FourLetterWords {
     private func conf() -> String {
         lines([
             "clientPort=\(config.clientPort)",
-            "secureClientPort=-1",
+            "secureClientPort=\(config.secureClientPort ?? -1)",
             "dataDir=\(config.dataDir ?? "")",
             "dataDirSize=0",
             "dataLogDir=\(config.dataLogDir ?? config.dataDir ?? "")",

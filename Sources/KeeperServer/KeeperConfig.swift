@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperProtocol
 
 /// A Keeper server's settings, read from a zoo.cfg-style file (`ensemble.conf`). Keys and
@@ -30,6 +31,17 @@ public struct KeeperConfig: Sendable, Equatable {
     public var dataLogDir: String?
     public var clientPort = 2181
     public var clientPortAddress = "0.0.0.0"
+    /// Whether clientPort is served: not when the config names only `secureClientPort`.
+    public var servesPlaintext = true
+    /// `secureClientPort`: clients over TLS, with `clientTLS`; nil for none.
+    public var secureClientPort: Int?
+    /// `secureClientPortAddress`: all addresses unless set, as in ZooKeeper.
+    public var secureClientPortAddress = "0.0.0.0"
+    /// The `ssl.*` keys: the secure client port's certificate, trust and client auth.
+    public var clientTLS = TLSSettings()
+    /// `X509AuthenticationProvider.superUser`: a client whose certificate's subject is
+    /// this is the super user, as with the super digest.
+    public var x509SuperUser: String?
     /// Connections from one address at once; 0 for no limit.
     public var maxClientCnxns = 60
     /// -1: twice tickTime.

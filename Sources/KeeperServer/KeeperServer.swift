@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperCore
 import KeeperNode
 import KeeperProtocol
@@ -14,7 +15,10 @@ public final class KeeperServer: Sendable {
     /// The address the client listener is bound to (port 0 in the config picks a free one).
     public let localAddress: SocketAddress
     private let group: MultiThreadedEventLoopGroup
+    /// The client listener: clientPort's, or secureClientPort's when it is the only one.
     private let listener: Channel
+    /// secureClientPort's listener, beside clientPort's.
+    private let secureListener: Channel?
     /// `metricsProvider.httpPort`'s listener, when Prometheus metrics are on.
     private let metricsListener: Channel?
     private let host: NIOLoopBound<NodeHost>
@@ -26,13 +30,19 @@ public final class KeeperServer: Sendable {
     static let tickInterval = TimeAmount.milliseconds(50)
 
     public var port: Int { localAddress.port ?? 0 }
+    /// The port clients reach over TLS, if one is served.
+    public var securePort: Int? {
+        config.servesPlaintext ? secureListener?.localAddress?.port : (config.secureClientPort == nil ? nil : port)
+    }
     /// The port `GET /metrics` is served on, if it is.
     public var metricsPort: Int? { metricsListener?.localAddress?.port }
 
     private init(
-        config: KeeperConfig, group: MultiThreadedEventLoopGroup, listener: Channel, metricsListener: Channel?,
+        config: KeeperConfig, group: MultiThreadedEventLoopGroup, listeners: [Channel], metricsListener: Channel?,
         host: NIOLoopBound<NodeHost>, ticker: NIOLoopBound<RepeatedTask>, failed: EventLoopPromise<Void>, logger: Logger
     ) {
+        let listener = listeners[0]
+        self.secureListener = listeners.count > 1 ? listeners[1] : nil
         self.failed = failed
         self.metricsListener = metricsListener
         self.config = config
@@ -64,26 +74,54 @@ public final class KeeperServer: Sendable {
             return NIOLoopBound(host, eventLoop: loop)
         }.get()
         var metricsListener: Channel?
+        var listeners: [Channel] = []
         do {
-            let listener = try await bootstrap(group: group, host: host, config: config)
-                .bind(host: config.clientPortAddress, port: config.clientPort).get()
+            listeners = try await bindClients(config, host: host, group: group, logger: logger)
             metricsListener = try await bindMetrics(config, host: host, group: group, loop: loop, logger: logger)
             if config.isEnsemble { try await startQuorum(config, host: host, group: group, loop: loop, logger: logger) }
             let ticker = try await loop.submit { scheduleTimers(host, config: config, loop: loop) }.get()
             let server = KeeperServer(
-                config: config, group: group, listener: listener, metricsListener: metricsListener, host: host,
+                config: config, group: group, listeners: listeners, metricsListener: metricsListener, host: host,
                 ticker: ticker, failed: failed, logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
             let mode = config.isEnsemble ? "server \(config.myId ?? 0) of \(config.peers.count)" : "standalone"
+            let plaintext = config.servesPlaintext ? "\(config.clientPortAddress):\(server.port)" : nil
+            let secure = server.securePort.map { "TLS on \(config.secureClientPortAddress):\($0)" }
             logger.info(
-                "serving clients on \(config.clientPortAddress):\(server.port) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)"
+                "serving clients on \([plaintext, secure].compactMap { $0 }.joined(separator: " and ")) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)"
             )
             return server
         } catch {
+            for listener in listeners { try? await listener.close() }
             try? await metricsListener?.close()
             failed.fail(error)
             try? await loop.flatSubmit { host.value.shutdownStorage(on: loop) }.get()
             try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// clientPort's listener and secureClientPort's, as configured; the first is the one
+    /// `port` names.
+    private static func bindClients(
+        _ config: KeeperConfig, host: NIOLoopBound<NodeHost>, group: EventLoopGroup, logger: Logger
+    ) async throws -> [Channel] {
+        var listeners: [Channel] = []
+        do {
+            if config.servesPlaintext {
+                listeners.append(
+                    try await bootstrap(group: group, host: host, config: config, tls: nil)
+                        .bind(host: config.clientPortAddress, port: config.clientPort).get())
+            }
+            if let securePort = config.secureClientPort {
+                let tls = try ReloadingTLSContext(config.clientTLS, logger: logger) { try TLSContextFactory.server($0) }
+                listeners.append(
+                    try await bootstrap(group: group, host: host, config: config, tls: tls)
+                        .bind(host: config.secureClientPortAddress, port: securePort).get())
+            }
+            return listeners
+        } catch {
+            for listener in listeners { try? await listener.close() }
             throw error
         }
     }
@@ -198,9 +236,9 @@ public final class KeeperServer: Sendable {
     static let readSizeMax = 64 << 10
     static let readBurstBytesMax = readsPerBurstMax * readSizeMax
 
-    private static func bootstrap(group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig)
-        -> ServerBootstrap
-    {
+    private static func bootstrap(
+        group: EventLoopGroup, host: NIOLoopBound<NodeHost>, config: KeeperConfig, tls: ReloadingTLSContext?
+    ) -> ServerBootstrap {
         // NIO's writability follows the node's output budget: a connection is unwritable
         // past clientOutputBytesMax buffered and writable again under half of it.
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
@@ -217,7 +255,8 @@ public final class KeeperServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try ClientChannelHandler.install(
-                        on: channel.pipeline.syncOperations, host: host.value, juteMaxBuffer: config.juteMaxBuffer)
+                        on: channel.pipeline.syncOperations, host: host.value, juteMaxBuffer: config.juteMaxBuffer,
+                        tls: tls)
                 }
             }
     }
@@ -233,6 +272,7 @@ public final class KeeperServer: Sendable {
         node.globalOutstandingLimit = config.globalOutstandingLimit
         node.watchesPerSessionMax = config.watchesPerSessionMax
         node.membership = Array(config.membership.utf8)
+        node.x509SuperUser = config.x509SuperUser
         return node
     }
 
@@ -252,6 +292,7 @@ public final class KeeperServer: Sendable {
         let host = self.host
         try? await listener.eventLoop.submit { ticker.value.cancel() }.get()
         try? await listener.close()
+        try? await secureListener?.close()
         try? await metricsListener?.close()
         let loop = listener.eventLoop
         try? await loop.submit { host.value.connector?.stop() }.get()

@@ -22,7 +22,7 @@ struct ClientRemote {
 final class NodeHost {
     private var node: KeeperNode
     private let config: KeeperConfig
-    private let logger: Logger
+    let logger: Logger
     private let startedAt: NIODeadline
     private var channels: [ConnectionID: Channel] = [:]
     private var handlers: [ConnectionID: ClientChannelHandler] = [:]
@@ -200,7 +200,9 @@ final class NodeHost {
     // MARK: - Connections
 
     /// Admits a connection unless its address already has maxClientCnxns open.
-    func connected(_ channel: Channel, handler: ClientChannelHandler) -> ConnectionID? {
+    func connected(
+        _ channel: Channel, handler: ClientChannelHandler, certificateSubject: String? = nil
+    ) -> ConnectionID? {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         let open = connectionsPerAddress[address, default: 0]
         if config.maxClientCnxns > 0 && open >= config.maxClientCnxns {
@@ -215,7 +217,7 @@ final class NodeHost {
         handlers[id] = handler
         remotes[id] = ClientRemote(address: address, port: channel.remoteAddress?.port ?? 0, heardAt: .now())
         connectionsPerAddress[address] = open + 1
-        handle(.connected(id, address: address))
+        handle(.connected(id, address: address, certificateSubject: certificateSubject))
         return id
     }
 

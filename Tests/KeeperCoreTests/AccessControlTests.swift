@@ -71,6 +71,21 @@ struct AccessControlTests {
         #expect(try AccessControl.fixup([read, all, read, all], ids: []) == [read, all])
     }
 
+    @Test("x509 ids from client certificates: stored as given, matched exactly, and what auth stands for")
+    func x509() throws {
+        let alice = Id(scheme: "x509", id: "CN=alice,O=Corral,C=US")
+        let entry = ACL(perms: .all, id: alice)
+        #expect(try AccessControl.fixup([entry], ids: []) == [entry])
+        #expect(throws: ErrorCode.invalidACL) {
+            try AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "x509", id: ""))], ids: [])
+        }
+        #expect(AccessControl.allows([entry], .read, for: [Id(scheme: "ip", id: "10.0.0.1"), alice]))
+        #expect(!AccessControl.allows([entry], .read, for: [Id(scheme: "x509", id: "CN=alice,O=Corral")]))
+        #expect(!AccessControl.allows([entry], .read, for: [Id(scheme: "digest", id: alice.id)]))
+        let ids = [Id(scheme: "ip", id: "10.0.0.1"), alice]
+        #expect(try AccessControl.fixup([ACL(perms: .read, id: .authIds)], ids: ids) == [ACL(perms: .read, id: alice)])
+    }
+
     @Test("fixup expands auth into the caller's digest ids only, not ip or super")
     func fixupAuth() throws {
         let ids = [Id(scheme: "ip", id: "10.0.0.1"), Who.superId, Who.aliceDigest, Who.bobDigest]

@@ -154,6 +154,71 @@ struct ConfigParserTests {
         }
     }
 
+    @Test("ZooKeeper 3.8's TLS keys: secureClientPort with PEM stores, client auth, protocols, cipher suites")
+    func tlsKeys() throws {
+        let text = """
+            secureClientPort=2281
+            secureClientPortAddress=127.0.0.1
+            serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
+            authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider
+            ssl.keyStore.location=/etc/keeper/server.pem
+            ssl.keyStore.type=PEM
+            zookeeper.ssl.trustStore.location=/etc/keeper/ca.pem
+            ssl.trustStore.type=pem
+            ssl.clientAuth=want
+            ssl.enabledProtocols=TLSv1.3
+            ssl.ciphersuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+            ssl.hostnameVerification=false
+            client.certReload=false
+            X509AuthenticationProvider.superUser=CN=admin,O=Corral
+            """
+        let parsed = try ConfigParser.parse(text, file: "t.conf")
+        #expect(parsed.warnings.isEmpty)
+        let config = parsed.config
+        #expect(config.secureClientPort == 2281 && config.secureClientPortAddress == "127.0.0.1")
+        #expect(!config.servesPlaintext)
+        #expect(config.clientTLS.keyStore == "/etc/keeper/server.pem")
+        #expect(config.clientTLS.trustStore == "/etc/keeper/ca.pem")
+        #expect(config.clientTLS.clientAuth == .want)
+        #expect(config.clientTLS.versions == .tls13 ... .tls13)
+        #expect(config.clientTLS.cipherSuites.count == 2)
+        #expect(!config.clientTLS.hostnameVerification && !config.clientTLS.reloadOnChange)
+        #expect(config.x509SuperUser == "CN=admin,O=Corral")
+        // Both ports when clientPort is named too; ZooKeeper's defaults otherwise.
+        let both = try ConfigParser.parse(
+            "clientPort=2181\nsecureClientPort=2281\nssl.keyStore.location=/k.pem", file: "t"
+        ).config
+        #expect(
+            both.servesPlaintext && both.clientTLS.clientAuth == .need && both.clientTLS.versions == .tls12 ... .tls13)
+        #expect(both.secureClientPortAddress == "0.0.0.0")
+    }
+
+    @Test(
+        "a TLS setting Keeper cannot honour stops startup naming the key",
+        arguments: [
+            ("secureClientPort=2281", "t.conf: secureClientPort: needs ssl.keyStore.location"),
+            (
+                "secureClientPort=2281\nclientPortAddress=127.0.0.1\nssl.keyStore.location=/k.pem",
+                "t.conf:2: clientPortAddress"
+            ),
+            ("ssl.keyStore.type=JKS", "t.conf:1: ssl.keyStore.type: Keeper reads PEM files only"),
+            (
+                "ssl.keyStore.location=/etc/keeper/keystore.jks",
+                "t.conf: ssl.keyStore.location: /etc/keeper/keystore.jks"
+            ),
+            ("ssl.clientAuth=sometimes", "t.conf:1: ssl.clientAuth: 'sometimes' is not none, want or need"),
+            ("ssl.protocol=SSLv3", "t.conf:1: ssl.protocol: 'SSLv3' is not a protocol Keeper speaks"),
+            ("ssl.crl=true", "t.conf:1: ssl.crl: revocation checks are not supported"),
+            ("authProvider.sasl=com.example.Mine", "t.conf:1: authProvider.sasl:"),
+        ])
+    func tlsRefusals(line: String, message: String) {
+        #expect {
+            _ = try ConfigParser.parse(line, file: "t.conf")
+        } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+    }
+
     @Test("an unknown key is a warning with its line, not an error")
     func unknownKey() throws {
         let parsed = try ConfigParser.parse("tickTime=2000\nadmin.serverPort=8080", file: "t.conf")

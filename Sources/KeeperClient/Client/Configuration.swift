@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperProtocol
 import Logging
 import NIOCore
@@ -16,6 +17,11 @@ extension KeeperClient {
         public var session: SessionCredentials?
         /// Auth packets sent on every connection before anything else (zkcli's --auth).
         public var authentication: [Authentication] = []
+        /// Connect over TLS (a server's secureClientPort), as ZooKeeper's client does with
+        /// `zookeeper.client.secure`: `trustStore` holds the CAs the server's certificate
+        /// must chain to (the system's without it), `keyStore` this client's key and
+        /// certificate (the x509 identity), `hostnameVerification` checks the server's name.
+        public var tls: TLSSettings?
         /// Requests queued or awaiting replies at once; one more fails with
         /// `KeeperClientError.tooManyOutstandingRequests` without being sent.
         public var outstandingRequestsMax = 1_000

@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperProtocol
 import Logging
 import NIOCore
@@ -31,7 +32,9 @@ public final class KeeperClient: Sendable {
             hosts: hosts, settings: configuration.machineSettings, resuming: configuration.session,
             authentications: configuration.authentication)
         let loop = (configuration.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton).next()
-        let driver = SessionDriver(machine: machine, loop: loop, chroot: chroot, configuration: configuration)
+        let tls = try configuration.tls.map { try TLSContextFactory.client($0) }
+        let driver = SessionDriver(
+            machine: machine, loop: loop, chroot: chroot, configuration: configuration, tls: tls)
         self.driver = NIOLoopBoundBox.makeBoxSendingValue(driver, eventLoop: loop)
         let box = self.driver
         loop.execute { box.value.start(box: box) }

@@ -46,6 +46,9 @@ public enum KeeperClientError: Error, Hashable, Sendable, CustomStringConvertibl
     case watchEventsOverflow(path: String, limit: Int)
     /// The client was closed before or while the call ran.
     case closed
+    /// No session within the wait, and the last connection's TLS handshake failed for this
+    /// reason (an untrusted or expired certificate, a server that wants a client certificate).
+    case tlsHandshakeFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +66,9 @@ public enum KeeperClientError: Error, Hashable, Sendable, CustomStringConvertibl
             return "Watch on \(path) fell \(limit) events behind and was removed"
         case .closed:
             return "The client is closed"
+        case .tlsHandshakeFailed(let reason):
+            return
+                "TLS handshake failed: \(reason); check the trust store (the server's CA), the client certificate and the server's name"
         }
     }
 }

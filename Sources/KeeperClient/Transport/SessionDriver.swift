@@ -3,6 +3,7 @@ import KeeperProtocol
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Where a watcher's events go.
 enum WatcherSink {
@@ -25,6 +26,10 @@ final class SessionDriver {
     private let loop: any EventLoop
     private let chroot: Chroot
     private let configuration: KeeperClient.Configuration
+    /// Every connection's TLS context, when the configuration asks for TLS.
+    private let tls: NIOSSLContext?
+    /// Why the last TLS handshake failed, reported when no session comes in time.
+    private var tlsFailure: String?
     private var logger: Logger { configuration.logger }
     /// Set by `start`; weak because the box owns the driver.
     private weak var box: NIOLoopBoundBox<SessionDriver>?
@@ -42,7 +47,11 @@ final class SessionDriver {
     private var backlog = CircularBuffer<(inout SessionMachine) -> [SessionAction]>()
     private var isStepping = false
 
-    init(machine: SessionMachine, loop: any EventLoop, chroot: Chroot, configuration: KeeperClient.Configuration) {
+    init(
+        machine: SessionMachine, loop: any EventLoop, chroot: Chroot, configuration: KeeperClient.Configuration,
+        tls: NIOSSLContext? = nil
+    ) {
+        self.tls = tls
         self.machine = machine
         self.loop = loop
         self.chroot = chroot
@@ -172,7 +181,10 @@ final class SessionDriver {
         connectionWaiters[key] = promise
         guard let box else { return promise.futureResult }
         let expiry = loop.scheduleTask(in: timeout.timeAmount) {
-            box.value.connectionWaiters.removeValue(forKey: key)?.fail(KeeperError(.connectionLoss))
+            let failure: any Error =
+                box.value.tlsFailure.map { KeeperClientError.tlsHandshakeFailed(reason: $0) }
+                ?? KeeperError(.connectionLoss)
+            box.value.connectionWaiters.removeValue(forKey: key)?.fail(failure)
         }
         promise.futureResult.whenComplete { _ in expiry.cancel() }
         return promise.futureResult
@@ -181,6 +193,7 @@ final class SessionDriver {
     // MARK: Transport
 
     func onFrame(_ frame: [UInt8], on id: ConnectionID) {
+        tlsFailure = nil
         step { $0.received(frame, on: id, now: .now) }
     }
 
@@ -199,6 +212,9 @@ final class SessionDriver {
             logger.warning(
                 "server sent a frame over packetLengthMax; dropping the connection",
                 metadata: ["connection": "\(id.rawValue)", "error": "\(text)"])
+        } else if error is NIOSSLError || error is BoringSSLError {
+            tlsFailure = "\(error)"
+            logger.warning("TLS handshake failed", metadata: ["connection": "\(id.rawValue)", "error": "\(error)"])
         } else {
             logger.info("connection error", metadata: ["connection": "\(id.rawValue)", "error": "\(error)"])
         }
@@ -207,12 +223,20 @@ final class SessionDriver {
     private func connect(_ id: ConnectionID, to host: ConnectString.Host, timeout: Duration) {
         guard let box else { return }
         let frameLengthMax = configuration.packetLengthMax + Frame.headerAllowance
+        let tls = self.tls
         logger.debug("connecting", metadata: ["host": "\(host)", "connection": "\(id.rawValue)"])
         ClientBootstrap(group: loop)
             .connectTimeout(timeout.timeAmount)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // SNI and the name check take a host name; an address is checked
+                        // against the certificate's IP entries instead.
+                        let name = host.name.isIPAddress ? nil : host.name
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(
                             LengthPrefixedFrameDecoder(lengthMax: frameLengthMax, limit: "packetLengthMax")),
@@ -358,5 +382,12 @@ extension RequestFailure {
         case .code(let code): return KeeperError(code)
         case .client(let error): return error
         }
+    }
+}
+
+extension String {
+    /// An IPv4 or IPv6 address rather than a host name.
+    fileprivate var isIPAddress: Bool {
+        (try? SocketAddress(ipAddress: self, port: 0)) != nil
     }
 }
