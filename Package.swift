@@ -95,7 +95,8 @@ let package = Package(
         .target(
             name: "KeeperBench",
             dependencies: [
-                "KeeperProtocol", "KeeperStorage", "KeeperFraming",
+                "KeeperProtocol", "KeeperStorage", "KeeperFraming", "CorralTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -196,7 +197,7 @@ let package = Package(
             name: "corral",
             dependencies: [
                 "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "AgentServer", "ClusterEdge",
-                "ClusterProtocol", "ClusterCore", "ClusterBench", "AppsServer",
+                "ClusterProtocol", "ClusterCore", "ClusterBench", "AppsServer", "CorralTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -327,7 +328,7 @@ let package = Package(
             name: "KeeperBenchTests",
             dependencies: [
                 // corral: `bench serve` and `bench election` start the corral built beside the tests.
-                "KeeperBench", "KeeperServer", "KeeperProtocol", "KeeperTestSupport", "corral",
+                "KeeperBench", "KeeperServer", "KeeperProtocol", "KeeperTestSupport", "corral", "CorralTLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

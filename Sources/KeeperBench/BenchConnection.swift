@@ -2,6 +2,7 @@ import KeeperFraming
 import KeeperProtocol
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The controller's handle on one client: the channel and its handler, which lives on the
 /// channel's event loop.
@@ -15,7 +16,8 @@ struct BenchConnection: Sendable {
 
     /// Connects to `server` and opens a session.
     static func open(
-        to server: ServerAddress, group: EventLoopGroup, sessionTimeout: Int32, connectTimeout: Double
+        to server: ServerAddress, group: EventLoopGroup, sessionTimeout: Int32, connectTimeout: Double,
+        tls: NIOSSLContext? = nil
     ) async throws -> BenchConnection {
         let counters = ClientCounters()
         let loop = group.next()
@@ -26,6 +28,10 @@ struct BenchConnection: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    }
                     let decoder = LengthPrefixedFrameDecoder(
                         lengthMax: Frame.maxBufferDefault + Frame.headerAllowance, limit: "jute.maxbuffer")
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))

@@ -1,3 +1,5 @@
+import CorralTLS
+
 /// What `corral bench keeper` measures.
 public enum BenchOp: String, Sendable, CaseIterable, Codable {
     /// Each request creates a new persistent znode of `size` bytes under the client's subtree.
@@ -60,6 +62,8 @@ public struct BenchOptions: Sendable {
     public var serverPids: [Int32] = []
     /// Seeds the clients' random choices (client i uses seed + i).
     public var seed: UInt64 = 0x5eed
+    /// Every client connects over TLS with these files (a server's secureClientPort).
+    public var tls: TLSSettings?
 
     public init(servers: [ServerAddress], op: BenchOp) {
         self.servers = servers

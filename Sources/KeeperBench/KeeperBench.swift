@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperProtocol
 import NIOCore
 import NIOPosix
@@ -254,13 +255,14 @@ public enum KeeperBench {
     }
 
     private static func connect(_ options: BenchOptions, group: EventLoopGroup) async throws -> [BenchConnection] {
-        try await withThrowingTaskGroup(of: (Int, BenchConnection).self) { tasks in
+        let tls = try options.tls.map { try TLSContextFactory.client($0) }
+        return try await withThrowingTaskGroup(of: (Int, BenchConnection).self) { tasks in
             for index in 0..<options.clients {
                 let server = options.servers[index % options.servers.count]
                 tasks.addTask {
                     let connection = try await BenchConnection.open(
                         to: server, group: group, sessionTimeout: options.sessionTimeout,
-                        connectTimeout: options.connectTimeout)
+                        connectTimeout: options.connectTimeout, tls: tls)
                     return (index, connection)
                 }
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorralTLS
 import KeeperBench
 
 #if canImport(Glibc)
@@ -68,6 +69,16 @@ struct BenchKeeper: AsyncParsableCommand {
     @Option(help: "Client event-loop threads (default: one per core).")
     var threads: Int = 0
 
+    @Option(
+        name: .customLong("tls-ca"),
+        help:
+            "Connect over TLS (a secureClientPort), trusting the CAs in this PEM file; the server's name is not checked."
+    )
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-cert"), help: "With --tls-ca: PEM file with the clients' key and certificate chain.")
+    var tlsCert: String?
+
     @Flag(help: "Print one JSON object with every figure to stdout instead of the summary.")
     var json = false
 
@@ -85,6 +96,13 @@ struct BenchKeeper: AsyncParsableCommand {
         options.serverPids = try serverPid.map(Self.parsePids) ?? []
         options.threads = threads
         options.progress = !quiet
+        if let tlsCA {
+            var tls = TLSSettings(keyStore: tlsCert, trustStore: tlsCA)
+            tls.hostnameVerification = false
+            options.tls = tls
+        } else if tlsCert != nil {
+            throw ValidationError("--tls-cert needs --tls-ca")
+        }
         do {
             try options.validate()
         } catch {

@@ -1,3 +1,4 @@
+import CorralTLS
 import Foundation
 import KeeperBench
 import KeeperServer
@@ -37,6 +38,27 @@ struct BenchSmokeTests {
         options.progress = false
         options.serverPids = [getpid()]
         return options
+    }
+
+    @Test("over TLS (--tls-ca, --tls-cert) to a secureClientPort: requests flow, no errors")
+    func overTLS() async throws {
+        let fixtures = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/tls").path
+        var config = KeeperConfig()
+        config.servesPlaintext = false
+        config.secureClientPort = 0
+        config.secureClientPortAddress = "127.0.0.1"
+        config.clientTLS = TLSSettings(keyStore: fixtures + "/server.pem", trustStore: fixtures + "/ca.pem")
+        var logger = Logger(label: "bench-test-keeper")
+        logger.logLevel = .critical
+        let server = try await KeeperServer.start(config: config, logger: logger)
+        var options = options(server, op: .set, duration: 1)
+        var tls = TLSSettings(keyStore: fixtures + "/alice.pem", trustStore: fixtures + "/ca.pem")
+        tls.hostnameVerification = false
+        options.tls = tls
+        let report = try await KeeperBench.run(options)
+        await server.shutdown()
+        #expect(report.errors == 0 && report.operations > 0)
     }
 
     @Test("mixed 90/10 for 2 s: requests flow, no errors, cleanup leaves the tree as it was")

@@ -19,6 +19,8 @@ NETTY_EXTRA = [
     "/usr/share/java/netty-transport-native-unix-common.jar",
 ]
 CLASSPATH = ":".join([ZOOKEEPER_JAR] + NETTY_EXTRA)
+# The server JVM's flags (Benchmarks/tls.py gives it the benchmarks' heap).
+JAVA_FLAGS = ["-Xmx256m"]
 
 
 def free_port():
@@ -61,7 +63,7 @@ class Server:
         if kind == "corral":
             argv = [CORRAL, "keeper", "--config", self.config_path]
         else:
-            argv = [JAVA, "-Xmx256m", "-cp", CLASSPATH, f"-Dzookeeper.log.dir={self.dir}",
+            argv = [JAVA] + JAVA_FLAGS + ["-cp", CLASSPATH, f"-Dzookeeper.log.dir={self.dir}",
                     "org.apache.zookeeper.server.ZooKeeperServerMain", self.config_path]
         self.log_file = open(self.log_path, "w")
         self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT)
