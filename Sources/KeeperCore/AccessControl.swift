@@ -3,6 +3,7 @@ import KeeperProtocol
 /// ZooKeeper's ACL rules (`ZooKeeperServer.checkACL`, `PrepRequestProcessor.fixupACL` and
 /// the digest, ip and x509 providers). A connection holds identities (`ip:` from its
 /// address, `x509:` from its TLS client certificate, `digest:` from each successful auth,
+/// `sasl:` from a SASL exchange,
 /// `super:` for the super digest or the x509 super user); an operation
 /// passes when some ACL entry grants the permission to world:anyone or to an identity of
 /// the same scheme that matches it.
@@ -10,7 +11,7 @@ public enum AccessControl {
     public static let superScheme = "super"
     /// The schemes whose ids an `auth` ACL entry stands for: those that prove who a client
     /// is (ZooKeeper's `isAuthenticated()` providers), not `ip`.
-    static let authenticatedSchemes: Set<String> = ["digest", "x509"]
+    static let authenticatedSchemes: Set<String> = ["digest", "x509", "sasl"]
 
     /// Whether identities `ids` hold `permission` on a node with `acl`.
     public static func allows(_ acl: [ACL], _ permission: Permissions, for ids: [Id]) -> Bool {
@@ -55,7 +56,7 @@ public enum AccessControl {
             case "ip":
                 guard IPv4Range(entry.id.id) != nil else { throw .invalidACL }
                 result.append(entry)
-            case "x509":
+            case "x509", "sasl":
                 guard !entry.id.id.isEmpty else { throw .invalidACL }
                 result.append(entry)
             default:

@@ -76,6 +76,8 @@ struct ClientConnection: Sendable {
     /// Whether the client sent ConnectRequest.readOnly, so the response carries it too.
     var sendsReadOnlyByte = true
     var stats = ConnectionStats()
+    /// The connection's SASL exchange, from its first sasl packet.
+    var sasl: SASLDigestServer?
 
     init(id: ConnectionID, address: String, openedAt: Int64) {
         self.id = id

@@ -26,9 +26,12 @@ extension KeeperNode {
 
     /// Decides what a request waits for.
     private mutating func work(for request: Request, xid: Int32, on id: ConnectionID) -> ClientConnection.Queued.Work {
+        if let refusal = enforceAuthentication(request, xid: xid, on: id) { return refusal }
         switch request {
         case .auth(let scheme, let credentials):
             return authenticate(id, xid: xid, scheme: scheme, credentials: credentials)
+        case .sasl(let token):
+            return saslStep(id, xid: xid, token: token)
         case .unsupported(let type) where type != OpCode.reconfig.rawValue:
             notice(.warning("closing connection from \(connections[id]!.address): unsupported op \(type)"))
             connections[id]!.phase = .closing
@@ -97,6 +100,72 @@ extension KeeperNode {
             connections[id]!.ids.append(identity)
         }
         return .reply(ReplyHeader(xid: xid, zxid: 0), .empty, closeAfter: false)
+    }
+
+    /// ZooKeeper's `enforce.auth`: a connection without an identity of an enforced scheme
+    /// may only authenticate; anything else (a ping too) closes it.
+    private mutating func enforceAuthentication(
+        _ request: Request, xid: Int32, on id: ConnectionID
+    ) -> ClientConnection.Queued.Work? {
+        let schemes = config.enforcedAuthSchemes
+        guard !schemes.isEmpty else { return nil }
+        switch request {
+        case .auth, .sasl: return nil
+        default: break
+        }
+        guard !connections[id]!.ids.contains(where: { schemes.contains($0.scheme) }) else { return nil }
+        counters.authFailures += 1
+        notice(
+            .warning(
+                "closing connection from \(connections[id]!.address): not authenticated with \(schemes.sorted().joined(separator: " or ")) (enforce.auth.enabled)"
+            ))
+        connections[id]!.phase = .closing
+        return .reply(ReplyHeader(xid: xid, zxid: 0, err: .sessionClosedRequireSASLAuth), .empty, closeAfter: true)
+    }
+
+    /// One token of the connection's SASL exchange (DIGEST-MD5). Success adds `sasl:USER`
+    /// (and `super:` for zookeeper.superUser); a refusal closes the connection with a null
+    /// token, which both kazoo and Java's client read as failed authentication.
+    private mutating func saslStep(_ id: ConnectionID, xid: Int32, token: [UInt8]) -> ClientConnection.Queued.Work {
+        if connections[id]!.sasl == nil {
+            saslExchanges += 1
+            connections[id]!.sasl = SASLDigestServer(nonce: saslNonce(saslExchanges))
+        }
+        let users = config.saslUsers
+        let outcome =
+            users.isEmpty
+            ? .refused("no SASL users are configured (java.security.auth.login.config)")
+            : connections[id]!.sasl!.evaluate(token) { users[$0] }
+        switch outcome {
+        case .challenge(let challenge):
+            return .reply(ReplyHeader(xid: xid, zxid: 0), .sasl(challenge), closeAfter: false)
+        case .authenticated(let user, let final):
+            var granted = [Id(scheme: "sasl", id: user)]
+            if user == config.saslSuperUser { granted.append(Id(scheme: AccessControl.superScheme, id: "")) }
+            for identity in granted where !connections[id]!.ids.contains(identity) {
+                connections[id]!.ids.append(identity)
+            }
+            return .reply(ReplyHeader(xid: xid, zxid: 0), .sasl(final), closeAfter: false)
+        case .refused(let reason):
+            counters.authFailures += 1
+            notice(
+                .warning(
+                    "SASL authentication failed from \(connections[id]!.address): \(reason); closing the connection"))
+            connections[id]!.phase = .closing
+            let code: ErrorCode =
+                config.enforcedAuthSchemes.contains("sasl") ? .sessionClosedRequireSASLAuth : .authFailed
+            return .reply(ReplyHeader(xid: xid, zxid: 0, err: code), .sasl(nil), closeAfter: true)
+        }
+    }
+
+    /// An exchange's nonce: 16 bytes of SHA-1 over the shell's random seed and the
+    /// exchange's number, in base64.
+    private func saslNonce(_ exchange: UInt64) -> String {
+        var material = config.saslNonceSeed
+        for shift in stride(from: 56, through: 0, by: -8) {
+            material.append(UInt8(truncatingIfNeeded: exchange >> UInt64(shift)))
+        }
+        return Base64.encode(Array(SHA1Hash.hash(material).prefix(16)))
     }
 
     private mutating func enqueue(_ id: ConnectionID, xid: Int32, work: ClientConnection.Queued.Work) {
@@ -206,6 +275,7 @@ extension KeeperNode {
         case .whoAmI: return "HOMI"
         case .getEphemerals: return "GETE"
         case .auth: return "AUTH"
+        case .sasl: return "SASL"
         case .unsupported: return "UNKN"
         }
     }

@@ -48,6 +48,8 @@ public struct KeeperNode: Sendable {
     var revalidations: [Int64: ConnectionID] = [:]
     /// Numbers a follower's questions to its leader (syncs, revalidations).
     var nextToken: Int64 = 1
+    /// SASL exchanges begun, for their nonces.
+    var saslExchanges: UInt64 = 0
     /// The leader's snapshot, decoded before ZAB took the sync that carried it.
     var incomingSnapshot: SnapshotContents?
     var nextReapCheck: Int64

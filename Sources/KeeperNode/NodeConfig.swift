@@ -31,6 +31,18 @@ public struct NodeConfig: Sendable {
     public var digest: DigestAuth
     /// `X509AuthenticationProvider.superUser`: the certificate subject that is super.
     public var x509SuperUser: String?
+    /// The `sasl` scheme's users and passwords (the JAAS file's `user_NAME="…"`); empty,
+    /// SASL is refused.
+    public var saslUsers: [String: String] = [:]
+    /// `zookeeper.superUser`: the SASL user that is super.
+    public var saslSuperUser: String?
+    /// Bytes the shell drew at random at start: each SASL exchange's nonce is derived from
+    /// them, so the simulator's runs repeat and production's nonces cannot be guessed.
+    public var saslNonceSeed: [UInt8] = []
+    /// `enforce.auth.schemes` when `enforce.auth.enabled`: a connection that holds no
+    /// identity of one of them may send only auth and sasl packets; anything else closes it
+    /// with SESSIONCLOSEDREQUIRESASLAUTH. Empty: not enforced.
+    public var enforcedAuthSchemes: Set<String> = []
     /// What `/zookeeper/config` shows: an ensemble's members (empty standalone).
     public var membership: [UInt8] = []
 

@@ -18,13 +18,15 @@ public enum Request: Hashable, Sendable {
     case checkWatches(path: String, type: Int32)
     case removeWatches(path: String, type: Int32)
     case auth(scheme: String, credentials: [UInt8])
+    /// GetSASLRequest: one token of a SASL exchange (the `sasl` scheme).
+    case sasl(token: [UInt8])
     case setWatches(SetWatches)
     case getEphemerals(prefix: String)
     case getAllChildrenNumber(path: String)
     case addWatch(path: String, mode: Int32)
     case whoAmI
     case closeSession
-    /// An op this server does not serve (reconfig, sasl, or a number it does not know);
+    /// An op this server does not serve (reconfig, or a number it does not know);
     /// it is answered with an error, never dropped.
     case unsupported(type: Int32)
 
@@ -47,6 +49,7 @@ public enum Request: Hashable, Sendable {
         case .checkWatches: return OpCode.checkWatches.rawValue
         case .removeWatches: return OpCode.removeWatches.rawValue
         case .auth: return OpCode.auth.rawValue
+        case .sasl: return OpCode.sasl.rawValue
         case .setWatches(let watches): return (watches.isVersion2 ? OpCode.setWatches2 : OpCode.setWatches).rawValue
         case .getEphemerals: return OpCode.getEphemerals.rawValue
         case .getAllChildrenNumber: return OpCode.getAllChildrenNumber.rawValue
@@ -67,7 +70,7 @@ public enum Request: Hashable, Sendable {
             .getAllChildrenNumber(let path), .addWatch(let path, _):
             return path
         case .getEphemerals(let prefix): return prefix
-        case .ping, .multi, .multiRead, .auth, .setWatches, .whoAmI, .closeSession, .unsupported: return nil
+        case .ping, .multi, .multiRead, .auth, .sasl, .setWatches, .whoAmI, .closeSession, .unsupported: return nil
         }
     }
 

@@ -54,7 +54,9 @@ extension Request {
             return .whoAmI
         case .closeSession:
             return .closeSession
-        case .notification, .reconfig, .deleteContainer, .sasl, .createSession, .error:
+        case .sasl:
+            return .sasl(token: try reader.readBuffer("token") ?? [])
+        case .notification, .reconfig, .deleteContainer, .createSession, .error:
             return .unsupported(type: type)
         }
     }
@@ -146,6 +148,8 @@ extension Request {
                 writer.write(watches.persistentWatches)
                 writer.write(watches.persistentRecursiveWatches)
             }
+        case .sasl(let token):
+            writer.write(token)
         case .ping, .whoAmI, .closeSession, .unsupported:
             break
         }

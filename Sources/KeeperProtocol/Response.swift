@@ -17,6 +17,8 @@ public enum Response: Hashable, Sendable {
     case count(Int32)
     case whoAmI([ClientInfo])
     case multi([MultiResult])
+    /// SetSASLResponse: the server's next SASL token; nil (length -1) with a refusal.
+    case sasl([UInt8]?)
     /// addWatch answers with an ErrorResponse record holding 0.
     case errorResponse(ErrorCode)
 
@@ -46,6 +48,8 @@ public enum Response: Hashable, Sendable {
             writer.write(count)
         case .whoAmI(let infos):
             writer.write(infos)
+        case .sasl(let token):
+            writer.write(token)
         case .multi(let results):
             for result in results { result.write(to: &writer) }
             MultiHeader.end.write(to: &writer)
@@ -75,6 +79,8 @@ public enum Response: Hashable, Sendable {
             return .count(try reader.readInt32("totalNumber"))
         case .whoAmI:
             return .whoAmI(try reader.readRecords(ClientInfo.self, "clientInfo", minimumSize: 8))
+        case .sasl:
+            return .sasl(try reader.readBuffer("token"))
         case .multi, .multiRead:
             return .multi(try MultiResult.readAll(from: &reader))
         case .addWatch:

@@ -143,6 +143,15 @@ public enum ConfigParser {
         case "X509AuthenticationProvider.superUser", "zookeeper.X509AuthenticationProvider.superUser":
             config.x509SuperUser = try s.nonEmpty()
         case "client.certReload", "zookeeper.client.certReload": config.clientTLS.reloadOnChange = try s.bool()
+        case "java.security.auth.login.config": config.jaasLoginConfig = try s.nonEmpty()
+        case "sasl.serverconfig", "zookeeper.sasl.serverconfig": config.saslServerSection = try s.nonEmpty()
+        case "superUser", "zookeeper.superUser": config.saslSuperUser = try s.nonEmpty()
+        case "enforce.auth.enabled", "zookeeper.enforce.auth.enabled": config.enforceAuthEnabled = try s.bool()
+        case "enforce.auth.schemes", "zookeeper.enforce.auth.schemes":
+            config.enforceAuthSchemes = s.value.split(separator: ",").map { String($0.trimmingSpaces) }
+                .filter { !$0.isEmpty }
+        case "sessionRequireClientSASLAuth", "zookeeper.sessionRequireClientSASLAuth":
+            config.sessionRequireClientSASLAuth = try s.bool()
         case _ where s.key.hasPrefix("authProvider."): try authProvider(s)
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default:
@@ -220,6 +229,7 @@ public enum ConfigParser {
         let known = [
             "org.apache.zookeeper.server.auth.X509AuthenticationProvider",
             "org.apache.zookeeper.server.auth.DigestAuthenticationProvider",
+            "org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
         ]
         guard known.contains(s.value) else {
             throw s.fail("'\(s.value)' is not a provider Keeper has: \(known.joined(separator: ", "))")
@@ -306,6 +316,22 @@ public enum ConfigParser {
                 file: file, line: 0, key: key,
                 message:
                     "\(path): Keeper reads PEM files only; convert it (openssl pkcs12 -nodes) and name the .pem file")
+        }
+        if config.enforceAuthEnabled {
+            guard !config.enforceAuthSchemes.isEmpty else {
+                throw ConfigError(
+                    file: file, line: 0, key: "enforce.auth.schemes",
+                    message:
+                        "enforce.auth.enabled=true needs the schemes a client must authenticate with (sasl, digest, x509)"
+                )
+            }
+            for scheme in config.enforceAuthSchemes where !KeeperConfig.authSchemes.contains(scheme) {
+                throw ConfigError(
+                    file: file, line: 0, key: "enforce.auth.schemes",
+                    message:
+                        "'\(scheme)' is not a scheme Keeper authenticates (\(KeeperConfig.authSchemes.sorted().joined(separator: ", ")))"
+                )
+            }
         }
         var ids = Set<Int>()
         for peer in config.peers where !ids.insert(peer.id).inserted {

@@ -42,6 +42,28 @@ public struct KeeperConfig: Sendable, Equatable {
     /// `X509AuthenticationProvider.superUser`: a client whose certificate's subject is
     /// this is the super user, as with the super digest.
     public var x509SuperUser: String?
+    /// `java.security.auth.login.config` (a JVM flag in ZooKeeper; a key here): the JAAS
+    /// file whose `saslServerSection` lists the SASL users.
+    public var jaasLoginConfig: String?
+    /// `zookeeper.sasl.serverconfig`: the JAAS section read.
+    public var saslServerSection = "Server"
+    /// The SASL users and passwords, read from the JAAS file when the config is loaded.
+    public var saslUsers: [String: String] = [:]
+    /// `zookeeper.superUser`: the SASL user that passes every ACL check.
+    public var saslSuperUser: String?
+    /// `enforce.auth.enabled`, `enforce.auth.schemes`, and the older
+    /// `sessionRequireClientSASLAuth`, which means both with `sasl`.
+    public var enforceAuthEnabled = false
+    public var enforceAuthSchemes: [String] = []
+    public var sessionRequireClientSASLAuth = false
+
+    /// The schemes of which a connection must hold an identity before anything but auth
+    /// and sasl packets; empty when nothing is enforced.
+    public var enforcedAuthSchemes: [String] {
+        sessionRequireClientSASLAuth ? ["sasl"] : enforceAuthEnabled ? enforceAuthSchemes : []
+    }
+    /// The schemes Keeper authenticates: what enforce.auth.schemes may name.
+    public static let authSchemes: Set<String> = ["ip", "digest", "x509", "sasl"]
     /// Connections from one address at once; 0 for no limit.
     public var maxClientCnxns = 60
     /// -1: twice tickTime.

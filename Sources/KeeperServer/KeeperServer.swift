@@ -273,6 +273,11 @@ public final class KeeperServer: Sendable {
         node.watchesPerSessionMax = config.watchesPerSessionMax
         node.membership = Array(config.membership.utf8)
         node.x509SuperUser = config.x509SuperUser
+        node.saslUsers = config.saslUsers
+        node.saslSuperUser = config.saslSuperUser
+        node.enforcedAuthSchemes = Set(config.enforcedAuthSchemes)
+        var random = SystemRandomNumberGenerator()
+        node.saslNonceSeed = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         return node
     }
 

@@ -124,7 +124,7 @@ struct AccessControlTests {
             [ACL(perms: .all, id: Id(scheme: "ip", id: "10.0.0"))],
             [ACL(perms: .all, id: Id(scheme: "ip", id: "::1"))],
             [ACL(perms: .all, id: Id(scheme: "super", id: ""))],
-            [ACL(perms: .all, id: Id(scheme: "sasl", id: "alice"))],
+            [ACL(perms: .all, id: Id(scheme: "kerberos", id: "alice"))],
             [ACL(perms: .all, id: .authIds)],
         ]
         for acl in cases {

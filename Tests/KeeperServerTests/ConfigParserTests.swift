@@ -1,3 +1,4 @@
+import Foundation
 import KeeperServer
 import Testing
 
@@ -216,6 +217,74 @@ struct ConfigParserTests {
             _ = try ConfigParser.parse(line, file: "t.conf")
         } throws: { error in
             "\(error)".hasPrefix(message)
+        }
+    }
+
+    @Test("SASL and enforce.auth keys; the JAAS file's users are read when the config is loaded")
+    func saslKeys() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jaas-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let jaas = """
+            // the users of Keeper's sasl scheme
+            QuorumServer { org.apache.zookeeper.server.auth.DigestLoginModule required user_q="q"; };
+            Keeper {
+                /* DIGEST-MD5 */
+                org.apache.zookeeper.server.auth.DigestLoginModule required
+                user_bob="bob-secret"
+                user_admin="quote\\"d";
+            };
+            """
+        try jaas.write(toFile: directory + "/jaas.conf", atomically: true, encoding: .utf8)
+        let cfg = """
+            authProvider.sasl=org.apache.zookeeper.server.auth.SASLAuthenticationProvider
+            java.security.auth.login.config=\(directory)/jaas.conf
+            zookeeper.sasl.serverconfig=Keeper
+            superUser=admin
+            enforce.auth.enabled=true
+            enforce.auth.schemes=sasl, x509
+            """
+        try cfg.write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
+        let config = try ConfigParser.load(path: directory + "/zoo.cfg").config
+        #expect(config.saslUsers == ["bob": "bob-secret", "admin": "quote\"d"])
+        #expect(config.saslSuperUser == "admin")
+        #expect(config.enforcedAuthSchemes == ["sasl", "x509"])
+        #expect(
+            try ConfigParser.parse("sessionRequireClientSASLAuth=true", file: "t").config.enforcedAuthSchemes == [
+                "sasl"
+            ])
+        #expect(try ConfigParser.parse("enforce.auth.schemes=sasl", file: "t").config.enforcedAuthSchemes == [])
+        for (text, message) in [
+            ("enforce.auth.enabled=true", "t: enforce.auth.schemes: enforce.auth.enabled=true needs"),
+            ("enforce.auth.enabled=true\nenforce.auth.schemes=kerberos", "t: enforce.auth.schemes: 'kerberos' is not"),
+        ] {
+            #expect {
+                _ = try ConfigParser.parse(text, file: "t")
+            } throws: { error in
+                "\(error)".hasPrefix(message)
+            }
+        }
+        try "java.security.auth.login.config=\(directory)/jaas.conf\nsasl.serverconfig=Server".write(
+            toFile: directory + "/other.cfg", atomically: true, encoding: .utf8)
+        #expect {
+            _ = try ConfigParser.load(path: directory + "/other.cfg")
+        } throws: { error in
+            "\(error)".contains("no section named Server")
+        }
+    }
+
+    @Test("JAAS files: sections, options, comments; what is malformed says where")
+    func jaas() throws {
+        let sections = try JAASConfig.parse(
+            "A { x.Y required k=v q=\"w\"; z.W optional; }; B { m.N sufficient; };")
+        #expect(sections["A"]?.map(\.className) == ["x.Y", "z.W"])
+        #expect(sections["A"]?.first?.options == ["k": "v", "q": "w"])
+        #expect(sections["B"]?.first?.flag == "sufficient")
+        for bad in ["A {", "A { x.Y required; }", "A { x.Y required k; };", "/* open", "A { x.Y required k=\"v; };"] {
+            #expect(throws: JAASConfig.Malformed.self, "\(bad)") { try JAASConfig.parse(bad) }
+        }
+        #expect(throws: JAASConfig.Malformed.self) {
+            try JAASConfig.digestUsers("Server { other.Module required user_a=\"b\"; };", section: "Server")
         }
     }
 

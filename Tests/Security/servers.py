@@ -42,6 +42,25 @@ def wait_listening(port, deadline_s=30, process=None, log=None):
     raise RuntimeError(f"nothing listens on {port} after {deadline_s} s:\n{_tail(log)}")
 
 
+def wait_serving(port, deadline_s=30, process=None, log=None):
+    """Until `srvr` on a plaintext port says the server serves (ZooKeeper listens before
+    it serves, and refuses sessions meanwhile)."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(log)}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"srvr")
+                s.settimeout(2)
+                if b"Mode:" in s.recv(4096):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"127.0.0.1:{port} does not serve after {deadline_s} s:\n{_tail(log)}")
+
+
 def _tail(path, lines=20):
     if not path or not os.path.exists(path):
         return ""
@@ -63,11 +82,17 @@ class Server:
         if kind == "corral":
             argv = [CORRAL, "keeper", "--config", self.config_path]
         else:
-            argv = [JAVA] + JAVA_FLAGS + ["-cp", CLASSPATH, f"-Dzookeeper.log.dir={self.dir}",
+            # ZooKeeper takes its JAAS file from the JVM; Keeper from zoo.cfg.
+            jaas = [f"-D{line}" for line in config_lines if line.startswith("java.security.auth.login.config=")]
+            # With a logging backend, so that its log says what it refused.
+            classpath = CLASSPATH + ":/usr/share/java/slf4j-simple.jar"
+            argv = [JAVA] + JAVA_FLAGS + jaas + ["-cp", classpath, f"-Dzookeeper.log.dir={self.dir}",
                     "org.apache.zookeeper.server.ZooKeeperServerMain", self.config_path]
         self.log_file = open(self.log_path, "w")
         self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT)
         wait_listening(wait_port, process=self.process, log=self.log_path)
+        if f"clientPort={wait_port}" in config_lines:
+            wait_serving(wait_port, process=self.process, log=self.log_path)
 
     def log(self):
         with open(self.log_path, errors="replace") as f:
