@@ -22,12 +22,15 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
     public static let handshakeTimeout = TimeAmount.seconds(10)
 
     private let logger: Logger
+    /// What the log calls the port: its settings' prefix (`ssl`, `ssl.quorum`).
+    private let prefix: String
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
     private var reported = false
 
-    public init(logger: Logger, timeout: TimeAmount = TLSPeerHandler.handshakeTimeout) {
+    public init(logger: Logger, prefix: String = "ssl", timeout: TimeAmount = TLSPeerHandler.handshakeTimeout) {
         self.logger = logger
+        self.prefix = prefix
         self.timeout = timeout
     }
 
@@ -73,7 +76,7 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
         if !reported, error is NIOSSLError || error is BoringSSLError {
             reported = true
             logger.warning(
-                "TLS handshake with \(Self.describe(context.channel.remoteAddress)) failed: \(error); a client needs a certificate the trust store's authorities signed (when ssl.clientAuth is need) and a trust store holding this server's authority"
+                "TLS handshake with \(Self.describe(context.channel.remoteAddress)) failed: \(error); the other side needs a certificate that \(prefix).trustStore's authorities signed (unless \(prefix).clientAuth is want or none) and a trust store holding this server's authority"
             )
         }
         context.fireErrorCaught(error)

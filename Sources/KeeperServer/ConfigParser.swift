@@ -152,9 +152,13 @@ public enum ConfigParser {
                 .filter { !$0.isEmpty }
         case "sessionRequireClientSASLAuth", "zookeeper.sessionRequireClientSASLAuth":
             config.sessionRequireClientSASLAuth = try s.bool()
+        case "sslQuorum": config.sslQuorum = try s.bool()
+        case "portUnification": config.portUnification = try s.bool()
+        case "sslQuorumReloadCertFiles": config.quorumTLS.reloadOnChange = try s.bool()
         case _ where s.key.hasPrefix("authProvider."): try authProvider(s)
         case _ where s.key.hasPrefix("server."): config.peers.append(try peer(s))
         default:
+            if try tls(s, prefix: "ssl.quorum.", into: &config.quorumTLS) { return nil }
             if try tls(s, prefix: "ssl.", into: &config.clientTLS) { return nil }
             return "\(s.file):\(s.line): unknown key \(s.key) ignored"
         }
@@ -304,6 +308,15 @@ public enum ConfigParser {
             throw ConfigError(
                 file: file, line: 0, key: "secureClientPort",
                 message: "needs ssl.keyStore.location: a PEM file with this server's private key and certificate chain")
+        }
+        if (config.sslQuorum || config.portUnification)
+            && (config.quorumTLS.keyStore == nil || config.quorumTLS.trustStore == nil)
+        {
+            throw ConfigError(
+                file: file, line: 0, key: config.sslQuorum ? "sslQuorum" : "portUnification",
+                message:
+                    "needs ssl.quorum.keyStore.location and ssl.quorum.trustStore.location: PEM files with this server's key and certificate, and the authorities the other servers' certificates chain to"
+            )
         }
         for (key, path) in [
             ("ssl.keyStore.location", config.clientTLS.keyStore),

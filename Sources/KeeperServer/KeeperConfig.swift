@@ -39,6 +39,14 @@ public struct KeeperConfig: Sendable, Equatable {
     public var secureClientPortAddress = "0.0.0.0"
     /// The `ssl.*` keys: the secure client port's certificate, trust and client auth.
     public var clientTLS = TLSSettings()
+    /// `sslQuorum`: servers connect to each other over TLS, with `quorumTLS`.
+    public var sslQuorum = false
+    /// `portUnification`: the quorum port accepts TLS and plaintext both (for switching an
+    /// ensemble to TLS one server at a time).
+    public var portUnification = false
+    /// The `ssl.quorum.*` keys: each server's certificate, and the authorities the others'
+    /// must chain to; both sides present one.
+    public var quorumTLS = TLSSettings()
     /// `X509AuthenticationProvider.superUser`: a client whose certificate's subject is
     /// this is the super user, as with the super digest.
     public var x509SuperUser: String?

@@ -156,22 +156,55 @@ public final class KeeperServer: Sendable {
             throw ConfigError(
                 file: "", line: 0, key: "server.\(config.myId ?? 0)", message: "this server is not in the ensemble")
         }
+        let (accepting, connecting) = try quorumTLS(config, logger: logger)
         _ = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host.value)
+                    let pipeline = channel.pipeline.syncOperations
+                    if let accepting, config.portUnification {
+                        try pipeline.addHandler(QuorumTLSSniffer(tls: accepting, logger: logger))
+                    } else if let accepting {
+                        try QuorumTLSSniffer.addTLS(to: pipeline, context: accepting.current(), logger: logger)
+                    }
+                    try QuorumChannelHandler.install(on: pipeline, host: host.value, initiator: false)
                 }
             }
             .bind(host: me.host, port: me.peerPort).get()
         try await loop.submit {
             let lower = config.peers.filter { $0.id < me.id }
-            let connector = QuorumConnector(host: host, peers: lower, group: group, loop: loop)
+            let connector = QuorumConnector(host: host, peers: lower, group: group, loop: loop, tls: connecting)
             host.value.connector = connector
             connector.start()
         }.get()
-        logger.info("quorum port \(me.host):\(me.peerPort); ensemble \(config.ensembleIdentity)")
+        let mode =
+            config.sslQuorum
+            ? (config.portUnification ? "TLS, accepting plaintext too" : "TLS")
+            : (config.portUnification ? "plaintext, accepting TLS too" : "plaintext")
+        logger.info("quorum port \(me.host):\(me.peerPort) (\(mode)); ensemble \(config.ensembleIdentity)")
+    }
+
+    /// The quorum's TLS contexts: for connections accepted (sslQuorum or portUnification)
+    /// and made (sslQuorum). Both sides present a certificate and check the other's.
+    private static func quorumTLS(
+        _ config: KeeperConfig, logger: Logger
+    ) throws -> (accepting: ReloadingTLSContext?, connecting: ReloadingTLSContext?) {
+        var settings = config.quorumTLS
+        settings.clientAuth = .need
+        let accepting =
+            config.sslQuorum || config.portUnification
+            ? try ReloadingTLSContext(settings, logger: logger) {
+                try TLSContextFactory.server($0, keyPrefix: "ssl.quorum")
+            }
+            : nil
+        let connecting =
+            config.sslQuorum
+            ? try ReloadingTLSContext(settings, logger: logger) {
+                try TLSContextFactory.client($0, keyPrefix: "ssl.quorum")
+            }
+            : nil
+        return (accepting, connecting)
     }
 
     /// The tick (session expiry, reaping) and, if configured, the purge of old files.

@@ -1,8 +1,10 @@
+import CorralTLS
 import KeeperProtocol
 import KeeperStorage
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Zab
 
 /// The first frame on a quorum connection, both ways: who is speaking and for which
@@ -84,21 +86,32 @@ final class QuorumChannelHandler: ChannelInboundHandler {
     typealias InboundIn = [UInt8]
 
     private let host: NodeHost
+    /// The side that connected says hello first; the side that accepted answers the
+    /// other's hello with its own, so that a TLS handler added once the first bytes are
+    /// seen (portUnification) carries it.
+    private let initiator: Bool
     private var peer: PeerID?
 
-    init(host: NodeHost) {
+    init(host: NodeHost, initiator: Bool) {
         self.host = host
+        self.initiator = initiator
     }
 
-    /// A quorum connection's pipeline, either way it was opened.
-    static func install(on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost) throws {
+    /// A quorum connection's pipeline, either way it was opened, behind TLS if `tls`.
+    static func install(
+        on pipeline: ChannelPipeline.SynchronousOperations, host: NodeHost, initiator: Bool
+    ) throws {
         try pipeline.addHandler(ByteToMessageHandler(QuorumFrameDecoder()))
-        try pipeline.addHandler(QuorumChannelHandler(host: host))
+        try pipeline.addHandler(QuorumChannelHandler(host: host, initiator: initiator))
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(host.helloFrame(allocator: context.channel.allocator)), promise: nil)
+        if initiator { sayHello(context) }
         context.fireChannelActive()
+    }
+
+    private func sayHello(_ context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(host.helloFrame(allocator: context.channel.allocator)), promise: nil)
     }
 
     typealias OutboundOut = ByteBuffer
@@ -112,6 +125,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
             } else {
                 let hello = try QuorumHello.decode(payload)
                 try host.checkHello(hello)
+                if !initiator { sayHello(context) }
                 peer = hello.id
                 host.peerConnected(hello.id, channel: context.channel)
             }
@@ -144,14 +158,20 @@ final class QuorumConnector {
     private let peers: [KeeperConfig.Peer]
     private let group: EventLoopGroup
     private let loop: EventLoop
+    /// sslQuorum: connections out speak TLS with this context.
+    private let tls: ReloadingTLSContext?
     private var attempts: [PeerID: Int] = [:]
     private var stopped = false
 
-    init(host: NIOLoopBound<NodeHost>, peers: [KeeperConfig.Peer], group: EventLoopGroup, loop: EventLoop) {
+    init(
+        host: NIOLoopBound<NodeHost>, peers: [KeeperConfig.Peer], group: EventLoopGroup, loop: EventLoop,
+        tls: ReloadingTLSContext?
+    ) {
         self.host = host
         self.peers = peers
         self.group = group
         self.loop = loop
+        self.tls = tls
     }
 
     func start() {
@@ -176,12 +196,19 @@ final class QuorumConnector {
         guard !stopped else { return }
         let host = self.host
         let this = NIOLoopBound(self, eventLoop: loop)
+        let context = tls?.current()
         ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(500))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host.value)
+                    if let context {
+                        let name = (try? SocketAddress(ipAddress: peer.host, port: 0)) == nil ? peer.host : nil
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: context, serverHostname: name))
+                    }
+                    try QuorumChannelHandler.install(
+                        on: channel.pipeline.syncOperations, host: host.value, initiator: true)
                 }
             }
             .connect(host: peer.host, port: peer.peerPort)
@@ -193,5 +220,51 @@ final class QuorumConnector {
                     this.value.retry(peer.id)
                 }
             }
+    }
+}
+
+/// What a quorum listener puts in front of an accepted connection: TLS always
+/// (`sslQuorum` without portUnification), or, with `portUnification`, TLS when the first
+/// byte is a TLS handshake record's (22) and plaintext otherwise, so that servers can switch
+/// to TLS one at a time.
+final class QuorumTLSSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    /// A TLS record of type handshake starts with this byte; a quorum frame starts with the
+    /// high byte of its length, which is never 22 for a hello.
+    static let handshakeRecord: UInt8 = 22
+
+    private let tls: ReloadingTLSContext
+    private let logger: Logger
+
+    init(tls: ReloadingTLSContext, logger: Logger) {
+        self.tls = tls
+        self.logger = logger
+    }
+
+    /// TLS handlers in front of a quorum connection's.
+    static func addTLS(
+        to pipeline: ChannelPipeline.SynchronousOperations, context: NIOSSLContext, logger: Logger,
+        position: ChannelPipeline.SynchronousOperations.Position = .first
+    ) throws {
+        try pipeline.addHandlers(
+            [NIOSSLServerHandler(context: context), TLSPeerHandler(logger: logger, prefix: "ssl.quorum")],
+            position: position)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        if buffer.readableBytesView.first == Self.handshakeRecord {
+            do {
+                try Self.addTLS(
+                    to: context.pipeline.syncOperations, context: tls.current(), logger: logger,
+                    position: .after(self))
+            } catch {
+                context.close(promise: nil)
+                return
+            }
+        }
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }

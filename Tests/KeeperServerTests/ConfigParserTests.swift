@@ -192,6 +192,26 @@ struct ConfigParserTests {
         #expect(
             both.servesPlaintext && both.clientTLS.clientAuth == .need && both.clientTLS.versions == .tls12 ... .tls13)
         #expect(both.secureClientPortAddress == "0.0.0.0")
+        // The quorum's keys are its own.
+        let quorum = try ConfigParser.parse(
+            """
+            sslQuorum=true
+            portUnification=true
+            ssl.quorum.keyStore.location=/q.pem
+            ssl.quorum.trustStore.location=/qca.pem
+            ssl.quorum.hostnameVerification=false
+            sslQuorumReloadCertFiles=false
+            """, file: "t"
+        ).config
+        #expect(quorum.sslQuorum && quorum.portUnification)
+        #expect(quorum.quorumTLS.keyStore == "/q.pem" && quorum.quorumTLS.trustStore == "/qca.pem")
+        #expect(!quorum.quorumTLS.hostnameVerification && !quorum.quorumTLS.reloadOnChange)
+        #expect(quorum.clientTLS.keyStore == nil)
+        #expect {
+            _ = try ConfigParser.parse("sslQuorum=true\nssl.quorum.keyStore.location=/q.pem", file: "t")
+        } throws: { error in
+            "\(error)".hasPrefix("t: sslQuorum: needs ssl.quorum.keyStore.location and ssl.quorum.trustStore.location")
+        }
     }
 
     @Test(

@@ -154,7 +154,7 @@ struct QuorumConnectionTests {
         return try config.forServer(1)
     }
 
-    private static func connection() throws -> (EmbeddedChannel, KeeperConfig) {
+    private static func connection(initiator: Bool = true) throws -> (EmbeddedChannel, KeeperConfig) {
         let config = try ensembleConfig()
         var logger = Logger(label: "test-keeper")
         logger.logLevel = .critical
@@ -162,7 +162,7 @@ struct QuorumConnectionTests {
             config: config, node: try KeeperServer.recoverNode(config, logger: logger), storage: nil,
             metrics: KeeperMetrics(), logger: logger)
         let channel = EmbeddedChannel()
-        try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host)
+        try QuorumChannelHandler.install(on: channel.pipeline.syncOperations, host: host, initiator: initiator)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3002)).wait()
         return (channel, config)
     }
@@ -189,6 +189,18 @@ struct QuorumConnectionTests {
         #expect(channel.isActive)
         let votes = try Self.sent(on: channel).map(ZabWire.decode).filter { Self.isVote($0) }
         #expect(!votes.isEmpty, "server 1 sends its vote to the peer that connected")
+    }
+
+    /// With portUnification the TLS handler of an accepted connection is added once its
+    /// first bytes are read: a hello sent before that would leave in plaintext.
+    @Test("the side that accepted says nothing until the peer's hello, then its own hello comes first")
+    func acceptorAnswers() throws {
+        let (channel, config) = try Self.connection(initiator: false)
+        #expect(try Self.sent(on: channel).isEmpty)
+        let hello = QuorumHello(id: 2, ensemble: config.ensembleIdentity).encoded()
+        try channel.writeInbound(QuorumFrameDecoder.frame(hello, allocator: channel.allocator))
+        let answer = try Self.sent(on: channel)
+        #expect(try answer.first.map(QuorumHello.decode) == QuorumHello(id: 1, ensemble: config.ensembleIdentity))
     }
 
     private static func isVote(_ message: ZabMessage) -> Bool {

@@ -43,8 +43,8 @@ def start_server(request):
     """start_server(kind, lines, wait_port): a server stopped at the end of the test."""
     started = []
 
-    def start(kind, lines, wait_port):
-        server = servers.Server(kind, lines, wait_port)
+    def start(kind, lines, wait_port, member=None):
+        server = servers.Server(kind, lines, wait_port, member=member)
         started.append(server)
         return server
 

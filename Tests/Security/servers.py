@@ -71,7 +71,7 @@ def _tail(path, lines=20):
 class Server:
     """One server process with its own directory; `log()` reads what it wrote."""
 
-    def __init__(self, kind, config_lines, wait_port):
+    def __init__(self, kind, config_lines, wait_port, member=None):
         self.kind = kind
         self.dir = tempfile.mkdtemp(prefix=f"security-{kind}-")
         self.log_path = os.path.join(self.dir, "server.log")
@@ -80,7 +80,7 @@ class Server:
         with open(self.config_path, "w") as f:
             f.write(config)
         if kind == "corral":
-            argv = [CORRAL, "keeper", "--config", self.config_path]
+            argv = [CORRAL, "keeper", "--config", self.config_path] + (["--id", str(member)] if member else [])
         else:
             # ZooKeeper takes its JAAS file from the JVM; Keeper from zoo.cfg.
             jaas = [f"-D{line}" for line in config_lines if line.startswith("java.security.auth.login.config=")]
