@@ -1,7 +1,8 @@
 /// A certificate's subject as Java's `X500Principal.getName()` writes it (RFC 2253): the
 /// relative distinguished names last first, joined by commas, `+` inside a multi-valued
 /// one, and the attribute types Java names (CN, C, L, ST, O, OU, STREET, DC, UID) by
-/// name, every other by its dotted OID with the value as `#` and its DER in hex. This is
+/// name, every other by its dotted OID with the value as `#` and its DER in hex (a known
+/// type whose value is not a string keeps its name, with the hex). This is
 /// the identity ZooKeeper's x509 scheme gives a client (`x509:CN=alice,O=Corral`), so
 /// ACLs written for ZooKeeper match.
 ///
@@ -44,10 +45,13 @@ public enum CertificateSubject {
         "2.5.4.9": "STREET", "0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
     ]
 
+    /// `NAME=text`, or `NAME=#hex` of the value's DER when it is not a string; an unknown
+    /// type by its dotted OID, always with the hex.
     static func attribute(oid: ArraySlice<UInt8>, value: DERElement) -> String {
         let dotted = dottedOID(oid)
-        guard let name = knownTypes[dotted], let text = string(value) else {
-            return dotted + "=#" + value.encoded.map(hex).joined()
+        let name = knownTypes[dotted] ?? dotted
+        guard knownTypes[dotted] != nil, let text = string(value) else {
+            return name + "=#" + value.encoded.map(hex).joined()
         }
         return name + "=" + escaped(text)
     }
@@ -55,7 +59,7 @@ public enum CertificateSubject {
     /// The text of a directory string; nil for a type read as hex.
     static func string(_ element: DERElement) -> String? {
         switch element.tag {
-        case 0x0C, 0x13, 0x16, 0x14:  // UTF8String, PrintableString, IA5String, TeletexString
+        case 0x0C, 0x13, 0x16, 0x14, 0x1B:  // UTF8, Printable, IA5, Teletex, GeneralString
             return String(validating: element.content, as: UTF8.self)
                 ?? String(decoding: element.content.map { UInt16($0) }, as: UTF16.self)
         case 0x1E:  // BMPString: UTF-16BE
@@ -69,16 +73,20 @@ public enum CertificateSubject {
         }
     }
 
-    /// RFC 2253's escapes: `,+"\<>;` always, `#` and space first, space last.
+    /// Java's escapes (`AVA.toRFC2253String`): `,=+<>#;"\` wherever they are, NUL as
+    /// `\00`, and every space of a leading or trailing run.
     static func escaped(_ text: String) -> String {
-        var result = ""
         let characters = Array(text)
+        let leading = characters.prefix { $0 == " " }.count
+        let trailing = leading == characters.count ? 0 : characters.reversed().prefix { $0 == " " }.count
+        var result = ""
         for (index, character) in characters.enumerated() {
-            let special = ",+\"\\<>;".contains(character)
-            let edge =
-                (index == 0 && (character == "#" || character == " "))
-                || (index == characters.count - 1 && character == " ")
-            if special || edge { result.append("\\") }
+            if character == "\u{0}" {
+                result += "\\00"
+                continue
+            }
+            let edge = index < leading || index >= characters.count - trailing
+            if ",=+<>#;\"\\".contains(character) || (character == " " && edge) { result.append("\\") }
             result.append(character)
         }
         return result

@@ -7,8 +7,17 @@ import NIOTLS
 /// certificate it presented (RFC 2253, as ZooKeeper's x509 scheme names it), if any.
 public struct TLSPeerIdentity: Sendable, Equatable {
     public let certificateSubject: String?
+    /// The certificate's subject alternative names: DNS names (lowercased) and IPv4
+    /// addresses, for a server that must prove which host it is.
+    public let names: [String]
 
-    public init(certificateSubject: String?) { self.certificateSubject = certificateSubject }
+    public init(certificateSubject: String?, names: [String] = []) {
+        self.certificateSubject = certificateSubject
+        self.names = names
+    }
+
+    /// Whether the certificate names `host` (a DNS name or an IPv4 address).
+    public func names(host: String) -> Bool { names.contains(host.lowercased()) }
 }
 
 /// Sits behind a server's TLS handler: closes a connection whose handshake has not
@@ -68,7 +77,8 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         context.fireUserInboundEventTriggered(event)
-        context.fireUserInboundEventTriggered(TLSPeerIdentity(certificateSubject: subject))
+        context.fireUserInboundEventTriggered(
+            TLSPeerIdentity(certificateSubject: subject, names: certificate.map(Self.alternativeNames) ?? []))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
@@ -80,6 +90,17 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
             )
         }
         context.fireErrorCaught(error)
+    }
+
+    static func alternativeNames(_ certificate: NIOSSLCertificate) -> [String] {
+        certificate._subjectAlternativeNames().compactMap { name in
+            let bytes = name.contents.withUnsafeBufferPointer { Array($0) }
+            switch name.nameType {
+            case .dnsName: return String(decoding: bytes, as: UTF8.self).lowercased()
+            case .ipAddress where bytes.count == 4: return bytes.map(String.init).joined(separator: ".")
+            default: return nil
+            }
+        }
     }
 
     static func describe(_ address: SocketAddress?) -> String {

@@ -50,7 +50,9 @@ public struct SASLDigestServer: Sendable {
         case .failure(let error): return .refused(error.reason)
         }
         guard let user = fields["username"], !user.isEmpty else { return .refused("no username") }
-        if let realm = fields["realm"], realm != Self.realm { return .refused("realm '\(realm)' was not offered") }
+        // A client may leave the realm out; the digest then uses an empty one (RFC 2831, Java).
+        let realm = fields["realm"] ?? ""
+        guard realm == Self.realm || realm.isEmpty else { return .refused("realm '\(realm)' was not offered") }
         guard fields["nonce"] == nonce else { return .refused("the nonce is not the one offered") }
         guard let cnonce = fields["cnonce"], !cnonce.isEmpty else { return .refused("no cnonce") }
         let nc = fields["nc"] ?? "00000001"
@@ -63,7 +65,7 @@ public struct SASLDigestServer: Sendable {
         guard let response = fields["response"] else { return .refused("no response") }
         guard let secret = password(user) else { return .refused("no such user \(user)") }
         let digest = Digest(
-            user: user, realm: Self.realm, password: secret, nonce: nonce, cnonce: cnonce, nc: nc, qop: qop, uri: uri,
+            user: user, realm: realm, password: secret, nonce: nonce, cnonce: cnonce, nc: nc, qop: qop, uri: uri,
             authzid: fields["authzid"])
         guard response.lowercased() == digest.response(method: "AUTHENTICATE") else {
             return .refused("wrong password for \(user)")

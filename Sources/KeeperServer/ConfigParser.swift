@@ -183,8 +183,13 @@ public enum ConfigParser {
             }
             tls.clientAuth = auth
         case "protocol":
-            let version = try tlsVersion(s, s.value)
-            tls.versions = version...version
+            // Java's "TLS" negotiates any version it has.
+            if s.value == "TLS" {
+                tls.versions = .tls12 ... .tls13
+            } else {
+                let version = try tlsVersion(s, s.value)
+                tls.versions = version...version
+            }
         case "enabledProtocols":
             let versions = try s.value.split(separator: ",").map { v throws(ConfigError) in
                 try tlsVersion(s, String(v.trimmingSpaces))
@@ -202,7 +207,6 @@ public enum ConfigParser {
     }
 
     private static func tlsVersion(_ s: Setting, _ name: String) throws(ConfigError) -> TLSSettings.Version {
-        if name == "TLS" { return .tls13 }
         guard let version = TLSSettings.Version(rawValue: name) else {
             throw s.fail("'\(name)' is not a protocol Keeper speaks: use TLSv1.2 or TLSv1.3")
         }
@@ -302,6 +306,14 @@ public enum ConfigParser {
                 file: file, line: 0, key: "minSessionTimeout",
                 message:
                     "\(config.effectiveMinSessionTimeout) is above maxSessionTimeout \(config.effectiveMaxSessionTimeout)"
+            )
+        }
+        if config.secureClientPort != nil && config.clientTLS.trustStore == nil && config.clientTLS.clientAuth != .none
+        {
+            throw ConfigError(
+                file: file, line: 0, key: "ssl.trustStore.location",
+                message:
+                    "ssl.clientAuth=\(config.clientTLS.clientAuth.rawValue) needs a trust store: the authorities whose client certificates are x509 identities (or set ssl.clientAuth=none)"
             )
         }
         if config.secureClientPort != nil && config.clientTLS.keyStore == nil {

@@ -8,7 +8,7 @@
 ///     };
 ///
 /// Keeper takes the DIGEST-MD5 users of one section: every `user_NAME="password"` option of
-/// its DigestLoginModule. `//` and `/* */` comments are skipped.
+/// its modules, as ZooKeeper does. `//` and `/* */` comments are skipped.
 public enum JAASConfig {
     public struct Module: Equatable, Sendable {
         public var className: String
@@ -49,12 +49,12 @@ public enum JAASConfig {
         guard let modules = try parse(text)[section] else {
             throw Malformed(message: "no section named \(section)")
         }
-        guard let module = modules.first(where: { $0.className == digestModule }) else {
-            throw Malformed(message: "section \(section) has no \(digestModule)")
-        }
+        // As ZooKeeper's SaslServerCallbackHandler: every module's user_ options count.
         var users: [String: String] = [:]
-        for (key, value) in module.options where key.hasPrefix("user_") && key.count > 5 {
-            users[String(key.dropFirst(5))] = value
+        for module in modules {
+            for (key, value) in module.options where key.hasPrefix("user_") && key.count > 5 {
+                users[String(key.dropFirst(5))] = value
+            }
         }
         guard !users.isEmpty else { throw Malformed(message: "section \(section) names no user_NAME=\"password\"") }
         return users

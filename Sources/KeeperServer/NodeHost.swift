@@ -1,3 +1,4 @@
+import CorralTLS
 import FoundationEssentials
 import KeeperCore
 import KeeperNode
@@ -102,6 +103,27 @@ final class NodeHost {
         }
         guard hello.id != config.myId, config.peers.contains(where: { $0.id == hello.id }) else {
             throw QuorumError("server id \(hello.id) is not another member of this ensemble")
+        }
+    }
+
+    /// A server that dialled in over TLS must hold a certificate naming the host of the
+    /// `server.N` line it claims, or any holder of a certificate from the quorum's
+    /// authorities could speak as any server. One that came in plaintext (portUnification)
+    /// while this server speaks TLS is let in with a warning: the switch is not finished.
+    func checkPeerCertificate(_ hello: QuorumHello, tls: TLSPeerIdentity?) throws {
+        guard let member = config.peers.first(where: { $0.id == hello.id }) else { return }
+        guard let tls else {
+            if config.sslQuorum {
+                logger.warning(
+                    "server \(hello.id) connected in plaintext (portUnification); remove portUnification once every server has sslQuorum=true"
+                )
+            }
+            return
+        }
+        guard tls.names(host: member.host) else {
+            throw QuorumError(
+                "a connection claiming to be server \(hello.id) (\(member.host)) has a certificate for \(tls.names.isEmpty ? "no host" : tls.names.joined(separator: ", ")) (subject \(tls.certificateSubject ?? "none")); refused"
+            )
         }
     }
 

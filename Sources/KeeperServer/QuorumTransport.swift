@@ -91,6 +91,8 @@ final class QuorumChannelHandler: ChannelInboundHandler {
     /// seen (portUnification) carries it.
     private let initiator: Bool
     private var peer: PeerID?
+    /// What the TLS handshake of an accepted connection proved; nil over plaintext.
+    private var tlsPeer: TLSPeerIdentity?
 
     init(host: NodeHost, initiator: Bool) {
         self.host = host
@@ -125,6 +127,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
             } else {
                 let hello = try QuorumHello.decode(payload)
                 try host.checkHello(hello)
+                if !initiator { try host.checkPeerCertificate(hello, tls: tlsPeer) }
                 if !initiator { sayHello(context) }
                 peer = hello.id
                 host.peerConnected(hello.id, channel: context.channel)
@@ -132,6 +135,11 @@ final class QuorumChannelHandler: ChannelInboundHandler {
         } catch {
             host.quorumFailure("\(error)", peer: peer, channel: context.channel)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let identity = event as? TLSPeerIdentity { tlsPeer = identity }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// The end of a read burst: what the messages in it made the node send leaves now.

@@ -47,7 +47,19 @@ struct CertificateSubjectTests {
         ])
         #expect(
             try CertificateSubject.name(certificateDER: der)
-                == "CN=\\ x#+UID=u1,OU=Ops\\, \\\"East\\\"\\+1,1.2.840.113549.1.9.1=#1603614062")
+                == "CN=\\ x\\#+UID=u1,OU=Ops\\, \\\"East\\\"\\+1,1.2.840.113549.1.9.1=#1603614062")
+    }
+
+    @Test(
+        "Java's escapes: = and # anywhere, runs of edge spaces, NUL; a known type with a non-string value keeps its name"
+    )
+    func javaEscapes() throws {
+        #expect(CertificateSubject.escaped("svc=prod#1") == "svc\\=prod\\#1")
+        #expect(CertificateSubject.escaped("  a b  ") == "\\ \\ a b\\ \\ ")
+        #expect(CertificateSubject.escaped("   ") == "\\ \\ \\ ")
+        #expect(CertificateSubject.escaped("a\u{0}b") == "a\\00b")
+        let octets = Self.certificate(subject: [[Self.tlv(0x30, Self.tlv(0x06, Self.cn) + Self.tlv(0x04, [0xAB]))]])
+        #expect(try CertificateSubject.name(certificateDER: octets) == "CN=#0401ab")
     }
 
     @Test("a BMPString reads as text, and a leading # is escaped")

@@ -90,6 +90,23 @@ struct SASLDigestTests {
         }
     }
 
+    @Test("a response without a realm is checked against the digest of an empty realm, as Java's server does")
+    func noRealm() {
+        var server = SASLDigestServer(nonce: "N")
+        _ = server.evaluate([], password: { Self.users[$0] })
+        let digest = SASLDigestServer.Digest(
+            user: "bob", realm: "", password: "bob-secret", nonce: "N", cnonce: "c", nc: "00000001", qop: "auth",
+            uri: SASLDigestServer.digestURI, authzid: nil)
+        let answer =
+            "username=\"bob\",nonce=\"N\",cnonce=\"c\",digest-uri=\"zookeeper/zk-sasl-md5\",response=\(digest.response(method: "AUTHENTICATE"))"
+        guard case .authenticated(let user, _) = server.evaluate(Array(answer.utf8), password: { Self.users[$0] })
+        else {
+            Issue.record("refused")
+            return
+        }
+        #expect(user == "bob")
+    }
+
     @Test("directives: bare and quoted values, escapes, spaces around commas")
     func directives() throws {
         let parsed = try SASLDirectives.parse(Array(#"a=1, B="x,\"y\"" ,  c=""  , d=plain"#.utf8)).get()

@@ -187,10 +187,11 @@ struct ConfigParserTests {
         #expect(config.x509SuperUser == "CN=admin,O=Corral")
         // Both ports when clientPort is named too; ZooKeeper's defaults otherwise.
         let both = try ConfigParser.parse(
-            "clientPort=2181\nsecureClientPort=2281\nssl.keyStore.location=/k.pem", file: "t"
+            "clientPort=2181\nsecureClientPort=2281\nssl.keyStore.location=/k.pem\nssl.clientAuth=none\nssl.protocol=TLS",
+            file: "t"
         ).config
         #expect(
-            both.servesPlaintext && both.clientTLS.clientAuth == .need && both.clientTLS.versions == .tls12 ... .tls13)
+            both.servesPlaintext && both.clientTLS.clientAuth == .none && both.clientTLS.versions == .tls12 ... .tls13)
         #expect(both.secureClientPortAddress == "0.0.0.0")
         // The quorum's keys are its own.
         let quorum = try ConfigParser.parse(
@@ -217,7 +218,14 @@ struct ConfigParserTests {
     @Test(
         "a TLS setting Keeper cannot honour stops startup naming the key",
         arguments: [
-            ("secureClientPort=2281", "t.conf: secureClientPort: needs ssl.keyStore.location"),
+            (
+                "secureClientPort=2281\nssl.trustStore.location=/ca.pem",
+                "t.conf: secureClientPort: needs ssl.keyStore.location"
+            ),
+            (
+                "secureClientPort=2281\nssl.keyStore.location=/k.pem",
+                "t.conf: ssl.trustStore.location: ssl.clientAuth=need needs a trust store"
+            ),
             (
                 "secureClientPort=2281\nclientPortAddress=127.0.0.1\nssl.keyStore.location=/k.pem",
                 "t.conf:2: clientPortAddress"
@@ -303,8 +311,13 @@ struct ConfigParserTests {
         for bad in ["A {", "A { x.Y required; }", "A { x.Y required k; };", "/* open", "A { x.Y required k=\"v; };"] {
             #expect(throws: JAASConfig.Malformed.self, "\(bad)") { try JAASConfig.parse(bad) }
         }
+        // Every module's user_ options count, as in ZooKeeper's callback handler.
+        #expect(
+            try JAASConfig.digestUsers("Server { other.Module required user_a=\"b\"; };", section: "Server") == [
+                "a": "b"
+            ])
         #expect(throws: JAASConfig.Malformed.self) {
-            try JAASConfig.digestUsers("Server { other.Module required user_a=\"b\"; };", section: "Server")
+            try JAASConfig.digestUsers("Server { other.Module required debug=true; };", section: "Server")
         }
     }
 

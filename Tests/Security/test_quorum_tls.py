@@ -97,6 +97,20 @@ def test_a_server_the_others_do_not_trust_is_kept_out_and_the_log_says_why(certs
     writer.stop()
 
 
+def test_a_certificate_of_the_quorum_ca_that_names_another_host_cannot_speak_as_a_server(certs, start_server):
+    # alice.pem chains to the same CA but names no host: server 3 presents it, so servers 1
+    # and 2 refuse its hello as server 3 (it would otherwise be anyone with a certificate).
+    def tls(member):
+        return member_tls(certs, key_store="alice.pem" if member == 3 else "server.pem")
+
+    ports, started = start_ensemble(start_server, certs, tls)
+    wait_modes(ports[:2], ["leader", "follower"])
+    time.sleep(1)
+    assert mode(ports[2][0]) in (None, "looking")
+    logs = started[0].log() + started[1].log()
+    assert "claiming to be server 3 (127.0.0.1) has a certificate for no host" in logs, logs[-3000:]
+
+
 def test_a_switch_to_tls_one_server_at_a_time_keeps_the_quorum(certs, start_server):
     # Mid-switch: servers 1 and 2 speak TLS and accept plaintext too; server 3 still speaks
     # plaintext (it connects to 1 and 2, which take it through portUnification).
@@ -106,3 +120,4 @@ def test_a_switch_to_tls_one_server_at_a_time_keeps_the_quorum(certs, start_serv
     ports, started = start_ensemble(start_server, certs, tls)
     wait_modes(ports, ["leader", "follower", "follower"])
     replicated(ports)
+    assert "server 3 connected in plaintext (portUnification)" in started[0].log() + started[1].log()

@@ -257,6 +257,8 @@ final class SessionDriver {
             channels[id] = channel
             step { $0.connectionEstablished(id, now: .now) }
         case .failure(let error):
+            // The last failure was not TLS's: a later timeout must not blame TLS.
+            tlsFailure = nil
             logger.info("connect failed", metadata: ["connection": "\(id.rawValue)", "error": "\(error)"])
             step { $0.connectionFailed(id, now: .now) }
         }
