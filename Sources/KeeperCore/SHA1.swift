@@ -1,6 +1,6 @@
 /// SHA-1 (FIPS 180-4), the hash of ZooKeeper's digest scheme. Written here so that the
 /// server needs no crypto library for it; digest ids are not a security boundary beyond
-/// what ZooKeeper offers, and nothing else in Keeper hashes.
+/// what ZooKeeper offers. (MD5Hash serves SASL DIGEST-MD5 the same way.)
 public enum SHA1Hash {
     /// The 20-byte digest of `message`.
     public static func hash(_ message: [UInt8]) -> [UInt8] {

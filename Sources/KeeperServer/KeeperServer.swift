@@ -85,10 +85,10 @@ public final class KeeperServer: Sendable {
                 ticker: ticker, failed: failed, logger: logger)
             let timeouts = "\(config.effectiveMinSessionTimeout)...\(config.effectiveMaxSessionTimeout)"
             let mode = config.isEnsemble ? "server \(config.myId ?? 0) of \(config.peers.count)" : "standalone"
-            let plaintext = config.servesPlaintext ? "\(config.clientPortAddress):\(server.port)" : nil
-            let secure = server.securePort.map { "TLS on \(config.secureClientPortAddress):\($0)" }
+            let plaintext = config.servesPlaintext ? "on \(config.clientPortAddress):\(server.port)" : nil
+            let secure = server.securePort.map { "over TLS on \(config.secureClientPortAddress):\($0)" }
             logger.info(
-                "serving clients on \([plaintext, secure].compactMap { $0 }.joined(separator: " and ")) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)"
+                "serving clients \([plaintext, secure].compactMap { $0 }.joined(separator: " and ")) (\(mode), tickTime \(config.tickTime) ms, session timeouts \(timeouts) ms)"
             )
             return server
         } catch {

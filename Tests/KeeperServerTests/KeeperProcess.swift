@@ -110,7 +110,7 @@ final class KeeperProcess: @unchecked Sendable {
             description: "corral keeper did not listen on \(port) within 20 s; log: \(self.log)")
     }
 
-    private var servingLines: Int { log.components(separatedBy: "serving clients on").count - 1 }
+    private var servingLines: Int { log.components(separatedBy: "serving clients ").count - 1 }
 
     /// SIGKILL, then wait for the process to be gone.
     func kill() {
