@@ -1,3 +1,4 @@
+import NIOCore
 import NIOSSL
 
 /// A TLS setting that cannot be used, naming the key and what to do.
@@ -50,6 +51,12 @@ public enum TLSContextFactory {
             settings.hostnameVerification ? .fullVerification : .noHostnameVerification
         try apply(settings, to: &configuration, keyPrefix: keyPrefix)
         return try context(configuration, keyPrefix: keyPrefix)
+    }
+
+    /// The name a client sends (SNI) and checks the server's certificate against: the host
+    /// dialled, or nil for an address, which is checked against the certificate's IP entries.
+    public static func serverName(for host: String) -> String? {
+        (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
     }
 
     private static func apply(

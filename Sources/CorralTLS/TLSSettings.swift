@@ -2,12 +2,12 @@
 /// `ssl.quorum.*` between servers), read from PEM files.
 public struct TLSSettings: Sendable, Equatable {
     /// `ssl.clientAuth`: whether a server asks for a client certificate and requires it.
-    public enum ClientAuth: String, Sendable, CaseIterable {
+    public enum ClientAuth: String, Sendable {
         case none, want, need
     }
 
     /// The TLS versions Keeper speaks, as `ssl.protocol` names them.
-    public enum Version: String, Sendable, Comparable, CaseIterable {
+    public enum Version: String, Sendable, Comparable {
         case tls12 = "TLSv1.2"
         case tls13 = "TLSv1.3"
 

@@ -1,3 +1,4 @@
+import CorralTLS
 import KeeperFraming
 import KeeperProtocol
 import Logging
@@ -231,11 +232,9 @@ final class SessionDriver {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        // SNI and the name check take a host name; an address is checked
-                        // against the certificate's IP entries instead.
-                        let name = host.name.isIPAddress ? nil : host.name
                         try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: tls, serverHostname: name))
+                            NIOSSLClientHandler(
+                                context: tls, serverHostname: TLSContextFactory.serverName(for: host.name)))
                     }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(
@@ -384,12 +383,5 @@ extension RequestFailure {
         case .code(let code): return KeeperError(code)
         case .client(let error): return error
         }
-    }
-}
-
-extension String {
-    /// An IPv4 or IPv6 address rather than a host name.
-    fileprivate var isIPAddress: Bool {
-        (try? SocketAddress(ipAddress: self, port: 0)) != nil
     }
 }
