@@ -45,7 +45,7 @@ public struct AgentDaemon: Sendable {
             config: config, containerizer: containerizer, store: store, logger: logger)
         let app = Application(
             router: AgentRoutes(host: host, workDir: options.workDir).router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: try ClusterHTTPServer.builder(tls: options.tls, logger: logger),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
         let registration = MasterRegistration(
@@ -59,7 +59,9 @@ public struct AgentDaemon: Sendable {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("Agent serving on \(options.ip):\(options.port) with \(resources); master \(options.master)")
+        logger.info(
+            "Agent serving \(ClusterHTTPServer.describe(options.tls)) on \(options.ip):\(options.port) with \(resources); master \(options.master)"
+        )
         try await group.run()
     }
 }

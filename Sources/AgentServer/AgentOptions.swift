@@ -7,6 +7,8 @@ import Glibc
 /// this machine.
 public struct AgentOptions: Sendable {
     public var master: MasterURL
+    /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
+    public var tls: ClusterTLS?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 5051

@@ -20,7 +20,7 @@ public struct AppsDaemon: Sendable {
         let host = AppsHost(settings: settings, logger: logger)
         let app = Application(
             responder: AppsRoutes(host: host).responder(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: try ClusterHTTPServer.builder(tls: settings.tls, logger: logger),
             configuration: .init(address: .hostname(settings.ip, port: settings.port), serverName: nil),
             logger: logger)
         let leadership = AppsLeadership(
@@ -31,7 +31,7 @@ public struct AppsDaemon: Sendable {
                 services: [.init(service: app), .init(service: leadership)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
-            "Apps serving on http://\(settings.address); contending at \(settings.zk), framework of \(settings.master)")
+            "Apps serving on \(settings.url); contending at \(settings.zk), framework of \(settings.master)")
         try await group.run()
     }
 }

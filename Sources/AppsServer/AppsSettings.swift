@@ -7,6 +7,8 @@ public struct AppsSettings: Sendable {
     public var zk: MasterURL
     /// The masters to subscribe to (`--master`).
     public var master: MasterURL
+    /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
+    public var tls: ClusterTLS?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 8080
@@ -35,13 +37,16 @@ public struct AppsSettings: Sendable {
     /// it): the hostname, which is the `--ip` unless given.
     public var address: String { "\(hostname):\(port)" }
 
+    /// Where a browser or client reaches this instance.
+    public var url: String { "\(tls == nil ? "http" : "https")://\(address)" }
+
     /// The FrameworkInfo Apps subscribes with; `id` is the one the master gave before.
     func frameworkInfo(id: String?) -> Mesos.FrameworkInfo {
         Mesos.FrameworkInfo(
             user: user, name: frameworkName, id: id.map { Mesos.FrameworkID(value: $0) },
             failoverTimeout: failoverTimeout, checkpoint: true, roles: Array(Set([role] + groupRoles)).sorted(),
             hostname: hostname,
-            webuiUrl: "http://\(hostname):\(port)",
+            webuiUrl: url,
             capabilities: [.init(type: .partitionAware), .init(type: .multiRole)])
     }
 }

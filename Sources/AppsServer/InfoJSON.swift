@@ -24,7 +24,7 @@ enum InfoJSON {
                     ("reconciliation_interval", .int(config.reconcileInterval)),
                     ("task_launch_timeout", .int(config.taskLaunchTimeout)),
                     ("decline_offer_duration", .int(Int64(config.declineRefuseSeconds * 1000))),
-                    ("webui_url", .string("http://\(settings.hostname):\(settings.port)")),
+                    ("webui_url", .string(settings.url)),
                 ])
             ),
             (

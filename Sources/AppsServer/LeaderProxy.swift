@@ -24,7 +24,8 @@ enum LeaderProxy {
     static func forward(_ request: inout Request, to leader: HostPort, bodyLimit: Int) async throws -> Response {
         if request.uri.path.split(separator: "/").starts(with: ["v2", "events"]) {
             return Response(
-                status: .temporaryRedirect, headers: [.location: "http://\(leader)\(request.uri.string)"])
+                status: .temporaryRedirect,
+                headers: [.location: "\(ClusterTLS.scheme)://\(leader)\(request.uri.string)"])
         }
         if request.headers[forwardedMark] != nil {
             throw MarathonError.unavailable(

@@ -1,6 +1,8 @@
+import CorralTLS
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1.1 client on SwiftNIO: one connection per request, the response body
 /// read as it arrives, so a subscription stream (RecordIO over chunked encoding) can be
@@ -20,7 +22,7 @@ public enum HTTPClient {
     ) async throws -> T {
         let (seconds, attoseconds) = connectTimeout.components
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let channel = try await connect(host: request.host, port: request.port, timeout: timeout)
+        let channel = try await connect(host: request.host, port: request.port, timeout: timeout, tls: request.tls)
         return try await channel.executeThenClose { inbound, outbound in
             // A server may answer and close before it has read the whole request (a 413,
             // a health endpoint that answers the first bytes): its answer is what the
@@ -38,7 +40,8 @@ public enum HTTPClient {
             do {
                 head = try await readHead(&iterator)
             } catch {
-                throw writeFailure ?? error
+                throw HTTPClientError.tlsRefusal(error, host: request.host, port: request.port)
+                    ?? writeFailure ?? error
             }
             var chunks = HTTPBodyChunks(iterator: iterator)
             return try await handle(head, &chunks)
@@ -78,7 +81,7 @@ public enum HTTPClient {
     /// whose leader changed) for the whole connect timeout. A connection made after that
     /// is closed.
     static func connect(
-        host: String, port: Int, timeout: TimeAmount
+        host: String, port: Int, timeout: TimeAmount, tls: HTTPClientTLS?
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
         let race = ConnectRace()
         return try await withTaskCancellationHandler {
@@ -86,7 +89,7 @@ public enum HTTPClient {
                 guard race.wait(continuation) else { return }
                 Task {
                     do {
-                        let channel = try await connectOnce(host: host, port: port, timeout: timeout)
+                        let channel = try await connectOnce(host: host, port: port, timeout: timeout, tls: tls)
                         if !race.finish(.success(channel)) { try? await channel.executeThenClose { _, _ in } }
                     } catch {
                         race.finish(.failure(error))
@@ -99,17 +102,43 @@ public enum HTTPClient {
     }
 
     private static func connectOnce(
-        host: String, port: Int, timeout: TimeAmount
+        host: String, port: Int, timeout: TimeAmount, tls: HTTPClientTLS?
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+        let (channel, handshake) = try await open(host: host, port: port, timeout: timeout, tls: tls)
+        guard let handshake else { return channel }
+        do {
+            try await handshake.get()
+            return channel
+        } catch {
+            try? await channel.executeThenClose { _, _ in }
+            throw HTTPClientError.tlsFailed(host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    /// The connection, and with TLS, the handshake that must succeed before it is used.
+    private static func open(
+        host: String, port: Int, timeout: TimeAmount, tls: HTTPClientTLS?
+    ) async throws -> (NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>, EventLoopFuture<Void>?) {
         do {
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        let pipeline = channel.pipeline.syncOperations
+                        var handshake: EventLoopFuture<Void>?
+                        if let tls {
+                            let watch = TLSHandshakeWatch(promise: channel.eventLoop.makePromise())
+                            handshake = watch.promise.futureResult
+                            try pipeline.addHandlers(
+                                try NIOSSLClientHandler(
+                                    context: tls.context, serverHostname: TLSContextFactory.serverName(for: host)),
+                                watch)
+                        }
+                        try pipeline.addHTTPClientHandlers()
+                        let wrapped = try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                             wrappingChannelSynchronously: channel)
+                        return (wrapped, handshake)
                     }
                 }
         } catch {

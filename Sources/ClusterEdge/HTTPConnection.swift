@@ -26,13 +26,16 @@ public final class HTTPConnection: Sendable {
         var answer: CheckedContinuation<(head: HTTPResponseHead, body: [UInt8]), any Error>
     }
 
-    public init(host: String, port: Int, bodyBytesMax: Int = 1 << 20) {
+    /// Speaks TLS as `tls` says: this process's (`ClusterTLS.process`) unless given.
+    public init(
+        host: String, port: Int, bodyBytesMax: Int = 1 << 20, tls: HTTPClientTLS? = ClusterTLS.process?.client
+    ) {
         self.host = host
         self.port = port
         self.bodyBytesMax = bodyBytesMax
         let (stream, continuation) = AsyncStream.makeStream(of: Exchange.self)
         queue = continuation
-        worker = Task { await Self.serve(stream, host: host, port: port, bodyBytesMax: bodyBytesMax) }
+        worker = Task { await Self.serve(stream, host: host, port: port, bodyBytesMax: bodyBytesMax, tls: tls) }
     }
 
     deinit {
@@ -55,7 +58,9 @@ public final class HTTPConnection: Sendable {
     /// Stops taking calls; the connection closes once the queue is empty.
     public func close() { queue.finish() }
 
-    private static func serve(_ stream: AsyncStream<Exchange>, host: String, port: Int, bodyBytesMax: Int) async {
+    private static func serve(
+        _ stream: AsyncStream<Exchange>, host: String, port: Int, bodyBytesMax: Int, tls: HTTPClientTLS?
+    ) async {
         var calls = stream.makeAsyncIterator()
         var carried: Exchange?
         let clock = ContinuousClock()
@@ -70,7 +75,7 @@ public final class HTTPConnection: Sendable {
             guard let first = next else { return }
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
             do {
-                channel = try await HTTPClient.connect(host: host, port: port, timeout: .seconds(5))
+                channel = try await HTTPClient.connect(host: host, port: port, timeout: .seconds(5), tls: tls)
             } catch {
                 first.answer.resume(throwing: error)
                 continue
@@ -87,7 +92,8 @@ public final class HTTPConnection: Sendable {
                         exchange.answer.resume(returning: answer)
                         if answer.head.header("Connection")?.lowercased() == "close" { return }
                     } catch {
-                        exchange.answer.resume(throwing: error)
+                        exchange.answer.resume(
+                            throwing: HTTPClientError.tlsRefusal(error, host: host, port: port) ?? error)
                         return
                     }
                     let idleSince = clock.now

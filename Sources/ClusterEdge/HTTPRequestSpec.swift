@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// One HTTP/1.1 request as Corral's clients send it (agents to masters, `corral execute`
 /// and `corral cluster` to masters, tests to everything).
 public struct HTTPRequestSpec: Sendable {
@@ -8,6 +10,8 @@ public struct HTTPRequestSpec: Sendable {
     public var target: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// TLS to speak, or nil for plaintext: this process's (`ClusterTLS.process`) unless set.
+    public var tls: HTTPClientTLS? = ClusterTLS.process?.client
 
     public init(
         method: String = "POST", host: String, port: Int, target: String, headers: [(String, String)] = [],
@@ -48,6 +52,15 @@ public enum HTTPClientError: Error, CustomStringConvertible {
     case closedEarly
     case bodyTooLarge(limit: Int)
     case timedOut(seconds: Double)
+    case tlsFailed(host: String, port: Int, reason: String)
+
+    /// `error` as a TLS refusal, if it is one: under TLS 1.3 a server refuses a client's
+    /// certificate after the client's handshake is done, so the refusal arrives on the
+    /// first read.
+    static func tlsRefusal(_ error: any Error, host: String, port: Int) -> HTTPClientError? {
+        guard error is NIOSSLError || error is BoringSSLError else { return nil }
+        return .tlsFailed(host: host, port: port, reason: "\(error)")
+    }
 
     public var description: String {
         switch self {
@@ -55,6 +68,8 @@ public enum HTTPClientError: Error, CustomStringConvertible {
         case .closedEarly: "the server closed the connection before the response ended"
         case .bodyTooLarge(let limit): "the response body is larger than \(limit) bytes"
         case .timedOut(let seconds): "no response within \(seconds) s"
+        case .tlsFailed(let host, let port, let reason):
+            "TLS handshake with \(host):\(port) failed: \(reason); check that LIBPROCESS_SSL_CA_FILE holds the authority of the server's certificate, that the certificate names \(host), and that the server speaks HTTPS (LIBPROCESS_SSL_ENABLED)"
         }
     }
 }

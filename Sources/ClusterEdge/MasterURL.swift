@@ -29,7 +29,9 @@ public enum MasterURL: Sendable, Equatable, CustomStringConvertible {
             self = .keeper(connectString: hosts, path: path, credentials: credentials)
             return
         }
-        let bare = text.hasPrefix("http://") ? String(text.dropFirst(7)) : text
+        let bare =
+            text.hasPrefix("http://")
+            ? String(text.dropFirst(7)) : text.hasPrefix("https://") ? String(text.dropFirst(8)) : text
         let hostPort = bare.split(separator: "/", maxSplits: 1).first.map(String.init) ?? bare
         guard let parsed = HostPort(parsing: hostPort) else {
             throw MasterURLError(text: text, problem: "expected HOST:PORT or zk://HOSTS/PATH")

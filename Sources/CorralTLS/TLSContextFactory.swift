@@ -20,13 +20,13 @@ public struct TLSSetupError: Error, CustomStringConvertible, Equatable {
 public enum TLSContextFactory {
     /// A server's context: its certificate, and client certificates asked for, required or
     /// not, as `clientAuth` says.
-    public static func server(_ settings: TLSSettings, keyPrefix: String = "ssl") throws -> NIOSSLContext {
+    public static func server(_ settings: TLSSettings, names: TLSKeyNames = .zooKeeper("ssl")) throws -> NIOSSLContext {
         guard let keyStore = settings.keyStore else {
             throw TLSSetupError(
-                key: "\(keyPrefix).keyStore.location",
-                message: "a TLS port needs a PEM file with this server's private key and certificate chain")
+                key: names.certificate,
+                message: "a TLS port needs a PEM file with this server's certificate chain (and its private key)")
         }
-        let (chain, key) = try identity(settings, keyStore, keyPrefix: keyPrefix)
+        let (chain, key) = try identity(settings, keyStore, names: names)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         switch settings.clientAuth {
@@ -34,23 +34,24 @@ public enum TLSContextFactory {
         case .want: configuration.certificateVerification = .optionalVerification
         case .need: configuration.certificateVerification = .noHostnameVerification
         }
-        try apply(settings, to: &configuration, keyPrefix: keyPrefix)
-        return try context(configuration, keyPrefix: keyPrefix)
+        try apply(settings, to: &configuration, names: names)
+        return try context(configuration, names: names)
     }
 
     /// A client's context: the server's certificate checked against the trust store (and
     /// its name, with `hostnameVerification`), and this client's certificate if it has one.
-    public static func client(_ settings: TLSSettings, keyPrefix: String = "ssl") throws -> NIOSSLContext {
+    public static func client(_ settings: TLSSettings, names: TLSKeyNames = .zooKeeper("ssl")) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let keyStore = settings.keyStore {
-            let (chain, key) = try identity(settings, keyStore, keyPrefix: keyPrefix)
+            let (chain, key) = try identity(settings, keyStore, names: names)
             configuration.certificateChain = chain.map { .certificate($0) }
             configuration.privateKey = .privateKey(key)
         }
         configuration.certificateVerification =
-            settings.hostnameVerification ? .fullVerification : .noHostnameVerification
-        try apply(settings, to: &configuration, keyPrefix: keyPrefix)
-        return try context(configuration, keyPrefix: keyPrefix)
+            !settings.peerVerification
+            ? .none : settings.hostnameVerification ? .fullVerification : .noHostnameVerification
+        try apply(settings, to: &configuration, names: names)
+        return try context(configuration, names: names)
     }
 
     /// The name a client sends (SNI) and checks the server's certificate against: the host
@@ -60,11 +61,11 @@ public enum TLSContextFactory {
     }
 
     private static func apply(
-        _ settings: TLSSettings, to configuration: inout TLSConfiguration, keyPrefix: String
+        _ settings: TLSSettings, to configuration: inout TLSConfiguration, names: TLSKeyNames
     ) throws {
         if let trustStore = settings.trustStore {
             configuration.trustRoots = .certificates(
-                try certificates(trustStore, key: "\(keyPrefix).trustStore.location"))
+                try certificates(trustStore, key: names.trustStore))
         }
         configuration.minimumTLSVersion = version(settings.versions.lowerBound)
         configuration.maximumTLSVersion = version(settings.versions.upperBound)
@@ -72,9 +73,9 @@ public enum TLSContextFactory {
             configuration.cipherSuiteValues = try settings.cipherSuites.map { name in
                 guard let cipher = CipherSuiteNames.cipher(named: name) else {
                     throw TLSSetupError(
-                        key: "\(keyPrefix).ciphersuites",
+                        key: names.cipherSuites,
                         message:
-                            "\(name) is not a cipher suite Keeper offers; use one of \(CipherSuiteNames.names.joined(separator: ", "))"
+                            "\(name) is not a cipher suite Corral offers; use one of \(CipherSuiteNames.names.joined(separator: ", "))"
                     )
                 }
                 return cipher
@@ -89,22 +90,23 @@ public enum TLSContextFactory {
         }
     }
 
-    private static func context(_ configuration: TLSConfiguration, keyPrefix: String) throws -> NIOSSLContext {
+    private static func context(_ configuration: TLSConfiguration, names: TLSKeyNames) throws -> NIOSSLContext {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
             throw TLSSetupError(
-                key: keyPrefix, message: "the TLS settings do not make a usable context (\(error)); check the files")
+                key: names.group, message: "the TLS settings do not make a usable context (\(error)); check the files")
         }
     }
 
     /// The private key and the certificate chain: one PEM file, or the key apart.
     static func identity(
-        _ settings: TLSSettings, _ chainPath: String, keyPrefix: String
+        _ settings: TLSSettings, _ chainPath: String, names: TLSKeyNames
     ) throws -> ([NIOSSLCertificate], NIOSSLPrivateKey) {
-        let key = "\(keyPrefix).keyStore.location"
-        let chain = try certificates(chainPath, key: key)
+        let chain = try certificates(chainPath, key: names.certificate)
         let path = settings.keyFile ?? chainPath
+        let key = settings.keyFile == nil ? names.certificate : names.keyFile
+        let encrypted = names.keyPassword.map { " (an encrypted one needs \($0))" } ?? " (not encrypted)"
         let privateKey: NIOSSLPrivateKey
         do {
             if let password = settings.keyStorePassword {
@@ -116,7 +118,7 @@ public enum TLSContextFactory {
             throw TLSSetupError(
                 key: key,
                 message:
-                    "\(path) has no private key Keeper can read (\(error)); the PEM file must hold the key (encrypted ones need \(keyPrefix).keyStore.password) and the certificate chain"
+                    "\(path) has no private key Corral can read (\(error)); it must be a PEM file holding the key\(encrypted)"
             )
         }
         return (chain, privateKey)

@@ -31,15 +31,17 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
     public static let handshakeTimeout = TimeAmount.seconds(10)
 
     private let logger: Logger
-    /// What the log calls the port: its settings' prefix (`ssl`, `ssl.quorum`).
-    private let prefix: String
+    /// The settings the log line names.
+    private let names: TLSKeyNames
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
     private var reported = false
 
-    public init(logger: Logger, prefix: String = "ssl", timeout: TimeAmount = TLSPeerHandler.handshakeTimeout) {
+    public init(
+        logger: Logger, names: TLSKeyNames = .zooKeeper("ssl"), timeout: TimeAmount = TLSPeerHandler.handshakeTimeout
+    ) {
         self.logger = logger
-        self.prefix = prefix
+        self.names = names
         self.timeout = timeout
     }
 
@@ -86,7 +88,7 @@ public final class TLSPeerHandler: ChannelInboundHandler, RemovableChannelHandle
         if !reported, error is NIOSSLError || error is BoringSSLError {
             reported = true
             logger.warning(
-                "TLS handshake with \(Self.describe(context.channel.remoteAddress)) failed: \(error); the other side needs a certificate that \(prefix).trustStore's authorities signed (unless \(prefix).clientAuth is want or none) and a trust store holding this server's authority"
+                "TLS handshake with \(Self.describe(context.channel.remoteAddress)) failed: \(error); \(names.handshakeAdvice)"
             )
         }
         context.fireErrorCaught(error)

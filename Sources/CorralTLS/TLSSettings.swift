@@ -34,6 +34,9 @@ public struct TLSSettings: Sendable, Equatable {
     /// `ssl.hostnameVerification`: a client checks that the server's certificate names the
     /// host it dialled.
     public var hostnameVerification = true
+    /// A client checks the server's certificate at all (Mesos'
+    /// `LIBPROCESS_SSL_VERIFY_SERVER_CERT=false` turns it off; Keeper always checks).
+    public var peerVerification = true
     /// Reads the files again when they change, for connections made after.
     public var reloadOnChange = true
 

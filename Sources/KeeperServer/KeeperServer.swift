@@ -164,9 +164,11 @@ public final class KeeperServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let accepting, config.portUnification {
-                        try pipeline.addHandler(QuorumTLSSniffer(tls: accepting, logger: logger))
+                        try pipeline.addHandler(
+                            TLSSniffer(tls: accepting, names: .zooKeeper("ssl.quorum"), logger: logger))
                     } else if let accepting {
-                        try QuorumTLSSniffer.addTLS(to: pipeline, context: accepting.current(), logger: logger)
+                        try TLSSniffer.addTLS(
+                            to: pipeline, context: accepting.current(), names: .zooKeeper("ssl.quorum"), logger: logger)
                     }
                     try QuorumChannelHandler.install(on: pipeline, host: host.value, initiator: false)
                 }
@@ -195,13 +197,13 @@ public final class KeeperServer: Sendable {
         let accepting =
             config.sslQuorum || config.portUnification
             ? try ReloadingTLSContext(settings, logger: logger) {
-                try TLSContextFactory.server($0, keyPrefix: "ssl.quorum")
+                try TLSContextFactory.server($0, names: .zooKeeper("ssl.quorum"))
             }
             : nil
         let connecting =
             config.sslQuorum
             ? try ReloadingTLSContext(settings, logger: logger) {
-                try TLSContextFactory.client($0, keyPrefix: "ssl.quorum")
+                try TLSContextFactory.client($0, names: .zooKeeper("ssl.quorum"))
             }
             : nil
         return (accepting, connecting)

@@ -31,7 +31,7 @@ public struct MasterDaemon: Sendable {
         }
         let app = Application(
             router: routes.router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: try ClusterHTTPServer.builder(tls: options.tls, logger: logger),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
         let leadership = LeadershipService(
@@ -42,7 +42,7 @@ public struct MasterDaemon: Sendable {
                 services: [.init(service: app), .init(service: leadership)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
-            "Master serving on \(options.ip):\(options.port); \(options.zk.map { "contending at \($0)" } ?? "leading alone (no --zk)")"
+            "Master serving \(ClusterHTTPServer.describe(options.tls)) on \(options.ip):\(options.port); \(options.zk.map { "contending at \($0)" } ?? "leading alone (no --zk)")"
         )
         try await group.run()
     }

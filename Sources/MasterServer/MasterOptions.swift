@@ -8,6 +8,8 @@ import MasterCore
 public struct MasterOptions: Sendable {
     /// `zk://HOSTS/PATH` of the election; nil runs one master that leads at once.
     public var zk: MasterURL?
+    /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
+    public var tls: ClusterTLS?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 5050

@@ -52,6 +52,7 @@ struct AgentCommand: AsyncParsableCommand {
         // Sandboxes are absolute paths: a relative --work-dir is taken from here.
         let workDir = workDir.hasPrefix("/") ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
         var options = AgentOptions(master: url, workDir: workDir)
+        options.tls = ClusterTLS.process
         options.ip = ip
         options.hostname = hostname ?? ip
         options.port = port

@@ -4,7 +4,9 @@ import ClusterEdge
 /// The REST API of an Apps instance, for `corral apps list|show|…`: any instance answers
 /// (a standby forwards to the leader).
 struct AppsAPI: ParsableArguments {
-    @Option(name: .customLong("apps"), help: "An Apps instance: http://HOST:PORT or HOST:PORT.")
+    @Option(
+        name: .customLong("apps"),
+        help: "An Apps instance: http://HOST:PORT, HOST:PORT, or https://HOST:PORT with LIBPROCESS_SSL_ENABLED=true.")
     var url = "http://127.0.0.1:8080"
 
     @Flag(help: "Print the API's JSON instead of a table or a summary.")
@@ -14,6 +16,14 @@ struct AppsAPI: ParsableArguments {
         get throws {
             var text = Substring(url)
             if text.hasPrefix("http://") { text = text.dropFirst(7) }
+            if text.hasPrefix("https://") {
+                guard ClusterTLS.process != nil else {
+                    throw ValidationError(
+                        "--apps \(url) speaks TLS: set LIBPROCESS_SSL_ENABLED=true and LIBPROCESS_SSL_CA_FILE to its authority"
+                    )
+                }
+                text = text.dropFirst(8)
+            }
             if let slash = text.firstIndex(of: "/") { text = text[..<slash] }
             guard let address = HostPort(parsing: String(text)) else {
                 throw ValidationError("--apps takes http://HOST:PORT, not '\(url)'")

@@ -87,6 +87,7 @@ struct AppsCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "--ip \(ip) listens everywhere; give --hostname, the name other instances reach this one by")
             }
+            settings.tls = ClusterTLS.process
             settings.ip = ip
             settings.hostname = hostname ?? ip
             settings.port = port

@@ -27,7 +27,7 @@ struct ClusterCommand: AsyncParsableCommand {
             do {
                 return try await OperatorClient.call(type, at: target)
             } catch {
-                throw ValidationError("\(error)")
+                throw CommandFailure("\(error)")
             }
         }
 
@@ -37,7 +37,7 @@ struct ClusterCommand: AsyncParsableCommand {
             do {
                 try await OperatorClient.perform(call, at: target)
             } catch {
-                throw ValidationError("\(error)")
+                throw CommandFailure("\(error)")
             }
         }
 
@@ -54,7 +54,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 target = leader
                 if leader != nil { break }
             }
-            guard let target else { throw ValidationError("no leading master at \(url)") }
+            guard let target else { throw CommandFailure("no leading master at \(url)") }
             return target
         }
 

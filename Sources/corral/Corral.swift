@@ -1,5 +1,7 @@
 import ArgumentParser
+import ClusterEdge
 import Dispatch
+import FoundationEssentials
 import Synchronization
 
 struct Corral: AsyncParsableCommand {
@@ -23,6 +25,7 @@ enum CorralMain {
     static func main() {
         do {
             let command = try Corral.parseAsRoot()
+            try ClusterTLS.configureProcess(ClusterTLS.fromEnvironment(ProcessInfo.processInfo.environment))
             if let asyncCommand = command as? any AsyncParsableCommand {
                 try waitFor(asyncCommand)
             } else {

@@ -90,6 +90,7 @@ struct MasterCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(label: "master", level: logLevel)
         var options = MasterOptions(workDir: workDir)
+        options.tls = ClusterTLS.process
         do {
             options.zk = try zk.map { try MasterURL(parsing: $0) }
         } catch {

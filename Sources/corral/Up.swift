@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterCore
 import ClusterEdge
+import FoundationEssentials
 import KeeperBench
 import KeeperServer
 import Logging
@@ -40,6 +41,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The first Apps instance's port; the next ones follow it.")
     var appsPort = 8080
 
+    @Flag(
+        help:
+            "HTTPS on every master, agent and Apps port, with an authority and a certificate made in DATA/tls (Mesos' LIBPROCESS_SSL_* variables set for each)."
+    )
+    var tls = false
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
@@ -63,18 +70,21 @@ struct Up: AsyncParsableCommand {
             return FileLogHandler(label: label, sink: keeperLog, logLevel: level)
         }
         let logger = Logger(label: "up")
+        let tlsEnvironment = try tls ? makeTLS() : [:]
         let servers = try await startKeeper()
         let connect = servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
         let zk = "zk://\(connect)/mesos"
         var children: [(name: String, process: ChildProcess)] = []
         do {
-            children = try startCluster(zk: zk)
+            children = try startCluster(zk: zk, environment: tlsEnvironment)
             try await waitUntilReady(zk: zk, children: children, logger: logger)
         } catch {
             await stop(children, servers)
             throw error
         }
-        printSummary(connect: connect, zk: zk, keeperMetrics: servers.compactMap(\.metricsPort))
+        printSummary(
+            connect: connect, zk: zk, keeperMetrics: servers.compactMap(\.metricsPort),
+            authority: tlsEnvironment["LIBPROCESS_SSL_CA_FILE"])
         await SignalWaiter.waitForTermination()
         logger.info("stopping")
         await stop(children, servers)
@@ -94,10 +104,27 @@ struct Up: AsyncParsableCommand {
         return servers
     }
 
+    /// The local authority and certificate, and the variables that make every daemon serve
+    /// HTTPS with them; this process's own requests trust the authority from here on.
+    private func makeTLS() throws -> [String: String] {
+        let directory = (data.hasPrefix("/") ? data : FileManager.default.currentDirectoryPath + "/" + data) + "/tls"
+        let (files, made) = try LocalCertificates.ensure(in: directory)
+        Output.line(
+            made ? "Made an authority and a certificate in \(directory)" : "Using the certificates in \(directory)")
+        let environment = [
+            "LIBPROCESS_SSL_ENABLED": "true", "LIBPROCESS_SSL_CERT_FILE": files.certificate,
+            "LIBPROCESS_SSL_KEY_FILE": files.key, "LIBPROCESS_SSL_CA_FILE": files.authority,
+        ]
+        ClusterTLS.configureProcess(try ClusterTLS.fromEnvironment(environment))
+        return environment
+    }
+
     /// Masters and agents as child processes of this one (they exit if it dies).
-    private func startCluster(zk: String) throws -> [(name: String, process: ChildProcess)] {
+    private func startCluster(zk: String, environment tlsEnvironment: [String: String]) throws -> [(
+        name: String, process: ChildProcess
+    )] {
         let executable = RecoveryOptions.currentExecutable()
-        let environment = ["CORRAL_EXIT_WITH_PARENT": String(getpid())]
+        let environment = tlsEnvironment.merging(["CORRAL_EXIT_WITH_PARENT": String(getpid())]) { $1 }
         var children: [(String, ChildProcess)] = []
         for index in 0..<masters {
             let name = "master-\(index + 1)"
@@ -193,25 +220,32 @@ struct Up: AsyncParsableCommand {
         return frameworks.contains { $0.frameworkInfo.name == "corral-apps" && $0.active }
     }
 
-    private func printSummary(connect: String, zk: String, keeperMetrics: [Int]) {
+    private func printSummary(connect: String, zk: String, keeperMetrics: [Int], authority: String?) {
         let corral = Self.sibling("corral") ?? "swift run corral"
         let zkcli = Self.sibling("zkcli") ?? "swift run zkcli"
+        let scheme = authority == nil ? "http" : "https"
         let masterLine =
             masters > 0
-            ? "  Master:   http://127.0.0.1:\(masterPort)  (\(masters) masters, one leads; \(agents) agents)\n" : ""
-        let appsLine = apps > 0 ? "  Apps:     http://127.0.0.1:\(appsPort)  (Marathon's REST API: /v2/apps)\n" : ""
+            ? "  Master:   \(scheme)://127.0.0.1:\(masterPort)  (\(masters) masters, one leads; \(agents) agents)\n"
+            : ""
+        let appsLine =
+            apps > 0 ? "  Apps:     \(scheme)://127.0.0.1:\(appsPort)  (Marathon's REST API: /v2/apps)\n" : ""
+        let tlsLine =
+            authority.map {
+                "  TLS:      the authority is \($0); for the commands below first\n            export LIBPROCESS_SSL_ENABLED=true LIBPROCESS_SSL_CA_FILE=\($0)\n            and curl --cacert \($0) https://127.0.0.1:\(masterPort)/master/state\n"
+            } ?? ""
         let keeperScrapes = keeperMetrics.map { "http://127.0.0.1:\($0)/metrics" }.joined(separator: " ")
         let metricsLine =
             keeperMetrics.isEmpty
             ? "" : "  Metrics:  \(keeperScrapes) (Keeper), and /metrics on every master, agent and Apps\n"
-        let appsTry = apps > 0 ? "            \(corral) apps list --apps http://127.0.0.1:\(appsPort)\n" : ""
+        let appsTry = apps > 0 ? "            \(corral) apps list --apps \(scheme)://127.0.0.1:\(appsPort)\n" : ""
         Output.line(
             """
 
             Corral is up (files and logs in \(data)/).
             \(masterLine)\(appsLine)  Keeper:   \(connect)
               Masters:  \(zk)
-            \(metricsLine)  Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
+            \(metricsLine)\(tlsLine)  Try:      \(corral) execute --master \(zk) --name hello --command 'echo hello from $HOSTNAME' --resources 'cpus:0.1;mem:32'
                         \(corral) cluster agents --master \(zk)
             \(appsTry)            \(zkcli) --server \(connect) tree /mesos
             Press Ctrl-C to stop.

@@ -91,5 +91,5 @@ class RecordReader {
 /** An agent's base URL from its pid (`slave(1)@host:port`), as Mesos' UI builds it. */
 export function agentURL(agent) {
   const at = (agent.pid || "").split("@")[1];
-  return at ? `http://${at}` : `http://${agent.hostname}:${agent.port}`;
+  return at ? `${location.protocol}//${at}` : `${location.protocol}//${agent.hostname}:${agent.port}`;
 }
