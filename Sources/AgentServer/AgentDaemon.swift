@@ -49,7 +49,8 @@ public struct AgentDaemon: Sendable {
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
         let registration = MasterRegistration(
-            host: host, detector: MasterDetector(url: options.master, logger: logger), logger: logger)
+            host: host, detector: MasterDetector(url: options.master, logger: logger), credential: options.credential,
+            logger: logger)
         let service = AgentService(host: host, registration: registration, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

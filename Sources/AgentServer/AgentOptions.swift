@@ -9,6 +9,9 @@ public struct AgentOptions: Sendable {
     public var master: MasterURL
     /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
     public var tls: ClusterTLS?
+    /// The principal and secret the agent authenticates to the master with (Mesos'
+    /// `--credential`); nil sends none.
+    public var credential: Credential?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 5051

@@ -16,12 +16,16 @@ final class MasterLink: Sendable {
     private let poster: AgentCallPoster
     private let drop: @Sendable () -> Void
 
-    init(leader: HostPort, streamID: String, logger: Logger, drop: @escaping @Sendable () -> Void) {
+    init(
+        leader: HostPort, streamID: String, credential: Credential?, logger: Logger,
+        drop: @escaping @Sendable () -> Void
+    ) {
         self.leader = leader
         self.streamID = streamID
         self.drop = drop
         poster = AgentCallPoster(
-            master: leader, streamID: streamID, queuedMax: MasterLink.callsQueuedMax, logger: logger)
+            master: leader, streamID: streamID, queuedMax: MasterLink.callsQueuedMax, credential: credential,
+            logger: logger)
     }
 
     func post(_ call: AgentCall) { poster.post(call) }

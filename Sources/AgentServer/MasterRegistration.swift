@@ -10,6 +10,8 @@ import Synchronization
 struct MasterRegistration: Sendable {
     let host: AgentHost
     let detector: MasterDetector
+    /// What the agent authenticates with (`--credential`), when the master asks.
+    let credential: Credential?
     let logger: Logger
     /// The pause before registering again after a failure: `firstRetryDelay`, doubled after
     /// each failure in a row up to `retryDelay`. A master just elected answers 503 until it
@@ -79,7 +81,8 @@ struct MasterRegistration: Sendable {
     ) async throws -> HostPort? {
         let body = MesosJSON.encode(AgentCall(type: .register, register: await host.registration))
         let request = HTTPRequestSpec.json(
-            host: target.host, port: target.port, target: AgentProtocolVersion.path, body: body)
+            host: target.host, port: target.port, target: AgentProtocolVersion.path, body: body,
+            headers: credential.map { [("Authorization", $0.authorization)] } ?? [])
         return try await HTTPClient.withResponse(request, connectTimeout: connectTimeout) { head, chunks in
             if head.status == 307, let location = head.header("Location") {
                 return HostPort(location: location)
@@ -89,7 +92,9 @@ struct MasterRegistration: Sendable {
                 while let chunk = try await chunks.next(), text.count < 4096 { text += chunk }
                 throw RegistrationRefused(status: head.status, message: String(decoding: text, as: UTF8.self))
             }
-            let link = MasterLink(leader: target, streamID: streamID, logger: logger) { drop.drop() }
+            let link = MasterLink(leader: target, streamID: streamID, credential: credential, logger: logger) {
+                drop.drop()
+            }
             defer { link.close() }
             await host.attach(link)
             await host.step(.masterConnected)

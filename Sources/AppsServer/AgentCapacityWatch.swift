@@ -12,6 +12,8 @@ struct AgentCapacityWatch {
     static let interval: Duration = .seconds(10)
 
     let master: MasterURL
+    /// Apps' credential, for a master that authenticates its operator API.
+    let credential: Credential?
     let host: AppsHost
     let logger: Logger
 
@@ -23,7 +25,9 @@ struct AgentCapacityWatch {
         defer { detector.cancel() }
         while !Task.isCancelled {
             guard let address = leader.withLock({ $0 }),
-                let answer = try? await OperatorClient.call(.getAgents, at: address, timeout: .seconds(5)).response
+                let answer = try? await OperatorClient.call(
+                    .getAgents, at: address, credential: credential, timeout: .seconds(5)
+                ).response
                     .getAgents
             else {
                 // No leading master found yet, or it did not answer: ask again soon.

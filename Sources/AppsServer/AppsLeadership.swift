@@ -56,13 +56,16 @@ struct AppsLeadership: Service {
                     let term = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
                     let store = AppsStore(client: client, path: path)
                     let state = try await store.claim(leaderID: term, leading: leadership.node)
-                    let session = SchedulerSession(master: settings.master, logger: logger)
+                    let session = SchedulerSession(
+                        master: settings.master, credential: settings.credential, logger: logger)
                     let abdications = await host.lead(
                         state: state, store: store, session: session, idPrefix: String(term.prefix(12)))
                     let hostTerm = await host.currentTerm
                     group.addTask { await subscribe(session, term: hostTerm) }
                     group.addTask {
-                        await AgentCapacityWatch(master: settings.master, host: host, logger: logger).run(
+                        await AgentCapacityWatch(
+                            master: settings.master, credential: settings.credential, host: host, logger: logger
+                        ).run(
                             term: hostTerm)
                     }
                     await candidacy.hold(

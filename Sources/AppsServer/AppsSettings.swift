@@ -9,6 +9,10 @@ public struct AppsSettings: Sendable {
     public var master: MasterURL
     /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
     public var tls: ClusterTLS?
+    /// What Apps authenticates to the master with (Marathon's
+    /// `--mesos_authentication_principal` and `--mesos_authentication_secret_file`); its
+    /// principal is FrameworkInfo's.
+    public var credential: Credential?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 8080
@@ -45,7 +49,7 @@ public struct AppsSettings: Sendable {
         Mesos.FrameworkInfo(
             user: user, name: frameworkName, id: id.map { Mesos.FrameworkID(value: $0) },
             failoverTimeout: failoverTimeout, checkpoint: true, roles: Array(Set([role] + groupRoles)).sorted(),
-            hostname: hostname,
+            hostname: hostname, principal: credential?.principal,
             webuiUrl: url,
             capabilities: [.init(type: .partitionAware), .init(type: .multiRole)])
     }

@@ -15,8 +15,11 @@ public final class AgentCallPoster: Sendable {
     private let queue: BatchQueue<AgentCall>
     private let worker: Task<Void, Never>
 
-    /// At most `queuedMax` calls wait; beyond, the oldest are dropped.
-    public init(master: HostPort, streamID: String, queuedMax: Int, logger: Logger) {
+    /// At most `queuedMax` calls wait; beyond, the oldest are dropped. `credential` is
+    /// presented on every request when the master authenticates agents.
+    public init(
+        master: HostPort, streamID: String, queuedMax: Int, credential: Credential? = nil, logger: Logger
+    ) {
         self.master = master
         self.streamID = streamID
         let queue = BatchQueue<AgentCall>(bound: queuedMax)
@@ -24,7 +27,7 @@ public final class AgentCallPoster: Sendable {
         worker = Task {
             let connection = HTTPConnection(host: master.host, port: master.port)
             while let batch = await queue.next(max: Self.batchMax) {
-                await Self.post(batch, on: connection, streamID: streamID, logger: logger)
+                await Self.post(batch, on: connection, streamID: streamID, credential: credential, logger: logger)
             }
             connection.close()
         }
@@ -42,14 +45,16 @@ public final class AgentCallPoster: Sendable {
         await awaitAtMost(limit) { await worker.value }
     }
 
-    private static func post(_ calls: [AgentCall], on connection: HTTPConnection, streamID: String, logger: Logger)
-        async
-    {
+    private static func post(
+        _ calls: [AgentCall], on connection: HTTPConnection, streamID: String, credential: Credential?,
+        logger: Logger
+    ) async {
         let what = calls.count == 1 ? calls[0].type.rawValue : "\(calls.count) calls"
         do {
             let (head, body) = try await connection.send(
                 target: AgentProtocolVersion.path,
-                headers: [("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID)],
+                headers: [("Content-Type", "application/json"), (AgentProtocolVersion.streamIDHeader, streamID)]
+                    + (credential.map { [("Authorization", $0.authorization)] } ?? []),
                 body: MesosJSON.encode(AgentCallBatch(calls)))
             if head.status != 202 {
                 logger.warning(

@@ -6,22 +6,27 @@ import ClusterProtocol
 public enum OperatorClient {
     /// The decoded answer and its JSON text.
     public static func call(
-        _ type: Mesos.OperatorCall.Kind, at master: HostPort, timeout: Duration = .seconds(30)
+        _ type: Mesos.OperatorCall.Kind, at master: HostPort, credential: Credential? = nil,
+        timeout: Duration = .seconds(30)
     ) async throws -> (response: Mesos.OperatorResponse, json: [UInt8]) {
-        let body = try await perform(Mesos.OperatorCall(type: type), at: master, timeout: timeout)
+        let body = try await perform(
+            Mesos.OperatorCall(type: type), at: master, credential: credential, timeout: timeout)
         return (try MesosJSON.decode(Mesos.OperatorResponse.self, from: body), body)
     }
 
     /// Sends `call` and returns the body of its 200 answer (empty for calls that change
     /// something, such as DRAIN_AGENT); any other status is thrown with its message.
+    /// `credential` is presented when given (the master's `--authenticate-http-readwrite`).
     @discardableResult
     public static func perform(
-        _ call: Mesos.OperatorCall, at master: HostPort, timeout: Duration = .seconds(30)
+        _ call: Mesos.OperatorCall, at master: HostPort, credential: Credential? = nil,
+        timeout: Duration = .seconds(30)
     ) async throws -> [UInt8] {
         var target = master
         for _ in 0..<3 {
             let request = HTTPRequestSpec.json(
-                host: target.host, port: target.port, target: "/api/v1", body: MesosJSON.encode(call))
+                host: target.host, port: target.port, target: "/api/v1", body: MesosJSON.encode(call),
+                headers: credential.map { [("Authorization", $0.authorization)] } ?? [])
             let (head, body) = try await HTTPClient.send(request, timeout: timeout)
             if head.status == 307, let location = head.header("Location"), let next = HostPort(location: location) {
                 target = next

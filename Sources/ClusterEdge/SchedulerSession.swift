@@ -8,6 +8,8 @@ import Synchronization
 /// stream's id.
 public final class SchedulerSession: Sendable {
     public let master: MasterURL
+    /// Presented on every request when the master authenticates frameworks.
+    public let credential: Credential?
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -19,10 +21,13 @@ public final class SchedulerSession: Sendable {
         var connection: HTTPConnection?
     }
 
-    public init(master: MasterURL, logger: Logger) {
+    public init(master: MasterURL, credential: Credential? = nil, logger: Logger) {
         self.master = master
+        self.credential = credential
         self.logger = logger
     }
+
+    private var authorization: [(String, String)] { credential.map { [("Authorization", $0.authorization)] } ?? [] }
 
     public var frameworkID: Mesos.FrameworkID? { state.withLock { $0.frameworkID } }
 
@@ -39,7 +44,8 @@ public final class SchedulerSession: Sendable {
             var call = Mesos.SchedulerCall(type: .subscribe, subscribe: .init(frameworkInfo: info))
             call.frameworkID = info.id
             let request = HTTPRequestSpec.json(
-                host: target.host, port: target.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call))
+                host: target.host, port: target.port, target: "/api/v1/scheduler", body: MesosJSON.encode(call),
+                headers: authorization)
             let connectTimeout = target == elected ? .seconds(5) : HTTPClient.redirectConnectTimeout
             let redirect: HostPort? = try await HTTPClient.withResponse(request, connectTimeout: connectTimeout) {
                 head, chunks in
@@ -84,7 +90,7 @@ public final class SchedulerSession: Sendable {
         call.frameworkID = call.frameworkID ?? frameworkID
         let (head, body) = try await connection.send(
             target: "/api/v1/scheduler",
-            headers: [("Content-Type", "application/json"), ("Mesos-Stream-Id", streamID)],
+            headers: [("Content-Type", "application/json"), ("Mesos-Stream-Id", streamID)] + authorization,
             body: MesosJSON.encode(call))
         guard head.status == 202 else {
             throw SchedulerSessionError.refused(status: head.status, message: String(decoding: body, as: UTF8.self))

@@ -26,6 +26,7 @@ public struct MasterDaemon: Sendable {
         let newInfo: @Sendable () -> Mesos.MasterInfo = { options.masterInfo(id: UUID().uuidString.lowercased()) }
         let host = MasterHost(logger: logger) { options.config(for: $0) }
         var routes = MasterRoutes(host: host)
+        routes.authentication = options.authentication
         if case .keeper(let connectString, let path, _) = options.zk {
             routes.keeper = KeeperBrowser(connectString: connectString, mastersPath: path, logger: logger)
         }

@@ -10,6 +10,8 @@ public struct MasterOptions: Sendable {
     public var zk: MasterURL?
     /// HTTPS on the port (Mesos' `LIBPROCESS_SSL_*`); nil serves plain HTTP.
     public var tls: ClusterTLS?
+    /// Who must authenticate (`--credentials`, `--authenticate-*`); nil: nobody.
+    public var authentication: MasterAuthentication?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 5050

@@ -17,6 +17,8 @@ public struct MasterRoutes: Sendable {
     public var operatorHeartbeat: Duration = .seconds(15)
     /// The read-only Keeper endpoints the UI browses; nil without `--zk`.
     public var keeper: KeeperBrowser?
+    /// Who must authenticate; nil: nobody.
+    public var authentication: MasterAuthentication?
 
     public init(host: MasterHost) {
         self.host = host
@@ -26,8 +28,10 @@ public struct MasterRoutes: Sendable {
         let router = Router()
         let metrics = host.metrics
         router.add(middleware: HTTPMetricsMiddleware(metrics.registry))
+        if let authentication { router.add(middleware: AuthenticationMiddleware(authentication)) }
         router.addMetrics(metrics.registry) { [host] in metrics.refresh(await host.metricsReading()) }
-        let scheduler = SchedulerEndpoint(host: host, requestBytesMax: requestBytesMax)
+        let scheduler = SchedulerEndpoint(
+            host: host, requestBytesMax: requestBytesMax, authenticates: authentication?.frameworks == true)
         let agent = AgentEndpoint(host: host, requestBytesMax: requestBytesMax)
         let operatorAPI = OperatorEndpoint(
             host: host, requestBytesMax: requestBytesMax, heartbeatInterval: operatorHeartbeat)

@@ -10,6 +10,9 @@ import MasterCore
 struct SchedulerEndpoint: Sendable {
     let host: MasterHost
     let requestBytesMax: Int
+    /// Frameworks authenticate (`--authenticate-frameworks`): a framework speaks as the
+    /// principal it authenticated as, which its FrameworkInfo must name.
+    let authenticates: Bool
 
     func handle(_ request: Request) async throws -> Response {
         var request = request
@@ -20,6 +23,7 @@ struct SchedulerEndpoint: Sendable {
         case .call(let decoded): call = decoded
         case .refused(let refusal): return refusal
         }
+        if authenticates, let refusal = await principalRefusal(call, request) { return refusal }
         guard call.type == .subscribe else {
             let reply = await host.step(.schedulerCall(call, streamID: request.headers[.mesosStreamID]))
             return reply.map(HTTPReplies.reply) ?? Redirect.leadershipLost
@@ -38,5 +42,26 @@ struct SchedulerEndpoint: Sendable {
         return HTTPReplies.stream(outbox, request: request, headers: [.mesosStreamID: outbox.id.value]) {
             await host.streamEnded(.framework, outbox.id)
         }
+    }
+
+    /// Mesos' rule: a SUBSCRIBE's FrameworkInfo names the principal the request
+    /// authenticated as (400 otherwise), and a later call comes from the principal the
+    /// framework subscribed with (403 otherwise).
+    private func principalRefusal(_ call: Mesos.SchedulerCall, _ request: Request) async -> Response? {
+        let principal = BasicAuthentication.principal(of: request.headers[.authorization]) ?? ""
+        if call.type == .subscribe {
+            let named = call.subscribe?.frameworkInfo.principal
+            guard named != principal else { return nil }
+            return HTTPReplies.text(
+                .badRequest,
+                "Authenticated principal '\(principal)' does not match principal '\(named ?? "")' set in `FrameworkInfo`"
+            )
+        }
+        guard let id = call.frameworkID,
+            let subscribed = await host.read({ $0.frameworks[id]?.info.principal }) ?? nil, subscribed != principal
+        else { return nil }
+        return HTTPReplies.text(
+            .forbidden,
+            "Authenticated principal '\(principal)' does not match principal '\(subscribed)' used to subscribe")
     }
 }

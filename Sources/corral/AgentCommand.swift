@@ -35,6 +35,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "The cgroup directory (under each controller) for this agent's containers.")
     var cgroupRoot = "corral"
 
+    @Option(
+        help:
+            "A file with the principal and secret this agent authenticates to the master with: {\"principal\": …, \"secret\": …} or 'principal secret' (Mesos' --credential)."
+    )
+    var credential: String?
+
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
 
@@ -53,6 +59,7 @@ struct AgentCommand: AsyncParsableCommand {
         let workDir = workDir.hasPrefix("/") ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
         var options = AgentOptions(master: url, workDir: workDir)
         options.tls = ClusterTLS.process
+        options.credential = try credential.map { try CredentialFile.one($0, flag: "--credential") }
         options.ip = ip
         options.hostname = hostname ?? ip
         options.port = port

@@ -1,6 +1,7 @@
 import AppsServer
 import ArgumentParser
 import ClusterEdge
+import FoundationEssentials
 import Logging
 
 /// `corral apps --zk zk://HOSTS/PATH --master zk://HOSTS/PATH [--port 8080]`: one Apps
@@ -46,6 +47,16 @@ struct AppsCommand: AsyncParsableCommand {
 
         @Option(
             help:
+                "The principal Apps authenticates to the master as, and names in its FrameworkInfo (Marathon's --mesos_authentication_principal)."
+        )
+        var mesosAuthenticationPrincipal: String?
+
+        @Option(
+            help: "A file holding that principal's secret (Marathon's --mesos_authentication_secret_file).")
+        var mesosAuthenticationSecretFile: String?
+
+        @Option(
+            help:
                 "More roles to subscribe with, comma-separated: an app of the top-level group /NAME may run as role NAME when NAME is one of them."
         )
         var roles: String?
@@ -64,6 +75,26 @@ struct AppsCommand: AsyncParsableCommand {
 
         @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
         var logLevel: Logger.Level = .info
+
+        /// The principal and the secret read from its file (trailing newlines dropped).
+        private func credential() throws -> Credential? {
+            switch (mesosAuthenticationPrincipal, mesosAuthenticationSecretFile) {
+            case (nil, nil): return nil
+            case (let principal?, let path?):
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("--mesos-authentication-secret-file: cannot read \(path)")
+                }
+                var secret = String(decoding: data, as: UTF8.self)
+                while secret.last?.isNewline == true { secret.removeLast() }
+                guard !secret.isEmpty else {
+                    throw ValidationError("--mesos-authentication-secret-file: \(path) is empty")
+                }
+                return Credential(principal: principal, secret: secret)
+            default:
+                throw ValidationError(
+                    "--mesos-authentication-principal and --mesos-authentication-secret-file go together")
+            }
+        }
 
         func run() async throws {
             let logger = LogSetup.bootstrap(label: "apps", level: logLevel)
@@ -88,6 +119,7 @@ struct AppsCommand: AsyncParsableCommand {
                     "--ip \(ip) listens everywhere; give --hostname, the name other instances reach this one by")
             }
             settings.tls = ClusterTLS.process
+            settings.credential = try credential()
             settings.ip = ip
             settings.hostname = hostname ?? ip
             settings.port = port

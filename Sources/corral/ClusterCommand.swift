@@ -22,10 +22,12 @@ struct ClusterCommand: AsyncParsableCommand {
         @Flag(help: "Print the operator API's JSON instead of a table.")
         var json = false
 
+        @OptionGroup var authentication: PrincipalOptions
+
         func fetch(_ type: Mesos.OperatorCall.Kind) async throws -> (Mesos.OperatorResponse, [UInt8]) {
             let target = try await leader()
             do {
-                return try await OperatorClient.call(type, at: target)
+                return try await OperatorClient.call(type, at: target, credential: try authentication.credential)
             } catch {
                 throw CommandFailure("\(error)")
             }
@@ -35,7 +37,7 @@ struct ClusterCommand: AsyncParsableCommand {
         func perform(_ call: Mesos.OperatorCall) async throws {
             let target = try await leader()
             do {
-                try await OperatorClient.perform(call, at: target)
+                try await OperatorClient.perform(call, at: target, credential: try authentication.credential)
             } catch {
                 throw CommandFailure("\(error)")
             }

@@ -42,6 +42,8 @@ struct ExecuteCommand: AsyncParsableCommand {
     )
     var checkpoint = false
 
+    @OptionGroup var authentication: PrincipalOptions
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .warning
 
@@ -65,8 +67,10 @@ struct ExecuteCommand: AsyncParsableCommand {
         }
         let run = ExecuteRun(
             name: name, command: command, needs: try Resources(parsing: resources), environment: env, count: count)
-        let session = SchedulerSession(master: url, logger: logger)
+        let credential = try authentication.credential
+        let session = SchedulerSession(master: url, credential: credential, logger: logger)
         var info = Mesos.FrameworkInfo(user: Self.userName(), name: "corral-execute instance")
+        info.principal = credential?.principal
         info.role = role
         info.failoverTimeout = 0
         info.checkpoint = checkpoint

@@ -84,13 +84,50 @@ struct MasterCommand: AsyncParsableCommand {
     )
     var leaderProbeInterval: Double = 0.1
 
+    @Option(
+        help:
+            "Mesos' credentials file: {\"credentials\": [{\"principal\": …, \"secret\": …}]} (or 'principal secret' lines), for the --authenticate-* flags."
+    )
+    var credentials: String?
+
+    @Flag(help: "Schedulers must authenticate (HTTP Basic) and subscribe as the principal they authenticated as.")
+    var authenticateFrameworks = false
+
+    @Flag(help: "Agents must authenticate (HTTP Basic, the agent's --credential) to register and send updates.")
+    var authenticateAgents = false
+
+    @Flag(help: "Read-only endpoints (state, metrics, the web UI) need credentials.")
+    var authenticateHttpReadonly = false
+
+    @Flag(help: "Endpoints that change the cluster (the operator API) need credentials.")
+    var authenticateHttpReadwrite = false
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
+
+    /// The --credentials and --authenticate-* flags; nil when none is given.
+    private func authentication() throws -> MasterAuthentication? {
+        let flags = [authenticateFrameworks, authenticateAgents, authenticateHttpReadonly, authenticateHttpReadwrite]
+        guard let credentials else {
+            if flags.contains(true) {
+                throw ValidationError(
+                    "the --authenticate-* flags need --credentials, the file of principals and secrets")
+            }
+            return nil
+        }
+        var policy = MasterAuthentication(credentials: try CredentialFile.read(credentials, flag: "--credentials"))
+        policy.frameworks = authenticateFrameworks
+        policy.agents = authenticateAgents
+        policy.readonly = authenticateHttpReadonly
+        policy.readwrite = authenticateHttpReadwrite
+        return policy
+    }
 
     func run() async throws {
         let logger = LogSetup.bootstrap(label: "master", level: logLevel)
         var options = MasterOptions(workDir: workDir)
         options.tls = ClusterTLS.process
+        options.authentication = try authentication()
         do {
             options.zk = try zk.map { try MasterURL(parsing: $0) }
         } catch {

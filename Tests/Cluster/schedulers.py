@@ -223,7 +223,9 @@ class RecordingDriver(MesosSchedulerDriver):
 
 class Framework:
     def __init__(self, master, name, offer_handler=None, roles=None, failover_timeout=0.0,
-                 partition_aware=False, checkpoint=False):
+                 partition_aware=False, checkpoint=False, principal=None, secret=None, info_principal=None):
+        """`principal` and `secret` go to pymesos (HTTP Basic on every call); FrameworkInfo
+        names `info_principal`, by default the same principal."""
         self.launcher = offer_handler if offer_handler is not None else Launcher()
         self.scheduler = RecordingScheduler(self.launcher)
         info = Dict()
@@ -241,8 +243,11 @@ class Framework:
             capabilities.append({"type": "PARTITION_AWARE"})
         if capabilities:
             info.capabilities = capabilities
+        if info_principal or principal:
+            info.principal = info_principal or principal
         self.info = info
-        self.driver = RecordingDriver(self.scheduler, info, master, use_addict=True)
+        self.driver = RecordingDriver(self.scheduler, info, master, use_addict=True, principal=principal,
+                                      secret=secret)
         self.started = False
 
     # -- lifecycle -------------------------------------------------------------------

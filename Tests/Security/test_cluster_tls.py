@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 import pytest
 import requests
@@ -18,8 +17,7 @@ from marathon import MarathonClient
 from marathon.models import MarathonApp
 
 import servers
-
-CORRAL = servers.CORRAL
+from daemons import CORRAL, Daemon, curl, wait_until
 
 
 def tls_env(certs, ca="ca.pem", key_store="server.pem", **extra):
@@ -32,48 +30,6 @@ def tls_env(certs, ca="ca.pem", key_store="server.pem", **extra):
     })
     env.update({f"LIBPROCESS_SSL_{name}": value for name, value in extra.items()})
     return env
-
-
-def wait_until(predicate, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-class Daemon:
-    """One `corral` daemon with its own directory and log."""
-
-    def __init__(self, name, args, env, wait_port):
-        self.name = name
-        self.dir = tempfile.mkdtemp(prefix=f"security-{name}-")
-        self.log_path = os.path.join(self.dir, "log")
-        self.log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen([CORRAL] + args + ["--work-dir", self.dir] if name != "apps" else
-                                        [CORRAL] + args, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
-        servers.wait_listening(wait_port, process=self.process, log=self.log_path)
-
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGUSR1 if self.name.startswith("agent") else signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-        if os.environ.get("SECURITY_KEEP") != "1":
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def curl(*args):
-    return subprocess.run(["curl", "-sS", "--max-time", "10"] + list(args), capture_output=True, text=True)
 
 
 def master_state(port, certs):

@@ -1,0 +1,76 @@
+import ClusterEdge
+import HTTPTypes
+import Hummingbird
+
+/// Who must authenticate to the master, as Mesos' flags say: `--credentials` and
+/// `--authenticate-frameworks` (the scheduler API), `--authenticate-agents` (the agents'
+/// registration and calls), `--authenticate-http-readwrite` (the operator API) and
+/// `--authenticate-http-readonly` (state, metrics, the web UI and its Keeper views). Health
+/// checks and `/version` are always open, as in Mesos.
+public struct MasterAuthentication: Sendable {
+    public var credentials: [Credential]
+    public var frameworks = false
+    public var agents = false
+    public var readonly = false
+    public var readwrite = false
+
+    public init(credentials: [Credential]) {
+        self.credentials = credentials
+    }
+
+    /// What a request's path is, for authentication.
+    enum Realm: Equatable {
+        case open, frameworks, agents, readonly, readwrite
+    }
+
+    static func realm(of path: String) -> Realm {
+        switch path {
+        case "/health", "/master/health", "/version", "/redirect", "/master/redirect": .open
+        case "/api/v1/scheduler": .frameworks
+        case "/corral/v1/agent": .agents
+        case "/api/v1", "/api/v1/operator": .readwrite
+        default: .readonly
+        }
+    }
+
+    func required(_ realm: Realm) -> Bool {
+        switch realm {
+        case .open: false
+        case .frameworks: frameworks
+        case .agents: agents
+        case .readonly: readonly
+        case .readwrite: readwrite
+        }
+    }
+}
+
+/// Answers 401 with a Basic challenge to a request its realm requires credentials for and
+/// that has none, or wrong ones.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let policy: MasterAuthentication
+    let basic: BasicAuthentication
+
+    init(_ policy: MasterAuthentication) {
+        self.policy = policy
+        basic = BasicAuthentication(policy.credentials)
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard policy.required(MasterAuthentication.realm(of: request.uri.path)) else {
+            return try await next(request, context)
+        }
+        switch basic.check(authorization: request.headers[.authorization]) {
+        case .authenticated: return try await next(request, context)
+        case .missing: return Self.unauthorized("This endpoint needs credentials (HTTP Basic: principal and secret)")
+        case .refused: return Self.unauthorized("The principal is unknown or its secret is wrong")
+        }
+    }
+
+    static func unauthorized(_ message: String) -> Response {
+        HTTPReplies.text(.unauthorized, message, headers: [.wwwAuthenticate: BasicAuthentication.challenge])
+    }
+}

@@ -1,0 +1,163 @@
+import ClusterEdge
+import ClusterProtocol
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MasterCore
+import Testing
+
+@testable import MasterServer
+
+@Suite("Mesos' credentials files")
+struct CredentialFileTests {
+    static func parse(_ text: String) throws -> [Credential] {
+        try CredentialFile.parse(Array(text.utf8), flag: "--credentials")
+    }
+
+    @Test("JSON with many, JSON with one, and the older text form")
+    func formats() throws {
+        #expect(
+            try Self.parse(#"{"credentials": [{"principal": "a", "secret": "x"}, {"principal": "b", "secret": "y"}]}"#)
+                == [Credential(principal: "a", secret: "x"), Credential(principal: "b", secret: "y")])
+        #expect(
+            try Self.parse(#"  {"principal": "agent", "secret": "s"}"#) == [Credential(principal: "agent", secret: "s")]
+        )
+        #expect(
+            try Self.parse("a x\n\nb\ty\r\n")
+                == [Credential(principal: "a", secret: "x"), Credential(principal: "b", secret: "y")])
+    }
+
+    @Test(
+        "what is not a credentials file is refused naming the flag",
+        arguments: [
+            #"{"credentials": [{"principal": "a"}]}"#, #"{"credentials": []}"#, "", "a b c",
+            #"{"credentials": [{"principal": "a", "secret": "x"}, {"principal": "a", "secret": "y"}]}"#,
+            "a:b secret",
+        ])
+    func refused(text: String) {
+        #expect {
+            _ = try Self.parse(text)
+        } throws: { ($0 as? CredentialFileError)?.flag == "--credentials" }
+    }
+
+    @Test("a file:// path is read; one credential is asked of an agent's file")
+    func paths() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("credential-\(UUID())").path
+        try Data(#"{"principal": "agent", "secret": "s"}"#.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try CredentialFile.one("file://" + path, flag: "--credential").principal == "agent")
+        #expect(throws: CredentialFileError.self) {
+            _ = try CredentialFile.one(path + ".missing", flag: "--credential")
+        }
+    }
+}
+
+@Suite("HTTP Basic authentication")
+struct BasicAuthenticationTests {
+    let basic = BasicAuthentication([Credential(principal: "ops", secret: "s3cret:with:colons")])
+
+    @Test("the right secret authenticates; a wrong one, an unknown principal or a bad header is refused")
+    func check() {
+        let right = Credential(principal: "ops", secret: "s3cret:with:colons")
+        #expect(basic.check(authorization: right.authorization) == .authenticated(principal: "ops"))
+        #expect(basic.check(authorization: Credential(principal: "ops", secret: "s3cret").authorization) == .refused)
+        #expect(basic.check(authorization: Credential(principal: "x", secret: right.secret).authorization) == .refused)
+        #expect(basic.check(authorization: "Basic !!!not-base64") == .refused)
+        #expect(
+            basic.check(authorization: "basic " + right.authorization.dropFirst(6)) == .authenticated(principal: "ops"))
+        #expect(basic.check(authorization: nil) == .missing)
+        #expect(basic.check(authorization: "Bearer abc") == .missing)
+        #expect(BasicAuthentication.principal(of: right.authorization) == "ops")
+    }
+}
+
+@Suite("the master's authentication")
+struct MasterAuthenticationTests {
+    static let ops = Credential(principal: "ops", secret: "ops-secret")
+    static let analytics = Credential(principal: "analytics", secret: "kitesurf")
+
+    func app(_ configure: (inout MasterAuthentication) -> Void) async -> some ApplicationProtocol {
+        let host = MasterHost(logger: Logger(label: "test")) { MasterConfig(masterInfo: $0) }
+        await host.lead(as: MasterRoutesTests.info)
+        var policy = MasterAuthentication(credentials: [Self.ops, Self.analytics])
+        configure(&policy)
+        var routes = MasterRoutes(host: host)
+        routes.authentication = policy
+        return Application(router: routes.router())
+    }
+
+    @Test("each flag covers its endpoints: 401 with a challenge without credentials; health is open")
+    func realms() async throws {
+        let readonly = await app { $0.readonly = true }
+        try await readonly.test(.router) { client in
+            for path in ["/master/state", "/state", "/metrics/snapshot", "/metrics", "/", "/corral/v1/masters"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .unauthorized, "\(path)")
+                    #expect(response.headers[.wwwAuthenticate] == #"Basic realm="mesos""#)
+                }
+            }
+            try await client.execute(
+                uri: "/master/state", method: .get, headers: [.authorization: Self.ops.authorization]
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/master/state", method: .get,
+                headers: [.authorization: Credential(principal: "ops", secret: "no").authorization]
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            // The operator API is readwrite's, not readonly's.
+            try await client.execute(
+                uri: "/api/v1", method: .post, headers: MasterRoutesTests.json,
+                body: ByteBuffer(string: #"{"type":"GET_AGENTS"}"#)
+            ) { #expect($0.status == .ok) }
+        }
+        let readwrite = await app { $0.readwrite = true }
+        try await readwrite.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1", method: .post, headers: MasterRoutesTests.json,
+                body: ByteBuffer(string: #"{"type":"GET_AGENTS"}"#)
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/master/state", method: .get) { #expect($0.status == .ok) }
+        }
+        let agents = await app { $0.agents = true }
+        try await agents.test(.router) { client in
+            try await client.execute(
+                uri: "/corral/v1/agent", method: .post, headers: MasterRoutesTests.json, body: ByteBuffer(string: "{}")
+            ) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    static func subscribe(_ principal: String?) -> ByteBuffer {
+        let info = Mesos.FrameworkInfo(user: "u", name: "n", principal: principal)
+        return ByteBuffer(
+            bytes: MesosJSON.encode(Mesos.SchedulerCall(type: .subscribe, subscribe: .init(frameworkInfo: info))))
+    }
+
+    @Test("a framework subscribes only as the principal it authenticated as")
+    func frameworkPrincipal() async throws {
+        let app = await app { $0.frameworks = true }
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/scheduler", method: .post, headers: MasterRoutesTests.json, body: Self.subscribe("ops")
+            ) {
+                #expect($0.status == .unauthorized)
+            }
+            var headers = MasterRoutesTests.json
+            headers[.authorization] = Self.analytics.authorization
+            try await client.execute(
+                uri: "/api/v1/scheduler", method: .post, headers: headers, body: Self.subscribe("ops")
+            ) {
+                #expect($0.status == .badRequest)
+                #expect(
+                    String(buffer: $0.body)
+                        == "Authenticated principal 'analytics' does not match principal 'ops' set in `FrameworkInfo`")
+            }
+            try await client.execute(
+                uri: "/api/v1/scheduler", method: .post, headers: headers, body: Self.subscribe(nil)
+            ) {
+                #expect($0.status == .badRequest)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+"""The cluster's daemons (`corral master|agent|apps`) as the security suite starts them,
+each with its own directory and log, and curl."""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import servers
+
+CORRAL = servers.CORRAL
+
+
+def wait_until(predicate, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class Daemon:
+    """One `corral` daemon with its own directory (its --work-dir, but for Apps) and log."""
+
+    def __init__(self, name, args, env=None, wait_port=None):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix=f"security-{name}-")
+        self.log_path = os.path.join(self.dir, "log")
+        self.log_file = open(self.log_path, "w")
+        work_dir = [] if args[0] == "apps" else ["--work-dir", self.dir]
+        self.process = subprocess.Popen([CORRAL] + args + work_dir, env=env, stdout=self.log_file,
+                                        stderr=subprocess.STDOUT)
+        servers.wait_listening(wait_port, process=self.process, log=self.log_path)
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGUSR1 if self.name.startswith("agent") else signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+        if os.environ.get("SECURITY_KEEP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def curl(*args):
+    return subprocess.run(["curl", "-sS", "--max-time", "10"] + list(args), capture_output=True, text=True)
