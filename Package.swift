@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "ClusterEdge",
             dependencies: [
-                "ClusterProtocol", "ClusterCore", "KeeperClient", "CorralTLS",
+                "ClusterProtocol", "ClusterCore", "KeeperClient", "KeeperProtocol", "CorralTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -201,7 +201,8 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
-                "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "AgentServer", "ClusterEdge",
+                "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "MasterCore", "AgentServer",
+                "ClusterEdge",
                 "ClusterProtocol", "ClusterCore", "ClusterBench", "AppsServer", "CorralTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),

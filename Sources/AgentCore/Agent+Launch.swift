@@ -61,7 +61,7 @@ extension Agent {
             .launch(
                 ContainerLaunch(
                     containerID: containerID, sandbox: sandbox, argv: Self.argv(command), environment: environment,
-                    limits: Self.limits(task.resources))))
+                    limits: Self.limits(task.resources), user: user(command, frameworkID))))
         report(TaskKey(framework: frameworkID, task: task.taskID), state: .starting, source: .executor)
     }
 
@@ -119,7 +119,8 @@ extension Agent {
             .launch(
                 ContainerLaunch(
                     containerID: containerID, sandbox: sandbox, argv: Self.argv(task.command!),
-                    environment: environment, limits: Self.limits(task.resources))))
+                    environment: environment, limits: Self.limits(task.resources),
+                    user: user(task.command!, key.framework, executor: run.info.command))))
         report(TaskKey(framework: key.framework, task: task.taskID), state: .starting, source: .executor)
     }
 
@@ -144,7 +145,7 @@ extension Agent {
             .launch(
                 ContainerLaunch(
                     containerID: containerID, sandbox: sandbox, argv: Self.argv(command), environment: environment,
-                    limits: Self.limits(executor.resources))))
+                    limits: Self.limits(executor.resources), user: user(command, frameworkID))))
         log("Starting executor \(executor.executorID) of framework \(frameworkID) in container \(containerID)")
         return nil
     }
@@ -184,5 +185,16 @@ extension Agent {
     {
         config.workDir + "/slaves/" + (agentID?.value ?? "unregistered") + "/frameworks/" + framework.value
             + "/executors/" + executor.value + "/runs/" + container.value
+    }
+}
+
+extension Agent {
+    /// The user a container runs as under `switchUser`: the command's, else its executor's,
+    /// else the framework's; nil (the agent's own) without `switchUser`.
+    func user(
+        _ command: Mesos.CommandInfo, _ frameworkID: Mesos.FrameworkID, executor: Mesos.CommandInfo? = nil
+    ) -> String? {
+        guard config.switchUser else { return nil }
+        return command.user ?? executor?.user ?? frameworks[frameworkID]?.user
     }
 }

@@ -35,6 +35,9 @@ public struct ContainerLaunch: Hashable, Sendable {
     /// Exactly the environment the process gets.
     public var environment: [String: String]
     public var limits: ContainerLimits
+    /// The user the process runs as (Mesos' `--switch_user`): the command's, else the
+    /// executor's, else the framework's; nil runs it as the agent's own user.
+    public var user: String? = nil
 }
 
 /// A container's memory limit and cpu weight, from the resources it runs with.

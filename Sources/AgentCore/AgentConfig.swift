@@ -31,6 +31,9 @@ public struct AgentConfig: Sendable {
     public var pendingUpdatesPerTaskMax = 1000
     /// Executors (command tasks count as one each) at most; more launches fail.
     public var executorsMax = 10_000
+    /// Mesos' `--switch_user`: containers run as the user the task, its executor or its
+    /// framework names, not as the agent's user.
+    public var switchUser = true
     /// 16 random bytes from the edge: status update uuids and container ids are made from
     /// them and a counter, so they are unique without the core drawing random numbers.
     public var uniqueSeed: [UInt8]

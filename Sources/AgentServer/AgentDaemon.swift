@@ -11,6 +11,10 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `corral agent`: registers with the leading master, runs its tasks in containers, and
 /// serves the executor API and the sandboxes, until a signal (see `AgentService`). Started
 /// on a work dir with a checkpoint, it first takes back what the checkpoint lists.
@@ -31,6 +35,7 @@ public struct AgentDaemon: Sendable {
         let seed = withUnsafeBytes(of: UUID().uuid) { Array($0) }
         var config = AgentConfig(
             agentInfo: info, workDir: options.workDir, endpoint: "\(options.ip):\(options.port)", uniqueSeed: seed)
+        config.switchUser = options.switchUser
         config.bootID =
             KernelFile.readIfPresent("/proc/sys/kernel/random/boot_id").map { String($0.filter { !$0.isWhitespace }) }
             ?? ""
@@ -38,8 +43,10 @@ public struct AgentDaemon: Sendable {
             ContainerWaitShim.Setup(argv: [$0, "container-wait"], directory: options.workDir + "/meta/containers")
         }
         let containerizer = try Containerizer(
-            isolation: options.isolation, cgroupRoot: options.cgroupRoot, waitShim: waitShim, logger: logger)
+            isolation: options.isolation, cgroupRoot: options.cgroupRoot, waitShim: waitShim,
+            rootTasksAllowed: options.rootTasksAllowed, logger: logger)
         logger.info("Isolation: \(containerizer.description)")
+        if options.switchUser, let problem = Self.unreachableByOthers(options.workDir) { logger.warning("\(problem)") }
         let store = CheckpointStore(fileSystem: PosixFileSystem(), workDir: options.workDir)
         let host = try await AgentRecovery.start(
             config: config, containerizer: containerizer, store: store, logger: logger)
@@ -64,6 +71,24 @@ public struct AgentDaemon: Sendable {
             "Agent serving \(ClusterHTTPServer.describe(options.tls)) on \(options.ip):\(options.port) with \(resources); master \(options.master)"
         )
         try await group.run()
+    }
+}
+
+extension AgentDaemon {
+    /// Why tasks run as other users could not reach their sandboxes under `workDir`: a
+    /// directory on the way that others may not search. Nil when they can.
+    static func unreachableByOthers(_ workDir: String) -> String? {
+        var path = ""
+        for part in workDir.split(separator: "/") {
+            path += "/" + part
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            if info.st_mode & S_IXOTH == 0 {
+                return
+                    "\(path) is not searchable by other users, so tasks that run as another user (--switch-user) cannot reach their sandboxes; chmod o+x it"
+            }
+        }
+        return nil
     }
 }
 

@@ -145,7 +145,7 @@ public actor AgentHost {
         let spec = ContainerSpec(
             containerID: launch.containerID.value, sandbox: launch.sandbox, argv: launch.argv,
             environment: launch.environment, memoryLimitBytes: launch.limits.memoryBytes.map { Int($0) },
-            cpuShares: launch.limits.cpuShares.map { Int($0) })
+            cpuShares: launch.limits.cpuShares.map { Int($0) }, user: launch.user)
         let containerizer = containerizer
         let id = launch.containerID
         Task {

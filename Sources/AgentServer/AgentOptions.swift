@@ -23,6 +23,11 @@ public struct AgentOptions: Sendable {
     /// Name of the cgroup directory that holds this agent's containers.
     public var cgroupRoot = "corral"
     public var isolation = ContainerIsolationMode.automatic
+    /// Mesos' `--switch_user`: tasks run as the user they, their executor or their
+    /// framework name (the agent must be root to switch).
+    public var switchUser = true
+    /// Whether a task may run as root (`--allow-root-tasks`); never by default.
+    public var rootTasksAllowed = false
     /// The agent's own executable, run as each container's wait shim (`corral
     /// container-wait`); nil runs programs without it.
     public var waitShimExecutable: String?

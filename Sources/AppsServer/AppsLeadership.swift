@@ -36,12 +36,13 @@ struct AppsLeadership: Service {
         let sessionTimeout = Duration.milliseconds(settings.zkSessionTimeout)
         while !Task.isCancelled {
             do {
-                var configuration = KeeperClient.Configuration()
-                configuration.sessionTimeout = sessionTimeout
+                let access = settings.zk.keeperAccess
+                let configuration = access.configuration(sessionTimeout: sessionTimeout)
                 let client = try await KeeperClient.connect(connectString, configuration: configuration)
                 defer { Task { await client.close() } }
-                try await client.ensurePath(electionPath)
-                let election = LeaderElection(client: client, path: electionPath, prefix: Self.electionPrefix)
+                try await client.ensurePath(electionPath, acl: access.acl)
+                let election = LeaderElection(
+                    client: client, path: electionPath, prefix: Self.electionPrefix, acl: access.acl)
                 let own = Array(settings.address.utf8)
                 let candidacy = Candidacy(
                     election: election, own: own, leaderWatch: leaderWatch, role: "Apps instance", logger: logger)
@@ -54,7 +55,7 @@ struct AppsLeadership: Service {
                     }
                     let leadership = try await election.lead(data: own)
                     let term = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-                    let store = AppsStore(client: client, path: path)
+                    let store = AppsStore(client: client, path: path, acl: access.acl)
                     let state = try await store.claim(leaderID: term, leading: leadership.node)
                     let session = SchedulerSession(
                         master: settings.master, credential: settings.credential, logger: logger)

@@ -22,6 +22,8 @@ public actor AppsStore {
 
     let client: KeeperClient
     let root: String
+    /// The ACL of every znode written (open, or everyone-read creator-all under credentials).
+    let acl: [ACL]
     private var fence: Int32?
     /// The znodes known to exist under apps, tasks and deployments: a write creates or
     /// sets accordingly.
@@ -29,9 +31,10 @@ public actor AppsStore {
     /// Each app's stored versions, oldest first.
     private var versions: [String: [Int64]] = [:]
 
-    public init(client: KeeperClient, path: String) {
+    public init(client: KeeperClient, path: String, acl: [ACL] = ACL.openUnsafe) {
         self.client = client
         self.root = PathRules.join(path, "state")
+        self.acl = acl
     }
 
     private var appsPath: String { PathRules.join(root, "apps") }
@@ -43,7 +46,7 @@ public actor AppsStore {
     /// Makes this leader the only writer (while `node`, its election znode, exists) and
     /// reads the state.
     public func claim(leaderID: String, leading node: String) async throws -> AppsState {
-        for path in [appsPath, versionsPath, tasksPath, deploymentsPath] { try await client.ensurePath(path) }
+        for path in [appsPath, versionsPath, tasksPath, deploymentsPath] { try await client.ensurePath(path, acl: acl) }
         let data = JSONValue.object([("leader", .string(leaderID))]).serialized
         let results = try await client.multi([.check(node, version: -1), .setData(root, data: data)])
         guard case .setData(let stat) = results.last else { throw AppsStoreError.notClaimed }
@@ -135,11 +138,11 @@ public actor AppsStore {
             let directory = PathRules.join(versionsPath, app.id.taskPrefix)
             var kept = versions[app.id.taskPrefix] ?? []
             if !existing.contains(directory) {
-                ops.append((.create(directory, data: []), 0))
+                ops.append((.create(directory, data: [], acl: acl), 0))
                 existing.insert(directory)
             }
             if !kept.contains(app.version) {
-                ops.append((.create(PathRules.join(directory, String(app.version)), data: data), data.count))
+                ops.append((.create(PathRules.join(directory, String(app.version)), data: data, acl: acl), data.count))
                 kept.append(app.version)
             }
             while kept.count > Self.versionsKept {
@@ -169,7 +172,7 @@ public actor AppsStore {
     }
 
     private func put(_ path: String, _ data: [UInt8], _ existing: inout Set<String>) -> (MultiOp, Int) {
-        (existing.insert(path).inserted ? .create(path, data: data) : .setData(path, data: data), data.count)
+        (existing.insert(path).inserted ? .create(path, data: data, acl: acl) : .setData(path, data: data), data.count)
     }
 
     private func remove(_ path: String, _ existing: inout Set<String>) -> (MultiOp, Int) {

@@ -35,7 +35,8 @@ public struct MasterDetector: Sendable {
     private func follow(connectString: String, path: String, _ yield: (HostPort?) -> Void) async {
         while !Task.isCancelled {
             do {
-                let client = try await KeeperClient.connect(connectString)
+                let client = try await KeeperClient.connect(
+                    connectString, configuration: url.keeperAccess.configuration())
                 defer { Task { await client.close() } }
                 let election = LeaderElection(client: client, path: path, prefix: MasterElection.prefix)
                 for try await leader in election.leaders() {

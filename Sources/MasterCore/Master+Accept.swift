@@ -84,6 +84,16 @@ extension Master {
         _ tasks: [Mesos.TaskInfo], executor: Mesos.ExecutorInfo?, group: Bool,
         _ validation: inout TaskValidation, _ available: inout Resources
     ) -> Launch? {
+        if let info = frameworks[validation.frameworkID]?.info,
+            let refusal = launchRefusal(tasks, executor: executor, framework: info)
+        {
+            for task in tasks {
+                sendMasterUpdate(
+                    validation.frameworkID, taskID: task.taskID, agentID: validation.agentID, state: .error,
+                    reason: .taskUnauthorized, message: refusal)
+            }
+            return nil
+        }
         switch validation.check(tasks, executor: executor, group: group, available: available) {
         case .success(let launch):
             available = available.removing(launch.executorResources)

@@ -12,6 +12,12 @@ extension Master {
         if let problem = FrameworkValidation.problem(in: info, call: call) {
             return .rejected(status: 400, message: problem)
         }
+        if let refusal = registrationRefusal(info) { return refusal }
+        if let id = info.id, frameworks[id] == nil, completedFrameworks.contains(where: { $0.id == id }) {
+            // Torn down (by itself, the operator or its failover timeout): as in Mesos, the
+            // id is not taken back; the scheduler must subscribe anew without it.
+            return .rejected(status: 403, message: "Framework has been removed")
+        }
         if let id = info.id, frameworks[id] != nil {
             return resubscribe(id, info: info, suppressed: subscribe.suppressedRoles, stream: stream)
         }
@@ -114,6 +120,16 @@ extension Master {
 
     /// Removes a framework: its tasks are killed (the agents shut its executors down) and
     /// its resources go back to the allocator.
+    /// The operator's TEARDOWN: the framework is removed and its tasks killed, as its own
+    /// TEARDOWN would; an unknown id is a 400, as in Mesos.
+    mutating func onOperatorTeardown(_ id: Mesos.FrameworkID) -> MasterReply {
+        guard frameworks[id] != nil else {
+            return .rejected(status: 400, message: "No framework found with specified ID")
+        }
+        removeFramework(id, reason: "the operator asked (TEARDOWN)")
+        return .accepted
+    }
+
     mutating func removeFramework(_ id: Mesos.FrameworkID, reason: String) {
         guard var record = frameworks.removeValue(forKey: id) else { return }
         if let stream = record.stream {

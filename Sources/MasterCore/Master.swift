@@ -99,6 +99,7 @@ public struct Master: Sendable {
             onRegistryWritten(id, refusal: refusal)
             reply = .none
         case .maintenance(let call, let request): reply = onMaintenance(call, request: request)
+        case .operatorTeardown(let id): reply = onOperatorTeardown(id)
         case .tick:
             onTick()
             reply = .none

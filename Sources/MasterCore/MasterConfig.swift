@@ -6,6 +6,9 @@ public struct MasterConfig: Sendable {
     /// This master as it announces itself (its `id` prefixes every id it makes).
     public var masterInfo: Mesos.MasterInfo
     /// How often each subscribed scheduler hears HEARTBEAT (Mesos: 15 s).
+    /// Mesos' `--acls`: who may register in which roles and run tasks as which users (here),
+    /// and the operator's actions and views (at the edge). Permissive and empty by default.
+    public var acls = MesosACLs()
     public var heartbeatInterval: Int64 = 15_000
     /// How often an allocation round runs when nothing else asks for one
     /// (`--allocation_interval`, 1 s).

@@ -9,6 +9,8 @@ public enum MasterEvent: Sendable {
     case schedulerCall(Mesos.SchedulerCall, streamID: String?)
     /// A scheduler's stream ended (the client went away or the edge closed it).
     case schedulerClosed(StreamID)
+    /// The operator API's TEARDOWN of a framework (authorised at the edge).
+    case operatorTeardown(Mesos.FrameworkID)
     /// An agent's REGISTER on a new stream.
     case agentRegister(AgentCall.Register, stream: StreamID)
     /// Any other agent calls, one or a batch from one request, with the stream id header

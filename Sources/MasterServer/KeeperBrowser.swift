@@ -20,9 +20,13 @@ public actor KeeperBrowser {
     /// The session, or its connection under way: every request waits on the same one.
     private var connecting: Task<KeeperClient, Error>?
 
-    public init(connectString: String, mastersPath: String, logger: Logger) {
+    /// The credentials of the masters' zk:// URL, presented so the browser reads what they can.
+    private let access: KeeperAccess
+
+    public init(connectString: String, mastersPath: String, access: KeeperAccess, logger: Logger) {
         self.connectString = connectString
         self.mastersPath = mastersPath
+        self.access = access
         self.logger = logger
     }
 
@@ -100,8 +104,7 @@ public actor KeeperBrowser {
         if let connecting { return try await connecting.value }
         let (connectString, logger) = (self.connectString, self.logger)
         let task = Task {
-            var configuration = KeeperClient.Configuration()
-            configuration.sessionTimeout = .seconds(30)
+            let configuration = access.configuration(sessionTimeout: .seconds(30))
             let client = try await KeeperClient.connect(connectString, configuration: configuration)
             logger.info("Keeper browser connected to \(connectString)")
             return client

@@ -43,34 +43,3 @@ public struct MasterAuthentication: Sendable {
         }
     }
 }
-
-/// Answers 401 with a Basic challenge to a request its realm requires credentials for and
-/// that has none, or wrong ones.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-
-    let policy: MasterAuthentication
-    let basic: BasicAuthentication
-
-    init(_ policy: MasterAuthentication) {
-        self.policy = policy
-        basic = BasicAuthentication(policy.credentials)
-    }
-
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        guard policy.required(MasterAuthentication.realm(of: request.uri.path)) else {
-            return try await next(request, context)
-        }
-        switch basic.check(authorization: request.headers[.authorization]) {
-        case .authenticated: return try await next(request, context)
-        case .missing: return Self.unauthorized("This endpoint needs credentials (HTTP Basic: principal and secret)")
-        case .refused: return Self.unauthorized("The principal is unknown or its secret is wrong")
-        }
-    }
-
-    static func unauthorized(_ message: String) -> Response {
-        HTTPReplies.text(.unauthorized, message, headers: [.wwwAuthenticate: BasicAuthentication.challenge])
-    }
-}

@@ -27,8 +27,10 @@ public struct MasterDaemon: Sendable {
         let host = MasterHost(logger: logger) { options.config(for: $0) }
         var routes = MasterRoutes(host: host)
         routes.authentication = options.authentication
-        if case .keeper(let connectString, let path, _) = options.zk {
-            routes.keeper = KeeperBrowser(connectString: connectString, mastersPath: path, logger: logger)
+        routes.acls = options.acls
+        if let zk = options.zk, case .keeper(let connectString, let path, _) = zk {
+            routes.keeper = KeeperBrowser(
+                connectString: connectString, mastersPath: path, access: zk.keeperAccess, logger: logger)
         }
         let app = Application(
             router: routes.router(),
@@ -73,7 +75,7 @@ struct LeadershipService: Service {
     }
 
     private func contend() async {
-        guard case .keeper(let connectString, let path, _) = zk else {
+        guard let zk, case .keeper(let connectString, let path, _) = zk else {
             await host.lead(as: newInfo())
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
             return
@@ -82,18 +84,19 @@ struct LeadershipService: Service {
             let info = newInfo()
             let data = MesosJSON.encode(info)
             do {
-                var configuration = KeeperClient.Configuration()
-                configuration.sessionTimeout = sessionTimeout
+                let access = zk.keeperAccess
+                let configuration = access.configuration(sessionTimeout: sessionTimeout)
                 let client = try await KeeperClient.connect(connectString, configuration: configuration)
                 defer { Task { await client.close() } }
-                try await client.ensurePath(path)
-                let election = LeaderElection(client: client, path: path, prefix: MasterElection.prefix)
+                try await client.ensurePath(path, acl: access.acl)
+                let election = LeaderElection(
+                    client: client, path: path, prefix: MasterElection.prefix, acl: access.acl)
                 let candidacy = Candidacy(
                     election: election, own: data, leaderWatch: leaderWatch, role: "master", logger: logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await follow(candidacy) }
                     let leadership = try await election.lead(data: data)
-                    let store = RegistryStore(client: client, electionPath: path)
+                    let store = RegistryStore(client: client, electionPath: path, acl: access.acl)
                     let registry = try await store.claim(masterID: info.id, leading: leadership.node)
                     logger.info(
                         "Read the registry: \(registry.agents.count) agents, \(registry.frameworks.count) frameworks")

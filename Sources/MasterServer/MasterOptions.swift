@@ -1,6 +1,7 @@
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
+import FoundationEssentials
 import MasterCore
 
 /// What `corral master` is told: where the masters' election lives, where to serve, and
@@ -20,6 +21,8 @@ public struct MasterOptions: Sendable {
     /// Keeper), so the flag is accepted for Mesos' command lines and not used.
     public var quorum: Int?
     public var allocator = AllocatorChoice.drf
+    /// Mesos' `--acls`; permissive and empty unless given.
+    public var acls = MesosACLs()
     /// For `priority`: roles from highest to lowest.
     public var roles: [String] = []
     public var weights: [String: Weight] = [:]
@@ -63,6 +66,25 @@ public struct MasterOptions: Sendable {
         return info
     }
 
+    /// `--acls` as Mesos takes it: the JSON itself, or the path of a file holding it
+    /// (`file:///path` or a plain path).
+    public static func parseACLs(_ text: String) throws -> MesosACLs {
+        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
+        var bytes = Array(text.utf8)
+        if !trimmed.hasPrefix("{") {
+            let path = text.hasPrefix("file://") ? String(text.dropFirst(7)) : text
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ACLsError(message: "cannot read \(path); give the ACLs as JSON or the path of a JSON file")
+            }
+            bytes = Array(data)
+        }
+        do {
+            return try JSONTapeDecoder().decode(MesosACLs.self, from: bytes)
+        } catch {
+            throw ACLsError(message: "not Mesos' ACLs JSON: \(error)")
+        }
+    }
+
     public func config(for info: Mesos.MasterInfo) -> MasterConfig {
         var config = MasterConfig(masterInfo: info)
         config.allocationInterval = allocationInterval
@@ -74,6 +96,7 @@ public struct MasterOptions: Sendable {
         config.registryMaxAgentAge = registryMaxAgentAge
         config.registryMaxAgentCount = registryMaxAgentCount
         config.allocator.weights = weights
+        config.acls = acls
         switch allocator {
         case .drf: config.sorter = DRFSorter()
         case .priority: config.sorter = StrictPrioritySorter(priorities: roles)
@@ -88,4 +111,10 @@ public struct MasterOptions: Sendable {
         guard parts.count == 4 else { return nil }
         return parts.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
     }
+}
+
+public struct ACLsError: Error, CustomStringConvertible {
+    public var message: String
+
+    public var description: String { "--acls: \(message)" }
 }

@@ -19,6 +19,8 @@ public struct MasterRoutes: Sendable {
     public var keeper: KeeperBrowser?
     /// Who must authenticate; nil: nobody.
     public var authentication: MasterAuthentication?
+    /// Mesos' `--acls` (the core has them too, for what it decides).
+    public var acls = MesosACLs()
 
     public init(host: MasterHost) {
         self.host = host
@@ -28,13 +30,14 @@ public struct MasterRoutes: Sendable {
         let router = Router()
         let metrics = host.metrics
         router.add(middleware: HTTPMetricsMiddleware(metrics.registry))
-        if let authentication { router.add(middleware: AuthenticationMiddleware(authentication)) }
+        let access = MasterAccess(authentication: authentication, acls: acls)
+        router.add(middleware: AccessMiddleware(access))
         router.addMetrics(metrics.registry) { [host] in metrics.refresh(await host.metricsReading()) }
         let scheduler = SchedulerEndpoint(
             host: host, requestBytesMax: requestBytesMax, authenticates: authentication?.frameworks == true)
         let agent = AgentEndpoint(host: host, requestBytesMax: requestBytesMax)
         let operatorAPI = OperatorEndpoint(
-            host: host, requestBytesMax: requestBytesMax, heartbeatInterval: operatorHeartbeat)
+            host: host, requestBytesMax: requestBytesMax, heartbeatInterval: operatorHeartbeat, access: access)
         every(router, "/api/v1/scheduler") { request, _ in try await scheduler.handle(request) }
         every(router, "/corral/v1/agent") { request, _ in try await agent.handle(request) }
         every(router, "/api/v1") { request, _ in try await operatorAPI.handle(request) }
@@ -60,13 +63,13 @@ public struct MasterRoutes: Sendable {
                 }
             }
         }
-        stateRoutes(router)
+        stateRoutes(router, access: access)
         uiRoutes(router)
         return router
     }
 
     /// The v0 JSON endpoints; a standby redirects them to the leader.
-    private func stateRoutes(_ router: Router<BasicRequestContext>) {
+    private func stateRoutes(_ router: Router<BasicRequestContext>, access: MasterAccess) {
         let host = host
         let state: @Sendable (Master, MasterHost.Snapshot) -> JSONValue = { master, snapshot in
             StateJSON.state(
@@ -91,7 +94,10 @@ public struct MasterRoutes: Sendable {
                     }
                     if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
                     let snapshot = await host.snapshot
-                    guard let json = await host.read({ view($0, snapshot) }) else { return Redirect.leadershipLost }
+                    let principal = access.principal(request)
+                    guard let json = await host.read({ view($0.visible(to: principal), snapshot) }) else {
+                        return Redirect.leadershipLost
+                    }
                     return HTTPReplies.json(json.serialized)
                 }
             }

@@ -11,6 +11,7 @@ struct OperatorEndpoint: Sendable {
     let requestBytesMax: Int
     /// How often a SUBSCRIBE stream hears HEARTBEAT.
     let heartbeatInterval: Duration
+    let access: MasterAccess
 
     func handle(_ request: Request) async throws -> Response {
         var request = request
@@ -28,14 +29,21 @@ struct OperatorEndpoint: Sendable {
         }
         if let redirect = Redirect.ifStandingBy(host, request) { return redirect }
         if call.type == .subscribe { return await subscribe(request) }
+        if call.type == .teardown { return await teardown(call, request) }
         switch Self.maintenance(call) {
-        case .success(let maintenance?): return await maintain(maintenance)
+        case .success(let maintenance?):
+            if let refusal = access.refusal(maintenance.action, request, object: maintenance.agentID.value) {
+                return refusal
+            }
+            return await maintain(maintenance)
         case .failure(let missing): return HTTPReplies.text(.badRequest, "Expecting '\(missing.key)'")
         case .success(nil): break
         }
         let electedAt = await host.electedAt
         let startedAt = host.startedAt
-        let response = await host.read { master -> Mesos.OperatorResponse? in
+        let principal = access.principal(request)
+        let response = await host.read { whole -> Mesos.OperatorResponse? in
+            let master = whole.visible(to: principal)
             switch call.type {
             case .getMaster:
                 return Mesos.OperatorResponse(
@@ -80,6 +88,25 @@ struct OperatorEndpoint: Sendable {
         }
     }
 
+    /// TEARDOWN: allowed by teardown_frameworks for the framework's principal; 200 once
+    /// the framework is removed.
+    private func teardown(_ call: Mesos.OperatorCall, _ request: Request) async -> Response {
+        guard let id = call.teardown?.frameworkID else { return HTTPReplies.text(.badRequest, "Expecting 'teardown'") }
+        let framework = await host.read { master -> (known: Bool, principal: String?) in
+            let info = master.frameworks[id]?.info
+            return (info != nil, info?.principal)
+        }
+        guard let framework else { return Redirect.leadershipLost }
+        if framework.known, let refusal = access.refusal(.teardownFrameworks, request, object: framework.principal) {
+            return refusal
+        }
+        switch await host.step(.operatorTeardown(id)) {
+        case nil: return Redirect.leadershipLost
+        case .rejected(let status, let message)?: return HTTPReplies.text(HTTPResponse.Status(code: status), message)
+        default: return Response(status: .ok)
+        }
+    }
+
     /// Answers 200 with no body once the registry has the change, as Mesos' master does.
     private func maintain(_ call: MaintenanceCall) async -> Response {
         switch await host.maintain(call) {
@@ -121,4 +148,16 @@ struct OperatorEndpoint: Sendable {
 /// A maintenance call without its payload.
 struct PayloadMissing: Error {
     var key: String
+}
+
+extension MaintenanceCall {
+    /// The ACL action that governs this call.
+    var action: MesosACLs.Action {
+        switch self {
+        case .deactivate: .deactivateAgents
+        case .reactivate: .reactivateAgents
+        case .drain: .drainAgents
+        case .markGone: .markAgentsGone
+        }
+    }
 }

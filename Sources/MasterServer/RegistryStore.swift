@@ -22,14 +22,17 @@ public actor RegistryStore {
 
     let client: KeeperClient
     let root: String
+    /// The ACL of every znode written (open, or everyone-read creator-all under credentials).
+    let acl: [ACL]
     /// The version of `root` this master's claim produced; nil before `claim`.
     private var fence: Int32?
     /// The registry as written: what was read at the claim, with every write since.
     public private(set) var registry = Registry()
 
-    public init(client: KeeperClient, electionPath: String) {
+    public init(client: KeeperClient, electionPath: String, acl: [ACL] = ACL.openUnsafe) {
         self.client = client
         self.root = PathRules.join(electionPath, "registry")
+        self.acl = acl
     }
 
     var agentsPath: String { PathRules.join(root, "agents") }
@@ -39,8 +42,8 @@ public actor RegistryStore {
     /// (this master's election znode), the claim holds only if that znode still exists: a
     /// master deposed since it won cannot claim after the one that leads now.
     public func claim(masterID: String, leading node: String? = nil) async throws -> Registry {
-        try await client.ensurePath(agentsPath)
-        try await client.ensurePath(frameworksPath)
+        try await client.ensurePath(agentsPath, acl: acl)
+        try await client.ensurePath(frameworksPath, acl: acl)
         let data = MesosJSON.encode(["leader": masterID])
         let stat: Stat
         if let node {
@@ -91,7 +94,7 @@ public actor RegistryStore {
         guard data.count <= Self.entryBytesMax else {
             throw RegistryStoreError.refused("the entry for \(path) is \(data.count) bytes, over \(Self.entryBytesMax)")
         }
-        return existed ? .setData(path, data: data) : .create(path, data: data)
+        return existed ? .setData(path, data: data) : .create(path, data: data, acl: acl)
     }
 
     /// An entry's znode: its id must be one path component.

@@ -41,6 +41,16 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var credential: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Run each task as the user it, its executor or its framework names (Mesos' --switch_user; the agent must run as root to switch)."
+    )
+    var switchUser = true
+
+    @Flag(help: "Let tasks run as root; without it a task whose user is root fails to launch.")
+    var allowRootTasks = false
+
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
 
@@ -71,6 +81,8 @@ struct AgentCommand: AsyncParsableCommand {
             throw ValidationError("--isolation takes auto, cgroups-v1, cgroups-v2 or none, not '\(isolation)'")
         }
         options.isolation = mode
+        options.switchUser = switchUser
+        options.rootTasksAllowed = allowRootTasks
         try makeDirectory(workDir)
         do {
             _ = try options.agentResources()

@@ -40,7 +40,7 @@ struct AppsCommand: AsyncParsableCommand {
         var frameworkName = "corral-apps"
 
         @Option(help: "The user tasks run as unless an app names one (Marathon's --mesos_user).")
-        var mesosUser = "root"
+        var mesosUser = ExecuteCommand.userName()
 
         @Option(help: "The framework's role (Marathon's --mesos_role).")
         var mesosRole = "*"

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterCore
 import ClusterEdge
 import Logging
+import MasterCore
 import MasterServer
 
 /// `corral master --zk zk://HOSTS/PATH --port 5050 --work-dir DIR …`: one master; the
@@ -90,6 +91,12 @@ struct MasterCommand: AsyncParsableCommand {
     )
     var credentials: String?
 
+    @Option(
+        help:
+            "Mesos' ACLs, as JSON or the path of a JSON file: register_frameworks, run_tasks, teardown_frameworks, view_frameworks, view_tasks, get_endpoints, mark_agents_gone, drain_agents, deactivate_agents, reactivate_agents, permissive."
+    )
+    var acls: String?
+
     @Flag(help: "Schedulers must authenticate (HTTP Basic) and subscribe as the principal they authenticated as.")
     var authenticateFrameworks = false
 
@@ -128,6 +135,7 @@ struct MasterCommand: AsyncParsableCommand {
         var options = MasterOptions(workDir: workDir)
         options.tls = ClusterTLS.process
         options.authentication = try authentication()
+        options.acls = try acls.map(MasterOptions.parseACLs) ?? MesosACLs()
         do {
             options.zk = try zk.map { try MasterURL(parsing: $0) }
         } catch {

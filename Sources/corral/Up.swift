@@ -141,11 +141,13 @@ struct Up: AsyncParsableCommand {
         }
         for index in 0..<agents {
             let name = "agent-\(index + 1)"
-            let arguments = [
+            var arguments = [
                 executable, "agent", "--master", zk, "--port", String(agentPort + index), "--work-dir",
                 "\(data)/\(name)", "--resources", AgentShare.resources(index, of: agents, workDir: data),
                 "--cgroup-root", "corral-up", "--log-level", logLevel.rawValue,
             ]
+            // Run by root, the commands it suggests frame tasks as root: a first look allows it.
+            if geteuid() == 0 { arguments.append("--allow-root-tasks") }
             children.append(
                 (
                     name,

@@ -309,3 +309,23 @@ struct AgentShutdownTests {
         #expect(harness.agent.executors.keys.map(\.executor) == ["a"])
     }
 }
+
+@Suite("the user a container runs as")
+struct ContainerUserChoiceTests {
+    @Test("the command's user, else the framework's; none without switch_user")
+    func choice() throws {
+        var harness = AgentHarness()
+        harness.run(AgentHarness.command("framework-user", "true"))
+        var task = AgentHarness.command("command-user", "true")
+        task.command?.user = "nobody"
+        harness.run(task)
+        #expect(harness.launched.map(\.user) == ["u", "nobody"])
+        var config = AgentHarness.config
+        config.switchUser = false
+        var unswitched = AgentHarness()
+        unswitched.agent = Agent(config: config, now: 0)
+        unswitched.register()
+        unswitched.run(task)
+        #expect(unswitched.launched.map(\.user) == [nil])
+    }
+}

@@ -14,7 +14,7 @@ struct ContainerTestBed {
 
     static func with(
         isolation: ContainerIsolationMode = .automatic, containersMax: Int = Containerizer.containersMaxDefault,
-        memoryPollInterval: Duration = .milliseconds(500), waitShim: Bool = false,
+        memoryPollInterval: Duration = .milliseconds(500), waitShim: Bool = false, rootTasksAllowed: Bool = true,
         _ body: (ContainerTestBed) async throws -> Void
     ) async throws {
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -26,7 +26,7 @@ struct ContainerTestBed {
         let containerizer = try Containerizer(
             isolation: isolation, cgroupRoot: root, containersMax: containersMax,
             memoryPollInterval: memoryPollInterval, waitShim: waitShim ? Self.waitShim(in: directory) : nil,
-            logger: logger)
+            rootTasksAllowed: rootTasksAllowed, logger: logger)
         let bed = ContainerTestBed(containerizer: containerizer, directory: directory, cgroupRoot: root)
         var failure: (any Error)?
         do { try await body(bed) } catch { failure = error }

@@ -229,7 +229,7 @@ struct ContainerizerTests {
         let spec = ContainerSpec(containerID: "shim", sandbox: directory, argv: ["/bin/true"])
         let cgroup = ContainerCgroup(version: .v1, memory: "/nonexistent/memory/shim", cpu: "/nonexistent/cpu/shim")
         let error = #expect(throws: ContainerError.self) {
-            _ = try Containerizer.start(spec, executable: "/bin/true", cgroup: cgroup, waitShim: nil)
+            _ = try Containerizer.start(spec, executable: "/bin/true", user: nil, cgroup: cgroup, waitShim: nil)
         }
         #expect(error?.kind == .launchFailed)
         #expect(error?.message.contains("/nonexistent/memory/shim/cgroup.procs") == true)

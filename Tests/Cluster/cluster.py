@@ -407,7 +407,7 @@ class Cluster:
             os.makedirs(wd, exist_ok=True)
             res = self.agent_resources[i]
             d = Daemon("agent%d" % (i + 1),
-                       [self.binary, "agent", "--master", self.zk_url, "--port", str(port),
+                       [self.binary, "agent", "--master", self.zk_url, "--port", str(port), "--allow-root-tasks",
                         "--work-dir", wd, "--resources", res,
                         "--cgroup-root", self.cgroup_roots[i]],
                        os.path.join(self.workdir, "agent%d.log" % (i + 1))).start()

@@ -46,7 +46,7 @@ def test_strict_priority_and_weights_from_the_flags(cluster):
         roles = {r["name"]: r for r in http_get(master_port, "/master/roles").json()["roles"]}
         assert roles["alpha"]["weight"] == 2.5 and roles["zeta"]["weight"] == 1.0, roles
         started = time.monotonic()
-        agent = Daemon("flags-agent", [cluster.binary, "agent", "--master", address, "--port", str(agent_port),
+        agent = Daemon("flags-agent", [cluster.binary, "agent", "--master", address, "--port", str(agent_port), "--allow-root-tasks",
                                        "--work-dir", os.path.join(work, "agent"),
                                        "--resources", "cpus:1;mem:256"],
                        os.path.join(work, "agent.log")).start()

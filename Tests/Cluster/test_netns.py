@@ -84,7 +84,7 @@ class Hosts:
             os.makedirs(work, exist_ok=True)
             resources = "cpus:2;mem:1024;disk:1000;ports:[31%d00-31%d99]" % (n, n)
             d = self.daemon(host, host, [
-                "agent", "--master", self.zk_url, "--ip", self.net.hosts[host], "--port", "5051",
+                "agent", "--master", self.zk_url, "--ip", self.net.hosts[host], "--port", "5051", "--allow-root-tasks",
                 "--work-dir", work, "--resources", resources,
                 "--cgroup-root", "corral-netns-%s-%s" % (self.net.tag, host)])
             self.agents[host] = Agent(d, 5051, resources, work)

@@ -161,3 +161,114 @@ struct MasterAuthenticationTests {
         }
     }
 }
+
+@Suite("the master's --acls")
+struct MasterACLsFlagTests {
+    @Test("Mesos' JSON, inline or from a file: values, ANY and NONE, permissive, every action's object key")
+    func decoding() throws {
+        let json = """
+            {"permissive": false,
+             "register_frameworks": [{"principals": {"values": ["foo"]}, "roles": {"values": ["analytics"]}},
+                                     {"principals": {"type": "ANY"}, "roles": {"type": "NONE"}}],
+             "run_tasks": [{"principals": {"type": "ANY"}, "users": {"values": ["guest"]}}],
+             "teardown_frameworks": [{"principals": {"values": ["ops"]}, "framework_principals": {"type": "ANY"}}],
+             "view_frameworks": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}],
+             "view_tasks": [{"principals": {"type": "ANY"}, "users": {"values": ["guest"]}}],
+             "get_endpoints": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/metrics/snapshot"]}}],
+             "mark_agents_gone": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
+             "drain_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
+             "deactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
+             "reactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}]}
+            """
+        let acls = try MasterOptions.parseACLs(json)
+        #expect(!acls.permissive)
+        #expect(acls.rules.count == MesosACLs.Action.allCases.count)
+        #expect(
+            acls.rules[.registerFrameworks]
+                == [
+                    .init(principals: .some(["foo"]), object: .some(["analytics"])),
+                    .init(principals: .any, object: .none),
+                ])
+        #expect(acls.allows(.runTasks, principal: "x", object: "guest"))
+        #expect(!acls.allows(.runTasks, principal: "x", object: "root"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("acls-\(UUID()).json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try MasterOptions.parseACLs("file://" + path) == acls)
+        #expect(try MasterOptions.parseACLs(path) == acls)
+    }
+
+    @Test(
+        "a key Corral does not enforce, a rule without its subject or object, or a bad type is refused",
+        arguments: [
+            #"{"access_sandboxes": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}]}"#,
+            #"{"run_tasks": [{"users": {"type": "ANY"}}]}"#,
+            #"{"run_tasks": [{"principals": {"type": "ANY"}, "roles": {"type": "ANY"}}]}"#,
+            #"{"run_tasks": [{"principals": {"type": "SOMETIMES"}, "users": {"type": "ANY"}}]}"#,
+            "/nonexistent/acls.json",
+        ])
+    func refused(text: String) {
+        #expect(throws: ACLsError.self) { _ = try MasterOptions.parseACLs(text) }
+    }
+}
+
+@Suite("the master's authorisation at its edge")
+struct MasterAccessTests {
+    static let acls = MesosACLs(
+        permissive: true,
+        rules: [
+            .getEndpoints: [
+                .init(principals: .some(["ops"]), object: .some(["/metrics/snapshot"])),
+                .init(principals: .none, object: .some(["/metrics/snapshot"])),
+            ],
+            .deactivateAgents: [
+                .init(principals: .some(["ops"]), object: .any), .init(principals: .none, object: .any),
+            ],
+        ])
+
+    func app() async -> some ApplicationProtocol {
+        let host = MasterHost(logger: Logger(label: "test")) { info in
+            var config = MasterConfig(masterInfo: info)
+            config.acls = Self.acls
+            return config
+        }
+        await host.lead(as: MasterRoutesTests.info)
+        var routes = MasterRoutes(host: host)
+        routes.authentication = MasterAuthentication(
+            credentials: [MasterAuthenticationTests.ops, MasterAuthenticationTests.analytics])
+        routes.acls = Self.acls
+        return Application(router: routes.router())
+    }
+
+    @Test("get_endpoints and the agent actions answer 403 to a principal the ACLs refuse, naming it")
+    func refusals() async throws {
+        let app = await app()
+        let analytics: HTTPFields = [.authorization: MasterAuthenticationTests.analytics.authorization]
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/metrics/snapshot", method: .get, headers: analytics) {
+                #expect($0.status == .forbidden)
+                #expect(String(buffer: $0.body).contains("Principal 'analytics'"))
+            }
+            try await client.execute(uri: "/metrics/snapshot", method: .get) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/metrics/snapshot", method: .get,
+                headers: [.authorization: MasterAuthenticationTests.ops.authorization]
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/master/state", method: .get, headers: analytics) {
+                #expect($0.status == .ok)
+            }
+            var headers = MasterRoutesTests.json
+            headers[.authorization] = MasterAuthenticationTests.analytics.authorization
+            let deactivate = ByteBuffer(
+                string: #"{"type":"DEACTIVATE_AGENT","deactivate_agent":{"agent_id":{"value":"A"}}}"#)
+            try await client.execute(uri: "/api/v1", method: .post, headers: headers, body: deactivate) {
+                #expect($0.status == .forbidden)
+                #expect(String(buffer: $0.body).contains("deactivate_agents"))
+            }
+            headers[.authorization] = MasterAuthenticationTests.ops.authorization
+            try await client.execute(uri: "/api/v1", method: .post, headers: headers, body: deactivate) {
+                #expect($0.status != .forbidden)
+            }
+        }
+    }
+}

@@ -27,6 +27,7 @@ class Daemon:
     def __init__(self, name, args, env=None, wait_port=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix=f"security-{name}-")
+        os.chmod(self.dir, 0o755)  # an agent's tasks may run as other users, who must reach their sandboxes
         self.log_path = os.path.join(self.dir, "log")
         self.log_file = open(self.log_path, "w")
         work_dir = [] if args[0] == "apps" else ["--work-dir", self.dir]

@@ -52,7 +52,7 @@ def cluster(tmp_path_factory):
     try:
         daemons.append(Daemon("master", ["master", "--zk", zk, "--port", str(master_port), "--credentials",
                                          credentials] + AUTHENTICATE, wait_port=master_port))
-        daemons.append(Daemon("agent", ["agent", "--master", zk, "--port", str(agent_port), "--isolation", "none",
+        daemons.append(Daemon("agent", ["agent", "--allow-root-tasks", "--master", zk, "--port", str(agent_port), "--isolation", "none",
                                         "--credential", agent_credential,
                                         "--resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31099]"],
                               wait_port=agent_port))
@@ -91,7 +91,7 @@ def test_endpoints_answer_401_with_a_challenge_until_the_credentials_are_right(c
 
 def test_an_agent_without_its_credential_is_kept_out(cluster):
     port = servers.free_port()
-    agent = Daemon("agent-anonymous", ["agent", "--master", cluster["zk"], "--port", str(port), "--isolation",
+    agent = Daemon("agent-anonymous", ["agent", "--allow-root-tasks", "--master", cluster["zk"], "--port", str(port), "--isolation",
                                        "none", "--resources", "cpus:1;mem:256;disk:256"], wait_port=port)
     try:
         wait_until(lambda: "401" in agent.log(), 20, "the agent to log the master's refusal")

@@ -49,7 +49,7 @@ def cluster(certs):
     daemons = []
     try:
         daemons.append(Daemon("master", ["master", "--zk", zk, "--port", str(master_port)], env, master_port))
-        daemons.append(Daemon("agent", ["agent", "--master", zk, "--port", str(agent_port), "--isolation", "none",
+        daemons.append(Daemon("agent", ["agent", "--allow-root-tasks", "--master", zk, "--port", str(agent_port), "--isolation", "none",
                                         "--resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31099]"],
                               env, agent_port))
         daemons.append(Daemon("apps", ["apps", "--zk", f"zk://127.0.0.1:{keeper_port}/apps", "--master", zk,
@@ -108,7 +108,7 @@ def test_the_marathon_client_drives_apps_over_tls(cluster, certs):
 
 def test_an_agent_that_trusts_another_authority_does_not_register_and_says_why(cluster, certs):
     port = servers.free_port()
-    agent = Daemon("agent-stranger", ["agent", "--master", cluster["zk"], "--port", str(port), "--isolation", "none",
+    agent = Daemon("agent-stranger", ["agent", "--allow-root-tasks", "--master", cluster["zk"], "--port", str(port), "--isolation", "none",
                                       "--resources", "cpus:1;mem:256;disk:256"],
                    tls_env(certs, ca="other-ca.pem"), port)
     try:

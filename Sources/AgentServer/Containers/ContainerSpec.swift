@@ -21,6 +21,8 @@ public struct ContainerSpec: Sendable, Equatable {
     /// The relative CPU weight in Mesos' units (1024 per CPU, at least `cpuSharesMin`);
     /// nil leaves the kernel's default.
     public var cpuShares: Int?
+    /// The user the process runs as, its sandbox given to it; nil: the agent's user.
+    public var user: String?
 
     public static let containerIDLengthMax = 200
     public static let cpuSharesMin = 2
@@ -29,8 +31,9 @@ public struct ContainerSpec: Sendable, Equatable {
 
     public init(
         containerID: String, sandbox: String, argv: [String], environment: [String: String] = [:],
-        memoryLimitBytes: Int? = nil, cpuShares: Int? = nil
+        memoryLimitBytes: Int? = nil, cpuShares: Int? = nil, user: String? = nil
     ) {
+        self.user = user
         self.containerID = containerID
         self.sandbox = sandbox
         self.argv = argv

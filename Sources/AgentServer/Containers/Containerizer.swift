@@ -32,6 +32,8 @@ public actor Containerizer {
     public nonisolated let isolation: ContainerIsolation
     /// At most this many containers exist (launched and not yet destroyed).
     public nonisolated let containersMax: Int
+    /// Whether a container may run as root when its spec names root (`--allow-root-tasks`).
+    public nonisolated let rootTasksAllowed: Bool
     /// How often limits are checked: cgroup OOM counters, or RSS without cgroups.
     public nonisolated let memoryPollInterval: Duration
     /// Runs around each container's program so that an agent started again learns how it
@@ -65,8 +67,9 @@ public actor Containerizer {
         isolation mode: ContainerIsolationMode = .automatic, cgroupRoot: String = "corral",
         cgroupMount: String = "/sys/fs/cgroup", containersMax: Int = Containerizer.containersMaxDefault,
         memoryPollInterval: Duration = .milliseconds(500), waitShim: ContainerWaitShim.Setup? = nil,
-        logger: Logger = Logger(label: "corral.agent.containerizer")
+        rootTasksAllowed: Bool = true, logger: Logger = Logger(label: "corral.agent.containerizer")
     ) throws {
+        self.rootTasksAllowed = rootTasksAllowed
         precondition(containersMax > 0, "containersMax \(containersMax)")
         precondition(memoryPollInterval > .zero, "memoryPollInterval \(memoryPollInterval)")
         isolation = try ContainerIsolation.detect(
@@ -122,6 +125,13 @@ public actor Containerizer {
             throw ContainerError(
                 .launchFailed, "cannot launch container '\(id)': \(error) — check the work directory is writable")
         }
+        let user: ContainerUser?
+        do {
+            user = try spec.user.flatMap { try ContainerUser.resolve($0, rootAllowed: rootTasksAllowed) }
+            try user?.own([spec.sandbox])
+        } catch let error as ContainerError {
+            throw ContainerError(error.kind, "cannot launch container '\(id)': \(error.message)")
+        }
         let executable: String
         do {
             executable = try ContainerSpawner.resolve(
@@ -135,7 +145,7 @@ public actor Containerizer {
         do {
             try cgroup?.create(memoryLimitBytes: spec.memoryLimitBytes, cpuShares: spec.cpuShares)
             waitShim?.removeStatus(of: id)
-            pid = try Self.start(spec, executable: executable, cgroup: cgroup, waitShim: waitShim)
+            pid = try Self.start(spec, executable: executable, user: user, cgroup: cgroup, waitShim: waitShim)
         } catch let error as ContainerError {
             try? cgroup?.remove()
             throw ContainerError(.launchFailed, "cannot launch container '\(id)': \(error.message)")
@@ -165,9 +175,16 @@ public actor Containerizer {
 
     /// Spawns the process: through the launch shim into the cgroups, or directly without.
     static func start(
-        _ spec: ContainerSpec, executable: String, cgroup: ContainerCgroup?, waitShim: ContainerWaitShim.Setup?
+        _ spec: ContainerSpec, executable: String, user: ContainerUser?, cgroup: ContainerCgroup?,
+        waitShim: ContainerWaitShim.Setup?
     ) throws -> Int32 {
         var program = [executable] + spec.argv.dropFirst()
+        if let user {
+            // The sandbox's stdout and stderr are the user's too (the agent opens them).
+            for name in ["stdout", "stderr"] { close(try ContainerSpawner.openForAppend(spec.sandbox + "/" + name)) }
+            try user.own([spec.sandbox + "/stdout", spec.sandbox + "/stderr"])
+            program = user.wrap(program)
+        }
         if let waitShim {
             program = waitShim.argv(statusPath: waitShim.statusPath(spec.containerID), program: program)
         }

@@ -10,11 +10,15 @@ public struct LeaderElection: Sendable {
     public let path: String
     /// The name before each candidate's sequence number.
     public let prefix: String
+    /// The ACL of the candidates' nodes and of the directory if it is created: open by
+    /// default; Mesos' masters with credentials use everyone-read, creator-all.
+    public let acl: [ACL]
 
-    public init(client: KeeperClient, path: String, prefix: String = "n_") {
+    public init(client: KeeperClient, path: String, prefix: String = "n_", acl: [ACL] = ACL.openUnsafe) {
         self.client = client
         self.path = path
         self.prefix = prefix
+        self.acl = acl
     }
 
     private var queue: SequentialQueue { SequentialQueue(client: client, directory: path, prefix: prefix) }
@@ -23,7 +27,7 @@ public struct LeaderElection: Sendable {
     /// once this candidate leads. Cancelling the wait withdraws the candidate.
     public func lead(data: [UInt8]) async throws -> Leadership {
         let queue = queue
-        let node = try await queue.join(data: data)
+        let node = try await queue.join(data: data, acl: acl, directoryACL: acl)
         do {
             try await queue.waitUntilFirst(node)
         } catch {

@@ -13,9 +13,12 @@ struct SequentialQueue: Sendable {
     /// Joins the queue and returns the node's path. If the connection drops while the
     /// create is in flight, the node may exist without our knowing its name: the
     /// contender finds it again by its owner, this session. `acl` is the member node's;
-    /// a missing directory is created open, so that every contender can join.
-    func join(data: [UInt8], acl: [ACL] = ACL.openUnsafe) async throws -> String {
-        try await client.retryingOnConnectionLoss { try await client.ensurePath(directory) }
+    /// a missing directory is created with `directoryACL`, open unless told, so that every
+    /// contender can join.
+    func join(data: [UInt8], acl: [ACL] = ACL.openUnsafe, directoryACL: [ACL] = ACL.openUnsafe) async throws
+        -> String
+    {
+        try await client.retryingOnConnectionLoss { try await client.ensurePath(directory, acl: directoryACL) }
         while true {
             do {
                 return try await client.create(

@@ -1,0 +1,86 @@
+import ClusterProtocol
+
+/// The master's `--acls` where the core decides: who may register frameworks in which
+/// roles, and run tasks as which users. The principal is the one FrameworkInfo names: with
+/// `--authenticate-frameworks` the edge has checked that it is the authenticated one.
+extension Master {
+    /// Why `info` may not subscribe (403), or nil: each of its roles must be allowed.
+    func registrationRefusal(_ info: Mesos.FrameworkInfo) -> MasterReply? {
+        for role in info.effectiveRoles
+        where !config.acls.allows(.registerFrameworks, principal: info.principal, object: role) {
+            return .rejected(
+                status: 403,
+                message:
+                    "Principal '\(info.principal ?? "")' is not authorized to register frameworks in role '\(role)' (the master's --acls: register_frameworks)"
+            )
+        }
+        return nil
+    }
+
+    /// Why these tasks may not run (TASK_ERROR, REASON_TASK_UNAUTHORIZED), or nil: each
+    /// runs as its command's user, else its executor's, else the framework's, and that user
+    /// must be allowed for the framework's principal.
+    func launchRefusal(
+        _ tasks: [Mesos.TaskInfo], executor: Mesos.ExecutorInfo?, framework: Mesos.FrameworkInfo
+    ) -> String? {
+        for task in tasks {
+            let user = task.runsAs(executor: executor, framework: framework)
+            guard !config.acls.allows(.runTasks, principal: framework.principal, object: user) else { continue }
+            return
+                "Task is not authorized to launch: principal '\(framework.principal ?? "")' may not run tasks as user '\(user)' (the master's --acls: run_tasks)"
+        }
+        return nil
+    }
+}
+
+extension Master {
+    /// This master as `principal` may see it (`view_frameworks` by each framework's user,
+    /// `view_tasks` by each task's): the frameworks and tasks it may not see are left out.
+    /// Itself when the ACLs govern neither.
+    public func visible(to principal: String?) -> Master {
+        let acls = config.acls
+        guard acls.governs(.viewFrameworks) || acls.governs(.viewTasks) else { return self }
+        var copy = self
+        copy.frameworks = frameworks.compactMapValues { $0.visible(to: principal, acls) }
+        var completed = RecentHistory<FrameworkRecord>()
+        for record in completedFrameworks {
+            if let kept = record.visible(to: principal, acls) {
+                completed.append(kept, keeping: completedFrameworks.count)
+            }
+        }
+        copy.completedFrameworks = completed
+        return copy
+    }
+}
+
+extension FrameworkRecord {
+    /// The record with the tasks `principal` may see, or nil if it may not see the framework.
+    func visible(to principal: String?, _ acls: MesosACLs) -> FrameworkRecord? {
+        guard acls.allows(.viewFrameworks, principal: principal, object: info.user) else { return nil }
+        guard acls.governs(.viewTasks) else { return self }
+        var copy = self
+        let hidden = { (task: TaskRecord) in
+            !acls.allows(.viewTasks, principal: principal, object: task.user(framework: info))
+        }
+        copy.tasks = tasks.filter { !hidden($0.value) }
+        var completed = RecentHistory<TaskRecord>()
+        for task in completedTasks where !hidden(task) { completed.append(task, keeping: completedTasks.count) }
+        copy.completedTasks = completed
+        for task in unreachableTasks.values where hidden(task) {
+            _ = copy.unreachableTasks.removeValue(forKey: task.info.taskID)
+        }
+        return copy
+    }
+}
+
+extension TaskRecord {
+    func user(framework: Mesos.FrameworkInfo) -> String { info.runsAs(executor: nil, framework: framework) }
+}
+
+extension Mesos.TaskInfo {
+    /// The user the task runs as: its command's, else its executor's (its own or the
+    /// group's), else the framework's.
+    func runsAs(executor: Mesos.ExecutorInfo?, framework: Mesos.FrameworkInfo) -> String {
+        command?.user ?? (self.executor ?? executor)?.command?.user ?? framework.user
+    }
+}

@@ -1,0 +1,150 @@
+import ClusterProtocol
+
+/// Mesos' `--acls`: for each action, rules of a subject (principals) and an object (roles,
+/// users, framework principals, paths, agents), checked in order; the first rule whose
+/// subject and object both match the request decides, and it allows unless one of its
+/// entities is NONE. When none matches, `permissive` decides. A request with no principal
+/// (an unauthenticated framework that names none) matches only ANY and NONE subjects.
+public struct MesosACLs: Sendable, Equatable, Decodable {
+    /// One entity of a rule: `{"type": "ANY"}`, `{"type": "NONE"}` or `{"values": [...]}`.
+    public struct Entity: Sendable, Equatable, Decodable {
+        public enum Kind: String, Sendable, Decodable {
+            case any = "ANY"
+            case none = "NONE"
+            case some = "SOME"
+        }
+
+        public var type: Kind
+        public var values: [String]
+
+        public static let any = Entity(type: .any, values: [])
+        public static let none = Entity(type: .none, values: [])
+        public static func some(_ values: [String]) -> Entity { Entity(type: .some, values: values) }
+
+        public init(type: Kind, values: [String]) {
+            self.type = type
+            self.values = values
+        }
+
+        enum CodingKeys: String, CodingKey { case type, values }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            values = try container.decodeIfPresent([String].self, forKey: .values) ?? []
+            type = try container.decodeIfPresent(Kind.self, forKey: .type) ?? (values.isEmpty ? .any : .some)
+        }
+
+        /// Whether a request's value falls under this entity; nil, an absent principal,
+        /// falls only under ANY and NONE.
+        func matches(_ value: String?) -> Bool {
+            switch type {
+            case .any, .none: true
+            case .some: value.map(values.contains) ?? false
+            }
+        }
+    }
+
+    /// One rule: who, and on what.
+    public struct Rule: Sendable, Equatable {
+        public var principals: Entity
+        public var object: Entity
+
+        public init(principals: Entity, object: Entity) {
+            self.principals = principals
+            self.object = object
+        }
+    }
+
+    /// The actions Corral enforces, with the object key Mesos' JSON gives each.
+    public enum Action: String, Sendable, CaseIterable {
+        case registerFrameworks = "register_frameworks"
+        case runTasks = "run_tasks"
+        case teardownFrameworks = "teardown_frameworks"
+        case viewFrameworks = "view_frameworks"
+        case viewTasks = "view_tasks"
+        case getEndpoints = "get_endpoints"
+        case markAgentsGone = "mark_agents_gone"
+        case drainAgents = "drain_agents"
+        case deactivateAgents = "deactivate_agents"
+        case reactivateAgents = "reactivate_agents"
+
+        /// The key of the rule's object in Mesos' JSON.
+        public var objectKey: String {
+            switch self {
+            case .registerFrameworks: "roles"
+            case .runTasks, .viewFrameworks, .viewTasks: "users"
+            case .teardownFrameworks: "framework_principals"
+            case .getEndpoints: "paths"
+            case .markAgentsGone, .drainAgents, .deactivateAgents, .reactivateAgents: "agents"
+            }
+        }
+    }
+
+    public var permissive = true
+    public var rules: [Action: [Rule]] = [:]
+
+    public init(permissive: Bool = true, rules: [Action: [Rule]] = [:]) {
+        self.permissive = permissive
+        self.rules = rules
+    }
+
+    /// Whether `principal` may do `action` on `object` (nil: a framework without a
+    /// principal, for teardown_frameworks, which only ANY and NONE objects match).
+    public func allows(_ action: Action, principal: String?, object: String?) -> Bool {
+        for rule in rules[action] ?? [] where rule.principals.matches(principal) && rule.object.matches(object) {
+            return rule.principals.type != .none && rule.object.type != .none
+        }
+        return permissive
+    }
+
+    /// Whether any rule of `action` is configured (a view need not be filtered otherwise).
+    public func governs(_ action: Action) -> Bool { !(rules[action] ?? []).isEmpty || !permissive }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Mesos' JSON; a key Corral does not enforce is an error rather than a rule ignored.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        for key in container.allKeys {
+            if key.stringValue == "permissive" {
+                permissive = try container.decode(Bool.self, forKey: key)
+                continue
+            }
+            guard let action = Action(rawValue: key.stringValue) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container,
+                    debugDescription:
+                        "Corral does not enforce '\(key.stringValue)'; it enforces permissive and \(Action.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            var list = try container.nestedUnkeyedContainer(forKey: key)
+            var rules: [Rule] = []
+            while !list.isAtEnd {
+                let rule = try list.nestedContainer(keyedBy: Key.self)
+                guard rule.contains(Key(stringValue: "principals")) else {
+                    throw DecodingError.keyNotFound(
+                        Key(stringValue: "principals"),
+                        .init(codingPath: rule.codingPath, debugDescription: "every rule names its principals"))
+                }
+                let object = Key(stringValue: action.objectKey)
+                guard rule.contains(object) else {
+                    throw DecodingError.keyNotFound(
+                        object,
+                        .init(
+                            codingPath: rule.codingPath,
+                            debugDescription: "a \(action.rawValue) rule names its \(action.objectKey)"))
+                }
+                rules.append(
+                    Rule(
+                        principals: try rule.decode(Entity.self, forKey: Key(stringValue: "principals")),
+                        object: try rule.decode(Entity.self, forKey: object)))
+            }
+            self.rules[action] = rules
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ClusterEdge
+import HTTPTypes
+import Hummingbird
+import MasterCore
+
+/// Who a request comes from and what it may do: the principal its HTTP Basic credentials
+/// prove (checked whenever they are presented, required where `MasterAuthentication`
+/// says), and the `--acls` the edge enforces (the operator's actions, the views,
+/// get_endpoints; the core enforces register_frameworks and run_tasks).
+struct MasterAccess: Sendable {
+    let authentication: MasterAuthentication?
+    let acls: MesosACLs
+    private let basic: BasicAuthentication?
+
+    init(authentication: MasterAuthentication?, acls: MesosACLs) {
+        self.authentication = authentication
+        self.acls = acls
+        basic = authentication.map { BasicAuthentication($0.credentials) }
+    }
+
+    /// The principal the request's credentials prove, or nil (none, or not proven).
+    func principal(_ request: Request) -> String? {
+        guard case .authenticated(let principal)? = basic?.check(authorization: request.headers[.authorization])
+        else { return nil }
+        return principal
+    }
+
+    /// 403 unless the request's principal may do `action` on `object`.
+    func refusal(_ action: MesosACLs.Action, _ request: Request, object: String?) -> Response? {
+        let principal = principal(request)
+        guard !acls.allows(action, principal: principal, object: object) else { return nil }
+        return HTTPReplies.text(
+            .forbidden,
+            "\(principal.map { "Principal '\($0)'" } ?? "An anonymous request") is not authorized to \(action.rawValue.replacingOccurrences(of: "_", with: " ")) \(object.map { "'\($0)'" } ?? "") (the master's --acls: \(action.rawValue))"
+        )
+    }
+}
+
+/// In front of every route: 401 with a Basic challenge where the realm requires
+/// credentials and they are missing or wrong; then 403 for a read the principal may not
+/// make (get_endpoints, by path).
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let access: MasterAccess
+    private let basic: BasicAuthentication?
+
+    init(_ access: MasterAccess) {
+        self.access = access
+        basic = access.authentication.map { BasicAuthentication($0.credentials) }
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let realm = MasterAuthentication.realm(of: request.uri.path)
+        if let policy = access.authentication, let basic, policy.required(realm) {
+            switch basic.check(authorization: request.headers[.authorization]) {
+            case .authenticated: break
+            case .missing:
+                return Self.unauthorized("This endpoint needs credentials (HTTP Basic: principal and secret)")
+            case .refused: return Self.unauthorized("The principal is unknown or its secret is wrong")
+            }
+        }
+        if realm == .readonly, request.method == .get || request.method == .head,
+            let refusal = access.refusal(.getEndpoints, request, object: request.uri.path)
+        {
+            return refusal
+        }
+        return try await next(request, context)
+    }
+
+    static func unauthorized(_ message: String) -> Response {
+        HTTPReplies.text(.unauthorized, message, headers: [.wwwAuthenticate: BasicAuthentication.challenge])
+    }
+}
