@@ -1,7 +1,6 @@
 """The cluster's daemons (`corral master|agent|apps`) as the security suite starts them,
 each with its own directory and log, and curl."""
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -40,16 +39,9 @@ class Daemon:
             return f.read()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGUSR1 if self.name.startswith("agent") else signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-        if os.environ.get("SECURITY_KEEP") != "1":
-            shutil.rmtree(self.dir, ignore_errors=True)
+        # An agent leaves the cluster on SIGUSR1, killing its tasks.
+        sig = signal.SIGUSR1 if self.name.startswith("agent") else signal.SIGTERM
+        servers.stop_process(self.process, self.log_file, self.dir, sig=sig, wait_s=15)
 
 
 def curl(*args):

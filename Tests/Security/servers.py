@@ -2,6 +2,7 @@
 making, on free ports of 127.0.0.1; and the Java client (ZooKeeperMain over Netty)."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -99,16 +100,22 @@ class Server:
             return f.read()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-        if os.environ.get("SECURITY_KEEP") != "1":
-            shutil.rmtree(self.dir, ignore_errors=True)
+        stop_process(self.process, self.log_file, self.dir)
+
+
+def stop_process(process, log_file, directory, sig=signal.SIGTERM, wait_s=10):
+    """Signals a server (SIGKILL if it is still there after wait_s), closes its log, and
+    removes its directory unless SECURITY_KEEP=1."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(wait_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log_file.close()
+    if os.environ.get("SECURITY_KEEP") != "1":
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def java_client(port, *command, properties=None, timeout=60):
