@@ -67,6 +67,8 @@ public struct MesosACLs: Sendable, Equatable, Decodable {
         case drainAgents = "drain_agents"
         case deactivateAgents = "deactivate_agents"
         case reactivateAgents = "reactivate_agents"
+        /// Corral's own: writing a znode from the web UI's Keeper browser, by path.
+        case updateZnodes = "update_znodes"
 
         /// The key of the rule's object in Mesos' JSON.
         public var objectKey: String {
@@ -74,7 +76,7 @@ public struct MesosACLs: Sendable, Equatable, Decodable {
             case .registerFrameworks: "roles"
             case .runTasks, .viewFrameworks, .viewTasks: "users"
             case .teardownFrameworks: "framework_principals"
-            case .getEndpoints: "paths"
+            case .getEndpoints, .updateZnodes: "paths"
             case .markAgentsGone, .drainAgents, .deactivateAgents, .reactivateAgents: "agents"
             }
         }

@@ -62,6 +62,27 @@ public actor KeeperBrowser {
         ])
     }
 
+    /// An operator's change from the UI, through the masters' session (with their Keeper
+    /// credentials, and creating with their ACL). The caller has checked that it is
+    /// allowed and that it is not under the masters' own path.
+    enum Change: Sendable {
+        case create(data: [UInt8])
+        case setData([UInt8], version: Int32)
+        case delete(version: Int32)
+    }
+
+    func change(_ path: String, _ change: Change) async throws {
+        let client = try await session()
+        switch change {
+        case .create(let data): try await client.create(path, data: data, acl: access.acl)
+        case .setData(let data, let version): _ = try await client.setData(path, data: data, version: version)
+        case .delete(let version): try await client.delete(path, version: version)
+        }
+    }
+
+    /// Whether `path` is the masters' election or under it (the registry too).
+    nonisolated func isMastersOwn(_ path: String) -> Bool { path == mastersPath || path.hasPrefix(mastersPath + "/") }
+
     /// Each server of the connect string with what its `mntr` says, or why it said nothing.
     func ensemble() async -> JSONValue {
         let hosts = (try? ConnectString(connectString).hosts) ?? []

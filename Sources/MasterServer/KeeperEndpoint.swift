@@ -6,10 +6,15 @@ import KeeperProtocol
 
 /// `GET /corral/v1/keeper/znode?path=P`, `/corral/v1/keeper/ensemble` (each server's
 /// `mntr`) and `/corral/v1/masters` (the masters contending, the leader first): Keeper as
-/// the web UI shows it, read-only, from any master (a standby too). A master without
-/// `--zk` answers 404.
+/// the web UI shows it, from any master (a standby too). A master without `--zk` answers
+/// 404. An authorised operator may also write: `POST ?path=P` creates P with the body as
+/// its data, `PUT ?path=P&version=V` sets its data, `DELETE ?path=P&version=V` removes it
+/// (version -1, or none, for any); never under the masters' own path.
 struct KeeperEndpoint: Sendable {
     let browser: KeeperBrowser?
+    let access: MasterAccess
+    /// The largest data a write may carry (Keeper's jute.maxbuffer allows about 1 MiB).
+    static let dataBytesMax = 1 << 20
 
     func znode(_ request: Request) async -> Response {
         guard let browser else { return Self.noKeeper }
@@ -18,7 +23,10 @@ struct KeeperEndpoint: Sendable {
             return HTTPReplies.text(.badRequest, "Not a znode path: \(path)")
         }
         do {
-            return HTTPReplies.json(try await browser.znode(path).serialized)
+            guard case .object(var view) = try await browser.znode(path) else { return Self.noKeeper }
+            let writable = access.znodeWriteRefusal(request, path: path) == nil && !browser.isMastersOwn(path)
+            view.append(("writable", .bool(writable)))
+            return HTTPReplies.json(JSONValue.object(view).serialized)
         } catch let error as KeeperError where error.code == .noNode {
             return HTTPReplies.text(.notFound, "No znode at \(path)")
         } catch let error as KeeperError where error.code == .noAuth {
@@ -26,6 +34,54 @@ struct KeeperEndpoint: Sendable {
         } catch {
             await browser.reset()
             return HTTPReplies.text(.serviceUnavailable, "Keeper did not answer: \(error); try again")
+        }
+    }
+
+    /// POST, PUT and DELETE of a znode, for an operator the access rules allow.
+    func write(_ request: Request) async -> Response {
+        guard let browser else { return Self.noKeeper }
+        var request = request
+        let path = request.uri.queryParameters["path"].map(String.init) ?? ""
+        guard PathRules.isValid(path), path != "/" else {
+            return HTTPReplies.text(.badRequest, "Not a znode path one may write: '\(path)'")
+        }
+        if let refusal = access.znodeWriteRefusal(request, path: path) { return refusal }
+        if browser.isMastersOwn(path) {
+            return HTTPReplies.text(
+                .forbidden, "\(path) is the masters' election or registry; it is not written from the web UI")
+        }
+        let version = request.uri.queryParameters["version"].flatMap { Int32($0) } ?? -1
+        let change: KeeperBrowser.Change
+        do {
+            switch request.method {
+            case .post: change = .create(data: try await HTTPReplies.body(of: &request, limit: Self.dataBytesMax))
+            case .put:
+                change = .setData(try await HTTPReplies.body(of: &request, limit: Self.dataBytesMax), version: version)
+            case .delete: change = .delete(version: version)
+            default: return HTTPReplies.methodNotAllowed(request, allowed: [.get, .post, .put, .delete])
+            }
+        } catch {
+            return HTTPReplies.text(.contentTooLarge, "A znode's data is at most \(Self.dataBytesMax) bytes")
+        }
+        do {
+            try await browser.change(path, change)
+            return Response(status: request.method == .post ? .created : .ok)
+        } catch let error as KeeperError {
+            return Self.refusal(error, path)
+        } catch {
+            await browser.reset()
+            return HTTPReplies.text(.serviceUnavailable, "Keeper did not answer: \(error); try again")
+        }
+    }
+
+    private static func refusal(_ error: KeeperError, _ path: String) -> Response {
+        switch error.code {
+        case .noNode: HTTPReplies.text(.notFound, "No znode at \(path) (or its parent)")
+        case .nodeExists: HTTPReplies.text(.conflict, "\(path) exists already")
+        case .badVersion: HTTPReplies.text(.conflict, "\(path) changed since it was read; read it again")
+        case .notEmpty: HTTPReplies.text(.conflict, "\(path) has children; remove them first")
+        case .noAuth: HTTPReplies.text(.forbidden, "Keeper's ACL of \(path) refuses the masters: \(error)")
+        default: HTTPReplies.text(.badRequest, "Keeper refused: \(error)")
         }
     }
 

@@ -36,6 +36,21 @@ struct MasterAccess: Sendable {
     }
 }
 
+extension MasterAccess {
+    /// Why this request may not write znodes from the UI, or nil: writes need
+    /// `--authenticate-http-readwrite` (so the principal is known) and the principal must
+    /// be allowed the path by `update_znodes`.
+    func znodeWriteRefusal(_ request: Request, path: String) -> Response? {
+        guard authentication?.readwrite == true, principal(request) != nil else {
+            return HTTPReplies.text(
+                .forbidden,
+                "Keeper writes from the web UI need the master's --authenticate-http-readwrite and a principal's credentials; this master shows Keeper read-only"
+            )
+        }
+        return refusal(.updateZnodes, request, object: path)
+    }
+}
+
 /// In front of every route: 401 with a Basic challenge where the realm requires
 /// credentials and they are missing or wrong; then 403 for a read the principal may not
 /// make (get_endpoints, by path).
@@ -53,7 +68,7 @@ struct AccessMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let realm = MasterAuthentication.realm(of: request.uri.path)
+        let realm = MasterAuthentication.realm(of: request.uri.path, method: request.method)
         if let policy = access.authentication, let basic, policy.required(realm) {
             switch basic.check(authorization: request.headers[.authorization]) {
             case .authenticated: break

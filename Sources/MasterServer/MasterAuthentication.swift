@@ -23,8 +23,9 @@ public struct MasterAuthentication: Sendable {
         case open, frameworks, agents, readonly, readwrite
     }
 
-    static func realm(of path: String) -> Realm {
-        switch path {
+    static func realm(of path: String, method: HTTPRequest.Method = .get) -> Realm {
+        if path == "/corral/v1/keeper/znode", method != .get, method != .head { return .readwrite }
+        return switch path {
         case "/health", "/master/health", "/version", "/redirect", "/master/redirect": .open
         case "/api/v1/scheduler": .frameworks
         case "/corral/v1/agent": .agents

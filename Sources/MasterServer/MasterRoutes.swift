@@ -64,7 +64,7 @@ public struct MasterRoutes: Sendable {
             }
         }
         stateRoutes(router, access: access)
-        uiRoutes(router)
+        uiRoutes(router, access: access)
         return router
     }
 
@@ -105,14 +105,17 @@ public struct MasterRoutes: Sendable {
     }
 
     /// The web UI (a standby sends the browser to the leader's), and the Keeper views it reads.
-    private func uiRoutes(_ router: Router<BasicRequestContext>) {
+    private func uiRoutes(_ router: Router<BasicRequestContext>, access: MasterAccess) {
         let host = host
         router.addUI { request in
             guard case .standby(let leader?) = host.role, !host.isLeaderSilent else { return nil }
             return Redirect.to(leader, request)
         }
-        let keeper = KeeperEndpoint(browser: keeper)
+        let keeper = KeeperEndpoint(browser: keeper, access: access)
         router.get("/corral/v1/keeper/znode") { request, _ in await keeper.znode(request) }
+        for method in [HTTPRequest.Method.post, .put, .delete] {
+            router.on("/corral/v1/keeper/znode", method: method) { request, _ in await keeper.write(request) }
+        }
         router.get("/corral/v1/keeper/ensemble") { _, _ in await keeper.ensemble() }
         router.get("/corral/v1/masters") { _, _ in await keeper.masters() }
     }

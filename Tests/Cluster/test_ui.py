@@ -105,6 +105,8 @@ def test_the_znode_browser_shows_the_masters_info(cluster, browser):
     browser.execute_script("location.hash = arguments[0]", info_hash)
     wait_for(browser, lambda d: '"hostname"' in (text_of(d, "znode-data") or ""), "a master's info as JSON")
     assert "ephemeralOwner" in browser.find_element(By.ID, "znode").text
+    # This cluster's masters authenticate nobody: the browser is read-only.
+    assert not browser.find_elements(By.ID, "znode-save")
     screenshot(cluster, browser, "keeper-znode")
     assert not console_errors(browser)
 

@@ -178,7 +178,8 @@ struct MasterACLsFlagTests {
              "mark_agents_gone": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
              "drain_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
              "deactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
-             "reactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}]}
+             "reactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
+             "update_znodes": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/apps"]}}]}
             """
         let acls = try MasterOptions.parseACLs(json)
         #expect(!acls.permissive)
@@ -270,5 +271,44 @@ struct MasterAccessTests {
                 #expect($0.status != .forbidden)
             }
         }
+    }
+}
+
+@Suite("who may write znodes from the web UI")
+struct ZnodeWriteAccessTests {
+    static func request(_ credential: Credential?) -> Request {
+        var fields = HTTPFields()
+        if let credential { fields[.authorization] = credential.authorization }
+        return Request(
+            head: HTTPRequest(
+                method: .put, scheme: "http", authority: "m", path: "/corral/v1/keeper/znode", headerFields: fields),
+            body: .init(buffer: ByteBuffer()))
+    }
+
+    @Test("nobody without --authenticate-http-readwrite; then the principals update_znodes allows the path")
+    func rules() {
+        let credentials = [MasterAuthenticationTests.ops, MasterAuthenticationTests.analytics]
+        var noReadwrite = MasterAuthentication(credentials: credentials)
+        noReadwrite.readonly = true
+        let readOnly = MasterAccess(authentication: noReadwrite, acls: MesosACLs())
+        let refusal = readOnly.znodeWriteRefusal(Self.request(MasterAuthenticationTests.ops), path: "/apps/x")
+        #expect(refusal?.status == .forbidden)
+        var policy = MasterAuthentication(credentials: credentials)
+        policy.readwrite = true
+        let acls = MesosACLs(
+            permissive: true,
+            rules: [
+                .updateZnodes: [
+                    .init(principals: .some(["ops"]), object: .any), .init(principals: .none, object: .any),
+                ]
+            ])
+        let access = MasterAccess(authentication: policy, acls: acls)
+        #expect(access.znodeWriteRefusal(Self.request(MasterAuthenticationTests.ops), path: "/apps/x") == nil)
+        #expect(
+            access.znodeWriteRefusal(Self.request(MasterAuthenticationTests.analytics), path: "/apps/x")?.status
+                == .forbidden)
+        #expect(access.znodeWriteRefusal(Self.request(nil), path: "/apps/x")?.status == .forbidden)
+        #expect(MasterAuthentication.realm(of: "/corral/v1/keeper/znode", method: .put) == .readwrite)
+        #expect(MasterAuthentication.realm(of: "/corral/v1/keeper/znode", method: .get) == .readonly)
     }
 }

@@ -175,3 +175,58 @@ def test_the_master_refuses_authentication_flags_without_credentials(tmp_path):
                           "--credentials", str(broken), "--authenticate-frameworks"], capture_output=True, text=True,
                          timeout=30)
     assert bad.returncode != 0 and "--credentials:" in bad.stderr, bad
+
+
+def test_an_authenticated_operator_writes_znodes_from_the_ui_endpoint_but_not_the_masters_own(cluster):
+    base = f"http://127.0.0.1:{cluster['master']}/corral/v1/keeper/znode?path="
+    ops = ["-u", "ops:ops-secret"]
+    assert status_of(base + "/") == "401"
+    assert json.loads(curl(*ops, base + "/").stdout)["writable"] is True
+    assert json.loads(curl(*ops, base + "/mesos").stdout)["writable"] is False
+    assert status_of(*ops, "-X", "POST", "--data-binary", "v1", base + "/ui-written") == "201"
+    assert status_of(*ops, "-X", "POST", "--data-binary", "again", base + "/ui-written") == "409"
+    node = json.loads(curl(*ops, base + "/ui-written").stdout)
+    assert node["data"] == "djE=" and node["stat"]["version"] == 0, node  # base64 of "v1"
+    assert status_of(*ops, "-X", "PUT", "--data-binary", "v2", base + "/ui-written&version=0") == "200"
+    assert status_of(*ops, "-X", "PUT", "--data-binary", "v3", base + "/ui-written&version=0") == "409"
+    assert status_of("-X", "PUT", "--data-binary", "v3", base + "/ui-written") == "401"
+    refused = curl(*ops, "-X", "POST", "--data-binary", "{}", base + "/mesos/json.info_9999999999")
+    assert "masters' election or registry" in refused.stdout, refused
+    assert status_of(*ops, "-X", "DELETE", base + "/ui-written&version=1") == "200"
+    assert status_of(*ops, base + "/ui-written") == "404"
+
+
+def test_the_web_ui_writes_znodes_for_an_operator_who_logged_in(cluster):
+    """Headless Chromium given the principal's credentials once (the browser keeps them for
+    the realm and sends them on the page's own requests): the Keeper page offers
+    its changes, and a child created, its data saved and the child deleted reach Keeper."""
+    from selenium.webdriver.common.by import By
+    import browser as ui
+
+    driver = ui.new_driver()
+    try:
+        # Chromium keeps credentials given in a URL for the realm; a page whose own URL holds
+        # them cannot fetch, so the page itself is opened without.
+        driver.get(f"http://ops:ops-secret@127.0.0.1:{cluster['master']}/")
+        driver.get(f"http://127.0.0.1:{cluster['master']}/#/keeper/")
+        ui.wait_for(driver, lambda d: d.find_elements(By.ID, "znode-save"), "the Keeper page to offer changes")
+        driver.find_element(By.ID, "znode-child-name").send_keys("from-the-ui")
+        driver.find_element(By.ID, "znode-create").click()
+        ui.wait_for(driver, lambda d: "from-the-ui" in (ui.text_of(d, "znode-children") or ""), "the new child")
+        driver.get(f"http://127.0.0.1:{cluster['master']}/#/keeper/from-the-ui")
+        ui.wait_for(driver, lambda d: d.find_elements(By.ID, "znode-edit"), "the child's page")
+        editor = driver.find_element(By.ID, "znode-edit")
+        editor.clear()
+        editor.send_keys('{"written": "from the browser"}')
+        driver.find_element(By.ID, "znode-save").click()
+        ui.wait_for(driver, lambda d: "from the browser" in (ui.text_of(d, "znode-data") or ""), "the saved data")
+        node = json.loads(curl("-u", "ops:ops-secret",
+                               f"http://127.0.0.1:{cluster['master']}/corral/v1/keeper/znode?path=/from-the-ui").stdout)
+        assert node["stat"]["version"] == 1, node
+        driver.execute_script("window.confirm = () => true;")
+        driver.find_element(By.ID, "znode-delete").click()
+        ui.wait_for(driver, lambda d: "from-the-ui" not in (ui.text_of(d, "znode-children") or "from-the-ui"),
+                    "the child gone from its parent's list")
+        assert not [e for e in ui.console_errors(driver) if "401" not in e["message"]], ui.console_errors(driver)
+    finally:
+        driver.quit()

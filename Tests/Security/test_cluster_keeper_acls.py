@@ -37,7 +37,7 @@ def cluster():
             curl(f"http://127.0.0.1:{apps_port}/v2/info").stdout).get("frameworkId"), 30, "Apps to subscribe")
         client = KazooClient(hosts=hosts)
         client.start(timeout=10)
-        yield {"client": client, "hosts": hosts}
+        yield {"client": client, "hosts": hosts, "daemons": daemons, "master_port": master_port}
         client.stop()
     finally:
         for daemon in reversed(daemons):
@@ -81,3 +81,13 @@ def test_the_credentials_write_where_anonymous_cannot(cluster):
         owner.delete("/mesos/registry/probe")
     finally:
         owner.stop()
+
+
+def test_without_authentication_the_ui_shows_keeper_read_only(cluster):
+    master = next(d for d in cluster["daemons"] if d.name == "master")
+    assert master
+    port = cluster["master_port"]
+    answer = json.loads(curl(f"http://127.0.0.1:{port}/corral/v1/keeper/znode?path=/").stdout)
+    assert answer["writable"] is False
+    refused = curl("-X", "POST", "--data-binary", "x", f"http://127.0.0.1:{port}/corral/v1/keeper/znode?path=/nope")
+    assert "need the master's --authenticate-http-readwrite" in refused.stdout, refused

@@ -1,5 +1,6 @@
-// Keeper: a znode browser (children, data as text, JSON or hex, stat, ACL), read-only,
-// through the master's Keeper views; and each server's sessions and watches.
+// Keeper: a znode browser (children, data as text, JSON or hex, stat, ACL) through the
+// master's Keeper views, with data set, children created and znodes deleted when the
+// master says this operator may write (`writable`); and each server's sessions and watches.
 
 import { h, fill, pairs, link } from "./dom.js";
 import { getJSON } from "./api.js";
@@ -20,7 +21,7 @@ export function mount(view, store, params) {
   const tabs = () => h("div", { class: "tabs" }, ["text", "json", "hex"].map((name) =>
     h("button", { class: mode === name ? "on" : null, onclick: () => { mode = name; showData(); } }, name)));
 
-  getJSON(`/corral/v1/keeper/znode?path=${encodeURIComponent(path)}`).then((answer) => {
+  const load = () => getJSON(`/corral/v1/keeper/znode?path=${encodeURIComponent(path)}`).then((answer) => {
     current = { ...answer, bytes: decode(answer.data) };
     fill(children,
       path === "/" ? null : link("..", hashOf(parent(path))),
@@ -29,6 +30,7 @@ export function mount(view, store, params) {
     fill(node,
       h("h2", {}, path, " ", h("span", { class: "muted" }, `${current.bytes.length} bytes`)),
       dataView,
+      answer.writable ? editor(path, answer, current.bytes, load) : null,
       h("h2", {}, "Stat"),
       pairs(Object.entries(answer.stat).map(([k, v]) => [k, k.endsWith("time") && v ? `${v} (${new Date(v).toLocaleString()})` : String(v)])),
       h("h2", {}, "ACL"),
@@ -36,6 +38,7 @@ export function mount(view, store, params) {
     mode = looksLikeJSON(current.bytes) ? "json" : "text";
     showData();
   }).catch((error) => fill(node, h("p", {}, `Keeper did not show ${path}: ${error.message}`)));
+  load();
 
   return {
     update(store) {
@@ -91,4 +94,41 @@ function dataText(bytes, mode) {
     try { return h("pre", { id: "znode-data" }, JSON.stringify(JSON.parse(text), null, 2)); } catch { /* shown as text */ }
   }
   return h("pre", { id: "znode-data" }, text);
+}
+
+/** The operator's changes: the data (at the version read), a child, the znode itself. */
+function editor(path, answer, bytes, reload) {
+  const status = h("p", { id: "znode-write-status", class: "muted" });
+  const text = h("textarea", { id: "znode-edit", rows: 6, cols: 60 });
+  text.value = new TextDecoder().decode(bytes);
+  const childName = h("input", { id: "znode-child-name", placeholder: "child name" });
+  const target = (where, version) =>
+    `/corral/v1/keeper/znode?path=${encodeURIComponent(where)}` + (version === undefined ? "" : `&version=${version}`);
+  const send = async (method, url, body, done) => {
+    try {
+      const response = await fetch(url, { method, body, signal: AbortSignal.timeout(10000) });
+      if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`);
+      fill(status, `${method} ${decodeURIComponent(url.split("path=")[1].split("&")[0])}: done`);
+      done();
+    } catch (error) {
+      fill(status, `Not done: ${error.message}`);
+    }
+  };
+  return h("div", { class: "editor" },
+    h("h2", {}, "Change"),
+    text,
+    h("div", {},
+      h("button", { id: "znode-save", onclick: () => send("PUT", target(path, answer.stat.version), text.value, reload) }, "Save data"),
+      " ", childName,
+      h("button", { id: "znode-create", onclick: () => {
+        const name = childName.value.trim();
+        if (!name || name.includes("/")) return fill(status, "A child's name is one path component.");
+        send("POST", target(path === "/" ? `/${name}` : `${path}/${name}`), "", reload);
+      } }, "Create child"),
+      " ",
+      h("button", { id: "znode-delete", disabled: answer.stat.numChildren > 0 ? true : null, onclick: () => {
+        if (!window.confirm(`Delete ${path}?`)) return;
+        send("DELETE", target(path, answer.stat.version), undefined, () => { location.hash = hashOf(parent(path)); });
+      } }, "Delete")),
+    status);
 }
