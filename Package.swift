@@ -170,6 +170,7 @@ let package = Package(
             dependencies: [
                 "AgentCore", "AgentStorage", "KeeperStorage", "ClusterCore", "ClusterProtocol", "ClusterEdge",
                 "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -270,7 +271,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "AgentServerTests", dependencies: ["AgentServer", .product(name: "Logging", package: "swift-log")],
+            name: "AgentServerTests",
+            dependencies: [
+                "AgentServer", "AgentCore", "ClusterProtocol", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KeeperFramingTests",

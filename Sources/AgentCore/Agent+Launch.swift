@@ -145,7 +145,7 @@ extension Agent {
             .launch(
                 ContainerLaunch(
                     containerID: containerID, sandbox: sandbox, argv: Self.argv(command), environment: environment,
-                    limits: Self.limits(executor.resources), user: user(command, frameworkID))))
+                    limits: Self.limits(executor.resources), user: user(command, frameworkID), executor: key)))
         log("Starting executor \(executor.executorID) of framework \(frameworkID) in container \(containerID)")
         return nil
     }

@@ -38,6 +38,9 @@ public struct ContainerLaunch: Hashable, Sendable {
     /// The user the process runs as (Mesos' `--switch_user`): the command's, else the
     /// executor's, else the framework's; nil runs it as the agent's own user.
     public var user: String? = nil
+    /// The custom executor this container runs, which is given its token when the agent
+    /// authenticates executors; nil for a task's own container.
+    public var executor: ExecutorKey? = nil
 }
 
 /// A container's memory limit and cpu weight, from the resources it runs with.

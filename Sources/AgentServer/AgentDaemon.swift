@@ -50,8 +50,14 @@ public struct AgentDaemon: Sendable {
         let store = CheckpointStore(fileSystem: PosixFileSystem(), workDir: options.workDir)
         let host = try await AgentRecovery.start(
             config: config, containerizer: containerizer, store: store, logger: logger)
+        var routes = AgentRoutes(host: host, workDir: options.workDir)
+        if options.authenticateExecutors {
+            let tokens = ExecutorTokens(secret: try Self.executorSecret(options))
+            routes.executorTokens = tokens
+            await host.authenticateExecutors(with: tokens)
+        }
         let app = Application(
-            router: AgentRoutes(host: host, workDir: options.workDir).router(),
+            router: routes.router(),
             server: try ClusterHTTPServer.builder(tls: options.tls, logger: logger),
             configuration: .init(address: .hostname(options.ip, port: options.port), serverName: nil),
             logger: logger)
@@ -75,6 +81,25 @@ public struct AgentDaemon: Sendable {
 }
 
 extension AgentDaemon {
+    /// The key executors' tokens are signed with: `--jwt-secret-key`'s file, or one the
+    /// agent made and keeps in its work dir (readable by root only).
+    static func executorSecret(_ options: AgentOptions) throws -> [UInt8] {
+        let path = options.executorSecretKeyFile ?? options.workDir + "/meta/executor-token-key"
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty { return Array(data) }
+        guard options.executorSecretKeyFile == nil else {
+            throw AgentOptionsError(message: "--jwt-secret-key: cannot read \(path), or it is empty")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<ExecutorTokens.keyBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try FileManager.default.createDirectory(
+            atPath: options.workDir + "/meta", withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600])
+        else {
+            throw AgentOptionsError(message: "cannot write the executors' token key to \(path)")
+        }
+        return key
+    }
+
     /// Why tasks run as other users could not reach their sandboxes under `workDir`: a
     /// directory on the way that others may not search. Nil when they can.
     static func unreachableByOthers(_ workDir: String) -> String? {

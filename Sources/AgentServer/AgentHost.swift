@@ -18,6 +18,8 @@ public actor AgentHost {
     private var store: CheckpointStore?
     private var executorOutboxes: [StreamID: EventOutbox] = [:]
     private var masterLink: MasterLink?
+    /// Gives each custom executor its token when the agent authenticates executors.
+    private var executorTokens: ExecutorTokens?
     /// `GET /metrics`, shared with the routes.
     public nonisolated let metrics = AgentMetrics()
     /// Ends when the master has marked the agent gone.
@@ -140,11 +142,18 @@ public actor AgentHost {
         }
     }
 
+    /// From now on, custom executors get tokens made with `tokens`.
+    func authenticateExecutors(with tokens: ExecutorTokens) { executorTokens = tokens }
+
     /// Starts a container and follows it to its end, stepping the core at each turn.
     private func start(_ launch: ContainerLaunch) {
+        var environment = launch.environment
+        if let tokens = executorTokens, let executor = launch.executor {
+            environment[ExecutorTokens.variable] = tokens.token(for: executor, container: launch.containerID)
+        }
         let spec = ContainerSpec(
             containerID: launch.containerID.value, sandbox: launch.sandbox, argv: launch.argv,
-            environment: launch.environment, memoryLimitBytes: launch.limits.memoryBytes.map { Int($0) },
+            environment: environment, memoryLimitBytes: launch.limits.memoryBytes.map { Int($0) },
             cpuShares: launch.limits.cpuShares.map { Int($0) }, user: launch.user)
         let containerizer = containerizer
         let id = launch.containerID

@@ -28,6 +28,11 @@ public struct AgentOptions: Sendable {
     public var switchUser = true
     /// Whether a task may run as root (`--allow-root-tasks`); never by default.
     public var rootTasksAllowed = false
+    /// Mesos' `--authenticate_http_executors`: custom executors get tokens and must use them.
+    public var authenticateExecutors = false
+    /// Mesos' `--jwt_secret_key`: the file of the key tokens are signed with; without it the
+    /// agent keeps one of its own in its work dir, so executors' tokens outlive a restart.
+    public var executorSecretKeyFile: String?
     /// The agent's own executable, run as each container's wait shim (`corral
     /// container-wait`); nil runs programs without it.
     public var waitShimExecutable: String?

@@ -13,6 +13,8 @@ public struct AgentRoutes: Sendable {
     public let host: AgentHost
     public let workDir: String
     public var requestBytesMax = 8 << 20
+    /// Executors authenticate with their tokens (`--authenticate-http-executors`); nil: they need none.
+    public var executorTokens: ExecutorTokens?
 
     public init(host: AgentHost, workDir: String) {
         self.host = host
@@ -21,7 +23,7 @@ public struct AgentRoutes: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        let executor = ExecutorEndpoint(host: host, requestBytesMax: requestBytesMax)
+        let executor = ExecutorEndpoint(host: host, requestBytesMax: requestBytesMax, tokens: executorTokens)
         let files = SandboxFiles(root: workDir + "/slaves")
         let host = host
         router.add(middleware: HTTPMetricsMiddleware(host.metrics.registry))

@@ -9,6 +9,9 @@ import Hummingbird
 struct ExecutorEndpoint: Sendable {
     let host: AgentHost
     let requestBytesMax: Int
+    /// With `--authenticate-http-executors`: each call carries its executor's token and
+    /// speaks only for that executor.
+    var tokens: ExecutorTokens? = nil
 
     func handle(_ request: Request) async throws -> Response {
         var request = request
@@ -18,6 +21,7 @@ struct ExecutorEndpoint: Sendable {
         case .call(let decoded): call = decoded
         case .refused(let refusal): return refusal
         }
+        if let tokens, let refusal = Self.refusal(call, request, tokens) { return refusal }
         guard call.type == .subscribe else { return Self.response(await host.step(.executorCall(call))) }
         if let problem = ContentNegotiation.acceptProblem(request) { return problem }
         let host = host
@@ -29,6 +33,24 @@ struct ExecutorEndpoint: Sendable {
         }
         return HTTPReplies.stream(outbox, request: request, headers: [.mesosStreamID: outbox.id.value]) {
             await host.executorStreamEnded(outbox.id)
+        }
+    }
+
+    /// 401 without a token this agent made; 403 when it speaks for another executor.
+    static func refusal(_ call: Mesos.ExecutorCall, _ request: Request, _ tokens: ExecutorTokens) -> Response? {
+        switch tokens.claims(authorization: request.headers[.authorization]) {
+        case .failure(let refusal):
+            return HTTPReplies.text(
+                .unauthorized, refusal.description, headers: [.wwwAuthenticate: #"Bearer realm="mesos-agent-executor""#]
+            )
+        case .success(let claims):
+            guard claims.fid == call.frameworkID.value, claims.eid == call.executorID.value else {
+                return HTTPReplies.text(
+                    .forbidden,
+                    "The token speaks for executor '\(claims.eid)' of framework '\(claims.fid)', not for '\(call.executorID.value)' of '\(call.frameworkID.value)'"
+                )
+            }
+            return nil
         }
     }
 

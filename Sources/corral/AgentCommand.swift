@@ -51,6 +51,16 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(help: "Let tasks run as root; without it a task whose user is root fails to launch.")
     var allowRootTasks = false
 
+    @Flag(
+        help:
+            "Custom executors must call the executor API with the token the agent gives them (MESOS_EXECUTOR_AUTHENTICATION_TOKEN), and only for themselves."
+    )
+    var authenticateHttpExecutors = false
+
+    @Option(
+        help: "A file with the key executors' tokens are signed with (default: one the agent keeps in its work dir).")
+    var jwtSecretKey: String?
+
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
 
@@ -83,6 +93,8 @@ struct AgentCommand: AsyncParsableCommand {
         options.isolation = mode
         options.switchUser = switchUser
         options.rootTasksAllowed = allowRootTasks
+        options.authenticateExecutors = authenticateHttpExecutors
+        options.executorSecretKeyFile = jwtSecretKey
         try makeDirectory(workDir)
         do {
             _ = try options.agentResources()
