@@ -261,6 +261,7 @@ let package = Package(
             name: "MasterServerTests",
             dependencies: [
                 "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient",
+                "KeeperProtocol",
                 "KeeperTestSupport", "CorralUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -54,11 +54,13 @@ extension Agent {
         for key in health.keys.sorted() {
             guard let entry = health[key], !entry.inFlight, !entry.stopped, entry.nextCheckAt <= now else { continue }
             health[key]!.inFlight = true
+            let command = taskExecutors[key].flatMap { executors[$0]?.tasks[key.task]?.info.command }
             emit(
                 .runHealthCheck(
                     HealthCheckRun(
                         containerID: entry.containerID, sandbox: entry.sandbox, argv: Self.argv(entry.check.command!),
-                        environment: entry.environment, timeout: entry.check.timeout)))
+                        environment: entry.environment, timeout: entry.check.timeout,
+                        user: command.flatMap { user($0, key.framework) })))
         }
     }
 
@@ -142,4 +144,6 @@ public struct HealthCheckRun: Hashable, Sendable {
     public var environment: [String: String]
     /// Milliseconds.
     public var timeout: Int64
+    /// The task's user, whom the check runs as too (nil: the agent's).
+    public var user: String? = nil
 }

@@ -120,7 +120,7 @@ public actor AgentHost {
                 Task {
                     let (passed, message) = await containerizer.runHealthCheck(
                         argv: check.argv, environment: check.environment, sandbox: check.sandbox,
-                        timeout: .milliseconds(check.timeout))
+                        timeout: .milliseconds(check.timeout), user: check.user)
                     self.step(.healthChecked(check.containerID, passed: passed, message: message))
                 }
             case .log(let line): logger.info("\(line)")

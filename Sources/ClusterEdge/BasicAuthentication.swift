@@ -32,11 +32,6 @@ public struct BasicAuthentication: Sendable {
         return .authenticated(principal: principal)
     }
 
-    /// The principal a Basic header names, unchecked: for an endpoint behind the check.
-    public static func principal(of authorization: String?) -> String? {
-        presented(authorization)?.principal
-    }
-
     private static func presented(_ header: String?) -> (principal: String, secret: String)? {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
         let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)

@@ -107,6 +107,12 @@ public enum HTTPClient {
         let (channel, handshake) = try await open(host: host, port: port, timeout: timeout, tls: tls)
         guard let handshake else { return channel }
         do {
+            // A server that accepts and never finishes the handshake must not hold the
+            // caller: the handshake has as long as servers give clients.
+            let limit = channel.channel.eventLoop.scheduleTask(in: TLSPeerHandler.handshakeTimeout) {
+                channel.channel.close(promise: nil)
+            }
+            defer { limit.cancel() }
             try await handshake.get()
             return channel
         } catch {

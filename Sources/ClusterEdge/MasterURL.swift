@@ -9,9 +9,15 @@ public enum MasterURL: Sendable, Equatable, CustomStringConvertible {
         if text.hasPrefix("zk://") {
             var rest = Substring(text.dropFirst(5))
             var credentials: String?
-            if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") {
+            // The last '@' before the path ends the credentials: a password may hold '@'.
+            let hostsEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            if let at = rest[..<hostsEnd].lastIndex(of: "@") {
                 credentials = String(rest[..<at])
                 rest = rest[rest.index(after: at)...]
+                guard let colon = credentials?.firstIndex(of: ":"), colon != credentials?.startIndex else {
+                    throw MasterURLError(
+                        text: "zk://****@…", problem: "its credentials must be user:password (Keeper's digest scheme)")
+                }
             }
             guard let slash = rest.firstIndex(of: "/") else {
                 throw MasterURLError(

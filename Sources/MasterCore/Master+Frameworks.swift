@@ -63,6 +63,15 @@ extension Master {
                     "Framework \(id) subscribed with roles \(record.info.effectiveRoles); changing them is not supported"
             )
         }
+        // Who the framework is and whom its tasks run as stay: otherwise another principal
+        // could take a framework over by subscribing with its id (Mesos refuses it too).
+        guard info.principal == record.info.principal, info.user == record.info.user else {
+            return .rejected(
+                status: 403,
+                message:
+                    "Framework \(id) subscribed as principal '\(record.info.principal ?? "")' and user '\(record.info.user)'; changing them is not allowed"
+            )
+        }
         if let old = record.stream, old != stream {
             emit(.sendToFramework(old, .error("Framework failed over")))
             emit(.closeFrameworkStream(old))

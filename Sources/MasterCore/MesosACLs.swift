@@ -31,7 +31,8 @@ public struct MesosACLs: Sendable, Equatable, Decodable {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             values = try container.decodeIfPresent([String].self, forKey: .values) ?? []
-            type = try container.decodeIfPresent(Kind.self, forKey: .type) ?? (values.isEmpty ? .any : .some)
+            // Mesos' default type is SOME: an entity with no values matches nobody.
+            type = try container.decodeIfPresent(Kind.self, forKey: .type) ?? .some
         }
 
         /// Whether a request's value falls under this entity; nil, an absent principal,

@@ -81,7 +81,11 @@ public actor KeeperBrowser {
     }
 
     /// Whether `path` is the masters' election or under it (the registry too).
-    nonisolated func isMastersOwn(_ path: String) -> Bool { path == mastersPath || path.hasPrefix(mastersPath + "/") }
+    /// Compared byte by byte: a character comparison would let `/mesos/` followed by a
+    /// combining mark pass as another path.
+    nonisolated func isMastersOwn(_ path: String) -> Bool {
+        path.utf8.elementsEqual(mastersPath.utf8) || path.utf8.starts(with: (mastersPath + "/").utf8)
+    }
 
     /// Each server of the connect string with what its `mntr` says, or why it said nothing.
     func ensemble() async -> JSONValue {

@@ -50,7 +50,10 @@ struct KeeperEndpoint: Sendable {
             return HTTPReplies.text(
                 .forbidden, "\(path) is the masters' election or registry; it is not written from the web UI")
         }
-        let version = request.uri.queryParameters["version"].flatMap { Int32($0) } ?? -1
+        let given = request.uri.queryParameters["version"].map(String.init)
+        guard let version = given.map({ Int32($0) }) ?? -1 else {
+            return HTTPReplies.text(.badRequest, "version must be a znode version (an integer), or -1 for any")
+        }
         let change: KeeperBrowser.Change
         do {
             switch request.method {

@@ -18,10 +18,14 @@ struct MasterAccess: Sendable {
         basic = authentication.map { BasicAuthentication($0.credentials) }
     }
 
+    /// What the request's credentials prove.
+    func check(_ request: Request) -> BasicAuthentication.Outcome {
+        basic?.check(authorization: request.headers[.authorization]) ?? .missing
+    }
+
     /// The principal the request's credentials prove, or nil (none, or not proven).
     func principal(_ request: Request) -> String? {
-        guard case .authenticated(let principal)? = basic?.check(authorization: request.headers[.authorization])
-        else { return nil }
+        guard case .authenticated(let principal) = check(request) else { return nil }
         return principal
     }
 
@@ -58,19 +62,17 @@ struct AccessMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     let access: MasterAccess
-    private let basic: BasicAuthentication?
 
     init(_ access: MasterAccess) {
         self.access = access
-        basic = access.authentication.map { BasicAuthentication($0.credentials) }
     }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let realm = MasterAuthentication.realm(of: request.uri.path, method: request.method)
-        if let policy = access.authentication, let basic, policy.required(realm) {
-            switch basic.check(authorization: request.headers[.authorization]) {
+        if let policy = access.authentication, policy.required(realm) {
+            switch access.check(request) {
             case .authenticated: break
             case .missing:
                 return Self.unauthorized("This endpoint needs credentials (HTTP Basic: principal and secret)")
@@ -78,7 +80,8 @@ struct AccessMiddleware: RouterMiddleware {
             }
         }
         if realm == .readonly, request.method == .get || request.method == .head,
-            let refusal = access.refusal(.getEndpoints, request, object: request.uri.path)
+            let refusal = access.refusal(
+                .getEndpoints, request, object: MasterAuthentication.canonical(request.uri.path))
         {
             return refusal
         }

@@ -23,7 +23,14 @@ public struct MasterAuthentication: Sendable {
         case open, frameworks, agents, readonly, readwrite
     }
 
-    static func realm(of path: String, method: HTTPRequest.Method = .get) -> Realm {
+    /// The path as the router matches it: empty segments dropped (`//api/v1/` is
+    /// `/api/v1`), so that no spelling of a path reaches a handler in another realm.
+    static func canonical(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+
+    static func realm(of rawPath: String, method: HTTPRequest.Method = .get) -> Realm {
+        let path = canonical(rawPath)
         if path == "/corral/v1/keeper/znode", method != .get, method != .head { return .readwrite }
         return switch path {
         case "/health", "/master/health", "/version", "/redirect", "/master/redirect": .open

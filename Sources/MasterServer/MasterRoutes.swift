@@ -34,7 +34,8 @@ public struct MasterRoutes: Sendable {
         router.add(middleware: AccessMiddleware(access))
         router.addMetrics(metrics.registry) { [host] in metrics.refresh(await host.metricsReading()) }
         let scheduler = SchedulerEndpoint(
-            host: host, requestBytesMax: requestBytesMax, authenticates: authentication?.frameworks == true)
+            host: host, requestBytesMax: requestBytesMax, authenticates: authentication?.frameworks == true,
+            access: access)
         let agent = AgentEndpoint(host: host, requestBytesMax: requestBytesMax)
         let operatorAPI = OperatorEndpoint(
             host: host, requestBytesMax: requestBytesMax, heartbeatInterval: operatorHeartbeat, access: access)

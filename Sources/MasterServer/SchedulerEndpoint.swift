@@ -13,6 +13,8 @@ struct SchedulerEndpoint: Sendable {
     /// Frameworks authenticate (`--authenticate-frameworks`): a framework speaks as the
     /// principal it authenticated as, which its FrameworkInfo must name.
     let authenticates: Bool
+    /// Who the request's credentials prove it comes from.
+    let access: MasterAccess
 
     func handle(_ request: Request) async throws -> Response {
         var request = request
@@ -48,7 +50,7 @@ struct SchedulerEndpoint: Sendable {
     /// authenticated as (400 otherwise), and a later call comes from the principal the
     /// framework subscribed with (403 otherwise).
     private func principalRefusal(_ call: Mesos.SchedulerCall, _ request: Request) async -> Response? {
-        let principal = BasicAuthentication.principal(of: request.headers[.authorization]) ?? ""
+        let principal = access.principal(request) ?? ""
         if call.type == .subscribe {
             let named = call.subscribe?.frameworkInfo.principal
             guard named != principal else { return nil }

@@ -49,4 +49,19 @@ struct ContainerUserTests {
             #expect(bed.read("as-root", "stdout") == "0\n")
         }
     }
+
+    @Test("a health check runs as the task's user; without one, a root agent needs root allowed")
+    func healthChecks() async throws {
+        try await ContainerTestBed.with(rootTasksAllowed: false) { bed in
+            let sandbox = bed.directory + "/checked"
+            try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
+            let asNobody = await bed.containerizer.runHealthCheck(
+                argv: ["/bin/sh", "-c", "test \"$(id -un)\" = nobody"], environment: ["PATH": "/usr/bin:/bin"],
+                sandbox: sandbox, timeout: .seconds(10), user: "nobody")
+            #expect(asNobody.passed, "\(asNobody.message)")
+            let asRoot = await bed.containerizer.runHealthCheck(
+                argv: ["/bin/true"], environment: [:], sandbox: sandbox, timeout: .seconds(10), user: nil)
+            #expect(!asRoot.passed && asRoot.message.contains("--allow-root-tasks"))
+        }
+    }
 }

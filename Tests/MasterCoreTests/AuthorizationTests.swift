@@ -144,3 +144,30 @@ struct OperatorTeardownTests {
                 == .rejected(status: 403, message: "Framework has been removed"))
     }
 }
+
+@Suite("a framework's identity on failover")
+struct FrameworkTakeoverTests {
+    @Test("subscribing with a framework's id under another principal or user is refused; the same one fails over")
+    func takeover() {
+        var harness = MasterHarness()
+        var info = Mesos.FrameworkInfo(user: "alice", name: "f", principal: "alice")
+        let framework = harness.subscribe("f", info: info)
+        info.id = framework
+        let call = { (info: Mesos.FrameworkInfo) in
+            Mesos.SchedulerCall(frameworkID: framework, type: .subscribe, subscribe: .init(frameworkInfo: info))
+        }
+        var intruder = info
+        intruder.principal = "bob"
+        guard case .rejected(403, _) = harness.step(.schedulerSubscribe(call(intruder), stream: "bob")) else {
+            Issue.record("another principal took the framework over")
+            return
+        }
+        var otherUser = info
+        otherUser.user = "root"
+        guard case .rejected(403, _) = harness.step(.schedulerSubscribe(call(otherUser), stream: "root")) else {
+            Issue.record("the framework's user changed")
+            return
+        }
+        #expect(harness.step(.schedulerSubscribe(call(info), stream: "f2")) == .streaming)
+    }
+}

@@ -26,9 +26,11 @@ enum ContainerSpawner {
         ContainerError(.launchFailed, "\(what): \(String(cString: strerror(code)))")
     }
 
-    /// Opens `path` for appending, close-on-exec, at or above `descriptorFloor`.
+    /// Opens `path` for appending, close-on-exec, at or above `descriptorFloor`. Never
+    /// through a symbolic link: a sandbox belongs to its task's user, who could otherwise
+    /// point the agent's (root's) writes at any file.
     static func openForAppend(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw failure("cannot open \(path) (check the sandbox is writable and the disk has room)", errno)
         }

@@ -45,14 +45,30 @@ struct ContainerUser: Sendable, Equatable {
         return user
     }
 
+    /// The account a container with `name` runs as; nil (no switch) for none, which is
+    /// root on an agent run as root, and so only when root tasks are allowed.
+    static func forContainer(_ name: String?, rootAllowed: Bool) throws -> ContainerUser? {
+        guard let name else {
+            if geteuid() == 0, !rootAllowed {
+                throw ContainerError(
+                    .launchFailed,
+                    "without --switch-user this agent would run the task as root — start it with --allow-root-tasks, or let it switch users"
+                )
+            }
+            return nil
+        }
+        return try resolve(name, rootAllowed: rootAllowed)
+    }
+
     /// `program` run as this user.
     func wrap(_ program: [String]) -> [String] {
         [Self.setpriv, "--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--"] + program
     }
 
-    /// Gives the user the sandbox and the files the launch made in it.
+    /// Gives the user the sandbox and the files the launch made in it; a symbolic link
+    /// itself, never what it points at.
     func own(_ paths: [String]) throws {
-        for path in paths where chown(path, uid, gid) != 0 && errno != ENOENT {
+        for path in paths where lchown(path, uid, gid) != 0 && errno != ENOENT {
             throw ContainerError(
                 .launchFailed, "cannot give \(path) to user '\(name)': \(String(cString: strerror(errno)))")
         }

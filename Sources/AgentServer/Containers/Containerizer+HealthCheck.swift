@@ -7,20 +7,24 @@ import Synchronization
 extension Containerizer {
     /// Runs a task's health check once, beside the task: `argv` in `sandbox` with
     /// `environment`, its output appended to the sandbox's `health_check.log`, in a
-    /// process group of its own that is killed at `timeout`. Passed on exit status 0; else
-    /// the reason (the exit status or signal, the timeout, a spawn that failed).
+    /// process group of its own that is killed at `timeout`, as the task's `user` (the same
+    /// rules as the task's own launch: root only when allowed). Passed on exit status 0;
+    /// else the reason (the exit status or signal, the timeout, a spawn that failed).
     public func runHealthCheck(
-        argv: [String], environment: [String: String], sandbox: String, timeout: Duration
+        argv: [String], environment: [String: String], sandbox: String, timeout: Duration, user: String? = nil
     ) async -> (passed: Bool, message: String) {
         let pid: Int32
         do {
+            let account = try ContainerUser.forContainer(user, rootAllowed: rootTasksAllowed)
             let executable = try ContainerSpawner.resolve(
                 argv[0], searchPath: environment["PATH"] ?? ContainerSpec.defaultSearchPath, directory: sandbox)
             let log = sandbox + "/health_check.log"
+            let program = [executable] + argv.dropFirst()
             pid = try ContainerSpawner.spawn(
                 ContainerSpawner.Request(
-                    executable: executable, argv: argv, environment: environment, directory: sandbox, stdoutPath: log,
-                    stderrPath: log, statusPipe: nil))
+                    executable: account == nil ? executable : ContainerUser.setpriv,
+                    argv: account?.wrap(program) ?? argv, environment: environment, directory: sandbox,
+                    stdoutPath: log, stderrPath: log, statusPipe: nil))
         } catch {
             return (false, "cannot run the check: \(error)")
         }

@@ -127,8 +127,14 @@ public actor Containerizer {
         }
         let user: ContainerUser?
         do {
-            user = try spec.user.flatMap { try ContainerUser.resolve($0, rootAllowed: rootTasksAllowed) }
-            try user?.own([spec.sandbox])
+            user = try ContainerUser.forContainer(spec.user, rootAllowed: rootTasksAllowed)
+            if let user {
+                // The output files first, then the directory: once the user owns the sandbox
+                // it could plant links where the agent would create them.
+                let files = ["stdout", "stderr"].map { spec.sandbox + "/" + $0 }
+                for file in files { close(try ContainerSpawner.openForAppend(file)) }
+                try user.own(files + [spec.sandbox])
+            }
         } catch let error as ContainerError {
             throw ContainerError(error.kind, "cannot launch container '\(id)': \(error.message)")
         }
@@ -179,12 +185,7 @@ public actor Containerizer {
         waitShim: ContainerWaitShim.Setup?
     ) throws -> Int32 {
         var program = [executable] + spec.argv.dropFirst()
-        if let user {
-            // The sandbox's stdout and stderr are the user's too (the agent opens them).
-            for name in ["stdout", "stderr"] { close(try ContainerSpawner.openForAppend(spec.sandbox + "/" + name)) }
-            try user.own([spec.sandbox + "/stdout", spec.sandbox + "/stderr"])
-            program = user.wrap(program)
-        }
+        if let user { program = user.wrap(program) }
         if let waitShim {
             program = waitShim.argv(statusPath: waitShim.statusPath(spec.containerID), program: program)
         }
