@@ -9,7 +9,8 @@ import KeeperProtocol
 /// the web UI shows it, from any master (a standby too). A master without `--zk` answers
 /// 404. An authorised operator may also write: `POST ?path=P` creates P with the body as
 /// its data, `PUT ?path=P&version=V` sets its data, `DELETE ?path=P&version=V` removes it
-/// (version -1, or none, for any); never under the masters' own path.
+/// (version -1, or none, for any); never under the masters' own path. Writes carry
+/// `Content-Type: application/octet-stream`, which no cross-site form can send.
 struct KeeperEndpoint: Sendable {
     let browser: KeeperBrowser?
     let access: MasterAccess
@@ -46,6 +47,13 @@ struct KeeperEndpoint: Sendable {
             return HTTPReplies.text(.badRequest, "Not a znode path one may write: '\(path)'")
         }
         if let refusal = access.znodeWriteRefusal(request, path: path) { return refusal }
+        // A browser sends a logged-in operator's credentials with any site's form too; a
+        // form cannot send this content type, and a script of another site would need a
+        // CORS preflight the master never answers.
+        guard request.headers[.contentType] == "application/octet-stream" else {
+            return HTTPReplies.text(
+                .unsupportedMediaType, "Keeper writes take Content-Type: application/octet-stream (the znode's bytes)")
+        }
         if browser.isMastersOwn(path) {
             return HTTPReplies.text(
                 .forbidden, "\(path) is the masters' election or registry; it is not written from the web UI")

@@ -179,7 +179,7 @@ def test_the_master_refuses_authentication_flags_without_credentials(tmp_path):
 
 def test_an_authenticated_operator_writes_znodes_from_the_ui_endpoint_but_not_the_masters_own(cluster):
     base = f"http://127.0.0.1:{cluster['master']}/corral/v1/keeper/znode?path="
-    ops = ["-u", "ops:ops-secret"]
+    ops = ["-u", "ops:ops-secret", "-H", "Content-Type: application/octet-stream"]
     assert status_of(base + "/") == "401"
     assert json.loads(curl(*ops, base + "/").stdout)["writable"] is True
     assert json.loads(curl(*ops, base + "/mesos").stdout)["writable"] is False
@@ -190,6 +190,9 @@ def test_an_authenticated_operator_writes_znodes_from_the_ui_endpoint_but_not_th
     assert status_of(*ops, "-X", "PUT", "--data-binary", "v2", base + "/ui-written&version=0") == "200"
     assert status_of(*ops, "-X", "PUT", "--data-binary", "v3", base + "/ui-written&version=0") == "409"
     assert status_of("-X", "PUT", "--data-binary", "v3", base + "/ui-written") == "401"
+    # What a cross-site form can send (text/plain, a form encoding) is refused.
+    assert status_of("-u", "ops:ops-secret", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "x",
+                     base + "/from-a-form") == "415"
     refused = curl(*ops, "-X", "POST", "--data-binary", "{}", base + "/mesos/json.info_9999999999")
     assert "masters' election or registry" in refused.stdout, refused
     assert status_of(*ops, "-X", "DELETE", base + "/ui-written&version=1") == "200"

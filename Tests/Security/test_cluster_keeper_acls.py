@@ -89,5 +89,6 @@ def test_without_authentication_the_ui_shows_keeper_read_only(cluster):
     port = cluster["master_port"]
     answer = json.loads(curl(f"http://127.0.0.1:{port}/corral/v1/keeper/znode?path=/").stdout)
     assert answer["writable"] is False
-    refused = curl("-X", "POST", "--data-binary", "x", f"http://127.0.0.1:{port}/corral/v1/keeper/znode?path=/nope")
+    refused = curl("-X", "POST", "-H", "Content-Type: application/octet-stream", "--data-binary", "x",
+                   f"http://127.0.0.1:{port}/corral/v1/keeper/znode?path=/nope")
     assert "need the master's --authenticate-http-readwrite" in refused.stdout, refused

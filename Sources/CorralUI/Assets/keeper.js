@@ -106,7 +106,9 @@ function editor(path, answer, bytes, reload) {
     `/corral/v1/keeper/znode?path=${encodeURIComponent(where)}` + (version === undefined ? "" : `&version=${version}`);
   const send = async (method, url, body, done) => {
     try {
-      const response = await fetch(url, { method, body, signal: AbortSignal.timeout(10000) });
+      // The content type a cross-site form cannot send: the master takes writes only with it.
+      const headers = { "Content-Type": "application/octet-stream" };
+      const response = await fetch(url, { method, body, headers, signal: AbortSignal.timeout(10000) });
       if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`);
       fill(status, `${method} ${decodeURIComponent(url.split("path=")[1].split("&")[0])}: done`);
       done();
