@@ -195,6 +195,7 @@ extension Agent {
         _ command: Mesos.CommandInfo, _ frameworkID: Mesos.FrameworkID, executor: Mesos.CommandInfo? = nil
     ) -> String? {
         guard config.switchUser else { return nil }
-        return command.user ?? executor?.user ?? frameworks[frameworkID]?.user
+        guard let framework = frameworks[frameworkID] else { return command.user ?? executor?.user }
+        return command.runsAs(executor: executor, frameworkUser: framework.user)
     }
 }

@@ -103,3 +103,12 @@ extension Mesos {
         }
     }
 }
+
+extension Mesos.CommandInfo {
+    /// The user a process of this command runs as, one rule for the master's `run_tasks`
+    /// and the agent's `--switch_user`: the command's own, else the executor's that runs it
+    /// (a task of a group), else the framework's.
+    public func runsAs(executor: Mesos.CommandInfo?, frameworkUser: String) -> String {
+        user ?? executor?.user ?? frameworkUser
+    }
+}

@@ -17,14 +17,21 @@ extension Master {
         return nil
     }
 
-    /// Why these tasks may not run (TASK_ERROR, REASON_TASK_UNAUTHORIZED), or nil: each
-    /// runs as its command's user, else its executor's, else the framework's, and that user
-    /// must be allowed for the framework's principal.
+    /// Why these tasks may not run (TASK_ERROR, REASON_TASK_UNAUTHORIZED), or nil: every
+    /// process the launch starts, each task's and its executor's, runs as a user
+    /// (`CommandInfo.runsAs`) that must be allowed for the framework's principal.
     func launchRefusal(
         _ tasks: [Mesos.TaskInfo], executor: Mesos.ExecutorInfo?, framework: Mesos.FrameworkInfo
     ) -> String? {
+        var users: [String] = []
         for task in tasks {
-            let user = task.runsAs(executor: executor, framework: framework)
+            let taskExecutor = task.executor ?? executor
+            if let command = taskExecutor?.command {
+                users.append(command.runsAs(executor: nil, frameworkUser: framework.user))
+            }
+            users.append(task.user(executor: taskExecutor, framework: framework))
+        }
+        for user in users {
             guard !config.acls.allows(.runTasks, principal: framework.principal, object: user) else { continue }
             return
                 "Task is not authorized to launch: principal '\(framework.principal ?? "")' may not run tasks as user '\(user)' (the master's --acls: run_tasks)"
@@ -74,13 +81,12 @@ extension FrameworkRecord {
 }
 
 extension TaskRecord {
-    func user(framework: Mesos.FrameworkInfo) -> String { info.runsAs(executor: nil, framework: framework) }
+    func user(framework: Mesos.FrameworkInfo) -> String { info.user(executor: info.executor, framework: framework) }
 }
 
 extension Mesos.TaskInfo {
-    /// The user the task runs as: its command's, else its executor's (its own or the
-    /// group's), else the framework's.
-    func runsAs(executor: Mesos.ExecutorInfo?, framework: Mesos.FrameworkInfo) -> String {
-        command?.user ?? (self.executor ?? executor)?.command?.user ?? framework.user
+    /// The user the task's own process runs as (a task without a command is its executor's).
+    func user(executor: Mesos.ExecutorInfo?, framework: Mesos.FrameworkInfo) -> String {
+        (command ?? Mesos.CommandInfo()).runsAs(executor: executor?.command, frameworkUser: framework.user)
     }
 }

@@ -171,3 +171,34 @@ struct FrameworkTakeoverTests {
         #expect(harness.step(.schedulerSubscribe(call(info), stream: "f2")) == .streaming)
     }
 }
+
+@Suite("run_tasks covers the executor")
+struct ExecutorUserAuthorizationTests {
+    @Test("a task group whose custom executor runs as a forbidden user is refused, though its tasks' user is allowed")
+    func executorUser() {
+        var harness = MasterHarness {
+            $0.acls = MesosACLs(rules: [.runTasks: [.init(principals: .none, object: .some(["alice"]))]])
+        }
+        let framework = harness.subscribe("f", info: Mesos.FrameworkInfo(user: "nobody", name: "f", principal: "p"))
+        let agent = harness.register("a", "cpus:2;mem:512")
+        harness.advance(0)
+        let offers = harness.takeOffers("f")
+        var executor = Mesos.ExecutorInfo(executorID: Mesos.ExecutorID(value: "E"))
+        executor.command = Mesos.CommandInfo(value: "run-executor", user: "alice")
+        executor.frameworkID = framework
+        var task = MasterHarness.commandTask("grouped", on: agent, "cpus:1;mem:128")
+        task.command?.user = "nobody"
+        let call = Mesos.SchedulerCall(
+            type: .accept,
+            accept: .init(
+                offerIDs: offers.map(\.id),
+                operations: [
+                    .init(type: .launchGroup, launchGroup: .init(executor: executor, taskGroup: .init(tasks: [task])))
+                ]))
+        harness.call("f", framework, call)
+        let updates = harness.takeUpdates("f")
+        #expect(updates.map(\.state) == [.error])
+        #expect(updates.first?.reason == .taskUnauthorized)
+        #expect(updates.first?.message?.contains("'alice'") == true)
+    }
+}

@@ -1,5 +1,7 @@
 """The cluster's daemons (`corral master|agent|apps`) as the security suite starts them,
 each with its own directory and log, and curl."""
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -46,3 +48,21 @@ class Daemon:
 
 def curl(*args):
     return subprocess.run(["curl", "-sS", "--max-time", "10"] + list(args), capture_output=True, text=True)
+
+
+@contextlib.contextmanager
+def master_with_agent(master_args=(), agent_args=()):
+    """A master leading alone and one agent registered with it; yields the master's
+    HOST:PORT and stops both after."""
+    master_port, agent_port = servers.free_port(), servers.free_port()
+    daemons = [Daemon("master", ["master", "--port", str(master_port)] + list(master_args), wait_port=master_port)]
+    try:
+        daemons.append(Daemon("agent", ["agent", "--master", f"127.0.0.1:{master_port}", "--port", str(agent_port),
+                                        "--resources", "cpus:2;mem:1024;disk:1024"] + list(agent_args),
+                              wait_port=agent_port))
+        wait_until(lambda: json.loads(curl(f"http://127.0.0.1:{master_port}/master/state").stdout or "{}")
+                   .get("activated_slaves") == 1, 30, "the agent to register")
+        yield f"127.0.0.1:{master_port}"
+    finally:
+        for daemon in reversed(daemons):
+            daemon.stop()

@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-import servers
-from daemons import Daemon, curl, wait_until
+from daemons import curl, master_with_agent, wait_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cluster"))
 import schedulers  # noqa: E402
@@ -46,20 +45,10 @@ def master(tmp_path_factory):
     files = tmp_path_factory.mktemp("acls")
     (files / "credentials.json").write_text(json.dumps(CREDENTIALS))
     (files / "acls.json").write_text(json.dumps(ACLS))
-    master_port, agent_port = servers.free_port(), servers.free_port()
-    daemons = [Daemon("master", ["master", "--port", str(master_port), "--credentials",
-                                 str(files / "credentials.json"), "--acls", f"file://{files / 'acls.json'}",
-                                 "--authenticate-frameworks"], wait_port=master_port)]
-    try:
-        daemons.append(Daemon("agent", ["agent", "--allow-root-tasks", "--master", f"127.0.0.1:{master_port}", "--port", str(agent_port),
-                                        "--isolation", "none", "--resources", "cpus:2;mem:1024;disk:1024"],
-                              wait_port=agent_port))
-        wait_until(lambda: json.loads(curl(f"http://127.0.0.1:{master_port}/master/state").stdout)
-                   .get("activated_slaves") == 1, 30, "the agent to register")
-        yield f"127.0.0.1:{master_port}"
-    finally:
-        for daemon in reversed(daemons):
-            daemon.stop()
+    master_args = ["--credentials", str(files / "credentials.json"), "--acls", f"file://{files / 'acls.json'}",
+                   "--authenticate-frameworks"]
+    with master_with_agent(master_args, ["--allow-root-tasks", "--isolation", "none"]) as address:
+        yield address
 
 
 def test_a_framework_is_refused_a_role_its_principal_may_not_register_in(master):

@@ -10,8 +10,7 @@ import sys
 
 import pytest
 
-import servers
-from daemons import Daemon, curl, wait_until
+from daemons import master_with_agent
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "Cluster"))
@@ -20,18 +19,8 @@ import schedulers  # noqa: E402
 
 @pytest.fixture(scope="module")
 def master():
-    master_port, agent_port = servers.free_port(), servers.free_port()
-    daemons = [Daemon("master", ["master", "--port", str(master_port)], wait_port=master_port)]
-    try:
-        daemons.append(Daemon("agent", ["agent", "--master", f"127.0.0.1:{master_port}", "--port", str(agent_port),
-                                        "--allow-root-tasks", "--authenticate-http-executors",
-                                        "--resources", "cpus:2;mem:1024;disk:1024"], wait_port=agent_port))
-        wait_until(lambda: json.loads(curl(f"http://127.0.0.1:{master_port}/master/state").stdout)
-                   .get("activated_slaves") == 1, 30, "the agent to register")
-        yield f"127.0.0.1:{master_port}"
-    finally:
-        for daemon in reversed(daemons):
-            daemon.stop()
+    with master_with_agent(agent_args=["--allow-root-tasks", "--authenticate-http-executors"]) as address:
+        yield address
 
 
 def test_a_custom_executor_speaks_with_its_token_and_only_for_itself(master):

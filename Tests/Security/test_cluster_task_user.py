@@ -2,14 +2,12 @@
 on an agent run as root without --allow-root-tasks; a task naming 'nobody' runs as nobody in
 a sandbox it owns, and one left to the framework's user (root, here) fails to launch with
 the agent's reason."""
-import json
 import os
 import sys
 
 import pytest
 
-import servers
-from daemons import Daemon, curl, wait_until
+from daemons import master_with_agent
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cluster"))
 import schedulers  # noqa: E402
@@ -17,17 +15,8 @@ import schedulers  # noqa: E402
 
 @pytest.fixture(scope="module")
 def master():
-    master_port, agent_port = servers.free_port(), servers.free_port()
-    daemons = [Daemon("master", ["master", "--port", str(master_port)], wait_port=master_port)]
-    try:
-        daemons.append(Daemon("agent", ["agent", "--master", f"127.0.0.1:{master_port}", "--port", str(agent_port),
-                                        "--resources", "cpus:2;mem:1024;disk:1024"], wait_port=agent_port))
-        wait_until(lambda: json.loads(curl(f"http://127.0.0.1:{master_port}/master/state").stdout)
-                   .get("activated_slaves") == 1, 30, "the agent to register")
-        yield f"127.0.0.1:{master_port}"
-    finally:
-        for daemon in reversed(daemons):
-            daemon.stop()
+    with master_with_agent() as address:
+        yield address
 
 
 def task(task_id, script, user=None):
