@@ -94,3 +94,18 @@ public enum AppsEvent: Sendable, Equatable {
     case unhealthyTaskKill(AppTask, reason: String)
     case appTerminated(AppID)
 }
+
+extension AppsEvent {
+    /// The apps the event tells of: a subscriber sees it only if it may view them all.
+    public var apps: [AppID] {
+        switch self {
+        case .statusUpdate(let task, _), .healthStatusChanged(let task, _), .failedHealthCheck(let task, _),
+            .unhealthyTaskKill(let task, _):
+            [task.appID]
+        case .deploymentInfo(let deployment), .deploymentStepSuccess(let deployment),
+            .deploymentSuccess(let deployment), .deploymentFailed(let deployment):
+            deployment.affectedApps
+        case .appTerminated(let id): [id]
+        }
+    }
+}

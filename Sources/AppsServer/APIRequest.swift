@@ -1,3 +1,4 @@
+import AppsCore
 import ClusterEdge
 import HTTPTypes
 import Hummingbird
@@ -9,6 +10,8 @@ struct APIRequest {
     /// The path's segments, without empty ones: `/v2/apps//prod/web` is v2, apps, prod, web.
     let segments: [String]
     private let query: [(key: String, value: String)]
+    /// What the request's user may do; everything when Apps authenticates nobody.
+    var access = AppsAccess.unrestricted
 
     init(_ request: Request) {
         self.request = request
@@ -34,6 +37,11 @@ struct APIRequest {
         case "false": return false
         default: return nil
         }
+    }
+
+    /// 403 unless the request's user may do `operation` on `id`.
+    func permit(_ operation: AppsPermission.Operation, _ id: AppID) throws(MarathonError) {
+        guard access.allows(operation, id) else { throw .forbidden(user: access.user, operation, id) }
     }
 
     /// The body, at most `limit` bytes (413 beyond).

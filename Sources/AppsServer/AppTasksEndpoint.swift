@@ -11,6 +11,7 @@ struct AppTasksEndpoint {
     let app: AppID
 
     func handle(_ api: APIRequest, taskID: String?) async throws -> Response {
+        try api.permit(api.method == .get ? .view : .update, app)
         let scheduler = try await host.snapshot()
         guard let definition = scheduler.apps[app] else { throw MarathonError.notFound("App '\(app)' does not exist") }
         let info = AppInfoJSON(scheduler: scheduler)

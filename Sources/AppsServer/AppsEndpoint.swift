@@ -25,7 +25,9 @@ struct AppsEndpoint {
         let count = rest.count
         if rest[count - 1] == "restart", count > 1 {
             try APIRequest.require(api, .post)
-            return try await restart(api, AppID(segments: Array(rest.dropLast())))
+            let id = AppID(segments: Array(rest.dropLast()))
+            try api.permit(.update, id)
+            return try await restart(api, id)
         }
         if rest[count - 1] == "tasks", count > 1 {
             let tasks = AppTasksEndpoint(host: host, app: AppID(segments: Array(rest.dropLast())))
@@ -37,17 +39,25 @@ struct AppsEndpoint {
         }
         if rest[count - 1] == "versions", count > 1 {
             try APIRequest.require(api, .get)
-            return try await versions(AppID(segments: Array(rest.dropLast())))
+            let id = AppID(segments: Array(rest.dropLast()))
+            try api.permit(.view, id)
+            return try await versions(id)
         }
         if count > 2, rest[count - 2] == "versions" {
             try APIRequest.require(api, .get)
-            return try await version(AppID(segments: Array(rest.dropLast(2))), rest[count - 1])
+            let id = AppID(segments: Array(rest.dropLast(2)))
+            try api.permit(.view, id)
+            return try await version(id, rest[count - 1])
         }
         let id = AppID(segments: rest)
         switch api.method {
-        case .get: return try await show(id)
+        case .get:
+            try api.permit(.view, id)
+            return try await show(id)
         case .put, .patch: return try await change(&api, id)
-        case .delete: return try await delete(api, id)
+        case .delete:
+            try api.permit(.delete, id)
+            return try await delete(api, id)
         default:
             try APIRequest.require(api, .get, .put, .patch, .delete)
             return try await show(id)
@@ -57,7 +67,7 @@ struct AppsEndpoint {
     /// `GET /v2/apps`: every app, with counts and deployments, filtered by `cmd`, `id`
     /// (both substrings) and `label` (a selector).
     private func list(_ api: APIRequest) async throws -> Response {
-        let scheduler = try await host.snapshot()
+        let scheduler = try await host.snapshot(seenBy: api)
         let info = AppInfoJSON(scheduler: scheduler)
         let embed = AppInfoJSON.Embeds(api.values("embed")).union([.counts, .deployments])
         let selector = try api.value("label").map { try LabelSelector(parsing: $0) }
@@ -74,6 +84,7 @@ struct AppsEndpoint {
     /// `POST /v2/apps`: 201 with the app itself, as the marathon client requires.
     private func create(_ api: inout APIRequest) async throws -> Response {
         let update = try RequestBody.decode(AppUpdate.self, from: try await api.body(limit: bodyLimit))
+        try api.permit(.create, AppID(update.id ?? ""))
         let reply = try APIReply.reply(await host.request(.create(update)))
         guard case .deployment(let deploymentID, _, _) = reply else { return APIReply.json(.object([])) }
         let id = AppID(update.id ?? "")
@@ -107,6 +118,7 @@ struct AppsEndpoint {
         var update = try RequestBody.decode(AppUpdate.self, from: body)
         let keys = try RequestBody.decode(JSONKeys.self, from: body).keys
         let exists = try await host.snapshot().apps[id] != nil
+        try api.permit(exists || api.method == .patch ? .update : .create, id)
         if api.method == .patch, !exists { throw MarathonError.notFound("App '\(id)' does not exist") }
         let request: AppsRequest
         if let version = update.version, keys.isSubset(of: ["id", "version"]) {

@@ -148,9 +148,9 @@ public actor AppsHost {
     /// A new subscriber of `/v2/events`, only while leading (a stream attached as this
     /// instance steps down would hear nothing but heartbeats); nil otherwise or when
     /// `EventHub.subscribersMax` are attached.
-    func attachEvents(types: Set<String>) -> EventOutbox? {
+    func attachEvents(types: Set<String>, access: AppsAccess) -> EventOutbox? {
         guard case .leading = role else { return nil }
-        return events.attach(types: types)
+        return events.attach(types: types, access: access)
     }
 
     /// One event from the master's stream; false when the stream should end.
@@ -263,7 +263,7 @@ public actor AppsHost {
             send: { call in calls.enqueue(call) },
             publish: { event in
                 let (type, json) = EventJSON.encode(event, now: clock.now)
-                events.publish(type: type, json: json)
+                events.publish(type: type, json: json, apps: event.apps)
             },
             probe: { probe in
                 Task {

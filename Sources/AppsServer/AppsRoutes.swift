@@ -37,7 +37,7 @@ public struct AppsRoutes: Sendable {
         status: .noContent,
         headers: [
             .accessControlAllowMethods: "GET, HEAD, POST, PUT, PATCH, DELETE",
-            .accessControlAllowHeaders: "Content-Type, Accept", .accessControlMaxAge: "600",
+            .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
         ])
 
     private func answer(_ api: inout APIRequest) async -> Response {
@@ -56,6 +56,15 @@ public struct AppsRoutes: Sendable {
     private func dispatch(_ api: inout APIRequest) async throws -> Response {
         let segments = api.segments
         if segments == ["ping"] { return ping(api) }
+        if let authentication = host.settings.authentication {
+            switch authentication.check(authorization: api.request.headers[.authorization]) {
+            case .granted(let access): api.access = access
+            case .missing:
+                return Self.unauthenticated(authentication, "Not Authenticated! Send a user and password (HTTP Basic)")
+            case .refused:
+                return Self.unauthenticated(authentication, "Not Authenticated! Unknown user or wrong password")
+            }
+        }
         if segments == ["metrics"], api.method == .get { return await metrics() }
         if segments == ["v2", "leader"], api.method == .get { return leader() }
         if case .standby(let leader) = host.role {
@@ -74,9 +83,16 @@ public struct AppsRoutes: Sendable {
         case "groups": return try await GroupsEndpoint(host: host, bodyLimit: requestBytesMax).handle(&api, rest)
         case "events": return try await EventsEndpoint(host: host).handle(api, rest)
         case "info" where rest.isEmpty: return try await info(api)
-        case "leader" where rest.isEmpty && api.method == .delete: return try await abdicate()
+        case "leader" where rest.isEmpty && api.method == .delete: return try await abdicate(api)
         default: throw MarathonError.notFound("URI not found: \(api.request.uri.path)")
         }
+    }
+
+    /// 401 with the challenge that makes curl and browsers send credentials.
+    private static func unauthenticated(_ authentication: AppsAuthentication, _ message: String) -> Response {
+        APIReply.json(
+            .object([("message", .string(message))]), status: .unauthorized,
+            headers: [.wwwAuthenticate: authentication.challenge])
     }
 
     /// `pong`: as text, or as a JSON string to a client that accepts only JSON.
@@ -102,7 +118,9 @@ public struct AppsRoutes: Sendable {
         }
     }
 
-    private func abdicate() async throws -> Response {
+    /// `DELETE /v2/leader`: a user who may update every app.
+    private func abdicate(_ api: APIRequest) async throws -> Response {
+        try api.permit(.update, .root)
         guard await host.abdicateOnRequest() else { throw MarathonError.notFound("There is no leader") }
         return APIReply.json(.object([("message", "Leadership abdicated")]))
     }
@@ -137,5 +155,10 @@ extension AppsHost {
             throw .unavailable("This Apps instance stopped leading; try again (any instance forwards)")
         }
         return scheduler
+    }
+
+    /// The state as the request's user may see it: only the apps they may view.
+    func snapshot(seenBy api: APIRequest) throws(MarathonError) -> AppsScheduler {
+        try snapshot().restricted(to: api.access)
     }
 }

@@ -13,6 +13,9 @@ public struct AppsSettings: Sendable {
     /// `--mesos_authentication_principal` and `--mesos_authentication_secret_file`); its
     /// principal is FrameworkInfo's.
     public var credential: Credential?
+    /// Who may use the REST API and what each may do (`--http-credentials`,
+    /// `--http-users`); nil: anyone, everything, as Marathon without them.
+    public var authentication: AppsAuthentication?
     public var ip = "127.0.0.1"
     public var hostname = "localhost"
     public var port = 8080

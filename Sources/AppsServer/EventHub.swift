@@ -1,3 +1,4 @@
+import AppsCore
 import ClusterEdge
 import ClusterProtocol
 import Synchronization
@@ -14,18 +15,24 @@ final class EventHub: Sendable {
         var outbox: EventOutbox
         /// The event types it asked for (`event_type=`); empty: every type.
         var types: Set<String>
+        /// What its user may see: an event of an app it may not view is not sent.
+        var access: AppsAccess
+
+        func wants(_ type: String, apps: [AppID]) -> Bool {
+            (types.isEmpty || types.contains(type)) && access.sees(apps)
+        }
     }
 
     private let subscribers = Mutex<[StreamID: Subscriber]>([:])
     private let nextID = Atomic<Int>(0)
 
     /// A new subscriber's stream, or nil when `subscribersMax` are attached.
-    func attach(types: Set<String>) -> EventOutbox? {
+    func attach(types: Set<String>, access: AppsAccess) -> EventOutbox? {
         let number = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         let outbox = EventOutbox(id: StreamID("events-\(number)"))
         return subscribers.withLock { subscribers in
             guard subscribers.count < Self.subscribersMax else { return nil }
-            subscribers[outbox.id] = Subscriber(outbox: outbox, types: types)
+            subscribers[outbox.id] = Subscriber(outbox: outbox, types: types, access: access)
             return outbox
         }
     }
@@ -36,10 +43,10 @@ final class EventHub: Sendable {
 
     var count: Int { subscribers.withLock { $0.count } }
 
-    /// Sends one event to every subscriber that wants its type.
-    func publish(type: String, json: JSONValue) {
+    /// Sends one event, of `apps`, to every subscriber that wants its type and may view them.
+    func publish(type: String, json: JSONValue, apps: [AppID]) {
         let targets = subscribers.withLock { subscribers in
-            subscribers.values.filter { $0.types.isEmpty || $0.types.contains(type) }.map(\.outbox)
+            subscribers.values.filter { $0.wants(type, apps: apps) }.map(\.outbox)
         }
         guard !targets.isEmpty else { return }
         let frame = Self.frame(type: type, json: json)

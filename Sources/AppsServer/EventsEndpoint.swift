@@ -17,7 +17,7 @@ struct EventsEndpoint {
                 status: 405, body: .object([("message", "HTTP method GET is not supported by this URL")]))
         }
         let events = host.events
-        guard let outbox = await host.attachEvents(types: Set(api.values("event_type"))) else {
+        guard let outbox = await host.attachEvents(types: Set(api.values("event_type")), access: api.access) else {
             throw MarathonError.unavailable(
                 host.role == .leading
                     ? "\(EventHub.subscribersMax) event streams are open on this instance; close one or try again later"

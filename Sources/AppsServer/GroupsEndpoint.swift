@@ -37,6 +37,7 @@ struct GroupsEndpoint {
         case .get: return try await show(api, path)
         case .delete:
             let force = try flag(api, "force", default: false)
+            try api.permit(.delete, path)
             return try answer(await host.request(.deleteGroup(path, force: force)), created: nil)
         case .post, .put:
             let force = try flag(api, "force", default: false)
@@ -48,8 +49,10 @@ struct GroupsEndpoint {
             }
             let group = AppID(update.id ?? "", relativeTo: path)
             let creating = api.method == .post
+            let apps = update.flattened(under: group)
+            try await permit(api, apps, scaling: update.scaleBy == nil ? nil : group)
             let request = AppsRequest.changeGroup(
-                group, apps: update.flattened(under: group), scaleBy: update.scaleBy, creating: creating, force: force)
+                group, apps: apps, scaleBy: update.scaleBy, creating: creating, force: force)
             return try answer(await host.request(request), created: creating ? "/v2/groups\(group)" : nil)
         default:
             try APIRequest.require(api, .get, .post, .put, .delete)
@@ -57,8 +60,21 @@ struct GroupsEndpoint {
         }
     }
 
+    /// A group change creates or updates each app it names (the user must be allowed
+    /// that on each) and with `scaleBy` updates every app under the group.
+    private func permit(_ api: APIRequest, _ apps: [AppUpdate], scaling group: AppID?) async throws {
+        let existing = try await host.snapshot().apps
+        for app in apps {
+            let id = AppID(app.id ?? "")
+            try api.permit(existing[id] == nil ? .create : .update, id)
+        }
+        if let group { try api.permit(.update, group) }
+    }
+
+    /// The group with what the user may see of it; 403 when they may see nothing of it.
     private func show(_ api: APIRequest, _ id: AppID) async throws -> Response {
-        let scheduler = try await host.snapshot()
+        guard api.access.seesPart(of: id) else { throw MarathonError.forbidden(user: api.access.user, .view, id) }
+        let scheduler = try await host.snapshot(seenBy: api)
         let embed = AppInfoJSON.Embeds(api.values("embed"))
         guard let group = GroupJSON.group(id, in: scheduler, embed: embed) else {
             throw MarathonError.notFound("Group '\(id)' does not exist")

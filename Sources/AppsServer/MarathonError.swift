@@ -50,6 +50,20 @@ extension MarathonError {
     /// The error as the response Marathon sends: its body as JSON.
     var response: Response { APIReply.json(body, status: HTTPResponse.Status(code: status)) }
 
+    /// 403 with Marathon's message, and who may not do what.
+    static func forbidden(user: String?, _ operation: AppsPermission.Operation, _ id: AppID) -> MarathonError {
+        MarathonError(
+            status: 403,
+            body: .object([
+                (
+                    "message",
+                    .string(
+                        "Not Authorized to perform this action! User '\(user ?? "")' may not \(operation.rawValue) \(id) (corral apps --http-users)"
+                    )
+                )
+            ]))
+    }
+
     /// 503: this instance cannot answer now.
     static func unavailable(_ message: String) -> MarathonError {
         MarathonError(status: 503, body: .object([("message", .string(message))]))

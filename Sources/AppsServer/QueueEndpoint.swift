@@ -12,7 +12,7 @@ struct QueueEndpoint {
     func handle(_ api: APIRequest, _ rest: [String]) async throws -> Response {
         if rest.isEmpty {
             try APIRequest.require(api, .get)
-            let scheduler = try await host.snapshot()
+            let scheduler = try await host.snapshot(seenBy: api)
             let embedOffers = api.values("embed").contains("lastUnusedOffers")
             return APIReply.json(QueueJSON.queue(scheduler, now: await host.now, withUnusedOffers: embedOffers))
         }
@@ -21,6 +21,7 @@ struct QueueEndpoint {
         }
         try APIRequest.require(api, .delete, .post)
         let id = AppID(segments: Array(rest.dropLast()))
+        try api.permit(.update, id)
         let outcome = await host.request(.resetDelay(id))
         if case .reply(.notFound) = outcome {
             throw MarathonError.notFound("Application \(id) not found in tasks queue.")

@@ -26,7 +26,7 @@ struct TasksEndpoint {
     }
 
     private func list(_ api: APIRequest) async throws -> Response {
-        let scheduler = try await host.snapshot()
+        let scheduler = try await host.snapshot(seenBy: api)
         let info = AppInfoJSON(scheduler: scheduler)
         let states = Set(api.values("status").compactMap(Self.state))
         var tasks: [JSONValue] = []
@@ -53,9 +53,10 @@ struct TasksEndpoint {
         let force = try flag(api, "force", default: false)
         if scale && wipe { throw MarathonError.badRequest("You cannot use scale and wipe at the same time.") }
         let body = try RequestBody.decode(KillBody.self, from: try await api.body(limit: bodyLimit))
-        let scheduler = try await host.snapshot()
-        for id in body.ids where scheduler.tasks[id] == nil {
-            throw MarathonError.notFound("Task '\(id)' does not exist")
+        let scheduler = try await host.snapshot(seenBy: api)
+        for id in body.ids {
+            guard let task = scheduler.tasks[id] else { throw MarathonError.notFound("Task '\(id)' does not exist") }
+            try api.permit(.update, task.appID)
         }
         let reply = try APIReply.reply(
             await host.request(.killTasks(body.ids, scale: scale, wipe: wipe, force: force)))

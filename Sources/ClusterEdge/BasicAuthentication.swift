@@ -6,7 +6,12 @@ import FoundationEssentials
 /// challenge.
 public struct BasicAuthentication: Sendable {
     /// What a 401 carries, so that curl and browsers know to send credentials.
-    public static let challenge = "Basic realm=\"mesos\""
+    public static let challenge = challenge(realm: "mesos")
+
+    /// The challenge of another realm (Apps' is Marathon's `--http_realm`).
+    public static func challenge(realm: String) -> String {
+        "Basic realm=\"\(realm.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline })\""
+    }
 
     public enum Outcome: Sendable, Equatable {
         case authenticated(principal: String)

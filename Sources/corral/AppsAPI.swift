@@ -12,6 +12,23 @@ struct AppsAPI: ParsableArguments {
     @Flag(help: "Print the API's JSON instead of a table or a summary.")
     var json = false
 
+    @Option(
+        name: .customLong("user"),
+        help: "USER:PASSWORD for an Apps that asks for credentials (its --http-credentials or --http-users).")
+    var user: String?
+
+    func validate() throws {
+        if let user, !user.contains(":") { throw ValidationError("--user takes USER:PASSWORD") }
+    }
+
+    /// With `--user`, the header of its HTTP Basic credentials.
+    var credentials: [(String, String)] {
+        guard let user, let colon = user.firstIndex(of: ":") else { return [] }
+        let credential = Credential(
+            principal: String(user[..<colon]), secret: String(user[user.index(after: colon)...]))
+        return [("Authorization", credential.authorization)]
+    }
+
     var address: HostPort {
         get throws {
             var text = Substring(url)
@@ -38,7 +55,7 @@ struct AppsAPI: ParsableArguments {
         let address = try address
         let request = HTTPRequestSpec(
             method: method, host: address.host, port: address.port, target: target,
-            headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body)
+            headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + credentials, body: body)
         let answer: (head: HTTPResponseHead, body: [UInt8])
         do {
             answer = try await HTTPClient.send(request, timeout: .seconds(60))

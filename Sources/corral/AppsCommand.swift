@@ -61,6 +61,21 @@ struct AppsCommand: AsyncParsableCommand {
         )
         var roles: String?
 
+        @Option(
+            help:
+                "USER:PASSWORD: the REST API asks for HTTP Basic credentials, and this user may do everything (Marathon's --http_credentials)."
+        )
+        var httpCredentials: String?
+
+        @Option(
+            help:
+                "A JSON file of users, their passwords and roles, each allowed create, update, delete or view under app paths; the REST API asks for credentials (see docs/apps.md)."
+        )
+        var httpUsers: String?
+
+        @Option(help: "The realm of the REST API's HTTP Basic challenge (Marathon's --http_realm).")
+        var httpRealm = "Mesosphere"
+
         @Option(help: "Seconds the master keeps the tasks while no Apps instance is subscribed.")
         var failoverTimeout: Double = 604_800
 
@@ -96,6 +111,19 @@ struct AppsCommand: AsyncParsableCommand {
             }
         }
 
+        /// The REST API's users, when `--http-credentials` or `--http-users` names any.
+        private func authentication() throws -> AppsAuthentication? {
+            guard httpCredentials != nil || httpUsers != nil else { return nil }
+            do {
+                var users = try httpUsers.map { try AppsUsersFile.read($0) } ?? []
+                if let httpCredentials { users.append(try AppsUsersFile.credentials(httpCredentials)) }
+                try AppsUsersFile.check(users)
+                return AppsAuthentication(users: users, realm: httpRealm)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+
         func run() async throws {
             let logger = LogSetup.bootstrap(label: "apps", level: logLevel)
             var settings: AppsSettings
@@ -120,6 +148,7 @@ struct AppsCommand: AsyncParsableCommand {
             }
             settings.tls = ClusterTLS.process
             settings.credential = try credential()
+            settings.authentication = try authentication()
             settings.ip = ip
             settings.hostname = hostname ?? ip
             settings.port = port

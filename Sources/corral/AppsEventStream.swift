@@ -16,7 +16,8 @@ struct AppsEventStream {
         for _ in 0...Self.redirectsMax {
             let request = HTTPRequestSpec(
                 method: "GET", host: address.host, port: address.port,
-                target: "/v2/events" + (query.isEmpty ? "" : "?" + query), headers: [("Accept", "text/event-stream")])
+                target: "/v2/events" + (query.isEmpty ? "" : "?" + query),
+                headers: [("Accept", "text/event-stream")] + api.credentials)
             guard let leader = try await read(request, handle) else { return }
             address = leader
         }

@@ -19,11 +19,14 @@ struct AppsHostTests {
 
     /// A host leading on a fresh state in the test Keeper, with no master to reach: its
     /// abdications, the Keeper client, the state's path and the election node.
-    private func leading() async throws -> (AppsHost, AsyncStream<String>, KeeperClient, String, String) {
+    static func leading(authentication: AppsAuthentication? = nil) async throws -> (
+        AppsHost, AsyncStream<String>, KeeperClient, String, String
+    ) {
         let (store, client, path, node) = try await AppsStoreTests.store()
         _ = try await store.claim(leaderID: "a", leading: node)
-        let settings = AppsSettings(
+        var settings = AppsSettings(
             zk: try MasterURL(parsing: "zk://127.0.0.1:1/apps"), master: try MasterURL(parsing: "127.0.0.1:1"))
+        settings.authentication = authentication
         let host = AppsHost(settings: settings, logger: Logger(label: "test"))
         let session = SchedulerSession(master: settings.master, logger: Logger(label: "test"))
         let abdications = await host.lead(state: AppsState(), store: store, session: session, idPrefix: "t1")
@@ -34,7 +37,7 @@ struct AppsHostTests {
         "a leader superseded in Keeper answers no change as done: the change whose write failed, and every one stepped after it, hear 503"
     )
     func supersededAnswersNothingDone() async throws {
-        let (host, abdications, client, path, node) = try await leading()
+        let (host, abdications, client, path, node) = try await Self.leading()
         defer { Task { await client.close() } }
         guard case .reply(.deployment) = await host.request(.create(app("/first"))) else {
             Issue.record("the first change should be stored")
@@ -62,7 +65,7 @@ struct AppsHostTests {
 
     @Test("once its pipeline stopped (a write failed, the step-down not yet run), a change is answered 503, not done")
     func stoppedPipelineRefuses() async throws {
-        let (host, _, client, _, _) = try await leading()
+        let (host, _, client, _, _) = try await Self.leading()
         defer { Task { await client.close() } }
         await host.pipeline?.stop("a write failed")
         guard case .failed = await host.request(.create(app("/late"))) else {

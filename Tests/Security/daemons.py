@@ -51,14 +51,14 @@ def curl(*args):
 
 
 @contextlib.contextmanager
-def master_with_agent(master_args=(), agent_args=()):
+def master_with_agent(master_args=(), agent_args=(), resources="cpus:2;mem:1024;disk:1024"):
     """A master leading alone and one agent registered with it; yields the master's
     HOST:PORT and stops both after."""
     master_port, agent_port = servers.free_port(), servers.free_port()
     daemons = [Daemon("master", ["master", "--port", str(master_port)] + list(master_args), wait_port=master_port)]
     try:
         daemons.append(Daemon("agent", ["agent", "--master", f"127.0.0.1:{master_port}", "--port", str(agent_port),
-                                        "--resources", "cpus:2;mem:1024;disk:1024"] + list(agent_args),
+                                        "--resources", resources] + list(agent_args),
                               wait_port=agent_port))
         wait_until(lambda: json.loads(curl(f"http://127.0.0.1:{master_port}/master/state").stdout or "{}")
                    .get("activated_slaves") == 1, 30, "the agent to register")
