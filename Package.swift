@@ -277,7 +277,11 @@ let package = Package(
         .testTarget(
             name: "AgentServerTests",
             dependencies: [
-                "AgentServer", "AgentCore", "ClusterProtocol", .product(name: "Logging", package: "swift-log"),
+                "AgentServer", "AgentCore", "ClusterEdge", "ClusterProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict),
         .testTarget(

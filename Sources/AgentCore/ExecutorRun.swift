@@ -68,6 +68,11 @@ public struct ExecutorKey: Codable, Hashable, Comparable, Sendable {
     public var framework: Mesos.FrameworkID
     public var executor: Mesos.ExecutorID
 
+    public init(framework: Mesos.FrameworkID, executor: Mesos.ExecutorID) {
+        self.framework = framework
+        self.executor = executor
+    }
+
     public static func < (lhs: ExecutorKey, rhs: ExecutorKey) -> Bool {
         (lhs.framework.value, lhs.executor.value) < (rhs.framework.value, rhs.executor.value)
     }

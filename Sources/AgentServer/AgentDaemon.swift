@@ -51,6 +51,7 @@ public struct AgentDaemon: Sendable {
         let host = try await AgentRecovery.start(
             config: config, containerizer: containerizer, store: store, logger: logger)
         var routes = AgentRoutes(host: host, workDir: options.workDir)
+        routes.authentication = options.authentication
         if options.authenticateExecutors {
             let tokens = ExecutorTokens(secret: try Self.executorSecret(options))
             routes.executorTokens = tokens

@@ -33,6 +33,9 @@ public struct AgentOptions: Sendable {
     /// Mesos' `--jwt_secret_key`: the file of the key tokens are signed with; without it the
     /// agent keeps one of its own in its work dir, so executors' tokens outlive a restart.
     public var executorSecretKeyFile: String?
+    /// Mesos' `--http_credentials` with `--authenticate_http_readonly` and
+    /// `--authenticate_http_readwrite`: who must authenticate to the agent's own endpoints.
+    public var authentication: AgentAuthentication?
     /// The agent's own executable, run as each container's wait shim (`corral
     /// container-wait`); nil runs programs without it.
     public var waitShimExecutable: String?

@@ -15,6 +15,8 @@ public struct AgentRoutes: Sendable {
     public var requestBytesMax = 8 << 20
     /// Executors authenticate with their tokens (`--authenticate-http-executors`); nil: they need none.
     public var executorTokens: ExecutorTokens?
+    /// Who must authenticate to the other endpoints; nil: nobody.
+    public var authentication: AgentAuthentication?
 
     public init(host: AgentHost, workDir: String) {
         self.host = host
@@ -27,6 +29,11 @@ public struct AgentRoutes: Sendable {
         let files = SandboxFiles(root: workDir + "/slaves")
         let host = host
         router.add(middleware: HTTPMetricsMiddleware(host.metrics.registry))
+        if let authentication {
+            router.add(
+                middleware: BasicAuthenticationMiddleware(authentication.credentials, requires: authentication.requires)
+            )
+        }
         // The web UI, served by the masters, reads `/state` and the sandbox files here.
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowMethods: [.get, .head]))
         router.addMetrics(host.metrics.registry) { await host.refreshMetrics() }

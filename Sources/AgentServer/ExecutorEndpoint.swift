@@ -21,7 +21,7 @@ struct ExecutorEndpoint: Sendable {
         case .call(let decoded): call = decoded
         case .refused(let refusal): return refusal
         }
-        if let tokens, let refusal = Self.refusal(call, request, tokens) { return refusal }
+        if let tokens, let refusal = await refusal(call, request, tokens) { return refusal }
         guard call.type == .subscribe else { return Self.response(await host.step(.executorCall(call))) }
         if let problem = ContentNegotiation.acceptProblem(request) { return problem }
         let host = host
@@ -34,6 +34,27 @@ struct ExecutorEndpoint: Sendable {
         return HTTPReplies.stream(outbox, request: request, headers: [.mesosStreamID: outbox.id.value]) {
             await host.executorStreamEnded(outbox.id)
         }
+    }
+
+    /// As `refusal(_:_:_:)`, and 403 for a token of a container the executor no longer runs
+    /// in: a token lives as long as its container.
+    private func refusal(_ call: Mesos.ExecutorCall, _ request: Request, _ tokens: ExecutorTokens) async -> Response? {
+        if let refusal = Self.refusal(call, request, tokens) { return refusal }
+        guard case .success(let claims) = tokens.claims(authorization: request.headers[.authorization]) else {
+            return nil
+        }
+        let key = ExecutorKey(framework: call.frameworkID, executor: call.executorID)
+        let current = await host.read { $0.executors[key]?.containerID?.value }
+        return Self.staleContainer(claims, current: current)
+    }
+
+    /// 403 when the executor runs in another container than the token's.
+    static func staleContainer(_ claims: ExecutorTokens.Claims, current: String?) -> Response? {
+        guard let current, current != claims.cid else { return nil }
+        return HTTPReplies.text(
+            .forbidden,
+            "The token is of container '\(claims.cid)', in which executor '\(claims.eid)' no longer runs; it runs in '\(current)' with a token of its own"
+        )
     }
 
     /// 401 without a token this agent made; 403 when it speaks for another executor.

@@ -39,8 +39,10 @@ public struct BasicAuthentication: Sendable {
 
     private static func presented(_ header: String?) -> (principal: String, secret: String)? {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
-        let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
-        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8),
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        var encoded = header.dropFirst(6).drop(while: blank)
+        while let last = encoded.last, blank(last) { encoded.removeLast() }
+        guard let data = Data(base64Encoded: String(encoded)), let text = String(data: data, encoding: .utf8),
             let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))

@@ -3,7 +3,9 @@ import Synchronization
 
 /// Which seeds a simulation test runs, from the environment, and how to replay one:
 /// `NAME_SEED=N` replays seed N alone, `NAME_SEEDS=K` runs K seeds from `NAME_SEED_BASE`
-/// (default 1), and `CORRAL_TRACE=1` prints every step of the run. A failure carries the
+/// (default 1), `CORRAL_SEED_SHARE=F` runs that share of every simulation's default count
+/// (at least one seed; the sanitizer stage runs a twentieth, as each step costs several times
+/// more there), and `CORRAL_TRACE=1` prints every step of the run. A failure carries the
 /// command that replays it.
 public struct SimulationSeeds: Sendable {
     /// The environment variable that replays one seed, e.g. CORRAL_SEED.
@@ -21,7 +23,9 @@ public struct SimulationSeeds: Sendable {
         if let seed = environment[variable].flatMap({ UInt64($0) }) {
             seeds = [seed]
         } else {
-            let count = environment["\(variable)S"].flatMap { Int($0) } ?? defaultCount
+            let share = environment["CORRAL_SEED_SHARE"].flatMap { Double($0) }.map { min(max($0, 0), 1) } ?? 1
+            let count =
+                environment["\(variable)S"].flatMap { Int($0) } ?? max(1, Int((Double(defaultCount) * share).rounded()))
             let base = environment["\(variable)_BASE"].flatMap { UInt64($0) } ?? 1
             seeds = (0..<UInt64(count)).map { base + $0 }
         }

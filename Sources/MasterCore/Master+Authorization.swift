@@ -90,3 +90,32 @@ extension Mesos.TaskInfo {
         (command ?? Mesos.CommandInfo()).runsAs(executor: executor?.command, frameworkUser: framework.user)
     }
 }
+
+extension Master {
+    /// Whether `principal` may see `event` on the operator API's stream, by the same rules
+    /// as the views: a framework's events by `view_frameworks`, a task's by `view_tasks`
+    /// too (a task of a framework this master no longer holds is not shown). Agents'
+    /// events and heartbeats are everyone's.
+    public func shows(_ event: Mesos.OperatorEvent, to principal: String?) -> Bool {
+        let acls = config.acls
+        guard acls.governs(.viewFrameworks) || acls.governs(.viewTasks) else { return true }
+        if let task = event.taskAdded?.task { return showsTask(task.taskID, of: task.frameworkID, to: principal) }
+        if let update = event.taskUpdated {
+            return showsTask(update.status.taskID, of: update.frameworkID, to: principal)
+        }
+        let info =
+            event.frameworkAdded?.framework.frameworkInfo ?? event.frameworkUpdated?.framework.frameworkInfo
+            ?? event.frameworkRemoved?.frameworkInfo
+        guard let info else { return true }
+        return acls.allows(.viewFrameworks, principal: principal, object: info.user)
+    }
+
+    private func showsTask(_ id: Mesos.TaskID, of frameworkID: Mesos.FrameworkID, to principal: String?) -> Bool {
+        guard let framework = frameworks[frameworkID] ?? completedFrameworks.last(where: { $0.info.id == frameworkID }),
+            let seen = framework.visible(to: principal, config.acls)
+        else { return false }
+        guard config.acls.governs(.viewTasks) else { return true }
+        return seen.tasks[id] != nil || seen.completedTasks.contains { $0.info.taskID == id }
+            || seen.unreachableTasks[id] != nil
+    }
+}

@@ -71,24 +71,18 @@ struct AccessMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let realm = MasterAuthentication.realm(of: request.uri.path, method: request.method)
-        if let policy = access.authentication, policy.required(realm) {
-            switch access.check(request) {
-            case .authenticated: break
-            case .missing:
-                return Self.unauthorized("This endpoint needs credentials (HTTP Basic: principal and secret)")
-            case .refused: return Self.unauthorized("The principal is unknown or its secret is wrong")
-            }
+        if let policy = access.authentication, policy.required(realm),
+            let refusal = BasicAuthenticationMiddleware.refusal(access.check(request))
+        {
+            return refusal
         }
+        let path = BasicAuthenticationMiddleware.canonical(request.uri.path)
         if realm == .readonly, request.method == .get || request.method == .head,
-            let refusal = access.refusal(
-                .getEndpoints, request, object: MasterAuthentication.canonical(request.uri.path))
+            MasterAuthentication.decidedByGetEndpoints(path),
+            let refusal = access.refusal(.getEndpoints, request, object: path)
         {
             return refusal
         }
         return try await next(request, context)
-    }
-
-    static func unauthorized(_ message: String) -> Response {
-        HTTPReplies.text(.unauthorized, message, headers: [.wwwAuthenticate: BasicAuthentication.challenge])
     }
 }

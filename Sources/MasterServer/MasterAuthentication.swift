@@ -23,14 +23,8 @@ public struct MasterAuthentication: Sendable {
         case open, frameworks, agents, readonly, readwrite
     }
 
-    /// The path as the router matches it: empty segments dropped (`//api/v1/` is
-    /// `/api/v1`), so that no spelling of a path reaches a handler in another realm.
-    static func canonical(_ path: String) -> String {
-        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
-    }
-
     static func realm(of rawPath: String, method: HTTPRequest.Method = .get) -> Realm {
-        let path = canonical(rawPath)
+        let path = BasicAuthenticationMiddleware.canonical(rawPath)
         if path == "/corral/v1/keeper/znode", method != .get, method != .head { return .readwrite }
         return switch path {
         case "/health", "/master/health", "/version", "/redirect", "/master/redirect": .open
@@ -40,6 +34,18 @@ public struct MasterAuthentication: Sendable {
         default: .readonly
         }
     }
+
+    /// The reads `get_endpoints` decides, as in Mesos (its metrics, `/files/debug`,
+    /// `/logging/toggle`, `/containers`, `/monitor/statistics`), with Corral's Prometheus
+    /// metrics and the web UI's Keeper views. The state endpoints are decided by the view
+    /// ACLs instead, and the UI's own files are open to any principal the realm lets in.
+    static func decidedByGetEndpoints(_ path: String) -> Bool {
+        getEndpointsPaths.contains(path) || path.hasPrefix("/corral/v1/keeper/") || path == "/corral/v1/masters"
+    }
+
+    private static let getEndpointsPaths: Set = [
+        "/metrics", "/metrics/snapshot", "/files/debug", "/logging/toggle", "/containers", "/monitor/statistics",
+    ]
 
     func required(_ realm: Realm) -> Bool {
         switch realm {

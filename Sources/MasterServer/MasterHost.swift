@@ -29,6 +29,9 @@ public actor MasterHost {
     private var frameworkOutboxes: [StreamID: EventOutbox] = [:]
     private var agentOutboxes: [StreamID: EventOutbox] = [:]
     private var operatorOutboxes: [StreamID: EventOutbox] = [:]
+    /// The principal of each operator stream that has one: it hears only the events the
+    /// view ACLs let it see.
+    private var operatorPrincipals: [StreamID: String] = [:]
     private var tickScheduled = false
     /// Counts the terms of leadership, so that a late report from an old term is ignored.
     private var term = 0
@@ -144,6 +147,13 @@ public actor MasterHost {
         return outbox
     }
 
+    /// An operator SUBSCRIBE stream for `principal` (nil: unauthenticated).
+    func openOperatorStream(principal: String?) -> EventOutbox {
+        let outbox = openStream(.operator)
+        operatorPrincipals[outbox.id] = principal
+        return outbox
+    }
+
     /// A subscription's response ended (or never started): forget it and tell the core.
     func streamEnded(_ kind: StreamKind, _ id: StreamID) {
         switch kind {
@@ -156,6 +166,7 @@ public actor MasterHost {
         case .operator:
             operatorOutboxes[id]?.close()
             operatorOutboxes[id] = nil
+            operatorPrincipals[id] = nil
         }
     }
 
@@ -241,8 +252,10 @@ public actor MasterHost {
                 // Encoded only for someone: most masters have no operator subscriber.
                 guard !operatorOutboxes.isEmpty else { continue }
                 let record = RecordIO.frame(MesosJSON.encode(event))
-                for outbox in operatorOutboxes.values where !outbox.send(record) {
+                for outbox in operatorOutboxes.values
+                where (master?.shows(event, to: operatorPrincipals[outbox.id]) ?? false) && !outbox.send(record) {
                     operatorOutboxes[outbox.id] = nil
+                    operatorPrincipals[outbox.id] = nil
                 }
             case .log(let line): logger.info("\(line)")
             case .writeRegistry(let id, let operations): registryWriter?.write(id, operations)
@@ -292,6 +305,7 @@ public actor MasterHost {
         frameworkOutboxes = [:]
         agentOutboxes = [:]
         operatorOutboxes = [:]
+        operatorPrincipals = [:]
     }
 }
 

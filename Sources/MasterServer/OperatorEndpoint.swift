@@ -120,9 +120,10 @@ struct OperatorEndpoint: Sendable {
     /// TASK_UPDATED, AGENT_ADDED, … as they happen, and HEARTBEAT between.
     private func subscribe(_ request: Request) async -> Response {
         let host = host
-        let outbox = await host.openStream(.operator)
+        let principal = access.principal(request)
+        let outbox = await host.openOperatorStream(principal: principal)
         let interval = heartbeatInterval
-        guard let state = await host.read({ $0.operatorState }) else {
+        guard let state = await host.read({ $0.visible(to: principal).operatorState }) else {
             await host.streamEnded(.operator, outbox.id)
             return Redirect.leadershipLost
         }

@@ -61,11 +61,40 @@ struct AgentCommand: AsyncParsableCommand {
         help: "A file with the key executors' tokens are signed with (default: one the agent keeps in its work dir).")
     var jwtSecretKey: String?
 
+    @Option(
+        help:
+            "A file of principals and secrets that may call this agent's endpoints, in the format of the master's --credentials (Mesos' --http_credentials)."
+    )
+    var httpCredentials: String?
+
+    @Flag(help: "State, metrics and the sandbox files need credentials from --http-credentials (HTTP Basic).")
+    var authenticateHttpReadonly = false
+
+    @Flag(help: "The agent's operator API (/api/v1) needs credentials from --http-credentials (HTTP Basic).")
+    var authenticateHttpReadwrite = false
+
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
+
+    /// Who must authenticate to the agent's endpoints; the flags need the credentials.
+    private func httpAuthentication() throws -> AgentAuthentication? {
+        guard let httpCredentials else {
+            if authenticateHttpReadonly || authenticateHttpReadwrite {
+                throw ValidationError(
+                    "--authenticate-http-readonly and --authenticate-http-readwrite need --http-credentials FILE, the principals that may call"
+                )
+            }
+            return nil
+        }
+        var authentication = AgentAuthentication(
+            credentials: try CredentialFile.read(httpCredentials, flag: "--http-credentials"))
+        authentication.readonly = authenticateHttpReadonly
+        authentication.readwrite = authenticateHttpReadwrite
+        return authentication
+    }
 
     func run() async throws {
         let logger = LogSetup.bootstrap(label: "agent", level: logLevel)
@@ -95,6 +124,7 @@ struct AgentCommand: AsyncParsableCommand {
         options.rootTasksAllowed = allowRootTasks
         options.authenticateExecutors = authenticateHttpExecutors
         options.executorSecretKeyFile = jwtSecretKey
+        options.authentication = try httpAuthentication()
         try makeDirectory(workDir)
         do {
             _ = try options.agentResources()

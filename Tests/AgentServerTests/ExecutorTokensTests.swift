@@ -37,4 +37,13 @@ struct ExecutorTokensTests {
             tokens.claims(authorization: "Bearer \(parts[0]).\(otherClaims[1]).\(parts[2])") == .failure(.badSignature))
         #expect(tokens.claims(authorization: "Bearer \(parts[0]).\(parts[1]).") == .failure(.badSignature))
     }
+
+    @Test("a token lives as long as its container: once the executor runs in another, the old token is refused")
+    func staleContainer() {
+        let claims = ExecutorTokens.Claims(fid: "F", eid: "E", cid: "C1")
+        #expect(ExecutorEndpoint.staleContainer(claims, current: "C1") == nil)
+        #expect(ExecutorEndpoint.staleContainer(claims, current: nil) == nil)
+        let refused = ExecutorEndpoint.staleContainer(claims, current: "C2")
+        #expect(refused?.status == .forbidden)
+    }
 }

@@ -123,6 +123,34 @@ struct MasterAuthorizationTests {
         #expect(harness.master.visible(to: "bob").frameworks[framework]?.tasks.isEmpty == true)
         #expect(harness.master.visible(to: nil).frameworks[framework] != nil)
     }
+
+    @Test(
+        "the operator stream shows a principal only the task events the views would: TASK_ADDED and TASK_UPDATED of hidden tasks are left out"
+    )
+    func streamEvents() {
+        var harness = Self.harness()
+        let framework = harness.subscribe("f", info: Mesos.FrameworkInfo(user: "secret", name: "f"))
+        let agent = harness.register("a", "cpus:2;mem:512")
+        harness.advance(0)
+        harness.published = []
+        harness.call(
+            "f", framework,
+            MasterHarness.accept(harness.takeOffers("f"), [MasterHarness.commandTask("t", on: agent, "cpus:1;mem:128")])
+        )
+        let added = harness.published.filter { $0.type == .taskAdded }
+        #expect(added.count == 1)
+        #expect(added.allSatisfy { harness.master.shows($0, to: "ops") })
+        #expect(added.allSatisfy { !harness.master.shows($0, to: "bob") })
+        let framework0 = harness.published.first { $0.type == .frameworkAdded || $0.type == .frameworkUpdated }
+        if let framework0 { #expect(harness.master.shows(framework0, to: "bob")) }
+        harness.update("a", agent, framework: framework, task: "t", .running, uuid: 1)
+        let updated = harness.published.filter { $0.type == .taskUpdated }
+        #expect(!updated.isEmpty)
+        #expect(updated.allSatisfy { harness.master.shows($0, to: "ops") && !harness.master.shows($0, to: "bob") })
+        let heartbeat = Mesos.OperatorEvent(type: .heartbeat)
+        #expect(harness.master.shows(heartbeat, to: "bob"))
+        #expect(MasterHarness().master.shows(added[0], to: "bob"), "without view ACLs every event is shown")
+    }
 }
 
 @Suite("the operator's TEARDOWN")

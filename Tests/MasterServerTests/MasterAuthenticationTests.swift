@@ -236,18 +236,42 @@ struct MasterAccessTests {
             ],
         ])
 
-    func app() async -> some ApplicationProtocol {
+    func app(_ acls: MesosACLs = Self.acls) async -> some ApplicationProtocol {
         let host = MasterHost(logger: Logger(label: "test")) { info in
             var config = MasterConfig(masterInfo: info)
-            config.acls = Self.acls
+            config.acls = acls
             return config
         }
         await host.lead(as: MasterRoutesTests.info)
         var routes = MasterRoutes(host: host)
         routes.authentication = MasterAuthentication(
             credentials: [MasterAuthenticationTests.ops, MasterAuthenticationTests.analytics])
-        routes.acls = Self.acls
+        routes.acls = acls
         return Application(router: routes.router())
+    }
+
+    @Test("get_endpoints decides Mesos' short list and the Keeper views, not the state endpoints or the UI's files")
+    func getEndpointsScope() async throws {
+        let nobody = MesosACLs(
+            permissive: false,
+            rules: [
+                .getEndpoints: [.init(principals: .none, object: .any)],
+                .viewFrameworks: [.init(principals: .any, object: .any)],
+            ])
+        let app = await app(nobody)
+        let ops: HTTPFields = [.authorization: MasterAuthenticationTests.ops.authorization]
+        try await app.test(.router) { client in
+            for path in ["/metrics/snapshot", "/metrics", "/corral/v1/keeper/znode?path=/", "/corral/v1/masters"] {
+                try await client.execute(uri: path, method: .get, headers: ops) {
+                    #expect($0.status == .forbidden, "\(path)")
+                }
+            }
+            for path in ["/master/state", "/state-summary", "/"] {
+                try await client.execute(uri: path, method: .get, headers: ops) {
+                    #expect($0.status != .forbidden, "\(path)")
+                }
+            }
+        }
     }
 
     @Test("get_endpoints and the agent actions answer 403 to a principal the ACLs refuse, naming it")

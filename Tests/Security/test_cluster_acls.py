@@ -1,11 +1,13 @@
 """Authorisation as Mesos does it (`--acls`, Mesos' JSON), with pymesos and curl: a
 framework refused a role it may not register in, a task asking to run as a user its
 principal may not use ending TASK_ERROR (REASON_TASK_UNAUTHORIZED) while another runs,
-views leaving out what a principal may not see, and the operator's TEARDOWN and agent
-actions refused to principals the ACLs do not name."""
+views and the operator's event stream leaving out what a principal may not see, and the
+operator's TEARDOWN and agent actions refused to principals the ACLs do not name."""
 import json
 import os
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -104,3 +106,24 @@ def test_the_operator_teardown_and_agent_actions_need_a_principal_the_acls_name(
     gone = json.dumps({"type": "MARK_AGENT_GONE", "mark_agent_gone": {"agent_id": {"value": "no-such-agent"}}})
     refused = curl("-w", "%{http_code}", "-H", "Content-Type: application/json", "-d", gone, f"http://{master}/api/v1")
     assert refused.stdout.endswith("403") and "mark_agents_gone" in refused.stdout, refused
+
+
+def test_the_operator_stream_leaves_out_tasks_a_principal_may_not_view(master):
+    subscribe = json.dumps({"type": "SUBSCRIBE"})
+    streams = {}
+    for principal in ("analytics", "ops"):
+        streams[principal] = subprocess.Popen(
+            ["curl", "-sS", "-N", "--max-time", "12", "-u", f"{principal}:{principal}-secret", "-H",
+             "Content-Type: application/json", "-d", subscribe, f"http://{master}/api/v1"],
+            stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+    with schedulers.Framework(master, "acl-stream", principal="web", secret="web-secret") as framework:
+        for task_id, user in (("stream-daemon", "daemon"), ("stream-nobody", "nobody")):
+            framework.launcher.add(schedulers.TaskSpec(task_id, 0.1, 32, 0, name=task_id, command={
+                "value": "true", "shell": True, "user": user}))
+        framework.wait_terminal(["stream-daemon", "stream-nobody"], timeout=30)
+    seen = {principal: stream.communicate(timeout=30)[0] for principal, stream in streams.items()}
+    assert '"TASK_ADDED"' in seen["analytics"], seen["analytics"][-500:]
+    assert "stream-nobody" in seen["analytics"]
+    assert "stream-daemon" not in seen["analytics"]
+    assert "stream-daemon" in seen["ops"] and "stream-nobody" in seen["ops"]
