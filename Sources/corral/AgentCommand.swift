@@ -67,11 +67,7 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var httpCredentials: String?
 
-    @Flag(help: "State, metrics and the sandbox files need credentials from --http-credentials (HTTP Basic).")
-    var authenticateHttpReadonly = false
-
-    @Flag(help: "The agent's operator API (/api/v1) needs credentials from --http-credentials (HTTP Basic).")
-    var authenticateHttpReadwrite = false
+    @OptionGroup var realms: HTTPRealmFlags
 
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
@@ -82,7 +78,7 @@ struct AgentCommand: AsyncParsableCommand {
     /// Who must authenticate to the agent's endpoints; the flags need the credentials.
     private func httpAuthentication() throws -> AgentAuthentication? {
         guard let httpCredentials else {
-            if authenticateHttpReadonly || authenticateHttpReadwrite {
+            if realms.any {
                 throw ValidationError(
                     "--authenticate-http-readonly and --authenticate-http-readwrite need --http-credentials FILE, the principals that may call"
                 )
@@ -91,8 +87,8 @@ struct AgentCommand: AsyncParsableCommand {
         }
         var authentication = AgentAuthentication(
             credentials: try CredentialFile.read(httpCredentials, flag: "--http-credentials"))
-        authentication.readonly = authenticateHttpReadonly
-        authentication.readwrite = authenticateHttpReadwrite
+        authentication.readonly = realms.authenticateHttpReadonly
+        authentication.readwrite = realms.authenticateHttpReadwrite
         return authentication
     }
 

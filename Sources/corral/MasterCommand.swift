@@ -103,18 +103,14 @@ struct MasterCommand: AsyncParsableCommand {
     @Flag(help: "Agents must authenticate (HTTP Basic, the agent's --credential) to register and send updates.")
     var authenticateAgents = false
 
-    @Flag(help: "Read-only endpoints (state, metrics, the web UI) need credentials.")
-    var authenticateHttpReadonly = false
-
-    @Flag(help: "Endpoints that change the cluster (the operator API) need credentials.")
-    var authenticateHttpReadwrite = false
+    @OptionGroup var realms: HTTPRealmFlags
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.", transform: LogSetup.level)
     var logLevel: Logger.Level = .info
 
     /// The --credentials and --authenticate-* flags; nil when none is given.
     private func authentication() throws -> MasterAuthentication? {
-        let flags = [authenticateFrameworks, authenticateAgents, authenticateHttpReadonly, authenticateHttpReadwrite]
+        let flags = [authenticateFrameworks, authenticateAgents, realms.any]
         guard let credentials else {
             if flags.contains(true) {
                 throw ValidationError(
@@ -125,8 +121,8 @@ struct MasterCommand: AsyncParsableCommand {
         var policy = MasterAuthentication(credentials: try CredentialFile.read(credentials, flag: "--credentials"))
         policy.frameworks = authenticateFrameworks
         policy.agents = authenticateAgents
-        policy.readonly = authenticateHttpReadonly
-        policy.readwrite = authenticateHttpReadwrite
+        policy.readonly = realms.authenticateHttpReadonly
+        policy.readwrite = realms.authenticateHttpReadwrite
         return policy
     }
 
