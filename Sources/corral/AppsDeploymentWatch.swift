@@ -31,6 +31,11 @@ struct AppsDeploymentWatch {
         var unlisted = 0
         while true {
             if let outcome = listener.outcome(of: deployment) {
+                // The state it ended in: a deployment quicker than one poll would
+                // otherwise leave the line of its start as the last one.
+                if outcome == "deployment_success", let (line, _) = try? await progress(of: deployment) {
+                    Output.progress(line)
+                }
                 return try finish(deployment, outcome, after: ContinuousClock.now - start)
             }
             if ContinuousClock.now - start > .milliseconds(Int64(timeout * 1000)) {
