@@ -36,12 +36,23 @@ struct ExecutorEndpoint: Sendable {
         }
     }
 
-    /// As `refusal(_:_:_:)`, and 403 for a token of a container the executor no longer runs
-    /// in: a token lives as long as its container.
+    /// 401 without a token this agent made; 403 when it speaks for another executor, or
+    /// for a container the executor no longer runs in (a token lives as long as its
+    /// container). The token is verified once.
     private func refusal(_ call: Mesos.ExecutorCall, _ request: Request, _ tokens: ExecutorTokens) async -> Response? {
-        if let refusal = Self.refusal(call, request, tokens) { return refusal }
-        guard case .success(let claims) = tokens.claims(authorization: request.headers[.authorization]) else {
-            return nil
+        let claims: ExecutorTokens.Claims
+        switch tokens.claims(authorization: request.headers[.authorization]) {
+        case .failure(let refusal):
+            return HTTPReplies.text(
+                .unauthorized, refusal.description, headers: [.wwwAuthenticate: #"Bearer realm="mesos-agent-executor""#]
+            )
+        case .success(let verified): claims = verified
+        }
+        guard claims.fid == call.frameworkID.value, claims.eid == call.executorID.value else {
+            return HTTPReplies.text(
+                .forbidden,
+                "The token speaks for executor '\(claims.eid)' of framework '\(claims.fid)', not for '\(call.executorID.value)' of '\(call.frameworkID.value)'"
+            )
         }
         let key = ExecutorKey(framework: call.frameworkID, executor: call.executorID)
         let current = await host.read { $0.executors[key]?.containerID?.value }
@@ -55,24 +66,6 @@ struct ExecutorEndpoint: Sendable {
             .forbidden,
             "The token is of container '\(claims.cid)', in which executor '\(claims.eid)' no longer runs; it runs in '\(current)' with a token of its own"
         )
-    }
-
-    /// 401 without a token this agent made; 403 when it speaks for another executor.
-    static func refusal(_ call: Mesos.ExecutorCall, _ request: Request, _ tokens: ExecutorTokens) -> Response? {
-        switch tokens.claims(authorization: request.headers[.authorization]) {
-        case .failure(let refusal):
-            return HTTPReplies.text(
-                .unauthorized, refusal.description, headers: [.wwwAuthenticate: #"Bearer realm="mesos-agent-executor""#]
-            )
-        case .success(let claims):
-            guard claims.fid == call.frameworkID.value, claims.eid == call.executorID.value else {
-                return HTTPReplies.text(
-                    .forbidden,
-                    "The token speaks for executor '\(claims.eid)' of framework '\(claims.fid)', not for '\(call.executorID.value)' of '\(call.frameworkID.value)'"
-                )
-            }
-            return nil
-        }
     }
 
     static func response(_ reply: AgentReply) -> Response {

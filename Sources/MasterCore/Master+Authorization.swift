@@ -66,9 +66,7 @@ extension FrameworkRecord {
         guard acls.allows(.viewFrameworks, principal: principal, object: info.user) else { return nil }
         guard acls.governs(.viewTasks) else { return self }
         var copy = self
-        let hidden = { (task: TaskRecord) in
-            !acls.allows(.viewTasks, principal: principal, object: task.user(framework: info))
-        }
+        let hidden = { (task: TaskRecord) in !self.shows(task, to: principal, acls) }
         copy.tasks = tasks.filter { !hidden($0.value) }
         var completed = RecentHistory<TaskRecord>()
         for task in completedTasks where !hidden(task) { completed.append(task, keeping: completedTasks.count) }
@@ -77,6 +75,13 @@ extension FrameworkRecord {
             _ = copy.unreachableTasks.removeValue(forKey: task.info.taskID)
         }
         return copy
+    }
+}
+
+extension FrameworkRecord {
+    /// Whether `principal` may see one of this framework's tasks (`view_tasks`).
+    func shows(_ task: TaskRecord, to principal: String?, _ acls: MesosACLs) -> Bool {
+        acls.allows(.viewTasks, principal: principal, object: task.user(framework: info))
     }
 }
 
@@ -110,12 +115,16 @@ extension Master {
         return acls.allows(.viewFrameworks, principal: principal, object: info.user)
     }
 
+    /// Looks the one task up, rather than filtering the framework's every task per event.
     private func showsTask(_ id: Mesos.TaskID, of frameworkID: Mesos.FrameworkID, to principal: String?) -> Bool {
+        let acls = config.acls
         guard let framework = frameworks[frameworkID] ?? completedFrameworks.last(where: { $0.info.id == frameworkID }),
-            let seen = framework.visible(to: principal, config.acls)
+            acls.allows(.viewFrameworks, principal: principal, object: framework.info.user)
         else { return false }
-        guard config.acls.governs(.viewTasks) else { return true }
-        return seen.tasks[id] != nil || seen.completedTasks.contains { $0.info.taskID == id }
-            || seen.unreachableTasks[id] != nil
+        guard acls.governs(.viewTasks) else { return true }
+        let task =
+            framework.tasks[id] ?? framework.unreachableTasks[id]
+            ?? framework.completedTasks.last { $0.info.taskID == id }
+        return task.map { framework.shows($0, to: principal, acls) } ?? false
     }
 }
