@@ -52,6 +52,7 @@ public struct AgentDaemon: Sendable {
             config: config, containerizer: containerizer, store: store, logger: logger)
         var routes = AgentRoutes(host: host, workDir: options.workDir)
         routes.authentication = options.authentication
+        routes.acls = options.acls
         if options.authenticateExecutors {
             let tokens = ExecutorTokens(secret: try Self.executorSecret(options))
             routes.executorTokens = tokens

@@ -36,6 +36,8 @@ public struct AgentOptions: Sendable {
     /// Mesos' `--http_credentials` with `--authenticate_http_readonly` and
     /// `--authenticate_http_readwrite`: who must authenticate to the agent's own endpoints.
     public var authentication: AgentAuthentication?
+    /// Mesos' `--acls`: what each principal may see and read here (`AgentAccess`).
+    public var acls = MesosACLs()
     /// The agent's own executable, run as each container's wait shim (`corral
     /// container-wait`); nil runs programs without it.
     public var waitShimExecutable: String?

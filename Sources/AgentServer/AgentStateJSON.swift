@@ -83,6 +83,7 @@ enum AgentStateJSON {
 /// The agent's `POST /api/v1` operator calls, answered from the core's state.
 struct AgentOperator: Sendable {
     let host: AgentHost
+    let access: AgentAccess
     let requestBytesMax: Int
 
     func handle(_ request: Request) async throws -> Response {
@@ -103,7 +104,9 @@ struct AgentOperator: Sendable {
                     ("get_version", .object([("version_info", .object([("version", "1.11.0")]))])),
                 ]).serialized)
         case "GET_STATE", "GET_FRAMEWORKS", "GET_EXECUTORS", "GET_TASKS", "GET_CONTAINERS":
-            let json = await host.read { AgentOperatorViews.response(call.type, $0) }
+            let principal = access.principal(request)
+            let acls = access.acls
+            let json = await host.read { AgentOperatorViews.response(call.type, $0, to: principal, acls) }
             return HTTPReplies.json(json.serialized)
         default:
             return HTTPReplies.text(.badRequest, "\(call.type) is not supported by this agent")
@@ -115,14 +118,21 @@ struct AgentOperatorCall: Decodable {
     var type: String
 }
 
-/// The agent's v1 operator answers, in the shape of agent.proto's Response.
+/// The agent's v1 operator answers, in the shape of agent.proto's Response, with what
+/// `principal` may see (`Agent.visible(to:)`; containers by view_containers).
 enum AgentOperatorViews {
-    static func response(_ type: String, _ agent: Agent) -> JSONValue {
+    static func response(_ type: String, _ agent: Agent, to principal: String?, _ acls: MesosACLs) -> JSONValue {
+        if type == "GET_CONTAINERS" {
+            let containers = containers(agent) {
+                acls.allows(.viewContainers, principal: principal, object: agent.user(of: $0))
+            }
+            return .object([("type", .string(type)), ("get_containers", containers)])
+        }
+        let agent = agent.visible(to: principal, acls)
         switch type {
         case "GET_FRAMEWORKS": return .object([("type", .string(type)), ("get_frameworks", frameworks(agent))])
         case "GET_EXECUTORS": return .object([("type", .string(type)), ("get_executors", executors(agent))])
         case "GET_TASKS": return .object([("type", .string(type)), ("get_tasks", tasks(agent))])
-        case "GET_CONTAINERS": return .object([("type", .string(type)), ("get_containers", containers(agent))])
         default:
             return .object([
                 ("type", "GET_STATE"),
@@ -178,11 +188,16 @@ enum AgentOperatorViews {
         ])
     }
 
-    static func containers(_ agent: Agent) -> JSONValue {
+    static func containers(_ agent: Agent, shown: (ExecutorRun) -> Bool) -> JSONValue {
         var containers: [JSONValue] = []
         for key in agent.executors.keys.sorted() {
             let run = agent.executors[key]!
-            for containerID in ([run.containerID] + run.tasks.values.map(\.containerID)).compactMap({ $0 }) {
+            guard shown(run) else { continue }
+            // A command task's container is its executor's: listed once.
+            var listed: [Mesos.ContainerID] = []
+            for containerID in ([run.containerID] + run.tasks.values.map(\.containerID)).compactMap({ $0 })
+            where !listed.contains(containerID) {
+                listed.append(containerID)
                 containers.append(
                     .object([
                         ("framework_id", .raw(MesosJSON.encode(key.framework))),

@@ -5,24 +5,34 @@ import Hummingbird
 
 /// `/files/browse`, `/files/read` and `/files/download` over the sandboxes only: a path
 /// is resolved (symlinks followed, `..` collapsed) and must then lie under the agent's
-/// sandbox tree, or the request is refused with 403.
+/// sandbox tree, or the request is refused with 403. The routes then check
+/// `access_sandboxes` for the executor the sandbox is of.
 struct SandboxFiles: Sendable {
     /// The root every sandbox lives under (`<work dir>/slaves`).
     let root: String
     /// The most `/files/read` returns at once.
     static let readBytesMax = 1 << 20
 
+    /// A path in a sandbox: its real path and the executor whose sandbox it is.
+    struct Located: Sendable, Equatable {
+        var path: String
+        var framework: String
+        var executor: String
+    }
+
     /// The real path of `path` if it lies in a sandbox. The path is checked as written
     /// (`..` collapsed) before anything is looked up, so that an answer never tells whether
     /// a path outside exists, and again once symlinks are resolved. A sandbox is
     /// `<root>/<agent>/frameworks/<framework>/executors/<executor>/runs/<container>`:
     /// the directories above one are not in it.
-    func resolve(_ path: String?) -> Result<String, HTTPError> {
+    func resolve(_ path: String?) -> Result<Located, HTTPError> {
         guard let path, path.hasPrefix("/") else {
             return .failure(HTTPError(.badRequest, message: "Expecting an absolute 'path' in the query"))
         }
         let refused = HTTPError(.forbidden, message: "'\(path)' is not inside a sandbox of this agent")
-        guard Self.isSandboxed(Self.normalized(path), root: Self.normalized(root)) else { return .failure(refused) }
+        guard Self.sandbox(of: Self.normalized(path), root: Self.normalized(root)) != nil else {
+            return .failure(refused)
+        }
         guard let real = realpath(path, nil) else {
             return .failure(HTTPError(.notFound, message: "No such file in the sandbox: \(path)"))
         }
@@ -30,15 +40,21 @@ struct SandboxFiles: Sendable {
         let resolved = String(cString: real)
         guard let rootReal = realpath(root, nil) else { return .failure(refused) }
         defer { free(rootReal) }
-        guard Self.isSandboxed(resolved, root: String(cString: rootReal)) else { return .failure(refused) }
-        return .success(resolved)
+        guard let owner = Self.sandbox(of: resolved, root: String(cString: rootReal)) else { return .failure(refused) }
+        return .success(Located(path: resolved, framework: owner.framework, executor: owner.executor))
     }
 
     /// True if `path` is a sandbox under `root` or lies inside one.
-    static func isSandboxed(_ path: String, root: String) -> Bool {
-        guard path.hasPrefix(root + "/") else { return false }
+    static func isSandboxed(_ path: String, root: String) -> Bool { sandbox(of: path, root: root) != nil }
+
+    /// The framework and executor whose sandbox `path` is or lies in, or nil.
+    static func sandbox(of path: String, root: String) -> (framework: String, executor: String)? {
+        guard path.hasPrefix(root + "/") else { return nil }
         let parts = path.dropFirst(root.count + 1).split(separator: "/")
-        return parts.count >= 7 && parts[1] == "frameworks" && parts[3] == "executors" && parts[5] == "runs"
+        guard parts.count >= 7, parts[1] == "frameworks", parts[3] == "executors", parts[5] == "runs" else {
+            return nil
+        }
+        return (String(parts[2]), String(parts[4]))
     }
 
     /// `path` with `.`, `..` and repeated slashes collapsed, without looking at the disk.
@@ -54,8 +70,8 @@ struct SandboxFiles: Sendable {
         return "/" + parts.joined(separator: "/")
     }
 
-    func browse(_ request: Request) throws -> Response {
-        let path = try resolve(request.uri.queryParameters.get("path")).get()
+    func browse(_ located: Located) throws -> Response {
+        let path = located.path
         guard let directory = opendir(path) else { throw HTTPError(.notFound, message: "'\(path)' is not a directory") }
         defer { closedir(directory) }
         var names: [String] = []
@@ -82,8 +98,8 @@ struct SandboxFiles: Sendable {
 
     /// Mesos' read: `offset` and `length` (at most `readBytesMax`); an offset of -1 (or
     /// none) answers the file's size with no data.
-    func read(_ request: Request) throws -> Response {
-        let path = try resolve(request.uri.queryParameters.get("path")).get()
+    func read(_ located: Located, _ request: Request) throws -> Response {
+        let path = located.path
         let offset = request.uri.queryParameters.get("offset").flatMap { Int($0) } ?? -1
         let length = min(
             request.uri.queryParameters.get("length").flatMap { Int($0) } ?? Self.readBytesMax, Self.readBytesMax)
@@ -106,8 +122,8 @@ struct SandboxFiles: Sendable {
             JSONValue.object([("data", .string(text)), ("offset", .int(Int64(offset)))]).serialized)
     }
 
-    func download(_ request: Request) throws -> Response {
-        let path = try resolve(request.uri.queryParameters.get("path")).get()
+    func download(_ located: Located) throws -> Response {
+        let path = located.path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw HTTPError(.notFound, message: "Cannot open '\(path)'") }
         var info = stat()

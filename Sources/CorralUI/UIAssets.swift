@@ -22,6 +22,7 @@ public enum UIAssets {
         "tasks.js": script(PackageResources.tasks_js),
         "keeper.js": script(PackageResources.keeper_js),
         "apps.js": script(PackageResources.apps_js),
+        "signin.js": script(PackageResources.signin_js),
     ]
 
     private static func html(_ bytes: [UInt8]) -> Asset { Asset(bytes: bytes, contentType: "text/html; charset=utf-8") }

@@ -1,4 +1,5 @@
 import ClusterEdge
+import ClusterProtocol
 import HTTPTypes
 import Hummingbird
 import MasterCore
@@ -9,34 +10,24 @@ import MasterCore
 /// get_endpoints; the core enforces register_frameworks and run_tasks).
 struct MasterAccess: Sendable {
     let authentication: MasterAuthentication?
-    let acls: MesosACLs
-    private let basic: BasicAuthentication?
+    private let authorizer: RequestAuthorizer
 
     init(authentication: MasterAuthentication?, acls: MesosACLs) {
         self.authentication = authentication
-        self.acls = acls
-        basic = authentication.map { BasicAuthentication($0.credentials) }
+        authorizer = RequestAuthorizer(credentials: authentication?.credentials, acls: acls, daemon: "master")
     }
+
+    var acls: MesosACLs { authorizer.acls }
 
     /// What the request's credentials prove.
-    func check(_ request: Request) -> BasicAuthentication.Outcome {
-        basic?.check(authorization: request.headers[.authorization]) ?? .missing
-    }
+    func check(_ request: Request) -> BasicAuthentication.Outcome { authorizer.check(request) }
 
     /// The principal the request's credentials prove, or nil (none, or not proven).
-    func principal(_ request: Request) -> String? {
-        guard case .authenticated(let principal) = check(request) else { return nil }
-        return principal
-    }
+    func principal(_ request: Request) -> String? { authorizer.principal(request) }
 
     /// 403 unless the request's principal may do `action` on `object`.
     func refusal(_ action: MesosACLs.Action, _ request: Request, object: String?) -> Response? {
-        let principal = principal(request)
-        guard !acls.allows(action, principal: principal, object: object) else { return nil }
-        return HTTPReplies.text(
-            .forbidden,
-            "\(principal.map { "Principal '\($0)'" } ?? "An anonymous request") is not authorized to \(action.rawValue.replacingOccurrences(of: "_", with: " ")) \(object.map { "'\($0)'" } ?? "") (the master's --acls: \(action.rawValue))"
-        )
+        authorizer.refusal(action, request, object: object)
     }
 }
 

@@ -66,25 +66,6 @@ public struct MasterOptions: Sendable {
         return info
     }
 
-    /// `--acls` as Mesos takes it: the JSON itself, or the path of a file holding it
-    /// (`file:///path` or a plain path).
-    public static func parseACLs(_ text: String) throws -> MesosACLs {
-        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
-        var bytes = Array(text.utf8)
-        if !trimmed.hasPrefix("{") {
-            let path = text.hasPrefix("file://") ? String(text.dropFirst(7)) : text
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ACLsError(message: "cannot read \(path); give the ACLs as JSON or the path of a JSON file")
-            }
-            bytes = Array(data)
-        }
-        do {
-            return try JSONTapeDecoder().decode(MesosACLs.self, from: bytes)
-        } catch {
-            throw ACLsError(message: "not Mesos' ACLs JSON: \(error)")
-        }
-    }
-
     public func config(for info: Mesos.MasterInfo) -> MasterConfig {
         var config = MasterConfig(masterInfo: info)
         config.allocationInterval = allocationInterval
@@ -111,10 +92,4 @@ public struct MasterOptions: Sendable {
         guard parts.count == 4 else { return nil }
         return parts.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
     }
-}
-
-public struct ACLsError: Error, CustomStringConvertible {
-    public var message: String
-
-    public var description: String { "--acls: \(message)" }
 }

@@ -1,6 +1,7 @@
 import AgentServer
 import ArgumentParser
 import ClusterEdge
+import ClusterProtocol
 import FoundationEssentials
 import KeeperBench
 import Logging
@@ -69,6 +70,12 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var realms: HTTPRealmFlags
 
+    @Option(
+        help:
+            "Mesos' ACLs, as JSON or the path of a JSON file (the masters' file serves): view_frameworks, view_executors, view_tasks, view_containers, access_sandboxes, get_endpoints (/metrics), permissive."
+    )
+    var acls: String?
+
     @Option(help: "Container isolation: auto, cgroups-v1, cgroups-v2 or none (memory limits by polling RSS).")
     var isolation = "auto"
 
@@ -121,6 +128,8 @@ struct AgentCommand: AsyncParsableCommand {
         options.authenticateExecutors = authenticateHttpExecutors
         options.executorSecretKeyFile = jwtSecretKey
         options.authentication = try httpAuthentication()
+        options.acls = try acls.map { try MesosACLs.parsing(flag: $0) } ?? MesosACLs()
+        if let notice = options.acls.notEnforced(by: .agent) { logger.notice("\(notice)") }
         try makeDirectory(workDir)
         do {
             _ = try options.agentResources()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterCore
 import ClusterEdge
+import ClusterProtocol
 import Logging
 import MasterCore
 import MasterServer
@@ -93,7 +94,7 @@ struct MasterCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Mesos' ACLs, as JSON or the path of a JSON file: register_frameworks, run_tasks, teardown_frameworks, view_frameworks, view_tasks, get_endpoints, mark_agents_gone, drain_agents, deactivate_agents, reactivate_agents, permissive."
+            "Mesos' ACLs, as JSON or the path of a JSON file: register_frameworks, run_tasks, teardown_frameworks, view_frameworks, view_tasks, get_endpoints, mark_agents_gone, drain_agents, deactivate_agents, reactivate_agents, update_znodes, permissive (the agents' view_executors, view_containers and access_sandboxes are taken and left to them)."
     )
     var acls: String?
 
@@ -131,7 +132,8 @@ struct MasterCommand: AsyncParsableCommand {
         var options = MasterOptions(workDir: workDir)
         options.tls = ClusterTLS.process
         options.authentication = try authentication()
-        options.acls = try acls.map(MasterOptions.parseACLs) ?? MesosACLs()
+        options.acls = try acls.map { try MesosACLs.parsing(flag: $0) } ?? MesosACLs()
+        if let notice = options.acls.notEnforced(by: .master) { logger.notice("\(notice)") }
         do {
             options.zk = try zk.map { try MasterURL(parsing: $0) }
         } catch {

@@ -19,6 +19,13 @@ struct SandboxFilesTests {
         #expect(!SandboxFiles.isSandboxed("/w/slaves/A/other/F/executors/E/runs/C", root: Self.root))
     }
 
+    @Test("a path in a sandbox names its framework and executor, which access_sandboxes judges")
+    func owner() {
+        let owner = SandboxFiles.sandbox(of: Self.sandbox + "/sub/stdout", root: Self.root)
+        #expect(owner?.framework == "F" && owner?.executor == "E")
+        #expect(SandboxFiles.sandbox(of: "/w/slaves/A/frameworks/F/executors/E/runs", root: Self.root) == nil)
+    }
+
     @Test("`..` is collapsed before the check, so it cannot climb out")
     func normalization() {
         #expect(SandboxFiles.normalized(Self.sandbox + "/../../..") == "/w/slaves/A/frameworks/F/executors")

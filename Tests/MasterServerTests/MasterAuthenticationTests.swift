@@ -171,7 +171,7 @@ struct MasterAuthenticationTests {
     }
 }
 
-@Suite("the master's --acls")
+@Suite("--acls, on masters and agents")
 struct MasterACLsFlagTests {
     @Test("Mesos' JSON, inline or from a file: values, ANY and NONE, permissive, every action's object key")
     func decoding() throws {
@@ -188,9 +188,12 @@ struct MasterACLsFlagTests {
              "drain_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
              "deactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
              "reactivate_agents": [{"principals": {"values": ["ops"]}, "agents": {"type": "ANY"}}],
-             "update_znodes": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/apps"]}}]}
+             "update_znodes": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/apps"]}}],
+             "view_executors": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}],
+             "view_containers": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}],
+             "access_sandboxes": [{"principals": {"values": ["ops"]}, "users": {"type": "ANY"}}]}
             """
-        let acls = try MasterOptions.parseACLs(json)
+        let acls = try MesosACLs.parsing(flag: json)
         #expect(!acls.permissive)
         #expect(acls.rules.count == MesosACLs.Action.allCases.count)
         #expect(
@@ -204,21 +207,40 @@ struct MasterACLsFlagTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("acls-\(UUID()).json").path
         try Data(json.utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try MasterOptions.parseACLs("file://" + path) == acls)
-        #expect(try MasterOptions.parseACLs(path) == acls)
+        #expect(try MesosACLs.parsing(flag: "file://" + path) == acls)
+        #expect(try MesosACLs.parsing(flag: path) == acls)
     }
 
     @Test(
         "a key Corral does not enforce, a rule without its subject or object, or a bad type is refused",
         arguments: [
-            #"{"access_sandboxes": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}]}"#,
+            #"{"access_mesos_logs": [{"principals": {"type": "ANY"}, "logs": {"type": "ANY"}}]}"#,
             #"{"run_tasks": [{"users": {"type": "ANY"}}]}"#,
             #"{"run_tasks": [{"principals": {"type": "ANY"}, "roles": {"type": "ANY"}}]}"#,
             #"{"run_tasks": [{"principals": {"type": "SOMETIMES"}, "users": {"type": "ANY"}}]}"#,
             "/nonexistent/acls.json",
         ])
     func refused(text: String) {
-        #expect(throws: ACLsError.self) { _ = try MasterOptions.parseACLs(text) }
+        #expect(throws: ACLsError.self) { _ = try MesosACLs.parsing(flag: text) }
+    }
+
+    @Test("one file serves masters and agents: each names in its log the actions it leaves to the other")
+    func sharedFile() throws {
+        let acls = try MesosACLs.parsing(
+            flag: """
+                {"run_tasks": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}],
+                 "view_tasks": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}],
+                 "access_sandboxes": [{"principals": {"type": "ANY"}, "users": {"type": "ANY"}}]}
+                """)
+        #expect(acls.actionsNotEnforced(by: .master) == [.accessSandboxes])
+        #expect(acls.actionsNotEnforced(by: .agent) == [.runTasks])
+        #expect(
+            acls.notEnforced(by: .master)
+                == "--acls: access_sandboxes is the agents' to enforce; this master leaves it to them")
+        #expect(
+            acls.notEnforced(by: .agent)
+                == "--acls: run_tasks is the masters' to enforce; this agent leaves it to them")
+        #expect(MesosACLs().notEnforced(by: .agent) == nil)
     }
 }
 

@@ -5,6 +5,7 @@ what a user may not see; a bad users file stops Apps with what is wrong."""
 import json
 import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -46,7 +47,7 @@ def apps(tmp_path_factory):
                 if len(instances) == 1:
                     ops = MarathonClient(f"http://127.0.0.1:{port}", username="ops", password="ops-secret")
                     wait_until(lambda: ops.get_info().framework_id, 30, "the first Apps instance to lead")
-            yield {"leader": instances[0][0], "standby": instances[1][0], "users": users}
+            yield {"leader": instances[0][0], "standby": instances[1][0], "users": users, "master": master}
     finally:
         for _, daemon in reversed(instances):
             daemon.stop()
@@ -139,6 +140,36 @@ def test_corral_apps_sends_the_users_credentials(apps):
     assert listed.returncode == 0, listed
     anonymous = subprocess.run([CORRAL, "apps", "list", "--apps", url], capture_output=True, text=True, timeout=30)
     assert anonymous.returncode != 0 and "401" in anonymous.stderr, anonymous
+
+
+def test_the_web_ui_signs_in_to_apps(apps):
+    """Headless Chromium on the master's UI: Apps answers the page 401, the Apps view asks
+    for credentials, and with audit's it lists the apps audit may view, and polls on."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cluster"))
+    from browser import new_driver, text_of, wait_for
+    from selenium.webdriver.common.by import By
+
+    ops = client(apps["leader"], "ops", "ops-secret")
+    ops.create_app("/dev/ui", MarathonApp(cmd="sleep 600", cpus=0.1, mem=16, instances=0))
+    driver = new_driver()
+    try:
+        driver.get(f"http://{apps['master']}/#/apps")
+        wait_for(driver, lambda d: d.find_elements(By.ID, "signin"), "the Apps view to ask for credentials")
+        assert f"127.0.0.1:{apps['leader']}" in text_of(driver, "signin"), text_of(driver, "signin")
+        assert "Not Authenticated" in text_of(driver, "signin"), text_of(driver, "signin")
+        driver.find_element(By.ID, "signin-principal").send_keys("audit")
+        driver.find_element(By.ID, "signin-secret").send_keys("audit-secret")
+        driver.find_element(By.ID, "signin-submit").click()
+        wait_for(driver, lambda d: "/dev/ui" in (text_of(d, "apps-table") or ""), "/dev/ui listed for audit")
+        assert not driver.find_elements(By.ID, "signin")
+        # The next poll, three seconds on, still carries the credentials.
+        ops.create_app("/dev/ui-later", MarathonApp(cmd="sleep 600", cpus=0.1, mem=16, instances=0))
+        wait_for(driver, lambda d: "/dev/ui-later" in (text_of(d, "apps-table") or ""), "a later app on a later poll")
+        assert not driver.find_elements(By.ID, "signin")
+    finally:
+        driver.quit()
+        ops.delete_app("/dev/ui", force=True)
+        ops.delete_app("/dev/ui-later", force=True)
 
 
 def test_a_bad_users_file_stops_apps_with_what_is_wrong(tmp_path):

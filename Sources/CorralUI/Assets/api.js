@@ -1,16 +1,42 @@
 // The public APIs the UI reads: the master's v0 JSON and operator API, its read-only
-// Keeper views, and an agent's sandbox files. Nothing else.
+// Keeper views, an agent's sandbox files, and Apps' REST API. Nothing else.
 
 export class HTTPError extends Error {
-  constructor(status, text) {
+  constructor(status, text, url) {
     super(`${status}: ${text}`);
     this.status = status;
+    this.text = text;
+    this.origin = new URL(url, location.href).origin;
   }
 }
 
+/** Credentials for the other services the page calls (agents, Apps), by origin: the
+ *  principal and secret a user typed after a 401, kept for this tab only and sent as HTTP
+ *  Basic to that origin alone. The master's own pages use what the browser asked for. */
+export const credentials = {
+  key: (origin) => `corral-credentials ${origin}`,
+  save(origin, principal, secret) {
+    const bytes = new TextEncoder().encode(`${principal}:${secret}`);
+    sessionStorage.setItem(this.key(origin), "Basic " + btoa(String.fromCharCode(...bytes)));
+  },
+  /** The Authorization header for `url`, or null (its own origin, or nothing typed). */
+  header(url) {
+    const origin = new URL(url, location.href).origin;
+    return origin === location.origin ? null : sessionStorage.getItem(this.key(origin));
+  },
+};
+
+/** `headers` with the Authorization header `url` takes, if any. */
+export function withCredentials(url, headers = {}) {
+  const authorization = credentials.header(url);
+  return authorization ? { ...headers, Authorization: authorization } : headers;
+}
+
 export async function getJSON(url, timeoutMs = 10000) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: "application/json" } });
-  if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim());
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs), headers: withCredentials(url, { Accept: "application/json" }),
+  });
+  if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim(), url);
   return response.json();
 }
 
@@ -33,7 +59,7 @@ export async function subscribe(onEvent) {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ type: "SUBSCRIBE" }),
     });
-    if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim());
+    if (!response.ok) throw new HTTPError(response.status, (await response.text()).trim(), "/api/v1");
     const reader = response.body.getReader();
     const records = new RecordReader();
     for (;;) {

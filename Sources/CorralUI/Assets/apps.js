@@ -1,11 +1,13 @@
 // Apps (when an Apps service is registered with the master): its apps with instance and
 // health counts; an app's tasks, versions and deployments in progress with their steps;
 // scale, restart and delete, each confirmed first. Everything goes through Apps' own
-// Marathon REST API at the URL it registered (`webui_url`).
+// Marathon REST API at the URL it registered (`webui_url`), with the credentials typed for
+// it when it asks.
 
 import { h, fill, link, pairs } from "./dom.js";
 import { Table } from "./table.js";
-import { getJSON, HTTPError } from "./api.js";
+import { getJSON, HTTPError, withCredentials } from "./api.js";
+import { signInForm } from "./signin.js";
 
 const POLL_MS = 3000;
 
@@ -18,11 +20,22 @@ export function appsURL(state) {
 export function mount(view, store, params) {
   const id = params.length ? "/" + params.join("/") : null;
   const root = h("div");
-  view.append(h("h1", {}, id ? ["App ", h("span", { class: "muted" }, id)] : "Apps"), root);
+  const gate = h("div");
+  view.append(h("h1", {}, id ? ["App ", h("span", { class: "muted" }, id)] : "Apps"), gate, root);
   const page = id ? detail(root, id) : list(root);
   let base = null;
   let timer = null;
-  const poll = () => page.read(base).catch((error) => page.failed(error));
+  let signingIn = false;
+  // A 401 holds the polls until credentials are typed (Apps' --http-credentials, --http-users).
+  const poll = () => signingIn ? null : page.read(base).then(() => fill(gate)).catch((error) => {
+    if (!(error instanceof HTTPError && error.status === 401)) return page.failed(error);
+    signingIn = true;
+    fill(gate, signInForm(error, () => {
+      signingIn = false;
+      fill(gate);
+      poll();
+    }));
+  });
   return {
     update(store) {
       const found = appsURL(store.state);
@@ -141,7 +154,8 @@ function controls(base, app, appPath, note) {
     let response;
     try {
       response = await fetch(`${base}${path}`, {
-        method, headers: { "Content-Type": "application/json", Accept: "application/json" }, body: body && JSON.stringify(body),
+        method, headers: withCredentials(base, { "Content-Type": "application/json", Accept: "application/json" }),
+        body: body && JSON.stringify(body),
       });
     } catch (error) {
       note.textContent = `${what}: Apps at ${base} did not answer (${error.message}).`;

@@ -1,12 +1,13 @@
 // Tasks: every task (running, unreachable, recently ended), and one task's states, agent,
 // resources and sandbox (`#/tasks/FRAMEWORK/TASK`): its files, each file viewed as it
 // grows (a tail that follows), or downloaded. The sandbox is read from the agent's own
-// `/state` and `/files` endpoints.
+// `/state` and `/files` endpoints, with the credentials typed for that agent when it asks.
 
 import { h, fill, amount, time, pairs, link, bytesText } from "./dom.js";
 import { Table } from "./table.js";
-import { getJSON, agentURL } from "./api.js";
+import { getJSON, agentURL, HTTPError } from "./api.js";
 import { allTasks } from "./model.js";
+import { signInForm } from "./signin.js";
 
 export function mount(view, store, params) {
   return params.length >= 2 ? detail(view, params[0], params[1]) : list(view);
@@ -90,7 +91,7 @@ class Sandbox {
   }
 
   async show(agent, task) {
-    if (this.directory || this.looking || this.notFound) return;
+    if (this.directory || this.looking || this.notFound || this.signingIn) return;
     this.looking = true;
     this.base = agentURL(agent);
     try {
@@ -102,7 +103,20 @@ class Sandbox {
       await this.list();
       this.follow("stdout");
     } catch (error) {
-      fill(this.files, h("p", { class: "muted" }, `The agent at ${this.base} did not answer: ${error.message}`));
+      this.directory = null;
+      if (error instanceof HTTPError && error.status === 401) {
+        this.signingIn = true;
+        fill(this.files, signInForm(error, () => {
+          this.signingIn = false;
+          fill(this.files, h("p", { class: "muted" }, "Looking for the sandbox…"));
+          this.show(agent, task);
+        }));
+      } else if (error instanceof HTTPError && error.status === 403) {
+        this.notFound = true; // the agent's --acls: asking again changes nothing
+        fill(this.files, h("p", { class: "muted", id: "sandbox-refused" }, `The agent at ${this.base} refused: ${error.text}`));
+      } else {
+        fill(this.files, h("p", { class: "muted" }, `The agent at ${this.base} did not answer: ${error.message}`));
+      }
     } finally {
       this.looking = false;
     }

@@ -1,9 +1,7 @@
-import ClusterProtocol
-
-/// Mesos' `--acls`: for each action, rules of a subject (principals) and an object (roles,
-/// users, framework principals, paths, agents), checked in order; the first rule whose
-/// subject and object both match the request decides, and it allows unless one of its
-/// entities is NONE. When none matches, `permissive` decides. A request with no principal
+/// Mesos' `--acls`, one file for masters and agents alike: for each action, rules of a
+/// subject (principals) and an object (roles, users, framework principals, paths, agents),
+/// checked in order; the first rule whose subject and object both match the request
+/// decides, and it allows unless one of its entities is NONE. When none matches, `permissive` decides. A request with no principal
 /// (an unauthenticated framework that names none) matches only ANY and NONE subjects.
 public struct MesosACLs: Sendable, Equatable, Decodable {
     /// One entity of a rule: `{"type": "ANY"}`, `{"type": "NONE"}` or `{"values": [...]}`.
@@ -56,13 +54,21 @@ public struct MesosACLs: Sendable, Equatable, Decodable {
         }
     }
 
-    /// The actions Corral enforces, with the object key Mesos' JSON gives each.
+    /// The actions Corral enforces, with the object key Mesos' JSON gives each. The masters
+    /// enforce all but the agents' own (`daemons`); the agents enforce the views, the
+    /// sandboxes and get_endpoints, on what they serve.
     public enum Action: String, Sendable, CaseIterable {
         case registerFrameworks = "register_frameworks"
         case runTasks = "run_tasks"
         case teardownFrameworks = "teardown_frameworks"
         case viewFrameworks = "view_frameworks"
         case viewTasks = "view_tasks"
+        /// The agents': executors (and the master has no executor views).
+        case viewExecutors = "view_executors"
+        /// The agents': GET_CONTAINERS.
+        case viewContainers = "view_containers"
+        /// The agents': `/files/*` in an executor's sandbox, by the user it runs as.
+        case accessSandboxes = "access_sandboxes"
         case getEndpoints = "get_endpoints"
         case markAgentsGone = "mark_agents_gone"
         case drainAgents = "drain_agents"
@@ -75,12 +81,35 @@ public struct MesosACLs: Sendable, Equatable, Decodable {
         public var objectKey: String {
             switch self {
             case .registerFrameworks: "roles"
-            case .runTasks, .viewFrameworks, .viewTasks: "users"
+            case .runTasks, .viewFrameworks, .viewTasks, .viewExecutors, .viewContainers, .accessSandboxes: "users"
             case .teardownFrameworks: "framework_principals"
             case .getEndpoints, .updateZnodes: "paths"
             case .markAgentsGone, .drainAgents, .deactivateAgents, .reactivateAgents: "agents"
             }
         }
+
+        /// Which daemons enforce the action.
+        public var daemons: Daemons {
+            switch self {
+            case .viewFrameworks, .viewTasks, .getEndpoints: [.master, .agent]
+            case .viewExecutors, .viewContainers, .accessSandboxes: .agent
+            default: .master
+            }
+        }
+    }
+
+    /// The daemons an action concerns.
+    public struct Daemons: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let master = Daemons(rawValue: 1)
+        public static let agent = Daemons(rawValue: 2)
+    }
+
+    /// The actions with rules that `daemons` do not enforce (each is left to the others,
+    /// as one file serves masters and agents alike): what a daemon names in its log.
+    public func actionsNotEnforced(by daemons: Daemons) -> [Action] {
+        Action.allCases.filter { rules[$0] != nil && $0.daemons.isDisjoint(with: daemons) }
     }
 
     public var permissive = true
