@@ -33,6 +33,9 @@ final class ClientChannelHandler: ChannelInboundHandler {
     private var parkedBytes = 0
     /// Reading did not stop when asked: the connection is being closed, nothing more is taken.
     private var overran = false
+    /// The address this connection counts against maxClientCnxns; nil once given back, or
+    /// if it was refused.
+    private var admitted: String?
 
     init(host: NodeHost, secure: Bool = false) {
         self.host = host
@@ -64,20 +67,29 @@ final class ClientChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// Counted against maxClientCnxns from the moment it is accepted, so that connections
+    /// held in their TLS handshakes count too.
     func channelActive(context: ChannelHandlerContext) {
-        if !secure { id = host.connected(context.channel, handler: self) }
+        admitted = host.admit(context.channel)
+        if !secure, let admitted { id = host.connected(context.channel, admitted: admitted, handler: self) }
         context.fireChannelActive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let peer = event as? TLSPeerIdentity, secure, id == nil {
-            id = host.connected(context.channel, handler: self, certificateSubject: peer.certificateSubject)
+        if let peer = event as? TLSPeerIdentity, secure, id == nil, let admitted {
+            id = host.connected(
+                context.channel, admitted: admitted, handler: self, certificateSubject: peer.certificateSubject)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let id { host.disconnected(id) }
+        if let id {
+            host.disconnected(id)
+        } else if let admitted {
+            host.released(admitted)
+        }
+        admitted = nil
         context.fireChannelInactive()
     }
 

@@ -126,6 +126,7 @@ public enum ConfigParser {
         case "znode.container.checkIntervalMs": config.containerCheckInterval = try s.int(1...86_400_000)
         case "initLimit": config.initLimit = try s.int(1...10_000)
         case "syncLimit": config.syncLimit = try s.int(1...10_000)
+        case "cnxTimeout", "zookeeper.cnxTimeout": config.cnxTimeout = try s.int(1...600_000)
         case "superDigest", "DigestAuthenticationProvider.superDigest": config.superDigest = try s.nonEmpty()
         case "snapCount": config.snapCount = try s.int(2...100_000_000)
         case "autopurge.snapRetainCount": config.snapRetainCount = try s.int(1...100_000)

@@ -99,6 +99,9 @@ public struct KeeperConfig: Sendable, Equatable {
     public var containerCheckInterval = 60_000
     public var initLimit = 10
     public var syncLimit = 5
+    /// ZooKeeper's `cnxTimeout` (ms): how long a quorum connection has to say hello, its
+    /// TLS handshake included, before it is closed; one that says nothing is not held.
+    public var cnxTimeout = 5000
     public var superDigest: String?
     /// Transactions between snapshots (randomised between half and all of it).
     public var snapCount = 100_000

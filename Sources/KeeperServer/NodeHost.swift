@@ -158,6 +158,9 @@ final class NodeHost {
         handle(.peerDisconnected(peer))
     }
 
+    /// How long a quorum connection has to say hello (ms).
+    var cnxTimeout: Int { config.cnxTimeout }
+
     func quorumFailure(_ reason: String, peer: PeerID?, channel: Channel) {
         logger.warning(
             "closing the quorum connection \(peer.map { "with server \($0)" } ?? "from \(channel.remoteAddress?.description ?? "?")"): \(reason)"
@@ -221,10 +224,10 @@ final class NodeHost {
 
     // MARK: - Connections
 
-    /// Admits a connection unless its address already has maxClientCnxns open.
-    func connected(
-        _ channel: Channel, handler: ClientChannelHandler, certificateSubject: String? = nil
-    ) -> ConnectionID? {
+    /// Admits a connection as soon as it is accepted, its TLS handshake still to come,
+    /// unless its address already has maxClientCnxns open; the address it counts against,
+    /// or nil (closed). Every admitted address is given back, by `disconnected` or `released`.
+    func admit(_ channel: Channel) -> String? {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         let open = connectionsPerAddress[address, default: 0]
         if config.maxClientCnxns > 0 && open >= config.maxClientCnxns {
@@ -233,12 +236,27 @@ final class NodeHost {
             channel.close(promise: nil)
             return nil
         }
+        connectionsPerAddress[address] = open + 1
+        return address
+    }
+
+    /// An admitted connection that ended before it was connected (a TLS handshake that
+    /// failed or timed out).
+    func released(_ address: String) {
+        connectionsPerAddress[address, default: 1] -= 1
+        if connectionsPerAddress[address] == 0 { connectionsPerAddress[address] = nil }
+    }
+
+    /// An admitted connection ready for ZooKeeper's protocol (over TLS: once its handshake
+    /// is done).
+    func connected(
+        _ channel: Channel, admitted address: String, handler: ClientChannelHandler, certificateSubject: String? = nil
+    ) -> ConnectionID {
         let id = nextID
         nextID += 1
         channels[id] = channel
         handlers[id] = handler
         remotes[id] = ClientRemote(address: address, port: channel.remoteAddress?.port ?? 0, heardAt: .now())
-        connectionsPerAddress[address] = open + 1
         handle(.connected(id, address: address, certificateSubject: certificateSubject))
         return id
     }
@@ -246,8 +264,7 @@ final class NodeHost {
     func disconnected(_ id: ConnectionID) {
         guard channels.removeValue(forKey: id) != nil, let remote = remotes.removeValue(forKey: id) else { return }
         handlers[id] = nil
-        connectionsPerAddress[remote.address, default: 1] -= 1
-        if connectionsPerAddress[remote.address] == 0 { connectionsPerAddress[remote.address] = nil }
+        released(remote.address)
         handle(.disconnected(id))
     }
 

@@ -93,6 +93,8 @@ final class QuorumChannelHandler: ChannelInboundHandler {
     private var peer: PeerID?
     /// What the TLS handshake of an accepted connection proved; nil over plaintext.
     private var tlsPeer: TLSPeerIdentity?
+    /// Closes the connection unless the other side's hello comes within `cnxTimeout`.
+    private var helloDeadline: Scheduled<Void>?
 
     init(host: NodeHost, initiator: Bool) {
         self.host = host
@@ -108,6 +110,12 @@ final class QuorumChannelHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let bound = NIOLoopBound(host, eventLoop: context.eventLoop)
+        let timeout = host.cnxTimeout
+        helloDeadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout))) {
+            bound.value.quorumFailure("no hello within \(timeout) ms (cnxTimeout)", peer: nil, channel: channel)
+        }
         if initiator { sayHello(context) }
         context.fireChannelActive()
     }
@@ -130,6 +138,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
                 if !initiator { try host.checkPeerCertificate(hello, tls: tlsPeer) }
                 if !initiator { sayHello(context) }
                 peer = hello.id
+                helloDeadline?.cancel()
                 host.peerConnected(hello.id, channel: context.channel)
             }
         } catch {
@@ -149,6 +158,7 @@ final class QuorumChannelHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        helloDeadline?.cancel()
         if let peer { host.peerDisconnected(peer, channel: context.channel) }
         context.fireChannelInactive()
     }

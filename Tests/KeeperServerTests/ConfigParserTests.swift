@@ -19,6 +19,7 @@ struct ConfigParserTests {
             jute.maxbuffer=2048
             extendedTypesEnabled=true
             znode.container.checkIntervalMs=1500
+            cnxTimeout=2500
             server.1=127.0.0.1:2888:3888;2181
             server.2=127.0.0.1:2889:3889;127.0.0.1:2182
             """
@@ -30,6 +31,7 @@ struct ConfigParserTests {
         #expect(config.effectiveMinSessionTimeout == 1000 && config.effectiveMaxSessionTimeout == 9000)
         #expect(config.fourLetterWords == ["srvr", "ruok", "mntr"])
         #expect(config.juteMaxBuffer == 2048 && config.extendedTypesEnabled && config.containerCheckInterval == 1500)
+        #expect(config.cnxTimeout == 2500 && KeeperConfig().cnxTimeout == 5000)
         #expect(config.peers.map(\.clientPort) == [2181, 2182])
         let second = try config.forServer(2)
         #expect(second.clientPort == 2182 && second.dataDir == "/var/lib/keeper/2")

@@ -208,6 +208,22 @@ struct QuorumConnectionTests {
         return false
     }
 
+    @Test("a connection that says no hello within cnxTimeout is closed; one that did is kept")
+    func silentConnection() throws {
+        for initiator in [false, true] {
+            let (channel, config) = try Self.connection(initiator: initiator)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(Int64(config.cnxTimeout - 1)))
+            #expect(channel.isActive)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+            #expect(!channel.isActive, "initiator: \(initiator)")
+        }
+        let (channel, config) = try Self.connection(initiator: false)
+        let hello = QuorumHello(id: 2, ensemble: config.ensembleIdentity).encoded()
+        try channel.writeInbound(QuorumFrameDecoder.frame(hello, allocator: channel.allocator))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(Int64(config.cnxTimeout * 10)))
+        #expect(channel.isActive)
+    }
+
     @Test("a hello from another ensemble closes the connection")
     func foreignHello() throws {
         let (channel, _) = try Self.connection()

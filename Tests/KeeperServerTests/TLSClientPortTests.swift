@@ -14,8 +14,11 @@ struct TLSClientPortTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/tls").path
     static let alice = "CN=alice,O=Corral,C=US"
 
-    static func server(clientAuth: TLSSettings.ClientAuth = .need) async throws -> KeeperServer {
+    static func server(clientAuth: TLSSettings.ClientAuth = .need, maxClientCnxns: Int = 60) async throws
+        -> KeeperServer
+    {
         var config = KeeperConfig()
+        config.maxClientCnxns = maxClientCnxns
         config.tickTime = 500
         config.servesPlaintext = false
         config.secureClientPort = 0
@@ -52,6 +55,22 @@ struct TLSClientPortTests {
         let admin = try await Self.client(server, as: "admin")
         #expect(try await admin.getData("/mine").data == [1])
         for client in [alice, bob, admin] { await client.close() }
+        await server.shutdown()
+    }
+
+    @Test("connections still in their TLS handshake count toward maxClientCnxns, and give their place back as they end")
+    func handshakesCount() async throws {
+        let server = try await Self.server(maxClientCnxns: 2)
+        var silent = try (0..<2).map { _ in try RawConnection(port: server.securePort!) }
+        #expect(try RawConnection(port: server.securePort!).isClosedByPeer())
+        silent.removeAll()
+        var alice: KeeperClient?
+        for _ in 0..<50 where alice == nil {
+            alice = try? await Self.client(server, timeout: .seconds(2))
+            if alice == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(try await alice?.exists("/") != nil)
+        await alice?.close()
         await server.shutdown()
     }
 
