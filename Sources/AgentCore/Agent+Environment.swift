@@ -10,7 +10,8 @@ extension Agent {
     func baseEnvironment(_ framework: Mesos.FrameworkID, _ executor: Mesos.ExecutorID, sandbox: String) -> [String:
         String]
     {
-        var environment = [
+        var environment = config.inheritedEnvironment
+        environment.merge([
             "PATH": Self.defaultPath,
             "MESOS_SANDBOX": sandbox,
             "MESOS_DIRECTORY": sandbox,
@@ -26,7 +27,7 @@ extension Agent {
             "MESOS_RECOVERY_TIMEOUT": "15mins",
             "MESOS_SUBSCRIPTION_BACKOFF_MAX": "2secs",
             "MESOS_HTTP_COMMAND_EXECUTOR": "0",
-        ]
+        ]) { _, mesos in mesos }
         if environment["MESOS_CHECKPOINT"]!.isEmpty { environment["MESOS_CHECKPOINT"] = nil }
         return environment
     }

@@ -40,6 +40,10 @@ public struct AgentConfig: Sendable {
     /// The machine's boot (Linux's boot_id), kept in the checkpoint: after a reboot none of
     /// the checkpointed processes runs, whatever pids and start times say.
     public var bootID = ""
+    /// What the agent hands on of its own environment to every executor and command task
+    /// (Mesos' inherit the agent's): its `LIBPROCESS_SSL_*` settings, so that an executor
+    /// built on libprocess speaks TLS to an agent that does. Mesos' own variables win.
+    public var inheritedEnvironment: [String: String] = [:]
 
     public init(agentInfo: Mesos.AgentInfo, workDir: String, endpoint: String, uniqueSeed: [UInt8]) {
         precondition(uniqueSeed.count == 16, "the unique seed is 16 bytes, not \(uniqueSeed.count)")

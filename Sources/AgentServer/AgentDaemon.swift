@@ -36,6 +36,7 @@ public struct AgentDaemon: Sendable {
         var config = AgentConfig(
             agentInfo: info, workDir: options.workDir, endpoint: "\(options.ip):\(options.port)", uniqueSeed: seed)
         config.switchUser = options.switchUser
+        config.inheritedEnvironment = options.inheritedEnvironment
         config.bootID =
             KernelFile.readIfPresent("/proc/sys/kernel/random/boot_id").map { String($0.filter { !$0.isWhitespace }) }
             ?? ""

@@ -33,6 +33,19 @@ public struct AgentOptions: Sendable {
     /// Mesos' `--jwt_secret_key`: the file of the key tokens are signed with; without it the
     /// agent keeps one of its own in its work dir, so executors' tokens outlive a restart.
     public var executorSecretKeyFile: String?
+    /// The agent's own `LIBPROCESS_SSL_*` variables, handed on to executors and command
+    /// tasks (`AgentConfig.inheritedEnvironment`).
+    public var inheritedEnvironment: [String: String] = [:]
+
+    /// Of a process's environment, what executors inherit: the `LIBPROCESS_SSL_*`
+    /// variables but the agent's own certificate and key, which are its alone (an executor
+    /// of an agent that requires client certificates is given its own by its framework).
+    public static func inheritedEnvironment(from environment: [String: String]) -> [String: String] {
+        environment.filter {
+            $0.key.hasPrefix("LIBPROCESS_SSL_") && $0.key != "LIBPROCESS_SSL_KEY_FILE"
+                && $0.key != "LIBPROCESS_SSL_CERT_FILE"
+        }
+    }
     /// Mesos' `--http_credentials` with `--authenticate_http_readonly` and
     /// `--authenticate_http_readwrite`: who must authenticate to the agent's own endpoints.
     public var authentication: AgentAuthentication?

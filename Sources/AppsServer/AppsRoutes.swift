@@ -24,7 +24,14 @@ public struct AppsRoutes: Sendable {
     func respond(to request: Request) async -> Response {
         let started = ContinuousClock.now
         var api = APIRequest(request)
-        var response = request.method == .options ? Self.preflight : await answer(&api)
+        var response: Response
+        if request.method == .options {
+            response = Self.preflight
+        } else if let refusal = Self.crossSiteRefusal(request) {
+            response = refusal
+        } else {
+            response = await answer(&api)
+        }
         // The web UI, served by the masters, calls this API from the page.
         response.headers[.accessControlAllowOrigin] = "*"
         host.metrics.requests.record(
@@ -39,6 +46,24 @@ public struct AppsRoutes: Sendable {
             .accessControlAllowMethods: "GET, HEAD, POST, PUT, PATCH, DELETE",
             .accessControlAllowHeaders: "Content-Type, Accept, Authorization", .accessControlMaxAge: "600",
         ])
+
+    /// 415 for a POST from a web page (it names its Origin) that is not JSON. A page of
+    /// another site can send a form's POST (a Content-Type the browser sends without asking
+    /// first) with the credentials a browser cached for Apps; it cannot send JSON so, as the
+    /// browser asks first and `*` refuses credentials. Clients that are not browsers name
+    /// no Origin and are not asked (`curl -d` sends a form's type).
+    static func crossSiteRefusal(_ request: Request) -> Response? {
+        guard request.method == .post, let origin = request.headers[.origin], !ContentNegotiation.isJSON(request)
+        else { return nil }
+        return APIReply.json(
+            .object([
+                (
+                    "message",
+                    .string(
+                        "A POST from a web page (Origin: \(origin)) must be sent with Content-Type: application/json")
+                )
+            ]), status: .unsupportedMediaType)
+    }
 
     private func answer(_ api: inout APIRequest) async -> Response {
         do {

@@ -10,14 +10,19 @@ public enum ContentNegotiation {
         guard let contentType = request.headers[.contentType] else {
             return HTTPReplies.text(.badRequest, "Expecting 'Content-Type' to be present")
         }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmed.lowercased() }
-        guard mediaType == "application/json" else {
+        guard isJSON(request) else {
             return HTTPReplies.text(
                 .unsupportedMediaType,
                 "Expecting 'Content-Type' of application/json (Corral does not speak application/x-protobuf), received '\(contentType)'"
             )
         }
         return nil
+    }
+
+    /// Whether the request says its body is JSON (`application/json`, any parameters).
+    public static func isJSON(_ request: Request) -> Bool {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmed.lowercased() }
+        return mediaType == "application/json"
     }
 
     public static func acceptProblem(_ request: Request) -> Response? {

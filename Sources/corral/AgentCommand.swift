@@ -111,6 +111,7 @@ struct AgentCommand: AsyncParsableCommand {
         let workDir = workDir.hasPrefix("/") ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
         var options = AgentOptions(master: url, workDir: workDir)
         options.tls = ClusterTLS.process
+        options.inheritedEnvironment = AgentOptions.inheritedEnvironment(from: ProcessInfo.processInfo.environment)
         options.credential = try credential.map { try CredentialFile.one($0, flag: "--credential") }
         options.ip = ip
         options.hostname = hostname ?? ip

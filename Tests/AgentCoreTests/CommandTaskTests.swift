@@ -27,6 +27,31 @@ struct CommandTaskTests {
         #expect(launch.limits == ContainerLimits(memoryBytes: 128 << 20, cpuShares: 1024))
     }
 
+    @Test("the agent's inherited variables (LIBPROCESS_SSL_*) reach a task; Mesos' own and the task's win")
+    func inheritedEnvironment() throws {
+        var harness = AgentHarness()
+        harness.agent = Agent(
+            config: {
+                var config = AgentHarness.config
+                config.inheritedEnvironment = [
+                    "LIBPROCESS_SSL_ENABLED": "true", "LIBPROCESS_SSL_CA_FILE": "/etc/ca.pem",
+                    "MESOS_SANDBOX": "/not/the/sandbox", "LIBPROCESS_SSL_VERIFY_CERT": "true",
+                ]
+                return config
+            }(), now: harness.now)
+        harness.register()
+        var task = AgentHarness.command("t1", "env")
+        task.command?.environment = Mesos.Environment(variables: [
+            .init(name: "LIBPROCESS_SSL_VERIFY_CERT", value: "false")
+        ])
+        harness.run(task)
+        let environment = try #require(harness.launched.first).environment
+        #expect(
+            environment["LIBPROCESS_SSL_ENABLED"] == "true" && environment["LIBPROCESS_SSL_CA_FILE"] == "/etc/ca.pem")
+        #expect(environment["MESOS_SANDBOX"] == harness.launched[0].sandbox)
+        #expect(environment["LIBPROCESS_SSL_VERIFY_CERT"] == "false")
+    }
+
     /// Found by the cluster simulation (seed 6): a RUN_TASK lost with a cut stream left the
     /// master holding the task as TASK_STAGING for ever.
     @Test(

@@ -146,6 +146,36 @@ struct AppsAuthorizationTests {
         }
     }
 
+    @Test("a web page's POST must be JSON: a form's, even with the user's credentials, is 415 and changes nothing")
+    func crossSiteForms() async throws {
+        try await Self.serving { host, routes in
+            let page: HTTPFields = [.origin: "http://elsewhere.example", .authorization: Self.ops.authorization]
+            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", nil] {
+                var fields = page
+                if let type { fields[.contentType] = type }
+                for path in ["/v2/apps", "/v2/apps/dev/web/restart"] {
+                    let response = try await routes.execute(
+                        uri: path, method: .post, headers: fields, body: ByteBuffer(string: Self.app("/dev/web")))
+                    #expect(response.status == .unsupportedMediaType, "\(type ?? "none") \(path)")
+                    #expect(response.headers[.accessControlAllowOrigin] == "*")
+                }
+            }
+            #expect(await host.read { $0.apps.isEmpty } == true)
+            // The UI's own calls are JSON; clients that name no Origin (curl -d) are not asked.
+            var json = page
+            json[.contentType] = "application/json"
+            let created = try await routes.execute(
+                uri: "/v2/apps", method: .post, headers: json, body: ByteBuffer(string: Self.app("/dev/web")))
+            #expect(created.status == .created)
+            let form: HTTPFields = [
+                .contentType: "application/x-www-form-urlencoded", .authorization: Self.ops.authorization,
+            ]
+            let curl = try await routes.execute(
+                uri: "/v2/apps", method: .post, headers: form, body: ByteBuffer(string: Self.app("/dev/curl")))
+            #expect(curl.status == .created)
+        }
+    }
+
     @Test("the event stream sends a subscriber only the events of apps it may view")
     func eventsFiltered() async {
         let hub = EventHub()

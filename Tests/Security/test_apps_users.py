@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import pytest
 from marathon import MarathonClient, MarathonHttpError
@@ -170,6 +171,33 @@ def test_the_web_ui_signs_in_to_apps(apps):
         driver.quit()
         ops.delete_app("/dev/ui", force=True)
         ops.delete_app("/dev/ui-later", force=True)
+
+
+def test_a_page_of_another_site_cannot_post_a_form_with_cached_credentials(apps):
+    """Chromium caches ops' credentials for Apps (typed into the URL, as into its prompt);
+    a page of another origin then submits a form whose text/plain body is an app's JSON.
+    The browser sends the cached credentials with it, and Apps refuses a non-JSON POST
+    from a web page: nothing is created."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cluster"))
+    from browser import new_driver, wait_for
+
+    port = apps["leader"]
+    ops = client(port, "ops", "ops-secret")
+    driver = new_driver()
+    try:
+        driver.get(f"http://ops:ops-secret@127.0.0.1:{port}/v2/info")
+        assert "corral-apps" in driver.page_source or "marathon" in driver.page_source, driver.page_source[:300]
+        field = '{"id": "/dev/csrf", "cmd": "sleep 600", "cpus": 0.1, "mem": 16, "x": "'
+        page = (f'<form method="POST" enctype="text/plain" action="http://127.0.0.1:{port}/v2/apps">'
+                f"<input name='{field}' value='\"}}'></form><script>document.forms[0].submit()</script>")
+        driver.get("data:text/html," + urllib.parse.quote(page))
+        wait_for(driver, lambda d: "application/json" in d.page_source, "Apps' refusal of the form")
+        assert "must be sent with Content-Type: application/json" in driver.page_source, driver.page_source[:300]
+    finally:
+        driver.quit()
+    with pytest.raises(MarathonHttpError) as missing:
+        ops.get_app("/dev/csrf")
+    assert missing.value.status_code == 404
 
 
 def test_a_bad_users_file_stops_apps_with_what_is_wrong(tmp_path):

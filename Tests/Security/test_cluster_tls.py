@@ -92,6 +92,21 @@ def test_corral_execute_runs_a_task_over_tls_and_names_the_variable_when_refused
     assert listed.returncode == 0 and "127.0.0.1" in listed.stdout, listed
 
 
+def test_tasks_inherit_the_agents_tls_variables_but_its_key(cluster, certs, tmp_path):
+    """As Mesos' executors inherit the agent's environment: one built on libprocess then
+    speaks TLS to the agent. The agent's certificate and key are not handed on."""
+    seen = tmp_path / "env"
+    os.chmod(tmp_path, 0o777)
+    run = subprocess.run([CORRAL, "execute", "--master", cluster["zk"], "--name", "tls-env",
+                          "--command", f"env | grep ^LIBPROCESS_SSL_ > {seen}", "--resources", "cpus:0.1;mem:32"],
+                         env=tls_env(certs), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "TASK_FINISHED" in run.stdout, run.stdout + run.stderr
+    variables = dict(line.split("=", 1) for line in seen.read_text().split())
+    assert variables["LIBPROCESS_SSL_ENABLED"] == "true", variables
+    assert variables["LIBPROCESS_SSL_CA_FILE"] == os.path.join(certs, "ca.pem"), variables
+    assert "LIBPROCESS_SSL_KEY_FILE" not in variables and "LIBPROCESS_SSL_CERT_FILE" not in variables, variables
+
+
 def test_the_marathon_client_drives_apps_over_tls(cluster, certs):
     url = f"https://127.0.0.1:{cluster['apps']}"
     client = MarathonClient(url, verify=os.path.join(certs, "ca.pem"))
