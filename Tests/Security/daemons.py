@@ -22,6 +22,18 @@ def wait_until(predicate, timeout, what):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def apps_leads(client):
+    """Whether the Apps instance a marathon client talks to leads with a framework id.
+    Until its election ends it answers 503 (no leader known yet): a 'not yet'."""
+    from marathon import MarathonHttpError
+    try:
+        return bool(client.get_info().framework_id)
+    except MarathonHttpError as error:
+        if error.status_code == 503:
+            return False
+        raise
+
+
 class Daemon:
     """One `corral` daemon with its own directory (its --work-dir, but for Apps) and log."""
 

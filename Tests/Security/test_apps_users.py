@@ -14,7 +14,7 @@ from marathon import MarathonClient, MarathonHttpError
 from marathon.models import MarathonApp
 
 import servers
-from daemons import CORRAL, Daemon, curl, master_with_agent, wait_until
+from daemons import CORRAL, Daemon, apps_leads, curl, master_with_agent, wait_until
 
 USERS = {
     "roles": [{"name": "dev", "permissions": [{"allowed": ["create", "update", "delete", "view"], "on": "/dev"}]}],
@@ -47,7 +47,7 @@ def apps(tmp_path_factory):
                     "--http-users", users, "--http-credentials", "ops:ops-secret"], wait_port=port)))
                 if len(instances) == 1:
                     ops = MarathonClient(f"http://127.0.0.1:{port}", username="ops", password="ops-secret")
-                    wait_until(lambda: ops.get_info().framework_id, 30, "the first Apps instance to lead")
+                    wait_until(lambda: apps_leads(ops), 30, "the first Apps instance to lead")
             yield {"leader": instances[0][0], "standby": instances[1][0], "users": users, "master": master}
     finally:
         for _, daemon in reversed(instances):

@@ -15,7 +15,7 @@ from marathon import MarathonClient
 from marathon.models import MarathonApp
 
 import servers
-from daemons import CORRAL, Daemon, curl, wait_until
+from daemons import CORRAL, Daemon, apps_leads, curl, wait_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cluster"))
 import schedulers  # noqa: E402  (pymesos with its IO-thread failures kept, not raised as SIGINT)
@@ -152,7 +152,7 @@ def test_apps_authenticates_as_its_principal(cluster):
                            "--mesos-authentication-secret-file", secret], wait_port=port)
     try:
         client = MarathonClient(f"http://127.0.0.1:{port}")
-        wait_until(lambda: client.get_info().framework_id, 30, "Apps to subscribe")
+        wait_until(lambda: apps_leads(client), 30, "Apps to subscribe")
         client.create_app("auth-sleeper", MarathonApp(cmd="sleep 600", cpus=0.1, mem=32, instances=1))
         wait_until(lambda: client.get_app("auth-sleeper").tasks_running == 1, 60, "the app's task to run")
         frameworks = json.loads(curl("-u", "ops:ops-secret",
