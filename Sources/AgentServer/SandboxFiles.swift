@@ -44,10 +44,8 @@ struct SandboxFiles: Sendable {
         return .success(Located(path: resolved, framework: owner.framework, executor: owner.executor))
     }
 
-    /// True if `path` is a sandbox under `root` or lies inside one.
-    static func isSandboxed(_ path: String, root: String) -> Bool { sandbox(of: path, root: root) != nil }
-
-    /// The framework and executor whose sandbox `path` is or lies in, or nil.
+    /// The framework and executor whose sandbox `path` (under `root`) is or lies in; nil
+    /// when it is in no sandbox.
     static func sandbox(of path: String, root: String) -> (framework: String, executor: String)? {
         guard path.hasPrefix(root + "/") else { return nil }
         let parts = path.dropFirst(root.count + 1).split(separator: "/")
