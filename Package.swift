@@ -73,6 +73,7 @@ let package = Package(
         .target(
             name: "KeeperServer",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperNode", "KeeperCore", "KeeperProtocol", "KeeperStorage", "Zab", "KeeperFraming", "CorralMetrics",
                 "CorralTLS", .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -97,6 +98,7 @@ let package = Package(
         .target(
             name: "KeeperBench",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperProtocol", "KeeperStorage", "KeeperFraming", "CorralTLS",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,13 +107,17 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "KeeperCLI",
-            dependencies: ["KeeperClient", "KeeperProtocol", "CorralTLS"],
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "KeeperClient", "KeeperProtocol",
+                "CorralTLS",
+            ],
             swiftSettings: strict),
         // TLS from PEM files for every port that speaks it (swift-nio-ssl), and the x509
         // identity of a client certificate.
         .target(
             name: "CorralTLS",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -123,6 +129,7 @@ let package = Package(
         .target(
             name: "CorralMetrics",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -140,6 +147,7 @@ let package = Package(
         .target(
             name: "ClusterEdge",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "ClusterProtocol", "ClusterCore", "KeeperClient", "KeeperProtocol", "CorralTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -156,6 +164,7 @@ let package = Package(
         .target(
             name: "MasterServer",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "MasterCore", "ClusterCore", "ClusterProtocol", "ClusterEdge", "KeeperClient", "KeeperProtocol",
                 "CorralMetrics", "CorralUI", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -168,6 +177,7 @@ let package = Package(
         .target(
             name: "AgentServer",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "AgentCore", "AgentStorage", "KeeperStorage", "ClusterCore", "ClusterProtocol", "ClusterEdge",
                 "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -182,6 +192,7 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "AppsCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperProtocol",
                 "UTCTime", "CorralMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -195,6 +206,7 @@ let package = Package(
         .target(
             name: "ClusterBench",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "ClusterEdge", "ClusterProtocol", "ClusterCore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -202,6 +214,7 @@ let package = Package(
         .executableTarget(
             name: "corral",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperServer", "KeeperStorage", "KeeperBench", "MasterServer", "MasterCore", "AgentServer",
                 "ClusterEdge",
                 "ClusterProtocol", "ClusterCore", "ClusterBench", "AppsServer", "CorralTLS",
@@ -224,6 +237,7 @@ let package = Package(
         .testTarget(
             name: "CorralTLSTests",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CorralTLS",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -245,6 +259,7 @@ let package = Package(
         .testTarget(
             name: "AppsServerTests",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "AppsServer", "AppsCore", "ClusterEdge", "ClusterProtocol", "KeeperClient", "KeeperTestSupport",
                 "UTCTime",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -263,6 +278,7 @@ let package = Package(
         .testTarget(
             name: "MasterServerTests",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "MasterServer", "MasterCore", "ClusterCore", "ClusterEdge", "ClusterProtocol", "KeeperClient",
                 "KeeperProtocol",
                 "KeeperTestSupport", "CorralUI",
@@ -314,6 +330,7 @@ let package = Package(
         .testTarget(
             name: "KeeperServerTests",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperServer", "KeeperClient", "KeeperProtocol", "KeeperNode", "KeeperCore", "Zab", "corral",
                 "KeeperTestSupport", "KeeperFraming", "CorralTLS",
                 .product(name: "Logging", package: "swift-log"),
@@ -327,6 +344,7 @@ let package = Package(
         .target(
             name: "KeeperTestSupport",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperClient", "KeeperServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -336,6 +354,7 @@ let package = Package(
         .testTarget(
             name: "KeeperClientTests",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "KeeperClient", "KeeperProtocol", "KeeperTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -355,3 +374,4 @@ let package = Package(
             swiftSettings: strict),
     ]
 )
+

@@ -2,7 +2,7 @@ import AgentCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Keeps the agent registered with whichever master leads: opens the registration stream
 /// to the leader the detector names (following a standby's redirect), feeds the master's
@@ -117,9 +117,9 @@ struct RegistrationRefused: Error, CustomStringConvertible {
 
 /// Cancels one registration attempt from outside it (the core's `reconnect`).
 final class TaskDropper: Sendable {
-    private let task = Mutex<Task<HostPort?, any Error>?>(nil)
+    private let task = NIOLockedValueBox<Task<HostPort?, any Error>?>(nil)
 
-    func set(_ attempt: Task<HostPort?, any Error>) { task.withLock { $0 = attempt } }
+    func set(_ attempt: Task<HostPort?, any Error>) { task.withLockedValue { $0 = attempt } }
 
-    func drop() { task.withLock { $0?.cancel() } }
+    func drop() { task.withLockedValue { $0?.cancel() } }
 }

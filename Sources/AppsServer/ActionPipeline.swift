@@ -1,6 +1,6 @@
 import AppsCore
 import ClusterProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Carries out the scheduler's actions in the order the scheduler made them, one batch
 /// after another, on one task, unit by unit (`AppsAction.units`): the store operations
@@ -28,7 +28,7 @@ final class ActionPipeline: Sendable {
     }
 
     private let effects: Effects
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let failure: @Sendable (String) -> Void
 
     private struct State {
@@ -48,17 +48,17 @@ final class ActionPipeline: Sendable {
     }
 
     /// Batches waiting to be carried out (a queue depth metric).
-    var queuedCount: Int { state.withLock { $0.queue.count } }
+    var queuedCount: Int { state.withLockedValue { $0.queue.count } }
 
     /// True while fewer than `batchesQueuedMax` batches wait.
-    var hasRoom: Bool { state.withLock { $0.queue.count < Self.batchesQueuedMax } }
+    var hasRoom: Bool { state.withLockedValue { $0.queue.count < Self.batchesQueuedMax } }
 
     /// True once a write failed or the term ended: nothing more is carried out.
-    var isStopped: Bool { state.withLock { $0.failed != nil } }
+    var isStopped: Bool { state.withLockedValue { $0.failed != nil } }
 
     /// Queues a step's actions; the ticket to wait for, or nil when the pipeline stopped.
     func enqueue(_ actions: [AppsAction]) -> Int? {
-        let (ticket, start) = state.withLock { state -> (Int?, Bool) in
+        let (ticket, start) = state.withLockedValue { state -> (Int?, Bool) in
             guard state.failed == nil else { return (nil, false) }
             let ticket = state.nextTicket
             state.nextTicket += 1
@@ -75,7 +75,7 @@ final class ActionPipeline: Sendable {
     /// failed first.
     func waitUntilDone(_ ticket: Int) async -> Bool {
         await withCheckedContinuation { continuation in
-            let answer = state.withLock { state -> Bool? in
+            let answer = state.withLockedValue { state -> Bool? in
                 if ticket <= state.doneThrough { return true }
                 if state.failed != nil { return false }
                 state.waiters.append((ticket, continuation))
@@ -87,7 +87,7 @@ final class ActionPipeline: Sendable {
 
     /// Stops: nothing queued is carried out (this leader stepped down).
     func stop(_ reason: String) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
             if state.failed == nil { state.failed = reason }
             state.queue = []
             defer { state.waiters = [] }
@@ -111,7 +111,7 @@ final class ActionPipeline: Sendable {
     }
 
     private func next() -> (Int, [AppsAction])? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.failed == nil, !state.queue.isEmpty else {
                 state.running = false
                 return nil
@@ -121,7 +121,7 @@ final class ActionPipeline: Sendable {
     }
 
     private func finish(_ ticket: Int) {
-        let ready = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let ready = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
             state.doneThrough = ticket
             let ready = state.waiters.filter { $0.ticket <= ticket }.map(\.continuation)
             state.waiters.removeAll { $0.ticket <= ticket }

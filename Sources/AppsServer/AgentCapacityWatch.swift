@@ -3,7 +3,7 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// While an Apps instance leads, asks the leading master what every agent has in all
 /// (GET_AGENTS) every `interval` and steps the scheduler with it, so an app no agent could
@@ -18,13 +18,15 @@ struct AgentCapacityWatch {
     let logger: Logger
 
     func run(term: Int) async {
-        let leader = Mutex<HostPort?>(nil)
+        let leader = NIOLockedValueBox<HostPort?>(nil)
         let detector = Task { [master, logger] in
-            for await found in MasterDetector(url: master, logger: logger).leaders() { leader.withLock { $0 = found } }
+            for await found in MasterDetector(url: master, logger: logger).leaders() {
+                leader.withLockedValue { $0 = found }
+            }
         }
         defer { detector.cancel() }
         while !Task.isCancelled {
-            guard let address = leader.withLock({ $0 }),
+            guard let address = leader.withLockedValue({ $0 }),
                 let answer = try? await OperatorClient.call(
                     .getAgents, at: address, credential: credential, timeout: .seconds(5)
                 ).response

@@ -2,7 +2,7 @@ import AppsCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The one owner of Apps' state on this instance: the `AppsScheduler` core while it
 /// leads, nothing while it stands by. The master's events, users' changes, probe results
@@ -28,8 +28,8 @@ public actor AppsHost {
 
     /// Whether this instance leads, readable without waiting for the actor (each request
     /// asks first). Written only by the actor.
-    public nonisolated var role: Role { roleState.withLock { $0 } }
-    private let roleState = Mutex<Role>(.standby(leader: nil))
+    public nonisolated var role: Role { roleState.withLockedValue { $0 } }
+    private let roleState = NIOLockedValueBox<Role>(.standby(leader: nil))
     private var scheduler: AppsScheduler?
     private(set) var pipeline: ActionPipeline?
     private var calls: CallSender?
@@ -75,7 +75,7 @@ public actor AppsHost {
         pipeline = ActionPipeline(
             effects: effects(store: store, calls: calls, term: term),
             failed: { reason in Task { await self.abdicate(reason, term: term) } })
-        roleState.withLock { $0 = .leading }
+        roleState.withLockedValue { $0 = .leading }
         electedAt = clock.now
         logger.info(
             "Leading Apps: \(state.apps.count) apps, \(state.tasks.count) tasks, \(state.deployments.count) deployments read from Keeper"
@@ -97,12 +97,12 @@ public actor AppsHost {
             abdication = nil
             events.closeAll()
         }
-        roleState.withLock { $0 = .standby(leader: leader) }
+        roleState.withLockedValue { $0 = .standby(leader: leader) }
     }
 
     /// Remembers who leads, for the proxy, unless this instance leads itself.
     public func noteLeader(_ leader: HostPort?) {
-        roleState.withLock { role in
+        roleState.withLockedValue { role in
             if case .standby = role { role = .standby(leader: leader) }
         }
     }

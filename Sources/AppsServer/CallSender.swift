@@ -1,6 +1,7 @@
 import ClusterEdge
 import ClusterProtocol
 import Logging
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Sends the scheduler's calls to the master in order, on a task of its own, so that a
@@ -64,9 +65,9 @@ final class CallSender: Sendable {
         timeout: Duration
     ) async -> String? {
         await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
-            let pending = Mutex<CheckedContinuation<String?, Never>?>(continuation)
+            let pending = NIOLockedValueBox<CheckedContinuation<String?, Never>?>(continuation)
             let finish: @Sendable (String?) -> Void = { outcome in
-                pending.withLock { $0.take() }?.resume(returning: outcome)
+                pending.withLockedValue { $0.take() }?.resume(returning: outcome)
             }
             let timer = Task {
                 try? await Task.sleep(for: timeout)

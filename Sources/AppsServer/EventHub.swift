@@ -1,6 +1,7 @@
 import AppsCore
 import ClusterEdge
 import ClusterProtocol
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// The subscribers of `/v2/events` on this instance, each a server-sent event stream
@@ -23,14 +24,14 @@ final class EventHub: Sendable {
         }
     }
 
-    private let subscribers = Mutex<[StreamID: Subscriber]>([:])
+    private let subscribers = NIOLockedValueBox<[StreamID: Subscriber]>([:])
     private let nextID = Atomic<Int>(0)
 
     /// A new subscriber's stream, or nil when `subscribersMax` are attached.
     func attach(types: Set<String>, access: AppsAccess) -> EventOutbox? {
         let number = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         let outbox = EventOutbox(id: StreamID("events-\(number)"))
-        return subscribers.withLock { subscribers in
+        return subscribers.withLockedValue { subscribers in
             guard subscribers.count < Self.subscribersMax else { return nil }
             subscribers[outbox.id] = Subscriber(outbox: outbox, types: types, access: access)
             return outbox
@@ -38,14 +39,14 @@ final class EventHub: Sendable {
     }
 
     func detach(_ id: StreamID) {
-        subscribers.withLock { $0.removeValue(forKey: id) }?.outbox.close()
+        subscribers.withLockedValue { $0.removeValue(forKey: id) }?.outbox.close()
     }
 
-    var count: Int { subscribers.withLock { $0.count } }
+    var count: Int { subscribers.withLockedValue { $0.count } }
 
     /// Sends one event, of `apps`, to every subscriber that wants its type and may view them.
     func publish(type: String, json: JSONValue, apps: [AppID]) {
-        let targets = subscribers.withLock { subscribers in
+        let targets = subscribers.withLockedValue { subscribers in
             subscribers.values.filter { $0.wants(type, apps: apps) }.map(\.outbox)
         }
         guard !targets.isEmpty else { return }
@@ -56,14 +57,14 @@ final class EventHub: Sendable {
     /// A blank line to every subscriber (Marathon's 10 s heartbeat), so proxies and
     /// clients see the stream alive.
     func heartbeat() {
-        for outbox in subscribers.withLock({ $0.values.map(\.outbox) }) where !outbox.send(Array("\r\n".utf8)) {
+        for outbox in subscribers.withLockedValue({ $0.values.map(\.outbox) }) where !outbox.send(Array("\r\n".utf8)) {
             detach(outbox.id)
         }
     }
 
     /// Ends every stream (this instance stops leading, or shuts down).
     func closeAll() {
-        let all = subscribers.withLock { subscribers in
+        let all = subscribers.withLockedValue { subscribers in
             defer { subscribers = [:] }
             return subscribers.values.map(\.outbox)
         }

@@ -2,7 +2,7 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The failover bench's framework: it follows the leading master (subscribing again with its
 /// id when the stream ends), launches one task on each agent offered to it, declines the
@@ -12,7 +12,7 @@ final class BenchFramework: Sendable {
     let session: SchedulerSession
     let books: FailoverBooks
     let need: Resources
-    private let launched = Mutex<Set<Mesos.AgentID>>([])
+    private let launched = NIOLockedValueBox<Set<Mesos.AgentID>>([])
 
     init(master: MasterURL, books: FailoverBooks, need: Resources) {
         var logger = Logger(label: "bench-framework")
@@ -65,7 +65,7 @@ final class BenchFramework: Sendable {
     /// The task to launch with this offer: one per agent, if it fits.
     private func task(for offer: Mesos.Offer) -> Mesos.TaskInfo? {
         guard let available = try? Resources(offer.resources), available.contains(need) else { return nil }
-        guard launched.withLock({ $0.insert(offer.agentID).inserted }) else { return nil }
+        guard launched.withLockedValue({ $0.insert(offer.agentID).inserted }) else { return nil }
         var task = Mesos.TaskInfo(
             name: "failover", taskID: Mesos.TaskID(value: "task-\(offer.agentID.value)"), agentID: offer.agentID,
             resources: [Mesos.Resource](need))

@@ -1,5 +1,5 @@
 import ClusterProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the failover bench counts: which agents registered (and, in a round, registered
 /// again since the kill), the first offer since the kill, and each task's latest state.
@@ -15,7 +15,7 @@ final class FailoverBooks: Sendable {
     }
 
     let agents: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let clock = ContinuousClock()
 
     init(agents: Int) { self.agents = agents }
@@ -25,14 +25,14 @@ final class FailoverBooks: Sendable {
     /// A round starts once the leader killed at `killedAt` is gone: what the old leader
     /// sent before is not counted.
     func startRound(killedAt: ContinuousClock.Instant) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state = State(registered: state.registered, killedAt: killedAt, tasks: state.tasks)
         }
     }
 
     func registered(_ agent: Int) {
         let now = clock.now
-        state.withLock { state in
+        state.withLockedValue { state in
             state.registered.insert(agent)
             guard state.killedAt != nil else { return }
             state.back.insert(agent)
@@ -42,25 +42,25 @@ final class FailoverBooks: Sendable {
 
     func offered() {
         let now = clock.now
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.killedAt != nil, state.firstOfferAt == nil { state.firstOfferAt = now }
         }
     }
 
     func updated(_ status: Mesos.TaskStatus) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.tasks[status.taskID] = status.state
             if state.killedAt != nil, status.reason == .reconciliation { state.reconciled.insert(status.taskID) }
         }
     }
 
-    var registeredCount: Int { state.withLock { $0.registered.count } }
-    var runningCount: Int { state.withLock { $0.tasks.values.filter { $0 == .running }.count } }
-    var reconciledCount: Int { state.withLock { $0.reconciled.count } }
+    var registeredCount: Int { state.withLockedValue { $0.registered.count } }
+    var runningCount: Int { state.withLockedValue { $0.tasks.values.filter { $0 == .running }.count } }
+    var reconciledCount: Int { state.withLockedValue { $0.reconciled.count } }
 
     /// Seconds from the kill to the first offer and to the last agent back, once both came.
     var roundTimes: (firstOffer: Double, agentsBack: Double)? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let killed = state.killedAt, let offer = state.firstOfferAt, let back = state.allBackAt else {
                 return nil
             }

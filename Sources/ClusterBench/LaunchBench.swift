@@ -2,7 +2,7 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Launch throughput through one master: `agents` simulated agents register with a real
 /// master, one framework accepts every offer with as many small tasks as fit, and the
@@ -169,13 +169,13 @@ final class LaunchBooks: Sendable {
     }
 
     let target: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(target: Int) { self.target = target }
 
     /// The next task's number, or nil once `target` are launched.
     func nextTask(at now: ContinuousClock.Instant) -> Int? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.launched < target else { return nil }
             state.launched += 1
             state.accepted["t\(state.launched)"] = now
@@ -186,7 +186,7 @@ final class LaunchBooks: Sendable {
 
     /// Counts a task seen running; returns the count every 1,000 tasks.
     func running(_ id: String, at now: ContinuousClock.Instant) -> Int? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let accepted = state.accepted.removeValue(forKey: id) else { return nil }
             let elapsed = now - accepted
             state.latencies.append(
@@ -196,10 +196,10 @@ final class LaunchBooks: Sendable {
         }
     }
 
-    var isDone: Bool { state.withLock { $0.latencies.count >= target } }
+    var isDone: Bool { state.withLockedValue { $0.latencies.count >= target } }
 
     func report(agents: Int) -> LaunchBench.Report {
-        state.withLock { state in
+        state.withLockedValue { state in
             let span = (state.first.flatMap { first in state.last.map { $0 - first } }) ?? .zero
             let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
             return LaunchBench.Report(

@@ -2,7 +2,7 @@ import ClusterCore
 import ClusterEdge
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A lightweight agent for the cluster benchmarks: it speaks the real agent protocol to the
 /// leading master (registers on a stream, posts status updates on a keep-alive connection)
@@ -16,7 +16,7 @@ final class SimulatedAgent: Sendable {
     let resources: Resources
     /// Called on each REGISTERED, with this agent's index.
     let onRegistered: @Sendable (Int) -> Void
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var agentID: Mesos.AgentID?
@@ -72,14 +72,14 @@ final class SimulatedAgent: Sendable {
                 switch event.type {
                 case .registered:
                     guard let id = event.registered?.agentID else { continue }
-                    state.withLock { $0.agentID = id }
+                    state.withLockedValue { $0.agentID = id }
                     registered = true
                     onRegistered(index)
                 case .runTask:
                     guard let run = event.runTask else { continue }
                     for call in started(run) { poster.post(call) }
                 case .ping:
-                    guard let agentID = state.withLock({ $0.agentID }) else { continue }
+                    guard let agentID = state.withLockedValue({ $0.agentID }) else { continue }
                     poster.post(AgentCall(type: .pong, agentID: agentID))
                 default: break
                 }
@@ -90,7 +90,7 @@ final class SimulatedAgent: Sendable {
 
     /// REGISTER: who this agent is and, once it has an id, what it runs.
     private var registration: AgentCall.Register {
-        state.withLock { state in
+        state.withLockedValue { state in
             var info = Mesos.AgentInfo(hostname: "simulated-\(index)", resources: [Mesos.Resource](resources))
             info.port = Int32(index)
             info.id = state.agentID
@@ -101,7 +101,7 @@ final class SimulatedAgent: Sendable {
 
     /// Takes the tasks of a RUN_TASK as running; returns their TASK_RUNNING updates.
     private func started(_ run: AgentEvent.RunTask) -> [AgentCall] {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let agentID = state.agentID, let frameworkID = run.frameworkInfo.id else { return [] }
             state.frameworks[frameworkID] = run.frameworkInfo
             return run.tasks.map { task in

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A first-in first-out queue that one consumer empties in batches: everything that waits,
 /// up to a batch's worth, in one `next`. What a sender that posts one call per request
@@ -8,7 +8,7 @@ import Synchronization
 /// must make up for them, as the agent's status updates are retried).
 public final class BatchQueue<Element: Sendable>: Sendable {
     public let bound: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var waiting: [Element] = []
@@ -43,12 +43,12 @@ public final class BatchQueue<Element: Sendable>: Sendable {
     }
 
     /// How many elements posting has dropped since the queue was made.
-    public var dropped: Int { state.withLock { $0.dropped } }
+    public var dropped: Int { state.withLockedValue { $0.dropped } }
 
     /// Queues `element`; false once the queue is finished.
     @discardableResult
     public func post(_ element: Element) -> Bool {
-        let (accepted, handOver) = state.withLock {
+        let (accepted, handOver) = state.withLockedValue {
             state -> (Bool, (CheckedContinuation<[Element]?, Never>, [Element])?) in
             guard !state.finished else { return (false, nil) }
             state.waiting.append(element)
@@ -70,7 +70,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
         precondition(max > 0, "a batch holds at least one element")
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> [Element]?? in
+                let ready = state.withLockedValue { state -> [Element]?? in
                     if state.count > 0 { return .some(state.take(max)) }
                     if state.finished { return .some(nil) }
                     state.consumer = continuation
@@ -86,7 +86,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
 
     /// No more elements: the consumer gets what waits, then nil.
     public func finish() {
-        let consumer = state.withLock { state in
+        let consumer = state.withLockedValue { state in
             state.finished = true
             defer { state.consumer = nil }
             return state.count == 0 ? state.consumer : nil

@@ -1,7 +1,7 @@
 import CorralTLS
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
-import Synchronization
 
 /// A process's TLS for the cluster's HTTP, from Mesos' `LIBPROCESS_SSL_*` variables: the
 /// settings, and the client context every connection this process makes uses (made once;
@@ -20,14 +20,14 @@ public struct ClusterTLS: Sendable {
         try LibprocessSSL(environment: environment).map(ClusterTLS.init)
     }
 
-    private static let current = Mutex<ClusterTLS?>(nil)
+    private static let current = NIOLockedValueBox<ClusterTLS?>(nil)
 
     /// What this process was started with, for the daemons' ports and every request made
     /// without a TLS of its own: libprocess' rule that one process speaks one way.
-    public static var process: ClusterTLS? { current.withLock { $0 } }
+    public static var process: ClusterTLS? { current.withLockedValue { $0 } }
 
     /// Sets `process`, once at start, before any connection is made.
-    public static func configureProcess(_ tls: ClusterTLS?) { current.withLock { $0 = tls } }
+    public static func configureProcess(_ tls: ClusterTLS?) { current.withLockedValue { $0 = tls } }
 
     /// The URL scheme of this process's HTTP ports.
     public static var scheme: String { process == nil ? "http" : "https" }

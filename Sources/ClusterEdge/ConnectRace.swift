@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// A connect and the cancellation of the task waiting for it, whichever comes first: the
 /// first outcome resumes the waiter, later ones are turned away.
@@ -15,12 +15,12 @@ final class ConnectRace: Sendable {
         case done
     }
 
-    private let state = Mutex(State.idle)
+    private let state = NIOLockedValueBox(State.idle)
 
     /// Registers the waiter; false (and the waiter resumed with CancellationError) if the
     /// task was cancelled already.
     func wait(_ continuation: CheckedContinuation<Connection, any Error>) -> Bool {
-        let cancelled = state.withLock { state -> Bool in
+        let cancelled = state.withLockedValue { state -> Bool in
             if case .cancelled = state {
                 state = .done
                 return true
@@ -35,7 +35,7 @@ final class ConnectRace: Sendable {
     /// Resumes the waiter with `outcome` if nothing did before; returns whether it did.
     @discardableResult
     func finish(_ outcome: Result<Connection, any Error>) -> Bool {
-        let waiter = state.withLock { state -> CheckedContinuation<Connection, any Error>? in
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Connection, any Error>? in
             switch state {
             case .waiting(let continuation):
                 state = .done

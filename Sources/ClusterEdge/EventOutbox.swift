@@ -1,5 +1,5 @@
 import ClusterProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One outbound event stream — a scheduler's, an agent's or an operator subscriber's — as
 /// RecordIO records waiting for the HTTP response writer. At most `bytesMax` may wait: a
@@ -16,7 +16,7 @@ public final class EventOutbox: Sendable {
 
     public let id: StreamID
     public let bytesMax: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// A waiting writer and what to wake it with.
     private typealias Handover = (CheckedContinuation<[UInt8]?, Never>, [UInt8]?)
@@ -43,7 +43,7 @@ public final class EventOutbox: Sendable {
     }
 
     /// Bytes queued or being written: how far the reader is behind (a queue depth metric).
-    public var waitingBytes: Int { state.withLock { $0.waiting } }
+    public var waitingBytes: Int { state.withLockedValue { $0.waiting } }
 
     public init(id: StreamID, bytesMax: Int = EventOutbox.bytesMaxDefault) {
         self.id = id
@@ -54,7 +54,7 @@ public final class EventOutbox: Sendable {
     /// because its reader fell `bytesMax` behind.
     @discardableResult
     public func send(_ record: [UInt8]) -> Bool {
-        let (accepted, handOver) = state.withLock { state -> (Bool, Handover?) in
+        let (accepted, handOver) = state.withLockedValue { state -> (Bool, Handover?) in
             guard !state.closed else { return (false, nil) }
             guard state.waiting == 0 || state.waiting + record.count <= bytesMax else {
                 state.closed = true
@@ -76,7 +76,7 @@ public final class EventOutbox: Sendable {
     public func next() async -> [UInt8]? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> [UInt8]?? in
+                let ready = state.withLockedValue { state -> [UInt8]?? in
                     if !state.pending.isEmpty { return .some(state.takePending()) }
                     if state.closed { return .some(nil) }
                     state.reader = continuation
@@ -91,15 +91,15 @@ public final class EventOutbox: Sendable {
 
     /// The writer sent `count` bytes to the client.
     public func written(_ count: Int) {
-        state.withLock { $0.waiting -= count }
+        state.withLockedValue { $0.waiting -= count }
     }
 
     /// True once the stream was cut off for falling behind.
-    public var overflowed: Bool { state.withLock { $0.overflowed } }
+    public var overflowed: Bool { state.withLockedValue { $0.overflowed } }
 
     /// No more records: the writer gets what is queued, then nil.
     public func close() {
-        let reader = state.withLock { state in
+        let reader = state.withLockedValue { state in
             state.closed = true
             return state.pending.isEmpty ? state.takeReader() : nil
         }

@@ -1,6 +1,6 @@
 import ClusterProtocol
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A scheduler's side of Mesos' v1 scheduler API, for Corral's own frameworks (`corral
 /// execute`, Apps, the benchmarks, the tests): finds the leading master, SUBSCRIBEs
@@ -11,7 +11,7 @@ public final class SchedulerSession: Sendable {
     /// Presented on every request when the master authenticates frameworks.
     public let credential: Credential?
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var leader: HostPort?
@@ -29,7 +29,7 @@ public final class SchedulerSession: Sendable {
 
     private var authorization: [(String, String)] { credential.map { [("Authorization", $0.authorization)] } ?? [] }
 
-    public var frameworkID: Mesos.FrameworkID? { state.withLock { $0.frameworkID } }
+    public var frameworkID: Mesos.FrameworkID? { state.withLockedValue { $0.frameworkID } }
 
     /// Subscribes with `info` and calls `handle` for each event until it returns false
     /// or the stream ends (then this returns; the caller may subscribe again).
@@ -58,7 +58,7 @@ public final class SchedulerSession: Sendable {
                     throw SchedulerSessionError.refused(
                         status: head.status, message: String(decoding: text, as: UTF8.self))
                 }
-                state.withLock {
+                state.withLockedValue {
                     if $0.leader != target || $0.connection == nil {
                         $0.connection?.close()
                         $0.connection = HTTPConnection(host: target.host, port: target.port)
@@ -70,7 +70,7 @@ public final class SchedulerSession: Sendable {
                 while let record = try await records.next() {
                     let event = try MesosJSON.decode(Mesos.SchedulerEvent.self, from: record)
                     if event.type == .subscribed, let id = event.subscribed?.frameworkID {
-                        state.withLock { $0.frameworkID = id }
+                        state.withLockedValue { $0.frameworkID = id }
                     }
                     guard try await handle(event) else { return nil }
                 }
@@ -84,7 +84,7 @@ public final class SchedulerSession: Sendable {
 
     /// Sends a call on the current stream; throws unless the master answers 202.
     public func send(_ call: Mesos.SchedulerCall) async throws {
-        let (streamID, frameworkID, connection) = state.withLock { ($0.streamID, $0.frameworkID, $0.connection) }
+        let (streamID, frameworkID, connection) = state.withLockedValue { ($0.streamID, $0.frameworkID, $0.connection) }
         guard let streamID, let connection else { throw SchedulerSessionError.notSubscribed }
         var call = call
         call.frameworkID = call.frameworkID ?? frameworkID

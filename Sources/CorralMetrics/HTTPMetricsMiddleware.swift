@@ -1,7 +1,7 @@
 import CoreMetrics
 import HTTPTypes
 import Hummingbird
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Counts every request a daemon answers and how long it took to start answering:
 /// `corral_http_requests_total{route,method,code}` and
@@ -24,7 +24,7 @@ public struct HTTPRequestMetrics: Sendable {
     ) {
         let key = Handles.Key(
             route: route, method: knownMethods.contains(method) ? method.rawValue : "OTHER", code: status.code)
-        let (counter, timer) = handles.made.withLock { made in
+        let (counter, timer) = handles.made.withLockedValue { made in
             if let found = made[key] { return found }
             let labels = [("route", key.route), ("method", key.method)]
             let new = (
@@ -44,7 +44,7 @@ public struct HTTPRequestMetrics: Sendable {
             var method: String
             var code: Int
         }
-        let made = Mutex<[Key: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+        let made = NIOLockedValueBox<[Key: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
     }
 }
 

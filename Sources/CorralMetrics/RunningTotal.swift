@@ -1,5 +1,5 @@
 import CoreMetrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A Prometheus counter that follows a total a core keeps (status update retries, say):
 /// at each scrape it grows by what the total grew since the last one. A total that went
@@ -7,15 +7,15 @@ import Synchronization
 /// from zero.
 public final class RunningTotal: Sendable {
     private let counter: CoreMetrics.Counter
-    private let seen: Mutex<Int>
+    private let seen: NIOLockedValueBox<Int>
 
     public init(_ counter: CoreMetrics.Counter) {
         self.counter = counter
-        self.seen = Mutex(0)
+        self.seen = NIOLockedValueBox(0)
     }
 
     public func follow(_ total: Int) {
-        let grown = seen.withLock { seen -> Int in
+        let grown = seen.withLockedValue { seen -> Int in
             let grown = total >= seen ? total - seen : total
             seen = total
             return grown

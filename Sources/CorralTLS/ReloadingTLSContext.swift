@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,7 +24,7 @@ public final class ReloadingTLSContext: Sendable {
 
     private let settings: TLSSettings
     private let make: @Sendable (TLSSettings) throws -> NIOSSLContext
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let logger: Logger
 
     public init(
@@ -34,34 +34,35 @@ public final class ReloadingTLSContext: Sendable {
         self.make = make
         self.logger = logger
         let stamps = settings.files.map(FileStamp.init(path:))
-        state = Mutex(State(context: try make(settings), stamps: stamps, checkedAt: .now, failedStamps: nil))
+        state = NIOLockedValueBox(
+            State(context: try make(settings), stamps: stamps, checkedAt: .now, failedStamps: nil))
     }
 
     /// The context for a new connection.
     public func current() -> NIOSSLContext {
-        guard settings.reloadOnChange else { return state.withLock { $0.context } }
+        guard settings.reloadOnChange else { return state.withLockedValue { $0.context } }
         let now = ContinuousClock.now
-        let due = state.withLock { state -> [FileStamp?]? in
+        let due = state.withLockedValue { state -> [FileStamp?]? in
             guard now - state.checkedAt >= Self.checkInterval else { return nil }
             state.checkedAt = now
             let stamps = settings.files.map(FileStamp.init(path:))
             return stamps == state.stamps || stamps == state.failedStamps ? nil : stamps
         }
         if let stamps = due { reload(stamps) }
-        return state.withLock { $0.context }
+        return state.withLockedValue { $0.context }
     }
 
     private func reload(_ stamps: [FileStamp?]) {
         do {
             let context = try make(settings)
-            state.withLock {
+            state.withLockedValue {
                 $0.context = context
                 $0.stamps = stamps
                 $0.failedStamps = nil
             }
             logger.info("TLS files changed; new connections use them: \(settings.files.joined(separator: ", "))")
         } catch {
-            state.withLock { $0.failedStamps = stamps }
+            state.withLockedValue { $0.failedStamps = stamps }
             logger.warning("TLS files changed but cannot be used, keeping the previous ones: \(error)")
         }
     }

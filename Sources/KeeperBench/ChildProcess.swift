@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +9,7 @@ import Synchronization
 /// it ended.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
-    private let ending = Mutex<Int32?>(nil)
+    private let ending = NIOLockedValueBox<Int32?>(nil)
 
     /// Starts `arguments[0]`, looked up in PATH, with the rest as its arguments, in this
     /// process's environment plus `environment`.
@@ -57,7 +57,7 @@ public final class ChildProcess: Sendable {
     }
 
     private func poll(blocking: Bool) -> Int32? {
-        ending.withLock { ending in
+        ending.withLockedValue { ending in
             if let ending { return ending }
             var status: Int32 = 0
             var result: pid_t

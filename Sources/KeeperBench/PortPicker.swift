@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +11,7 @@ import Synchronization
 /// ports free until it starts again. So a port handed out once is never handed out again by
 /// this process.
 public enum PortPicker {
-    private static let handedOut = Mutex<Set<Int>>([])
+    private static let handedOut = NIOLockedValueBox<Set<Int>>([])
 
     /// `count` distinct free ports: the first ones of `range` that nothing listens on, or
     /// without a range the kernel's picks. Each stays bound until all are picked, so none
@@ -31,7 +31,7 @@ public enum PortPicker {
             let source = range.map { "in \($0.lowerBound)-\($0.upperBound)" } ?? "from the kernel"
             throw .invalidOption("no \(count) free ports on 127.0.0.1 \(source) (found \(ports.count))")
         }
-        handedOut.withLock { $0.formUnion(ports) }
+        handedOut.withLockedValue { $0.formUnion(ports) }
         return ports
     }
 
@@ -45,7 +45,7 @@ public enum PortPicker {
         return low...high
     }
 
-    private static func isHandedOut(_ port: Int) -> Bool { handedOut.withLock { $0.contains(port) } }
+    private static func isHandedOut(_ port: Int) -> Bool { handedOut.withLockedValue { $0.contains(port) } }
 
     /// A socket bound to 127.0.0.1:`port` (0: any) and the port it got, or nil if taken.
     private static func bind(_ port: Int) -> (Int32, Int)? {

@@ -1,6 +1,6 @@
 import Dispatch
 import FoundationEssentials
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -142,16 +142,16 @@ public final class ServerProcess: Sendable {
         self.logPath = logPath
         spawnedAt = DispatchTime.now().uptimeNanoseconds
         process = try ChildProcess(arguments: arguments, logPath: logPath)
-        Self.live.withLock { _ = $0.insert(process.pid) }
+        Self.live.withLockedValue { _ = $0.insert(process.pid) }
     }
 
     /// Every server process running now, for `killAll` when the benchmark is interrupted.
-    private static let live = Mutex<Set<Int32>>([])
+    private static let live = NIOLockedValueBox<Set<Int32>>([])
 
     /// SIGKILLs every server process a benchmark started and has not stopped yet (for a
     /// signal handler: the servers must not outlive an interrupted run).
     public static func killAll() {
-        for pid in live.withLock({ $0 }) { Glibc.kill(pid, SIGKILL) }
+        for pid in live.withLockedValue({ $0 }) { Glibc.kill(pid, SIGKILL) }
     }
 
     /// Polls `srvr` until the server says it serves; returns the seconds since spawn.
@@ -178,7 +178,7 @@ public final class ServerProcess: Sendable {
     @discardableResult
     public func stop(grace: Double = 30) async -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { Self.live.withLock { _ = $0.remove(process.pid) } }
+        defer { Self.live.withLockedValue { _ = $0.remove(process.pid) } }
         guard process.isRunning else { return 0 }
         Glibc.kill(pid, SIGTERM)
         let deadline = start + UInt64(grace * 1e9)
@@ -206,7 +206,7 @@ public final class ServerProcess: Sendable {
             Glibc.kill(process.pid, SIGKILL)
             process.waitUntilExit()
         }
-        Self.live.withLock { _ = $0.remove(process.pid) }
+        Self.live.withLockedValue { _ = $0.remove(process.pid) }
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Where zkcli writes: results to standard output, one-line errors to standard error.
 public protocol Terminal: Sendable {
@@ -28,14 +28,14 @@ public struct StandardTerminal: Terminal {
 
 /// Keeps what was written, for tests and for callers that want the text.
 public final class CapturedTerminal: Terminal {
-    private let text = Mutex<(out: String, err: String)>(("", ""))
+    private let text = NIOLockedValueBox<(out: String, err: String)>(("", ""))
 
     public init() {}
 
-    public var stdout: String { text.withLock { $0.out } }
-    public var stderr: String { text.withLock { $0.err } }
+    public var stdout: String { text.withLockedValue { $0.out } }
+    public var stderr: String { text.withLockedValue { $0.err } }
 
-    public func out(_ line: String) { text.withLock { $0.out += line + "\n" } }
-    public func err(_ line: String) { text.withLock { $0.err += line + "\n" } }
-    public func prompt(_ text: String) { self.text.withLock { $0.out += text } }
+    public func out(_ line: String) { text.withLockedValue { $0.out += line + "\n" } }
+    public func err(_ line: String) { text.withLockedValue { $0.err += line + "\n" } }
+    public func prompt(_ text: String) { self.text.withLockedValue { $0.out += text } }
 }

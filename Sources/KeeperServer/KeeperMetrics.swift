@@ -1,7 +1,7 @@
 import CoreMetrics
 import CorralMetrics
 import KeeperNode
-import Synchronization
+import NIOConcurrencyHelpers
 import Zab
 
 /// A Keeper server's `GET /metrics`, under the names ZooKeeper 3.6+'s Prometheus provider
@@ -27,7 +27,7 @@ public final class KeeperMetrics: Sendable {
     let electionTime: Recorder
     let lookingCount: CoreMetrics.Counter
     let samplesDropped: CoreMetrics.Counter
-    private let followersReported = Mutex<Set<PeerID>>([])
+    private let followersReported = NIOLockedValueBox<Set<PeerID>>([])
 
     public init() {
         readLatency = registry.histogram("readlatency")
@@ -78,7 +78,7 @@ public final class KeeperMetrics: Sendable {
         }
         // A follower no longer connected to this leader reports 0 (its series stays).
         let reported = Set(status.followers.map(\.id))
-        for gone in followersReported.withLock({ seen in
+        for gone in followersReported.withLockedValue({ seen in
             defer { seen = reported }
             return seen.subtracting(reported)
         }) {

@@ -1,6 +1,6 @@
 import Foundation
 import KeeperClient
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One Apache ZooKeeper standalone server for the whole test process.
 ///
@@ -101,12 +101,12 @@ public actor ApacheZooKeeper {
 
 /// Stops the launched watchdog shells when the test process exits normally.
 enum Watchdog {
-    private static let shells = Mutex<[Int32]>([])
-    private static let installed = Mutex(false)
+    private static let shells = NIOLockedValueBox<[Int32]>([])
+    private static let installed = NIOLockedValueBox(false)
 
     static func register(_ pid: Int32) {
-        shells.withLock { $0.append(pid) }
-        let install = installed.withLock { installed in
+        shells.withLockedValue { $0.append(pid) }
+        let install = installed.withLockedValue { installed in
             defer { installed = true }
             return !installed
         }
@@ -114,6 +114,6 @@ enum Watchdog {
     }
 
     static func stopAll() {
-        for pid in shells.withLock({ $0 }) { kill(pid, SIGTERM) }
+        for pid in shells.withLockedValue({ $0 }) { kill(pid, SIGTERM) }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Which seeds a simulation test runs, from the environment, and how to replay one:
 /// `NAME_SEED=N` replays seed N alone, `NAME_SEEDS=K` runs K seeds from `NAME_SEED_BASE`
@@ -75,7 +75,7 @@ private final class SeedWork: Sendable {
 
     private let seeds: [UInt64]
     private let failuresMax: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(seeds: [UInt64], failuresMax: Int) {
         self.seeds = seeds
@@ -84,19 +84,19 @@ private final class SeedWork: Sendable {
 
     /// The next seed to run, or nil when all have been handed out or enough have failed.
     func next() -> UInt64? {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.next < seeds.count, state.failures.count < failuresMax else { return nil }
             defer { state.next += 1 }
             return seeds[state.next]
         }
     }
 
-    func counted(_ count: Int) { state.withLock { $0.counted += count } }
+    func counted(_ count: Int) { state.withLockedValue { $0.counted += count } }
 
-    func failed(_ seed: UInt64, _ text: String) { state.withLock { $0.failures.append((seed, text)) } }
+    func failed(_ seed: UInt64, _ text: String) { state.withLockedValue { $0.failures.append((seed, text)) } }
 
     var result: (failures: [String], counted: Int) {
-        state.withLock { state in
+        state.withLockedValue { state in
             (state.failures.sorted { $0.seed < $1.seed }.prefix(failuresMax).map(\.text), state.counted)
         }
     }
@@ -106,12 +106,12 @@ private final class SeedWork: Sendable {
 /// directory: when a seed traps, the file names it.
 private final class RunningSeeds: Sendable {
     static let shared = RunningSeeds()
-    private let running = Mutex<[String: String]>([:])
+    private let running = NIOLockedValueBox<[String: String]>([:])
     private let path = FileManager.default.temporaryDirectory.appendingPathComponent("corral-last-seed").path
 
     /// Records that `thread` now runs the seed `replay` replays (nil: none).
     func start(_ thread: String, _ replay: String?) {
-        running.withLock { running in
+        running.withLockedValue { running in
             running[thread] = replay
             let text = running.values.sorted().map { $0 + "\n" }.joined()
             try? text.write(toFile: path, atomically: false, encoding: .utf8)

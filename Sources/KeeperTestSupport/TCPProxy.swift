@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A TCP proxy in front of a server, for breaking the network under a client without
 /// touching the client: `cut()` closes every connection (the client sees EOF), `freeze`
@@ -47,17 +47,17 @@ public final class TCPProxy: Sendable {
 
     /// Closes every connection through the proxy.
     public func cut() {
-        for channel in state.channels.withLock({ $0 }) { channel.close(promise: nil) }
+        for channel in state.channels.withLockedValue({ $0 }) { channel.close(promise: nil) }
     }
 
     /// While frozen, bytes are dropped in both directions and the connections stay open.
     public func freeze(_ frozen: Bool) {
-        state.frozen.withLock { $0 = frozen }
+        state.frozen.withLockedValue { $0 = frozen }
     }
 
     /// While refusing, new connections are closed as soon as they are accepted.
     public func refuse(_ refusing: Bool) {
-        state.refusing.withLock { $0 = refusing }
+        state.refusing.withLockedValue { $0 = refusing }
     }
 
     public func stop() async {
@@ -68,11 +68,11 @@ public final class TCPProxy: Sendable {
     private static func accept(
         _ inbound: any Channel, upstreamHost: String, upstreamPort: Int, state: ProxyState
     ) -> EventLoopFuture<Void> {
-        if state.refusing.withLock({ $0 }) { return inbound.close() }
+        if state.refusing.withLockedValue({ $0 }) { return inbound.close() }
         return ClientBootstrap(group: inbound.eventLoop)
             .connect(host: upstreamHost, port: upstreamPort)
             .flatMap { outbound in
-                state.channels.withLock { $0 += [inbound, outbound] }
+                state.channels.withLockedValue { $0 += [inbound, outbound] }
                 do {
                     try inbound.pipeline.syncOperations.addHandler(Relay(peer: outbound, state: state))
                     try outbound.pipeline.syncOperations.addHandler(Relay(peer: inbound, state: state))
@@ -86,9 +86,9 @@ public final class TCPProxy: Sendable {
 }
 
 final class ProxyState: Sendable {
-    let channels = Mutex<[any Channel]>([])
-    let frozen = Mutex(false)
-    let refusing = Mutex(false)
+    let channels = NIOLockedValueBox<[any Channel]>([])
+    let frozen = NIOLockedValueBox(false)
+    let refusing = NIOLockedValueBox(false)
 }
 
 /// Copies what one side reads to the other; when one side closes, so does the other.
@@ -104,14 +104,14 @@ final class Relay: ChannelInboundHandler, Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !state.frozen.withLock({ $0 }) {
+        if !state.frozen.withLockedValue({ $0 }) {
             peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         let me = context.channel
-        state.channels.withLock { channels in channels.removeAll { $0 === me } }
+        state.channels.withLockedValue { channels in channels.removeAll { $0 === me } }
         peer.close(promise: nil)
     }
 

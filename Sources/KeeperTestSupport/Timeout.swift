@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Fails a test step that takes longer than it should, instead of hanging the run.
 public struct TimedOut: Error, CustomStringConvertible {
@@ -27,10 +27,11 @@ public func withTimeout<T: Sendable>(
 
 /// The first result of a race, handed to one waiter.
 private final class Outcome<T: Sendable>: Sendable {
-    private let state = Mutex<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>((nil, nil))
+    private let state = NIOLockedValueBox<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>(
+        (nil, nil))
 
     func settle(_ result: Result<T, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
+        let waiter = state.withLockedValue { state -> CheckedContinuation<T, any Error>? in
             guard state.result == nil else { return nil }
             state.result = result
             defer { state.waiter = nil }
@@ -41,7 +42,7 @@ private final class Outcome<T: Sendable>: Sendable {
 
     func value() async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { state -> Result<T, any Error>? in
+            let ready = state.withLockedValue { state -> Result<T, any Error>? in
                 if let result = state.result { return result }
                 state.waiter = continuation
                 return nil

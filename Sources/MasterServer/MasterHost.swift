@@ -3,7 +3,7 @@ import ClusterProtocol
 import FoundationEssentials
 import Logging
 import MasterCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The one owner of the master's state: the `Master` core while this master leads,
 /// nothing while it stands by. Every request and timer goes through it; it carries out
@@ -18,8 +18,8 @@ public actor MasterHost {
     /// Whether this master leads, readable without waiting for the actor: every request
     /// asks first (a standby redirects it), and a second hop per request cost the master
     /// measurable time under load. Written only by the actor.
-    public nonisolated var role: Role { roleState.withLock { $0 } }
-    private let roleState = Mutex<Role>(.standby(leader: nil))
+    public nonisolated var role: Role { roleState.withLockedValue { $0 } }
+    private let roleState = NIOLockedValueBox<Role>(.standby(leader: nil))
     private(set) var master: Master?
     private let makeConfig: @Sendable (Mesos.MasterInfo) -> MasterConfig
     private let clock = EdgeClock()
@@ -93,7 +93,7 @@ public actor MasterHost {
             abdicate: { [term] reason in await self.abdicate(reason, term: term) })
         self.abdication = abdication
         master = Master(config: makeConfig(info), now: clock.now, registry: registry)
-        roleState.withLock { $0 = .leading }
+        roleState.withLockedValue { $0 = .leading }
         electedAt = clock.now
         selfAddress = "\(info.address?.ip ?? info.hostname ?? "127.0.0.1"):\(info.port)"
         logger.info("Elected leading master \(info.id) at \(info.address?.ip ?? "?"):\(info.port)")
@@ -113,27 +113,27 @@ public actor MasterHost {
             abdication = nil
             for request in maintenanceWaits.keys.sorted() { answerMaintenance(request, .standingBy) }
         }
-        roleState.withLock { $0 = .standby(leader: leader) }
+        roleState.withLockedValue { $0 = .standby(leader: leader) }
     }
 
     /// Remembers who leads, for redirects, unless this master leads itself.
     public func noteLeader(_ leader: HostPort?) {
-        roleState.withLock { role in
+        roleState.withLockedValue { role in
             if case .standby = role { role = .standby(leader: leader) }
         }
-        leaderSilent.withLock { $0 = false }
+        leaderSilent.withLockedValue { $0 = false }
     }
 
     /// Whether the leader this standby redirects to failed to answer its last probe
     /// (`LeaderWatch`): a leader cut off answers nothing until its session expires, and a
     /// client redirected to it would hang there (pymesos then keeps trying it: found by
     /// test_netns). Such a standby answers 503 instead of 307.
-    public nonisolated var isLeaderSilent: Bool { leaderSilent.withLock { $0 } }
-    private let leaderSilent = Mutex(false)
+    public nonisolated var isLeaderSilent: Bool { leaderSilent.withLockedValue { $0 } }
+    private let leaderSilent = NIOLockedValueBox(false)
 
     func noteLeaderAnswers(_ answered: Bool, at address: HostPort) {
         guard case .standby(let leader) = role, leader == address else { return }
-        leaderSilent.withLock { $0 = !answered }
+        leaderSilent.withLockedValue { $0 = !answered }
     }
 
     /// Opens an outbound stream for a subscription about to be stepped.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClusterEdge
 import FoundationEssentials
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Makes one change through the API and follows the deployment it starts, with a live
 /// progress line, until it succeeds (exit 0), fails (exit 1: cancelled, or overridden by
@@ -61,14 +61,14 @@ struct AppsDeploymentWatch {
 
     /// An event stream that records each deployment's end.
     private final class Listener: Sendable {
-        private let ended = Mutex<[String: String]>([:])
-        private let over = Mutex(false)
-        private let taskBox = Mutex<Task<Void, any Error>?>(nil)
+        private let ended = NIOLockedValueBox<[String: String]>([:])
+        private let over = NIOLockedValueBox(false)
+        private let taskBox = NIOLockedValueBox<Task<Void, any Error>?>(nil)
 
-        var task: Task<Void, any Error> { taskBox.withLock { $0! } }
-        var isOver: Bool { over.withLock { $0 } }
+        var task: Task<Void, any Error> { taskBox.withLockedValue { $0! } }
+        var isOver: Bool { over.withLockedValue { $0 } }
 
-        func outcome(of deployment: String) -> String? { ended.withLock { $0[deployment] } }
+        func outcome(of deployment: String) -> String? { ended.withLockedValue { $0[deployment] } }
 
         /// A listener whose stream is attached (it heard `event_stream_attached`); the
         /// stream's error if it failed first.
@@ -79,18 +79,18 @@ struct AppsDeploymentWatch {
                 api: api, types: ["event_stream_attached", "deployment_success", "deployment_failed"])
             let task = Task {
                 defer {
-                    listener.over.withLock { $0 = true }
+                    listener.over.withLockedValue { $0 = true }
                     attach.finish()
                 }
                 try await events.read { type, json in
                     if type == "event_stream_attached" { attach.yield() }
                     if let id = try? JSONTapeDecoder().decode(Ended.self, from: Array(json.utf8)).id {
-                        listener.ended.withLock { $0[id] = type }
+                        listener.ended.withLockedValue { $0[id] = type }
                     }
                     return true
                 }
             }
-            listener.taskBox.withLock { $0 = task }
+            listener.taskBox.withLockedValue { $0 = task }
             for await _ in attached { return listener }
             try await task.value
             throw CommandFailure("Apps' event stream ended before it opened")

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterBench
 import ClusterEdge
 import KeeperBench
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -96,7 +96,7 @@ final class MasterGroup: Sendable {
     private let commands: [[String]]
     private let logs: [String]
     private let ports: [Int]
-    private let state: Mutex<(processes: [ChildProcess?], killed: Int?)>
+    private let state: NIOLockedValueBox<(processes: [ChildProcess?], killed: Int?)>
 
     init(count: Int, zk: String, in directory: String) throws {
         self.zk = zk
@@ -110,7 +110,7 @@ final class MasterGroup: Sendable {
         logs = (0..<count).map { "\(directory)/master-\($0 + 1).log" }
         var processes: [ChildProcess?] = []
         for index in 0..<count { processes.append(try Self.start(commands[index], log: logs[index])) }
-        state = Mutex((processes, nil))
+        state = NIOLockedValueBox((processes, nil))
     }
 
     private static func start(_ command: [String], log: String) throws -> ChildProcess {
@@ -123,7 +123,7 @@ final class MasterGroup: Sendable {
         guard let index = ports.firstIndex(of: address.port) else {
             throw BenchFailure(message: "the leader \(address) is none of the masters this bench started")
         }
-        let process = state.withLock { state in
+        let process = state.withLockedValue { state in
             state.killed = index
             defer { state.processes[index] = nil }
             return state.processes[index]
@@ -136,9 +136,9 @@ final class MasterGroup: Sendable {
     /// leader (so it follows the election), and has had time to see the leader listening
     /// (a standby that never saw the leader alive leaves a dead one to its Keeper session).
     func restartKilled() async throws {
-        guard let index = state.withLock({ $0.killed }) else { return }
+        guard let index = state.withLockedValue({ $0.killed }) else { return }
         let process = try Self.start(commands[index], log: logs[index])
-        state.withLock {
+        state.withLockedValue {
             $0.processes[index] = process
             $0.killed = nil
         }
@@ -155,7 +155,7 @@ final class MasterGroup: Sendable {
     }
 
     func stopAll() {
-        let processes = state.withLock { $0.processes }
+        let processes = state.withLockedValue { $0.processes }
         for process in processes.compactMap({ $0 }) {
             process.signal(SIGTERM)
             process.waitUntilExit()

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterEdge
 import Dispatch
 import FoundationEssentials
-import Synchronization
+import NIOConcurrencyHelpers
 
 struct Corral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +39,7 @@ enum CorralMain {
 
     /// Runs an async command on the concurrency pool; the main thread blocks until it ends.
     private static func waitFor(_ command: any AsyncParsableCommand) throws {
-        let outcome = Mutex<Result<Void, any Error>?>(nil)
+        let outcome = NIOLockedValueBox<Result<Void, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let box = UncheckedCommand(command: command)
         Task {
@@ -51,11 +51,11 @@ enum CorralMain {
             } catch {
                 result = .failure(error)
             }
-            outcome.withLock { $0 = result }
+            outcome.withLockedValue { $0 = result }
             done.signal()
         }
         done.wait()
-        try outcome.withLock { $0 }?.get()
+        try outcome.withLockedValue { $0 }?.get()
     }
 }
 

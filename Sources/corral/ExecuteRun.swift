@@ -1,7 +1,7 @@
 import ClusterCore
 import ClusterEdge
 import ClusterProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The state of one `corral execute`: tasks to launch, what each ended with.
 final class ExecuteRun: Sendable {
@@ -10,7 +10,7 @@ final class ExecuteRun: Sendable {
     let needs: Resources
     let environment: [String]
     let count: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var launched = 0
@@ -26,7 +26,7 @@ final class ExecuteRun: Sendable {
     }
 
     /// The highest exit status of the tasks.
-    var exitStatus: Int32 { state.withLock { $0.ended.values.max() ?? 1 } }
+    var exitStatus: Int32 { state.withLockedValue { $0.ended.values.max() ?? 1 } }
 
     /// Handles one event; false once every task has ended.
     func handle(_ event: Mesos.SchedulerEvent, session: SchedulerSession) async throws -> Bool {
@@ -42,7 +42,7 @@ final class ExecuteRun: Sendable {
                         type: .acknowledge, acknowledge: .init(agentID: agentID, taskID: status.taskID, uuid: uuid)))
             }
             if status.state.isTerminal {
-                let done = state.withLock { state -> Bool in
+                let done = state.withLockedValue { state -> Bool in
                     state.ended[status.taskID.value] = Self.exitStatus(of: status)
                     return state.ended.count == count
                 }
@@ -53,7 +53,7 @@ final class ExecuteRun: Sendable {
             }
         case .error:
             Output.line("Received an ERROR event: \(event.error?.message ?? "")")
-            state.withLock { $0.ended[name] = 1 }
+            state.withLockedValue { $0.ended[name] = 1 }
             return false
         default: break
         }
@@ -64,20 +64,20 @@ final class ExecuteRun: Sendable {
         for offer in offers {
             var available = (try? Resources(offer.resources)) ?? Resources()
             var tasks: [Mesos.TaskInfo] = []
-            while state.withLock({ $0.launched }) + tasks.count < count, available.contains(needs) {
+            while state.withLockedValue({ $0.launched }) + tasks.count < count, available.contains(needs) {
                 available = available.removing(needs)
-                tasks.append(task(number: state.withLock { $0.launched } + tasks.count, on: offer))
+                tasks.append(task(number: state.withLockedValue { $0.launched } + tasks.count, on: offer))
             }
             guard !tasks.isEmpty else {
                 try await session.send(Mesos.SchedulerCall(type: .decline, decline: .init(offerIDs: [offer.id])))
                 continue
             }
-            state.withLock { $0.launched += tasks.count }
+            state.withLockedValue { $0.launched += tasks.count }
             let accept = Mesos.SchedulerCall.Accept(offerIDs: [offer.id], operations: [.launch(tasks)])
             try await session.send(Mesos.SchedulerCall(type: .accept, accept: accept))
             for task in tasks { Output.line("Submitted task '\(task.taskID.value)' to agent '\(offer.agentID.value)'") }
         }
-        if state.withLock({ $0.launched }) >= count {
+        if state.withLockedValue({ $0.launched }) >= count {
             try? await session.send(Mesos.SchedulerCall(type: .suppress))
         }
     }

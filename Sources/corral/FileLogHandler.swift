@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +11,7 @@ struct FileLogHandler: LogHandler {
     /// One open file shared by every logger that writes to it; the lock orders the lines.
     final class Sink: @unchecked Sendable {
         private let handle: UnsafeMutablePointer<FILE>
-        private let lock = Mutex(())
+        private let lock = NIOLockedValueBox(())
 
         init(path: String) throws {
             guard let handle = fopen(path, "a") else {
@@ -21,7 +21,7 @@ struct FileLogHandler: LogHandler {
         }
 
         func write(_ line: String) {
-            lock.withLock { _ in
+            lock.withLockedValue { _ in
                 fputs(line, handle)
                 fflush(handle)
             }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +8,7 @@ import Synchronization
 /// is a pipe or a file): `corral up`, `execute` and `cluster` report as things happen.
 enum Output {
     static func line(_ text: String) {
-        let clearProgress = progressShown.withLock { shown in
+        let clearProgress = progressShown.withLockedValue { shown in
             defer { shown = false }
             return shown
         }
@@ -20,15 +20,15 @@ enum Output {
     static func progress(_ text: String) {
         if isatty(1) != 0 {
             write("\r\u{1B}[K" + text)
-            progressShown.withLock { $0 = true }
-        } else if lastProgress.withLock({ $0 != text }) {
+            progressShown.withLockedValue { $0 = true }
+        } else if lastProgress.withLockedValue({ $0 != text }) {
             write(text + "\n")
         }
-        lastProgress.withLock { $0 = text }
+        lastProgress.withLockedValue { $0 = text }
     }
 
-    private static let progressShown = Mutex(false)
-    private static let lastProgress = Mutex("")
+    private static let progressShown = NIOLockedValueBox(false)
+    private static let lastProgress = NIOLockedValueBox("")
 
     private static func write(_ text: String) {
         var bytes = Array(text.utf8)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import KeeperServer
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -70,16 +70,16 @@ enum SignalWaiter {
 /// The continuation is resumed under the mutex; the sources are kept while
 /// `waitForTermination` sets them up, before any of them can fire.
 private final class SignalState: @unchecked Sendable {
-    private let continuation: Mutex<CheckedContinuation<Error?, Never>?>
+    private let continuation: NIOLockedValueBox<CheckedContinuation<Error?, Never>?>
     private var sources: [DispatchSourceSignal] = []
 
-    init(_ continuation: CheckedContinuation<Error?, Never>) { self.continuation = Mutex(continuation) }
+    init(_ continuation: CheckedContinuation<Error?, Never>) { self.continuation = NIOLockedValueBox(continuation) }
 
     func keep(_ source: DispatchSourceSignal) { sources.append(source) }
 
     /// Resumes the waiter once; later calls do nothing.
     func fire(_ failure: Error?) {
-        let waiter = continuation.withLock { waiter -> CheckedContinuation<Error?, Never>? in
+        let waiter = continuation.withLockedValue { waiter -> CheckedContinuation<Error?, Never>? in
             defer { waiter = nil }
             return waiter
         }

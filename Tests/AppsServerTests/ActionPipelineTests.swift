@@ -1,6 +1,6 @@
 import AppsCore
 import ClusterProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import AppsServer
@@ -10,9 +10,9 @@ import Testing
 @Suite struct ActionPipelineTests {
     /// What the effects saw, in order.
     private final class Journal: Sendable {
-        let entries = Mutex<[String]>([])
-        func add(_ entry: String) { entries.withLock { $0.append(entry) } }
-        var all: [String] { entries.withLock { $0 } }
+        let entries = NIOLockedValueBox<[String]>([])
+        func add(_ entry: String) { entries.withLockedValue { $0.append(entry) } }
+        var all: [String] { entries.withLockedValue { $0 } }
     }
 
     private func pipeline(
@@ -64,10 +64,10 @@ import Testing
     @Test("users' changes are refused once batchesQueuedMax batches wait")
     func boundedQueue() async {
         let journal = Journal()
-        let gate = Mutex(true)
+        let gate = NIOLockedValueBox(true)
         let pipeline = ActionPipeline(
             effects: .init(
-                write: { _ in while gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) } },
+                write: { _ in while gate.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) } },
                 send: { _ in }, publish: { _ in }, probe: { _ in }, log: { journal.add($0) }),
             failed: { _ in })
         var tickets: [Int] = []
@@ -75,7 +75,7 @@ import Testing
         // One batch is being written; the rest wait.
         try? await Task.sleep(for: .milliseconds(50))
         #expect(pipeline.hasRoom == false)
-        gate.withLock { $0 = false }
+        gate.withLockedValue { $0 = false }
         #expect(await pipeline.waitUntilDone(tickets.last!))
         #expect(pipeline.hasRoom)
     }

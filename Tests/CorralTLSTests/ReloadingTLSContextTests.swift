@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
-import Synchronization
 import Testing
 
 @testable import CorralTLS
@@ -9,7 +9,7 @@ import Testing
 @Suite("TLS contexts that follow their files")
 struct ReloadingTLSContextTests {
     final class Counter: Sendable {
-        let made = Mutex(0)
+        let made = NIOLockedValueBox(0)
     }
 
     static func workspace() throws -> String {
@@ -35,28 +35,28 @@ struct ReloadingTLSContextTests {
         settings.clientAuth = .need
         let counter = Counter()
         let reloading = try ReloadingTLSContext(settings, logger: Logger(label: "test")) {
-            counter.made.withLock { $0 += 1 }
+            counter.made.withLockedValue { $0 += 1 }
             return try TLSContextFactory.server($0)
         }
         let first = reloading.current()
         #expect(reloading.current() === first)
         try await Task.sleep(for: ReloadingTLSContext.checkInterval + .milliseconds(100))
         #expect(reloading.current() === first, "nothing changed: no new context")
-        #expect(counter.made.withLock { $0 } == 1)
+        #expect(counter.made.withLockedValue { $0 } == 1)
 
         try Self.replace(
             directory + "/server.pem", with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("server2.pem"))))
         try await Task.sleep(for: ReloadingTLSContext.checkInterval + .milliseconds(100))
         let second = reloading.current()
         #expect(second !== first)
-        #expect(counter.made.withLock { $0 } == 2)
+        #expect(counter.made.withLockedValue { $0 } == 2)
 
         try Self.replace(directory + "/server.pem", with: Data("not a pem file".utf8))
         try await Task.sleep(for: ReloadingTLSContext.checkInterval + .milliseconds(100))
         #expect(reloading.current() === second, "an unusable file keeps the context in use")
         try await Task.sleep(for: ReloadingTLSContext.checkInterval + .milliseconds(100))
         #expect(reloading.current() === second)
-        #expect(counter.made.withLock { $0 } == 3, "the same broken files are tried once")
+        #expect(counter.made.withLockedValue { $0 } == 3, "the same broken files are tried once")
     }
 
     @Test("files that make no context are refused up front, naming the key and the fix")

@@ -1,7 +1,7 @@
 import KeeperClient
 import KeeperProtocol
 import KeeperTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite(
@@ -171,10 +171,10 @@ extension RecipeTests {
             var configuration = TestServers.testConfiguration(sessionTimeout: .seconds(4))
             configuration.reconnectDelayMax = .milliseconds(100)
             let client = try await KeeperClient.connect(proxy.hosts + root, configuration: configuration)
-            let lost = Mutex<ContinuousClock.Instant?>(nil)
+            let lost = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
             let watching = Task {
                 await client.waitUntilSessionLost(after: .seconds(1))
-                lost.withLock { $0 = .now }
+                lost.withLockedValue { $0 = .now }
             }
             // Cut off for less than the timeout: still trusted.
             proxy.refuse(true)
@@ -183,14 +183,14 @@ extension RecipeTests {
             proxy.refuse(false)
             try await client.waitUntilConnected(timeout: .seconds(5))
             try await Task.sleep(for: .milliseconds(1_200))
-            #expect(lost.withLock { $0 } == nil)
+            #expect(lost.withLockedValue { $0 } == nil)
             // Cut off for longer: lost about a second later, though the session lives on.
             let cutAt = ContinuousClock.now
             proxy.freeze(true)
             proxy.refuse(true)
             proxy.cut()
             try await withTimeout { await watching.value }
-            let after = try #require(lost.withLock { $0 }) - cutAt
+            let after = try #require(lost.withLockedValue { $0 }) - cutAt
             #expect(after >= .milliseconds(900), "lost \(after) after the cut, before the timeout")
             proxy.freeze(false)
             proxy.refuse(false)

@@ -1,6 +1,6 @@
 import Foundation
 import KeeperProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Real `corral keeper --id N` processes forming an ensemble on 127.0.0.1, each with its
 /// own free client and quorum ports and its own data directory.
@@ -82,7 +82,7 @@ final class EnsembleWriter: Sendable {
         var stopped = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let ports: [Int]
     private let name: String
     static let inFlight = 16
@@ -92,28 +92,28 @@ final class EnsembleWriter: Sendable {
         self.name = name
     }
 
-    var acknowledged: [String: [UInt8]] { state.withLock { $0.acknowledged } }
+    var acknowledged: [String: [UInt8]] { state.withLockedValue { $0.acknowledged } }
 
-    func stop() { state.withLock { $0.stopped = true } }
+    func stop() { state.withLockedValue { $0.stopped = true } }
 
     /// The first acknowledgement at or after `instant`.
     func firstAck(after instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        state.withLock { $0.acks.first { $0.time >= instant }?.time }
+        state.withLockedValue { $0.acks.first { $0.time >= instant }?.time }
     }
 
     /// The highest epoch of the writes acknowledged so far.
-    var lastEpoch: Int64 { state.withLock { ($0.acks.last?.zxid ?? 0) >> 32 } }
+    var lastEpoch: Int64 { state.withLockedValue { ($0.acks.last?.zxid ?? 0) >> 32 } }
 
     /// The first acknowledgement of a write committed in an epoch after `epoch`: a new
     /// leader served it.
     func firstAck(afterEpoch epoch: Int64) -> ContinuousClock.Instant? {
-        state.withLock { $0.acks.first { $0.zxid >> 32 > epoch }?.time }
+        state.withLockedValue { $0.acks.first { $0.zxid >> 32 > epoch }?.time }
     }
 
     func run() {
         var next = 0
         var serverIndex = 0
-        while !state.withLock({ $0.stopped }) {
+        while !state.withLockedValue({ $0.stopped }) {
             writeUntilFailure(port: ports[serverIndex % ports.count], next: &next)
             serverIndex += 1
             usleep(20_000)
@@ -139,13 +139,13 @@ final class EnsembleWriter: Sendable {
         }
         do {
             for _ in 0..<Self.inFlight { try send() }
-            while !state.withLock({ $0.stopped }) {
+            while !state.withLockedValue({ $0.stopped }) {
                 var reader = JuteReader(try connection.receiveFrame())
                 let header = try ReplyHeader(from: &reader)
                 guard let (path, data) = pending.removeValue(forKey: header.xid) else { continue }
                 if header.error == .ok {
                     let now = ContinuousClock.now
-                    state.withLock {
+                    state.withLockedValue {
                         $0.acknowledged[path] = data
                         $0.acks.append((now, header.zxid))
                     }

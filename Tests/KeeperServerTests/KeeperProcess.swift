@@ -1,6 +1,6 @@
 import Foundation
 import KeeperTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -128,11 +128,11 @@ final class KeeperProcess: @unchecked Sendable {
     /// this check and the server's bind. Each test process starts at its own offset and
     /// never hands out a port twice.
     private static let portsToTry = 22000..<32000
-    private static let nextPort = Mutex(22000 + Int(getpid() % 50) * 200)
+    private static let nextPort = NIOLockedValueBox(22000 + Int(getpid() % 50) * 200)
 
     static func freePort() throws -> Int {
         for _ in 0..<portsToTry.count {
-            let port = nextPort.withLock { next -> Int in
+            let port = nextPort.withLockedValue { next -> Int in
                 defer { next = next + 1 < portsToTry.upperBound ? next + 1 : portsToTry.lowerBound }
                 return next
             }

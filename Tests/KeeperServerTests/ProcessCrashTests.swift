@@ -1,12 +1,12 @@
 import Foundation
 import KeeperProtocol
 import KeeperTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// Writes with many requests in flight, recording each write the server acknowledged.
 private final class Writer: Sendable {
-    private let acknowledged = Mutex<[String: [UInt8]]>([:])
+    private let acknowledged = NIOLockedValueBox<[String: [UInt8]]>([:])
     private let port: Int
     private let round: Int
     static let inFlight = 32
@@ -16,7 +16,7 @@ private final class Writer: Sendable {
         self.round = round
     }
 
-    var acknowledgedWrites: [String: [UInt8]] { acknowledged.withLock { $0 } }
+    var acknowledgedWrites: [String: [UInt8]] { acknowledged.withLockedValue { $0 } }
 
     /// Runs until the server goes away.
     func run() {
@@ -38,7 +38,7 @@ private final class Writer: Sendable {
                 var reader = JuteReader(try connection.receiveFrame())
                 let header = try ReplyHeader(from: &reader)
                 guard let (path, data) = pending.removeValue(forKey: header.xid) else { continue }
-                if header.error == .ok { acknowledged.withLock { $0[path] = data } }
+                if header.error == .ok { acknowledged.withLockedValue { $0[path] = data } }
                 try send()
             }
         } catch {

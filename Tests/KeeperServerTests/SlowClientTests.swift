@@ -1,6 +1,7 @@
 import Foundation
 import KeeperProtocol
 import KeeperTestSupport
+import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 
@@ -8,10 +9,10 @@ import Testing
 final class Observations: Sendable {
     let wellBehavedConnected = Atomic<Bool>(false)
     let requestsUnread = Atomic<Int>(0)
-    private let latencies = Mutex<[Double]>([])
+    private let latencies = NIOLockedValueBox<[Double]>([])
 
-    func recordLatency(_ milliseconds: Double) { latencies.withLock { $0.append(milliseconds) } }
-    var latencyMilliseconds: [Double] { latencies.withLock { $0 }.sorted() }
+    func recordLatency(_ milliseconds: Double) { latencies.withLockedValue { $0.append(milliseconds) } }
+    var latencyMilliseconds: [Double] { latencies.withLockedValue { $0 }.sorted() }
 }
 
 @Suite("slow and hostile clients", .serialized)

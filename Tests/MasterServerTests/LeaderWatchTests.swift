@@ -1,7 +1,7 @@
 import ClusterEdge
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
 
 @testable import MasterServer
@@ -17,15 +17,15 @@ struct LeaderWatchTests {
             .refused, .refused, .refused, .refused, .listening, .refused, .unknown, .refused, .refused, .refused,
             .listening,
         ]
-        let asked = Mutex(0)
+        let asked = NIOLockedValueBox(0)
         let watch = LeaderWatch(interval: .zero) { _ in
-            asked.withLock { count in
+            asked.withLockedValue { count in
                 defer { count += 1 }
                 return answers[count]
             }
         }
         #expect(await watch.waitUntilGone(HostPort(host: "127.0.0.1", port: 1)))
-        #expect(asked.withLock { $0 } == 10)
+        #expect(asked.withLockedValue { $0 } == 10)
     }
 
     @Test("a leader that keeps answering is never deposed; cancelling ends the watch")

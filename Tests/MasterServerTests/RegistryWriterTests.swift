@@ -1,5 +1,5 @@
 import MasterCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MasterServer
@@ -8,9 +8,9 @@ import Testing
 @Suite("Registry writer")
 struct RegistryWriterTests {
     final class Log: Sendable {
-        let reports = Mutex<[(Int, String?)]>([])
-        let abdications = Mutex<[String]>([])
-        let written = Mutex<[[RegistryOperation]]>([])
+        let reports = NIOLockedValueBox<[(Int, String?)]>([])
+        let abdications = NIOLockedValueBox<[String]>([])
+        let written = NIOLockedValueBox<[[RegistryOperation]]>([])
     }
 
     static let op = RegistryOperation.removeFramework("F")
@@ -24,18 +24,18 @@ struct RegistryWriterTests {
         let log = Log()
         let writer = RegistryWriter(
             write: { operations in
-                log.written.withLock { $0.append(operations) }
+                log.written.withLockedValue { $0.append(operations) }
                 if operations.count == 2 { throw RegistryStoreError.refused("no") }
             },
-            report: { id, refusal in log.reports.withLock { $0.append((id, refusal)) } },
-            abdicate: { reason in log.abdications.withLock { $0.append(reason) } })
+            report: { id, refusal in log.reports.withLockedValue { $0.append((id, refusal)) } },
+            abdicate: { reason in log.abdications.withLockedValue { $0.append(reason) } })
         writer.write(0, [Self.op])
         writer.write(1, [Self.op, Self.op])
         writer.write(2, [Self.op])
-        await waitUntil { log.reports.withLock { $0.count } == 3 }
-        #expect(log.reports.withLock { $0.map(\.0) } == [0, 1, 2])
-        #expect(log.reports.withLock { $0.map(\.1) } == [nil, "no", nil])
-        #expect(log.abdications.withLock { $0 }.isEmpty)
+        await waitUntil { log.reports.withLockedValue { $0.count } == 3 }
+        #expect(log.reports.withLockedValue { $0.map(\.0) } == [0, 1, 2])
+        #expect(log.reports.withLockedValue { $0.map(\.1) } == [nil, "no", nil])
+        #expect(log.abdications.withLockedValue { $0 }.isEmpty)
         writer.stop()
     }
 
@@ -45,35 +45,35 @@ struct RegistryWriterTests {
         let log = Log()
         let writer = RegistryWriter(
             write: { operations in
-                log.written.withLock { $0.append(operations) }
+                log.written.withLockedValue { $0.append(operations) }
                 throw KeeperDown()
             },
-            report: { id, refusal in log.reports.withLock { $0.append((id, refusal)) } },
-            abdicate: { reason in log.abdications.withLock { $0.append(reason) } })
+            report: { id, refusal in log.reports.withLockedValue { $0.append((id, refusal)) } },
+            abdicate: { reason in log.abdications.withLockedValue { $0.append(reason) } })
         writer.write(0, [Self.op])
         writer.write(1, [Self.op])
-        await waitUntil { !log.abdications.withLock { $0 }.isEmpty }
+        await waitUntil { !log.abdications.withLockedValue { $0 }.isEmpty }
         try? await Task.sleep(for: .milliseconds(50))
-        #expect(log.abdications.withLock { $0.count } == 1)
-        #expect(log.written.withLock { $0.count } == 1)
-        #expect(log.reports.withLock { $0 }.isEmpty)
+        #expect(log.abdications.withLockedValue { $0.count } == 1)
+        #expect(log.written.withLockedValue { $0.count } == 1)
+        #expect(log.reports.withLockedValue { $0 }.isEmpty)
         writer.stop()
     }
 
     @Test("more writes waiting than the bound ends the term")
     func boundAbdicates() async {
         let log = Log()
-        let release = Mutex(false)
+        let release = NIOLockedValueBox(false)
         let writer = RegistryWriter(
             write: { _ in
-                while !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+                while !release.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             },
             report: { _, _ in },
-            abdicate: { reason in log.abdications.withLock { $0.append(reason) } })
+            abdicate: { reason in log.abdications.withLockedValue { $0.append(reason) } })
         for id in 0...RegistryWriter.writesQueuedMax + 1 { writer.write(id, [Self.op]) }
-        await waitUntil { !log.abdications.withLock { $0 }.isEmpty }
-        #expect(log.abdications.withLock { $0.first?.contains("waiting for Keeper") } == true)
-        release.withLock { $0 = true }
+        await waitUntil { !log.abdications.withLockedValue { $0 }.isEmpty }
+        #expect(log.abdications.withLockedValue { $0.first?.contains("waiting for Keeper") } == true)
+        release.withLockedValue { $0 = true }
         writer.stop()
     }
 }

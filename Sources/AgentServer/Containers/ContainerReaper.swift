@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -32,7 +32,7 @@ final class ContainerReaper: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
@@ -64,7 +64,7 @@ final class ContainerReaper: Sendable {
     /// Watches `pid`, a child of this process not yet reaped.
     func register(pid: Int32, onExit: @escaping OnExit) throws {
         let descriptor = ProcessDescriptor.open(pid) ?? -1
-        let registered = state.withLock { state -> Bool in
+        let registered = state.withLockedValue { state -> Bool in
             guard !state.stopping else { return false }
             state.children[pid] = Child(pid: pid, descriptor: descriptor, onExit: onExit)
             wake(state)
@@ -83,7 +83,7 @@ final class ContainerReaper: Sendable {
     func signal(pid: Int32, _ signal: Int32) -> Bool {
         // kill(-0) and kill(-1) would signal this process's group, or every process.
         precondition(pid > 1, "signal \(signal) to pid \(pid): no container's process")
-        return state.withLock { state in
+        return state.withLockedValue { state in
             _ = kill(-pid, signal)
             guard let child = state.children[pid] else { return false }
             if child.descriptor >= 0 && ProcessDescriptor.canSendSignals {
@@ -95,11 +95,11 @@ final class ContainerReaper: Sendable {
         }
     }
 
-    func isWatching(_ pid: Int32) -> Bool { state.withLock { $0.children[pid] != nil } }
+    func isWatching(_ pid: Int32) -> Bool { state.withLockedValue { $0.children[pid] != nil } }
 
     /// Stops the thread; children still running are no longer reaped here.
     func stop() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.stopping = true
             wake(state)
         }
@@ -113,7 +113,7 @@ final class ContainerReaper: Sendable {
 
     private func run() {
         while true {
-            let (children, stopping) = state.withLock { (Array($0.children.values), $0.stopping) }
+            let (children, stopping) = state.withLockedValue { (Array($0.children.values), $0.stopping) }
             if stopping { break }
             var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
             fds += children.filter { $0.descriptor >= 0 }.map {
@@ -131,7 +131,7 @@ final class ContainerReaper: Sendable {
                 reap(child)
             }
         }
-        state.withLock { state in
+        state.withLockedValue { state in
             for child in state.children.values where child.descriptor >= 0 { close(child.descriptor) }
             state.children = [:]
             state.closed = true
@@ -146,7 +146,7 @@ final class ContainerReaper: Sendable {
     }
 
     private func reap(_ child: Child) {
-        let outcome: Int32?? = state.withLock { state in
+        let outcome: Int32?? = state.withLockedValue { state in
             var status: Int32 = 0
             let result = waitpid(child.pid, &status, WNOHANG)
             if result == 0 || (result < 0 && errno == EINTR) { return .none }

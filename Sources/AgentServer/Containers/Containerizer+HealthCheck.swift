@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -30,14 +30,14 @@ extension Containerizer {
         }
         let reaper = self.reaper
         return await withCheckedContinuation { continuation in
-            let answer = Mutex<CheckedContinuation<(passed: Bool, message: String), Never>?>(continuation)
+            let answer = NIOLockedValueBox<CheckedContinuation<(passed: Bool, message: String), Never>?>(continuation)
             // Whichever comes first, the exit or the timeout, decides; under one lock, so a
             // check that exited in time is never reported timed out, and a check reaped is
             // never signalled.
-            let race = Mutex<(ended: Bool, timedOut: Bool)>((false, false))
+            let race = NIOLockedValueBox<(ended: Bool, timedOut: Bool)>((false, false))
             let timer = Task {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                let expired = race.withLock { race -> Bool in
+                let expired = race.withLockedValue { race -> Bool in
                     guard !race.ended else { return false }
                     race.timedOut = true
                     return true
@@ -47,7 +47,7 @@ extension Containerizer {
             do {
                 try reaper.register(pid: pid) { status in
                     timer.cancel()
-                    let timedOut = race.withLock { race -> Bool in
+                    let timedOut = race.withLockedValue { race -> Bool in
                         race.ended = true
                         return race.timedOut
                     }
@@ -60,14 +60,14 @@ extension Containerizer {
                     } else {
                         outcome = (false, status.map { "killed by signal \($0 & 0x7f)" } ?? "its end was not seen")
                     }
-                    answer.withLock { $0.take() }?.resume(returning: outcome)
+                    answer.withLockedValue { $0.take() }?.resume(returning: outcome)
                 }
             } catch {
                 timer.cancel()
                 _ = Glibc.kill(-pid, SIGKILL)
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                answer.withLock { $0.take() }?.resume(returning: (false, "cannot watch the check: \(error)"))
+                answer.withLockedValue { $0.take() }?.resume(returning: (false, "cannot watch the check: \(error)"))
             }
         }
     }
