@@ -96,11 +96,10 @@ struct ClientFlowControlTests {
             $0.logQueueBytesMax = 1
         }) { server in
             let port = server.port
+            let requests = (0..<4).map { Self.creates(prefix: "/q\($0)-", data: data) }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for client in 0..<4 {
-                    group.addTask {
-                        try await onThread { try Self.pipelineCreates(port: port, prefix: "/q\(client)-", data: data) }
-                    }
+                for bytes in requests {
+                    group.addTask { try await onThread { try Self.pipeline(bytes, count: 250, port: port) } }
                 }
                 try await group.waitForAll()
             }
@@ -120,17 +119,24 @@ struct ClientFlowControlTests {
         }
     }
 
-    /// Pipelines 250 creates and expects every reply, ok and in order.
-    static func pipelineCreates(port: Int, prefix: String, data: [UInt8]) throws {
-        let connection = try RawConnection(port: port, timeoutSeconds: 20)
-        _ = try connection.handshake()
+    /// 250 creates, framed back to back. Made before the clients' threads start: four
+    /// threads that made theirs at once (`joined()`) waited seconds each on the runtime's
+    /// generic metadata under ThreadSanitizer, long enough for their sessions to expire.
+    static func creates(prefix: String, data: [UInt8]) -> [UInt8] {
         let writes = (1...250).map { xid in
             Frame.request(
                 xid: Int32(xid),
                 .create(CreateRequest(path: "\(prefix)\(xid)", data: data, acl: ACL.openUnsafe, flags: 0)))
         }
-        try connection.send(Array(writes.joined()))
-        for xid in 1...250 {
+        return Array(writes.joined())
+    }
+
+    /// Sends `requests` at once and expects `count` replies, ok and in order.
+    static func pipeline(_ requests: [UInt8], count: Int, port: Int) throws {
+        let connection = try RawConnection(port: port, timeoutSeconds: 20)
+        _ = try connection.handshake()
+        try connection.send(requests)
+        for xid in 1...count {
             var reader = JuteReader(try connection.receiveFrame())
             let header = try ReplyHeader(from: &reader)
             #expect(header.xid == Int32(xid) && header.error == .ok)
