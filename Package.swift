@@ -375,3 +375,13 @@ let package = Package(
     ]
 )
 
+// `scripts/sanitize --in-place`: Corral's own modules built with a sanitizer
+// (CORRAL_SANITIZE=address or thread) in the plain build's directory, beside the plain
+// dependencies it already holds, so only Corral's modules are compiled again.
+if let sanitizer = Context.environment["CORRAL_SANITIZE"] {
+    precondition(["address", "thread"].contains(sanitizer), "CORRAL_SANITIZE: address or thread")
+    for target in package.targets {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=\(sanitizer)"])]
+        target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=\(sanitizer)"])]
+    }
+}
