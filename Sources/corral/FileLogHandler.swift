@@ -11,7 +11,7 @@ struct FileLogHandler: LogHandler {
     /// One open file shared by every logger that writes to it; the lock orders the lines.
     final class Sink: @unchecked Sendable {
         private let handle: UnsafeMutablePointer<FILE>
-        private let lock = NIOLockedValueBox(())
+        private let lock = NIOLock()
 
         init(path: String) throws {
             guard let handle = fopen(path, "a") else {
@@ -21,7 +21,7 @@ struct FileLogHandler: LogHandler {
         }
 
         func write(_ line: String) {
-            lock.withLockedValue { _ in
+            lock.withLock {
                 fputs(line, handle)
                 fflush(handle)
             }

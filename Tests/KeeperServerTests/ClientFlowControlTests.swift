@@ -57,25 +57,10 @@ struct ClientFlowControlTests {
     func globalOutstandingLimit() async throws {
         try await withServer({ $0.globalOutstandingLimit = 10 }) { server in
             let port = server.port
+            let requests = (0..<4).map { Self.creates(prefix: "/c\($0)-", data: [], count: 500) }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for client in 0..<4 {
-                    group.addTask {
-                        try await onThread {
-                            let connection = try RawConnection(port: port, timeoutSeconds: 20)
-                            _ = try connection.handshake()
-                            let writes = (1...500).map { xid in
-                                let create = CreateRequest(
-                                    path: "/c\(client)-\(xid)", data: [], acl: ACL.openUnsafe, flags: 0)
-                                return Frame.request(xid: Int32(xid), .create(create))
-                            }
-                            try connection.send(Array(writes.joined()))
-                            for xid in 1...500 {
-                                var reader = JuteReader(try connection.receiveFrame())
-                                let header = try ReplyHeader(from: &reader)
-                                #expect(header.xid == Int32(xid) && header.error == .ok)
-                            }
-                        }
-                    }
+                for bytes in requests {
+                    group.addTask { try await onThread { try Self.pipeline(bytes, count: 500, port: port) } }
                 }
                 try await group.waitForAll()
             }
@@ -96,7 +81,7 @@ struct ClientFlowControlTests {
             $0.logQueueBytesMax = 1
         }) { server in
             let port = server.port
-            let requests = (0..<4).map { Self.creates(prefix: "/q\($0)-", data: data) }
+            let requests = (0..<4).map { Self.creates(prefix: "/q\($0)-", data: data, count: 250) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for bytes in requests {
                     group.addTask { try await onThread { try Self.pipeline(bytes, count: 250, port: port) } }
@@ -119,11 +104,12 @@ struct ClientFlowControlTests {
         }
     }
 
-    /// 250 creates, framed back to back. Made before the clients' threads start: four
-    /// threads that made theirs at once (`joined()`) waited seconds each on the runtime's
-    /// generic metadata under ThreadSanitizer, long enough for their sessions to expire.
-    static func creates(prefix: String, data: [UInt8]) -> [UInt8] {
-        let writes = (1...250).map { xid in
+    /// `count` creates of `prefix`1… with xids 1…, framed back to back. Made before the
+    /// clients' threads start: four threads that made theirs at once (`joined()`) waited
+    /// seconds each on the runtime's generic metadata under ThreadSanitizer, long enough
+    /// for their sessions to expire.
+    static func creates(prefix: String, data: [UInt8], count: Int) -> [UInt8] {
+        let writes = (1...count).map { xid in
             Frame.request(
                 xid: Int32(xid),
                 .create(CreateRequest(path: "\(prefix)\(xid)", data: data, acl: ACL.openUnsafe, flags: 0)))
